@@ -1,0 +1,126 @@
+#include "commands.h"
+
+#include "adminapi.h"
+#include "session.h"
+#include "validator.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonDocument>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <cstdio>
+#include <unistd.h>
+
+namespace {
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &c, 1);
+}
+
+void quitOnTermination()
+{
+    if (::pipe(g_signalPipe) != 0)
+        return;
+    auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, qApp);
+    QObject::connect(notifier, &QSocketNotifier::activated, qApp, [] { QCoreApplication::quit(); });
+    struct sigaction sa = {};
+    sa.sa_handler = onSignal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+}
+
+void printErr(const QString &text)
+{
+    std::fprintf(stderr, "routescope: %s\n", qPrintable(text));
+}
+} // namespace
+
+int runServe(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Run the RouteScope engine headless until SIGINT/SIGTERM."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    addEngineOptions(parser);
+    if (!parser.parse(arguments)) {
+        printErr(parser.errorText());
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        std::printf("%s", qPrintable(parser.helpText()));
+        return 0;
+    }
+    if (parser.isSet(QStringLiteral("version"))) {
+        std::printf("routescope %s\n", qPrintable(QCoreApplication::applicationVersion()));
+        return 0;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        printErr(QStringLiteral("serve takes no positional arguments"));
+        return 2;
+    }
+    Session session;
+    const QString error = session.open(parser);
+    if (!error.isEmpty()) {
+        printErr(error);
+        return 1;
+    }
+    std::printf("RouteScope %s serving\n%s\n", qPrintable(QCoreApplication::applicationVersion()), qPrintable(session.startupSummary()));
+    std::fflush(stdout);
+    quitOnTermination();
+    const int rc = QCoreApplication::exec();
+    session.engine()->stop();
+    return rc;
+}
+
+int runValidate(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Validate a route, upstream or workspace JSON file; prints JSON-POINTER: message per problem."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The JSON file to check."));
+    if (!parser.parse(arguments)) {
+        printErr(parser.errorText());
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        std::printf("%s", qPrintable(parser.helpText()));
+        return 0;
+    }
+    if (parser.positionalArguments().size() != 1) {
+        printErr(QStringLiteral("validate takes exactly one FILE"));
+        return 2;
+    }
+    const QString path = parser.positionalArguments().first();
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        printErr(QStringLiteral("cannot open %1: %2").arg(path, file.errorString()));
+        return 1;
+    }
+    const QByteArray data = file.readAll();
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(data, &pe);
+    if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
+        const QString why = pe.error != QJsonParseError::NoError ? pe.errorString() : QStringLiteral("expected a JSON object");
+        std::printf(": invalid JSON at %s: %s\n", qPrintable(describeOffset(data, pe.offset)), qPrintable(why));
+        return 1;
+    }
+    const QJsonObject o = doc.object();
+    Problems problems;
+    if (o.contains(QStringLiteral("routes")) || o.contains(QStringLiteral("upstreams"))) {
+        ConfigStore store;
+        problems = store.load(o.value(QStringLiteral("routes")).toObject(), o.value(QStringLiteral("upstreams")).toObject());
+    } else if (o.contains(QStringLiteral("nodes")) && !o.contains(QStringLiteral("uri")) && !o.contains(QStringLiteral("uris"))) {
+        problems = Validator::validateUpstream(o);
+    } else {
+        problems = Validator::validateRoute(o, {}); // upstream_id cannot be resolved from one file
+    }
+    for (const Problem &p : problems)
+        std::printf("%s: %s%s\n", qPrintable(p.pointer), p.isError() ? "" : "warning: ", qPrintable(p.message));
+    return hasErrors(problems) ? 1 : 0;
+}

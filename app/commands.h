@@ -1,0 +1,7 @@
+#pragma once
+
+#include <QStringList>
+
+// Headless subcommands; each returns the process exit status (0 ok, 1 failure, 2 bad usage).
+int runServe(const QStringList &arguments);
+int runValidate(const QStringList &arguments);

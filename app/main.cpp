@@ -1,0 +1,42 @@
+#include "commands.h"
+
+#ifdef ROUTESCOPE_WITH_GUI
+#include "gui.h"
+#endif
+
+#include <QCoreApplication>
+
+#include <cstdio>
+#include <cstring>
+
+int main(int argc, char *argv[])
+{
+    const char *command = argc > 1 ? argv[1] : "";
+    const bool headless = !std::strcmp(command, "serve") || !std::strcmp(command, "validate")
+        || !std::strcmp(command, "export") || !std::strcmp(command, "import") || !std::strcmp(command, "sync");
+    QCoreApplication::setApplicationName(QStringLiteral("routescope"));
+    QCoreApplication::setOrganizationName(QStringLiteral("RouteScope"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(ROUTESCOPE_VERSION));
+    if (headless) {
+        QCoreApplication app(argc, argv);
+        QStringList args = app.arguments();
+        args.removeAt(1); // the subcommand
+        if (!std::strcmp(command, "serve"))
+            return runServe(args);
+        if (!std::strcmp(command, "validate"))
+            return runValidate(args);
+        std::fprintf(stderr, "routescope: '%s' is not available yet\n", command);
+        return 1;
+    }
+#ifdef ROUTESCOPE_WITH_GUI
+    for (int i = 1; i < argc; ++i) { // --help and --version must work without a display
+        if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h") || !std::strcmp(argv[i], "--version")
+            || !std::strcmp(argv[i], "-v"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+    }
+    return runGui(argc, argv);
+#else
+    std::fprintf(stderr, "routescope: built without the GUI; use 'routescope serve' or 'routescope validate'\n");
+    return 2;
+#endif
+}

@@ -1,0 +1,117 @@
+#include "session.h"
+
+#include <QFileInfo>
+
+void addEngineOptions(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("workspace"), QStringLiteral("Workspace file (created with defaults if missing)."), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("proxy"), QStringLiteral("Proxy listen address (default 127.0.0.1:9080)."), QStringLiteral("HOST:PORT")});
+    parser.addOption({QStringLiteral("admin"), QStringLiteral("Admin API listen address (default 127.0.0.1:9180)."), QStringLiteral("HOST:PORT")});
+    parser.addOption({QStringLiteral("workers"), QStringLiteral("Proxy worker threads (default 1)."), QStringLiteral("N")});
+    parser.addOption({QStringLiteral("demo-upstream"), QStringLiteral("Built-in demo upstream address, or \"off\" (default 127.0.0.1:1980)."), QStringLiteral("HOST:PORT")});
+    parser.addOption({QStringLiteral("runner-cmd"), QStringLiteral("Plugin Runner command line (not run yet: issue 3)."), QStringLiteral("CMD")});
+    parser.addOption({QStringLiteral("runner-socket"), QStringLiteral("Connect to a Plugin Runner at this socket (not run yet: issue 3)."), QStringLiteral("PATH")});
+}
+
+Session::Session()
+    : m_engine(&m_store)
+{
+    connect(&m_store, &ConfigStore::changed, this, &Session::save, Qt::QueuedConnection);
+}
+
+QString Session::open(const QCommandLineParser &args)
+{
+    const QString path = args.isSet(QStringLiteral("workspace")) ? args.value(QStringLiteral("workspace")) : Workspace::defaultPath();
+    bool dirty = false;
+    if (QFileInfo::exists(path)) {
+        Workspace::LoadResult loaded = Workspace::load(path);
+        if (!loaded.error.isEmpty())
+            return loaded.error + QStringLiteral("\nThe file was left as it is.");
+        m_workspace = loaded.workspace;
+    } else {
+        m_workspace = Workspace::createDefault(path);
+        m_notes << QStringLiteral("created workspace %1").arg(path);
+        dirty = true;
+    }
+    if (m_workspace.adminKey.isEmpty()) {
+        m_workspace.adminKey = QString::fromLatin1(generateAdminKey());
+        m_notes << QStringLiteral("generated an Admin API key, kept as \"admin_key\" in %1").arg(path);
+        dirty = true;
+    }
+    const Problems problems = m_store.load(m_workspace.routes, m_workspace.upstreams);
+    for (const Problem &p : problems)
+        m_notes << QStringLiteral("%1 %2: %3").arg(p.isError() ? QStringLiteral("skipped") : QStringLiteral("warning"), p.pointer, p.message);
+
+    EngineOptions &options = m_options;
+    options.proxy = args.isSet(QStringLiteral("proxy")) ? args.value(QStringLiteral("proxy")) : m_workspace.proxy;
+    options.admin = args.isSet(QStringLiteral("admin")) ? args.value(QStringLiteral("admin")) : m_workspace.admin;
+    options.demoUpstream = args.isSet(QStringLiteral("demo-upstream")) ? args.value(QStringLiteral("demo-upstream")) : m_workspace.demoUpstream;
+    if (options.demoUpstream == QLatin1String("off"))
+        options.demoUpstream.clear();
+    options.workers = args.isSet(QStringLiteral("workers")) ? args.value(QStringLiteral("workers")).toInt() : m_workspace.workers;
+    if (options.workers < 1 || options.workers > 64)
+        return QStringLiteral("--workers takes a number from 1 to 64");
+    const QByteArray envKey = qgetenv("ROUTESCOPE_ADMIN_KEY");
+    options.adminKey = envKey.isEmpty() ? m_workspace.adminKey.toUtf8() : envKey;
+    if (!envKey.isEmpty())
+        m_notes << QStringLiteral("Admin API key taken from ROUTESCOPE_ADMIN_KEY");
+    if (args.isSet(QStringLiteral("runner-cmd")) || args.isSet(QStringLiteral("runner-socket")))
+        m_notes << QStringLiteral("warning: Plugin Runner support is not built yet; ext-plugin-* plugins are not run");
+
+    const QString error = m_engine.start(options);
+    if (!error.isEmpty())
+        return error;
+    if (!m_engine.demoWarning().isEmpty())
+        m_notes << QStringLiteral("warning: %1 (the demo route will answer 502)").arg(m_engine.demoWarning());
+    if (dirty)
+        save();
+    return {};
+}
+
+namespace {
+QString url(const QString &address, quint16 port)
+{
+    QString host;
+    quint16 ignored = 0;
+    parseHostPort(address, &host, &ignored);
+    if (host.contains(QLatin1Char(':')))
+        host = QLatin1Char('[') + host + QLatin1Char(']');
+    return QStringLiteral("http://%1:%2").arg(host).arg(port);
+}
+} // namespace
+
+QString Session::proxyUrl() const
+{
+    return url(m_options.proxy, m_engine.proxyPort());
+}
+
+QString Session::adminUrl() const
+{
+    return url(m_options.admin, m_engine.adminPort()) + QStringLiteral("/apisix/admin");
+}
+
+QString Session::demoUrl() const
+{
+    return m_engine.demoPort() ? url(m_options.demoUpstream, m_engine.demoPort()) : QString();
+}
+
+QString Session::startupSummary() const
+{
+    QStringList lines = m_notes;
+    lines << QStringLiteral("workspace   %1").arg(m_workspace.path);
+    lines << QStringLiteral("proxy       %1").arg(proxyUrl());
+    lines << QStringLiteral("admin API   %1").arg(adminUrl());
+    if (m_engine.demoPort())
+        lines << QStringLiteral("demo        %1 (upstream of the route /demo/*)").arg(demoUrl());
+    return lines.join(QLatin1Char('\n'));
+}
+
+void Session::save()
+{
+    m_workspace.takeConfigFrom(m_store);
+    const QString error = m_workspace.save();
+    if (!error.isEmpty()) {
+        qWarning("%s", qPrintable(error));
+        Q_EMIT saveFailed(error);
+    }
+}

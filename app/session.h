@@ -1,0 +1,41 @@
+#pragma once
+
+#include "configstore.h"
+#include "engine.h"
+#include "workspace.h"
+
+#include <QCommandLineParser>
+#include <QObject>
+
+// The options `routescope` and `routescope serve` share (DESIGN.md command line contract).
+void addEngineOptions(QCommandLineParser &parser);
+
+// A workspace loaded into a store and an engine running it; saves the workspace on every change.
+class Session : public QObject
+{
+    Q_OBJECT
+public:
+    Session();
+    // Loads (or creates) the workspace and starts the engine; returns an error text or empty.
+    QString open(const QCommandLineParser &args);
+    QString startupSummary() const;
+    QString proxyUrl() const;
+    QString adminUrl() const;
+    QString demoUrl() const; // empty when the demo upstream is not running
+
+    ConfigStore *store() { return &m_store; }
+    Engine *engine() { return &m_engine; }
+    const Workspace &workspace() const { return m_workspace; }
+
+Q_SIGNALS:
+    void saveFailed(const QString &error);
+
+private:
+    void save();
+
+    ConfigStore m_store;
+    Engine m_engine;
+    Workspace m_workspace;
+    EngineOptions m_options;
+    QStringList m_notes;
+};

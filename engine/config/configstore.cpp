@@ -1,0 +1,219 @@
+#include "configstore.h"
+
+#include "validator.h"
+
+#include <QDateTime>
+
+QString resourcePlural(ResourceKind kind)
+{
+    return kind == ResourceKind::Route ? QStringLiteral("routes") : QStringLiteral("upstreams");
+}
+
+QJsonObject mergePatch(QJsonObject target, const QJsonObject &patch)
+{
+    for (auto it = patch.begin(); it != patch.end(); ++it) {
+        if (it.value().isNull())
+            target.remove(it.key());
+        else if (it.value().isObject() && target.value(it.key()).isObject())
+            target.insert(it.key(), mergePatch(target.value(it.key()).toObject(), it.value().toObject()));
+        else
+            target.insert(it.key(), it.value());
+    }
+    return target;
+}
+
+namespace {
+std::shared_ptr<const ConfigSnapshot> compile(QMap<QString, StoredResource> routes, QMap<QString, StoredResource> upstreams,
+                                              quint64 generation)
+{
+    auto snap = std::make_shared<ConfigSnapshot>();
+    QHash<QString, std::shared_ptr<const UpstreamSpec>> shared;
+    for (auto it = upstreams.cbegin(); it != upstreams.cend(); ++it)
+        shared.insert(it.key(), compileUpstream(it->value, QStringLiteral("upstream/") + it.key(), it->version));
+    QList<std::shared_ptr<const CompiledRoute>> compiled;
+    for (auto it = routes.cbegin(); it != routes.cend(); ++it) {
+        const QJsonObject &r = it->value;
+        std::shared_ptr<const UpstreamSpec> upstream;
+        if (r.value(QStringLiteral("upstream")).isObject())
+            upstream = compileUpstream(r.value(QStringLiteral("upstream")).toObject(), QStringLiteral("route/") + it.key(), it->version);
+        else if (r.contains(QStringLiteral("upstream_id"))) {
+            const QJsonValue id = r.value(QStringLiteral("upstream_id"));
+            upstream = shared.value(id.isString() ? id.toString() : QString::number(qint64(id.toDouble())));
+        }
+        compiled.append(compileRoute(it.key(), r, it->version, it->order, std::move(upstream)));
+    }
+    snap->router = Router(std::move(compiled));
+    snap->routes = std::move(routes);
+    snap->upstreams = std::move(upstreams);
+    snap->generation = generation;
+    return snap;
+}
+
+bool routeUsesUpstream(const QJsonObject &route, const QString &upstreamId)
+{
+    const QJsonValue v = route.value(QStringLiteral("upstream_id"));
+    return (v.isString() && v.toString() == upstreamId) || (v.isDouble() && QString::number(qint64(v.toDouble())) == upstreamId);
+}
+} // namespace
+
+ConfigStore::ConfigStore(QObject *parent)
+    : QObject(parent), m_current(compile({}, {}, 0))
+{
+}
+
+std::shared_ptr<const ConfigSnapshot> ConfigStore::snapshot() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_current;
+}
+
+QString ConfigStore::generateId()
+{
+    QMutexLocker lock(&m_mutex);
+    // Like APISIX's etcd-derived ids: 20 digits, increasing.
+    const quint64 now = quint64(QDateTime::currentMSecsSinceEpoch()) * 1000;
+    m_nextId = qMax(m_nextId + 1, now);
+    return QStringLiteral("%1").arg(m_nextId, 20, 10, QLatin1Char('0'));
+}
+
+Problems ConfigStore::check(ResourceKind kind, const QJsonObject &value) const
+{
+    if (kind == ResourceKind::Upstream)
+        return Validator::validateUpstream(value);
+    const auto snap = snapshot();
+    return Validator::validateRoute(value, [&snap](const QString &id) { return snap->upstreams.contains(id); });
+}
+
+ConfigStore::Outcome ConfigStore::put(ResourceKind kind, const QString &id, QJsonObject value)
+{
+    return commit(kind, id, std::move(value), true);
+}
+
+ConfigStore::Outcome ConfigStore::patch(ResourceKind kind, const QString &id, const QJsonObject &patchValue)
+{
+    QMutexLocker writer(&m_writeMutex);
+    const auto snap = snapshot();
+    const auto &map = kind == ResourceKind::Route ? snap->routes : snap->upstreams;
+    const auto it = map.constFind(id);
+    if (it == map.constEnd())
+        return {404, QStringLiteral("%1 %2 not found").arg(kind == ResourceKind::Route ? QStringLiteral("route") : QStringLiteral("upstream"), id)};
+    writer.unlock();
+    return commit(kind, id, mergePatch(it->value, patchValue), true);
+}
+
+ConfigStore::Outcome ConfigStore::commit(ResourceKind kind, const QString &id, QJsonObject value, bool keepCreateTime)
+{
+    QMutexLocker writer(&m_writeMutex);
+    Outcome out;
+    const QJsonValue bodyId = value.value(QStringLiteral("id"));
+    if (!bodyId.isUndefined()) {
+        const QString given = bodyId.isString() ? bodyId.toString() : QString::number(qint64(bodyId.toDouble()));
+        if (given != id)
+            return {400, QStringLiteral("wrong %1 id").arg(kind == ResourceKind::Route ? QStringLiteral("route") : QStringLiteral("upstream"))};
+    }
+    out.problems = check(kind, value);
+    if (hasErrors(out.problems)) {
+        out.status = 400;
+        out.error = firstErrorMessage(out.problems);
+        return out;
+    }
+    const auto snap = snapshot();
+    auto routes = snap->routes;
+    auto upstreams = snap->upstreams;
+    auto &map = kind == ResourceKind::Route ? routes : upstreams;
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const auto existing = map.constFind(id);
+    StoredResource res;
+    {
+        QMutexLocker lock(&m_mutex);
+        res.version = m_nextVersion++;
+        res.order = existing != map.constEnd() ? existing->order : m_nextOrder++;
+    }
+    out.created = existing == map.constEnd();
+    value.insert(QStringLiteral("id"), id);
+    if (keepCreateTime && existing != map.constEnd() && existing->value.contains(QStringLiteral("create_time")))
+        value.insert(QStringLiteral("create_time"), existing->value.value(QStringLiteral("create_time")));
+    else if (!value.contains(QStringLiteral("create_time")))
+        value.insert(QStringLiteral("create_time"), now);
+    value.insert(QStringLiteral("update_time"), now);
+    res.value = value;
+    map.insert(id, res);
+    out.status = out.created ? 201 : 200;
+    out.stored = res;
+    swapIn(std::move(routes), std::move(upstreams));
+    writer.unlock();
+    Q_EMIT changed(kind, id);
+    return out;
+}
+
+ConfigStore::Outcome ConfigStore::remove(ResourceKind kind, const QString &id)
+{
+    QMutexLocker writer(&m_writeMutex);
+    const auto snap = snapshot();
+    auto routes = snap->routes;
+    auto upstreams = snap->upstreams;
+    auto &map = kind == ResourceKind::Route ? routes : upstreams;
+    const auto it = map.constFind(id);
+    if (it == map.constEnd())
+        return {404, QStringLiteral("%1 %2 not found").arg(kind == ResourceKind::Route ? QStringLiteral("route") : QStringLiteral("upstream"), id)};
+    if (kind == ResourceKind::Upstream) {
+        for (auto r = routes.cbegin(); r != routes.cend(); ++r) {
+            if (routeUsesUpstream(r->value, id))
+                return {400, QStringLiteral("can not delete this upstream, route [%1] is still using it now").arg(r.key())};
+        }
+    }
+    Outcome out;
+    out.stored = *it;
+    map.erase(it);
+    swapIn(std::move(routes), std::move(upstreams));
+    writer.unlock();
+    Q_EMIT changed(kind, id);
+    return out;
+}
+
+Problems ConfigStore::load(const QJsonObject &routesJson, const QJsonObject &upstreamsJson)
+{
+    QMutexLocker writer(&m_writeMutex);
+    Problems problems;
+    QMap<QString, StoredResource> routes, upstreams;
+    auto addAll = [&](const QJsonObject &json, QMap<QString, StoredResource> &into, ResourceKind kind) {
+        for (auto it = json.begin(); it != json.end(); ++it) {
+            const QJsonObject value = it.value().toObject();
+            Problems found = kind == ResourceKind::Upstream
+                ? Validator::validateUpstream(value)
+                : Validator::validateRoute(value, [&](const QString &id) { return upstreams.contains(id); });
+            const QString at = QLatin1Char('/') + resourcePlural(kind) + QLatin1Char('/') + pointerToken(it.key());
+            for (Problem &p : found)
+                p.pointer.prepend(at);
+            problems.append(found);
+            if (!it.value().isObject() || hasErrors(found))
+                continue;
+            QMutexLocker lock(&m_mutex);
+            into.insert(it.key(), {value, m_nextVersion++, m_nextOrder++});
+        }
+    };
+    addAll(upstreamsJson, upstreams, ResourceKind::Upstream);
+    addAll(routesJson, routes, ResourceKind::Route);
+    swapIn(std::move(routes), std::move(upstreams));
+    writer.unlock();
+    Q_EMIT changed(ResourceKind::Route, QString());
+    return problems;
+}
+
+QJsonObject ConfigStore::toJson(ResourceKind kind) const
+{
+    const auto snap = snapshot();
+    QJsonObject out;
+    const auto &map = kind == ResourceKind::Route ? snap->routes : snap->upstreams;
+    for (auto it = map.cbegin(); it != map.cend(); ++it)
+        out.insert(it.key(), it->value);
+    return out;
+}
+
+void ConfigStore::swapIn(QMap<QString, StoredResource> routes, QMap<QString, StoredResource> upstreams)
+{
+    const quint64 generation = snapshot()->generation + 1;
+    auto next = compile(std::move(routes), std::move(upstreams), generation);
+    QMutexLocker lock(&m_mutex);
+    m_current = std::move(next);
+}

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "problem.h"
+#include "router.h"
+
+#include <QJsonObject>
+#include <QMap>
+#include <QMutex>
+#include <QObject>
+
+#include <memory>
+
+enum class ResourceKind { Route, Upstream };
+
+QString resourcePlural(ResourceKind kind); // "routes", "upstreams"
+
+struct StoredResource
+{
+    QJsonObject value;    // exactly what the user gave, plus id, create_time, update_time
+    quint64 version = 0;  // modifiedIndex-like: bumps on every change
+    qint64 order = 0;     // creation order
+};
+
+// One immutable, validated view of the configuration; workers read the current one per request.
+struct ConfigSnapshot
+{
+    QMap<QString, StoredResource> routes;
+    QMap<QString, StoredResource> upstreams;
+    Router router;
+    quint64 generation = 0;
+};
+
+// The single place routes and upstreams change: the Admin API and the editors both write here.
+// Every change is validated, then a new snapshot is compiled and swapped in atomically.
+class ConfigStore : public QObject
+{
+    Q_OBJECT
+public:
+    struct Outcome
+    {
+        int status = 200;       // HTTP status as the Admin API answers it
+        QString error;          // error_msg when status >= 400
+        Problems problems;      // every finding (warnings too)
+        StoredResource stored;  // the resource after the change (before it, for deletes)
+        bool created = false;
+    };
+
+    explicit ConfigStore(QObject *parent = nullptr);
+
+    std::shared_ptr<const ConfigSnapshot> snapshot() const;
+
+    Outcome put(ResourceKind kind, const QString &id, QJsonObject value);
+    Outcome patch(ResourceKind kind, const QString &id, const QJsonObject &mergePatch);
+    Outcome remove(ResourceKind kind, const QString &id);
+    // Validates without saving (and without requiring an id).
+    Problems check(ResourceKind kind, const QJsonObject &value) const;
+    QString generateId();
+
+    // Replaces everything, e.g. from a workspace file; invalid entries are skipped and reported.
+    Problems load(const QJsonObject &routes, const QJsonObject &upstreams);
+    QJsonObject toJson(ResourceKind kind) const;
+
+Q_SIGNALS:
+    void changed(ResourceKind kind, const QString &id);
+
+private:
+    Outcome commit(ResourceKind kind, const QString &id, QJsonObject value, bool keepCreateTime);
+    void swapIn(QMap<QString, StoredResource> routes, QMap<QString, StoredResource> upstreams);
+
+    mutable QMutex m_mutex;          // guards m_current and the counters
+    QMutex m_writeMutex;             // serialises writers end to end
+    std::shared_ptr<const ConfigSnapshot> m_current;
+    quint64 m_nextVersion = 1;
+    qint64 m_nextOrder = 1;
+    quint64 m_nextId = 0;
+};
+
+// RFC 7396 JSON merge patch.
+QJsonObject mergePatch(QJsonObject target, const QJsonObject &patch);

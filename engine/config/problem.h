@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+
+// One finding of validation: where (a JSON Pointer into the validated object) and what.
+struct Problem
+{
+    enum class Severity { Error, Warning };
+    Severity severity = Severity::Error;
+    QString pointer;
+    QString message;
+
+    bool isError() const { return severity == Severity::Error; }
+    bool operator==(const Problem &) const = default;
+};
+
+using Problems = QList<Problem>;
+
+inline bool hasErrors(const Problems &problems)
+{
+    for (const Problem &p : problems)
+        if (p.isError())
+            return true;
+    return false;
+}
+
+// The first error, in the Admin API's words; empty when there is none.
+QString firstErrorMessage(const Problems &problems);
+// JSON Pointer token escaping (RFC 6901).
+QString pointerToken(const QString &key);

@@ -1,0 +1,512 @@
+#include "validator.h"
+
+#include <QHostAddress>
+#include <QJsonArray>
+#include <QRegularExpression>
+#include <QSet>
+
+QString pointerToken(const QString &key)
+{
+    QString t = key;
+    t.replace(QLatin1Char('~'), QLatin1String("~0"));
+    t.replace(QLatin1Char('/'), QLatin1String("~1"));
+    return t;
+}
+
+QString firstErrorMessage(const Problems &problems)
+{
+    for (const Problem &p : problems)
+        if (p.isError())
+            return p.message;
+    return {};
+}
+
+namespace Validator {
+namespace {
+
+QString typeName(const QJsonValue &v)
+{
+    switch (v.type()) {
+    case QJsonValue::Null: return QStringLiteral("null");
+    case QJsonValue::Bool: return QStringLiteral("boolean");
+    case QJsonValue::Double: return QStringLiteral("number");
+    case QJsonValue::String: return QStringLiteral("string");
+    case QJsonValue::Array: return QStringLiteral("array");
+    case QJsonValue::Object: return QStringLiteral("object");
+    case QJsonValue::Undefined: break;
+    }
+    return QStringLiteral("undefined");
+}
+
+bool isInteger(const QJsonValue &v)
+{
+    if (!v.isDouble())
+        return false;
+    const double d = v.toDouble();
+    return d == double(qint64(d));
+}
+
+// Collects problems under a base pointer, phrasing them the way APISIX's schema checker does.
+class Checker
+{
+public:
+    Checker(Problems &out, QString base, QString prefix)
+        : m_out(out), m_base(std::move(base)), m_prefix(std::move(prefix)) {}
+
+    void error(const QString &key, const QString &detail)
+    {
+        add(Problem::Severity::Error, key, QStringLiteral("property \"%1\" validation failed: %2").arg(key, detail));
+    }
+    void errorRaw(const QString &pointerSuffix, const QString &message)
+    {
+        m_out.append({Problem::Severity::Error, m_base + pointerSuffix, m_prefix + message});
+    }
+    void warning(const QString &pointerSuffix, const QString &message)
+    {
+        m_out.append({Problem::Severity::Warning, m_base + pointerSuffix, message});
+    }
+    void wrongType(const QString &key, const QString &expected, const QJsonValue &v)
+    {
+        error(key, QStringLiteral("wrong type: expected %1, got %2").arg(expected, typeName(v)));
+    }
+    bool string(const QJsonObject &o, const QString &key, int minLen, int maxLen)
+    {
+        const QJsonValue v = o.value(key);
+        if (v.isUndefined())
+            return false;
+        if (!v.isString()) {
+            wrongType(key, QStringLiteral("string"), v);
+            return false;
+        }
+        const int len = v.toString().size();
+        if (len < minLen)
+            error(key, QStringLiteral("string too short, expected at least %1, got %2").arg(minLen).arg(len));
+        else if (maxLen > 0 && len > maxLen)
+            error(key, QStringLiteral("string too long, expected at most %1, got %2").arg(maxLen).arg(len));
+        else
+            return true;
+        return false;
+    }
+    bool integer(const QJsonObject &o, const QString &key, double min, double max)
+    {
+        const QJsonValue v = o.value(key);
+        if (v.isUndefined())
+            return false;
+        if (!isInteger(v)) {
+            wrongType(key, QStringLiteral("integer"), v);
+            return false;
+        }
+        const double d = v.toDouble();
+        if (d < min)
+            error(key, QStringLiteral("expected %1 to be at least %2").arg(d).arg(min));
+        else if (d > max)
+            error(key, QStringLiteral("expected %1 to be at most %2").arg(d).arg(max));
+        else
+            return true;
+        return false;
+    }
+    void add(Problem::Severity s, const QString &key, const QString &message)
+    {
+        m_out.append({s, m_base + QLatin1Char('/') + pointerToken(key), m_prefix + message});
+    }
+    const QString &base() const { return m_base; }
+
+private:
+    Problems &m_out;
+    QString m_base;
+    QString m_prefix;
+};
+
+const QRegularExpression &hostPattern()
+{
+    static const QRegularExpression re(QStringLiteral("^\\*?[0-9a-zA-Z\\-._\\[\\]:]+$"));
+    return re;
+}
+
+void checkStringArray(Checker &c, const QJsonObject &o, const QString &key, const std::function<QString(const QString &)> &itemCheck)
+{
+    const QJsonValue v = o.value(key);
+    if (v.isUndefined())
+        return;
+    if (!v.isArray()) {
+        c.wrongType(key, QStringLiteral("array"), v);
+        return;
+    }
+    const QJsonArray a = v.toArray();
+    if (a.isEmpty()) {
+        c.error(key, QStringLiteral("expect array to have at least 1 items"));
+        return;
+    }
+    QSet<QString> seen;
+    for (int i = 0; i < a.size(); ++i) {
+        if (!a[i].isString()) {
+            c.error(key, QStringLiteral("failed to validate item %1: wrong type: expected string, got %2").arg(i + 1).arg(typeName(a[i])));
+            return;
+        }
+        const QString s = a[i].toString();
+        if (const QString why = itemCheck(s); !why.isEmpty()) {
+            c.error(key, QStringLiteral("failed to validate item %1: %2").arg(i + 1).arg(why));
+            return;
+        }
+        if (seen.contains(s)) {
+            c.error(key, QStringLiteral("expected unique items but items %1 is duplicated").arg(i + 1));
+            return;
+        }
+        seen.insert(s);
+    }
+}
+
+QString checkUri(const QString &s)
+{
+    if (s.isEmpty())
+        return QStringLiteral("string too short, expected at least 1, got 0");
+    if (s.size() > 4096)
+        return QStringLiteral("string too long, expected at most 4096, got %1").arg(s.size());
+    return {};
+}
+
+QString checkHost(const QString &s)
+{
+    if (!hostPattern().match(s).hasMatch())
+        return QStringLiteral("failed to match pattern \"^\\\\*?[0-9a-zA-Z-._\\\\[\\\\]:]+$\" with \"%1\"").arg(s);
+    return {};
+}
+
+QString checkMethod(const QString &s)
+{
+    static const QSet<QString> methods = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "CONNECT", "TRACE", "PURGE"};
+    return methods.contains(s) ? QString() : QStringLiteral("matches none of the enum values");
+}
+
+QString checkAddr(const QString &s)
+{
+    return isCidrOrIp(s) ? QString() : QStringLiteral("object matches none of the required: [\"ipv4\", \"ipv4_cidr\", \"ipv6\", \"ipv6_cidr\"]");
+}
+
+void checkLabels(Checker &c, const QJsonObject &o)
+{
+    const QJsonValue v = o.value(QStringLiteral("labels"));
+    if (v.isUndefined())
+        return;
+    if (!v.isObject()) {
+        c.wrongType(QStringLiteral("labels"), QStringLiteral("object"), v);
+        return;
+    }
+    const QJsonObject labels = v.toObject();
+    for (auto it = labels.begin(); it != labels.end(); ++it) {
+        if (!it.value().isString()) {
+            c.error(QStringLiteral("labels"), QStringLiteral("failed to validate %1: wrong type: expected string, got %2").arg(it.key(), typeName(it.value())));
+            return;
+        }
+    }
+}
+
+void checkNodes(Checker &c, const QJsonObject &u)
+{
+    const QJsonValue v = u.value(QStringLiteral("nodes"));
+    if (v.isUndefined()) {
+        c.errorRaw(QString(), QStringLiteral("property \"nodes\" is required"));
+        return;
+    }
+    if (v.isObject()) {
+        const QJsonObject nodes = v.toObject();
+        if (nodes.isEmpty())
+            c.warning(QStringLiteral("/nodes"), QStringLiteral("upstream has no nodes: requests will get 502"));
+        for (auto it = nodes.begin(); it != nodes.end(); ++it) {
+            const QString addr = it.key();
+            const qsizetype colon = addr.lastIndexOf(QLatin1Char(':'));
+            bool portOk = true;
+            if (colon > 0 && !addr.endsWith(QLatin1Char(']'))) {
+                const int port = addr.mid(colon + 1).toInt(&portOk);
+                portOk = portOk && port > 0 && port < 65536;
+            }
+            if (addr.isEmpty() || !portOk) {
+                c.error(QStringLiteral("nodes"), QStringLiteral("invalid node address \"%1\": expected host:port").arg(addr));
+                return;
+            }
+            if (!isInteger(it.value()) || it.value().toDouble() < 0) {
+                c.error(QStringLiteral("nodes"), QStringLiteral("failed to validate %1: weight must be an integer >= 0, got %2").arg(addr, it.value().isDouble() ? QString::number(it.value().toDouble()) : typeName(it.value())));
+                return;
+            }
+        }
+        return;
+    }
+    if (!v.isArray()) {
+        c.wrongType(QStringLiteral("nodes"), QStringLiteral("object or array"), v);
+        return;
+    }
+    const QJsonArray nodes = v.toArray();
+    if (nodes.isEmpty())
+        c.warning(QStringLiteral("/nodes"), QStringLiteral("upstream has no nodes: requests will get 502"));
+    for (int i = 0; i < nodes.size(); ++i) {
+        const QJsonObject n = nodes[i].toObject();
+        const QString item = QStringLiteral("failed to validate item %1: ").arg(i + 1);
+        if (!nodes[i].isObject()) {
+            c.error(QStringLiteral("nodes"), item + QStringLiteral("wrong type: expected object, got %1").arg(typeName(nodes[i])));
+            return;
+        }
+        if (!n.value(QStringLiteral("host")).isString()) {
+            c.error(QStringLiteral("nodes"), item + QStringLiteral("property \"host\" is required"));
+            return;
+        }
+        const QJsonValue port = n.value(QStringLiteral("port"));
+        if (!port.isUndefined() && (!isInteger(port) || port.toDouble() < 1 || port.toDouble() > 65535)) {
+            c.error(QStringLiteral("nodes"), item + QStringLiteral("property \"port\" validation failed: expected an integer from 1 to 65535"));
+            return;
+        }
+        const QJsonValue weight = n.value(QStringLiteral("weight"));
+        if (!isInteger(weight) || weight.toDouble() < 0) {
+            c.error(QStringLiteral("nodes"), item + QStringLiteral("property \"weight\" is required and must be an integer >= 0"));
+            return;
+        }
+    }
+}
+
+void checkTimeout(Checker &c, const QJsonObject &u)
+{
+    const QJsonValue v = u.value(QStringLiteral("timeout"));
+    if (v.isUndefined())
+        return;
+    if (!v.isObject()) {
+        c.wrongType(QStringLiteral("timeout"), QStringLiteral("object"), v);
+        return;
+    }
+    const QJsonObject t = v.toObject();
+    for (const char *k : {"connect", "send", "read"}) {
+        const QString key = QLatin1String(k);
+        const QJsonValue x = t.value(key);
+        if (x.isUndefined()) {
+            c.error(QStringLiteral("timeout"), QStringLiteral("property \"%1\" is required").arg(key));
+            return;
+        }
+        if (!x.isDouble() || x.toDouble() <= 0) {
+            c.error(QStringLiteral("timeout"), QStringLiteral("property \"%1\" validation failed: expected a number greater than 0").arg(key));
+            return;
+        }
+    }
+}
+
+void checkEnum(Checker &c, const QJsonObject &o, const QString &key, const QStringList &allowed)
+{
+    const QJsonValue v = o.value(key);
+    if (v.isUndefined())
+        return;
+    if (!v.isString()) {
+        c.wrongType(key, QStringLiteral("string"), v);
+        return;
+    }
+    if (!allowed.contains(v.toString()))
+        c.error(key, QStringLiteral("matches none of the enum values"));
+}
+
+} // namespace
+
+bool isExtPlugin(const QString &name)
+{
+    return name == QLatin1String("ext-plugin-pre-req") || name == QLatin1String("ext-plugin-post-req")
+        || name == QLatin1String("ext-plugin-post-resp");
+}
+
+bool isCidrOrIp(const QString &text)
+{
+    const qsizetype slash = text.indexOf(QLatin1Char('/'));
+    if (slash < 0)
+        return !QHostAddress(text).isNull();
+    const auto subnet = QHostAddress::parseSubnet(text);
+    return !subnet.first.isNull() && subnet.second >= 0;
+}
+
+Problems validateExtPluginConf(const QString &pluginName, const QJsonValue &conf, const QString &pointer)
+{
+    Problems out;
+    const QString prefix = QStringLiteral("failed to check the configuration of plugin %1 err: ").arg(pluginName);
+    Checker c(out, pointer, prefix);
+    if (!conf.isObject()) {
+        c.errorRaw(QString(), QStringLiteral("wrong type: expected object, got %1").arg(typeName(conf)));
+        return out;
+    }
+    const QJsonObject o = conf.toObject();
+    const QJsonValue degradation = o.value(QStringLiteral("allow_degradation"));
+    if (!degradation.isUndefined() && !degradation.isBool())
+        c.wrongType(QStringLiteral("allow_degradation"), QStringLiteral("boolean"), degradation);
+    const QJsonValue list = o.value(QStringLiteral("conf"));
+    if (list.isUndefined())
+        return out;
+    if (!list.isArray()) {
+        c.wrongType(QStringLiteral("conf"), QStringLiteral("array"), list);
+        return out;
+    }
+    const QJsonArray items = list.toArray();
+    if (items.isEmpty()) {
+        c.error(QStringLiteral("conf"), QStringLiteral("expect array to have at least 1 items"));
+        return out;
+    }
+    for (int i = 0; i < items.size(); ++i) {
+        const QString item = QStringLiteral("failed to validate item %1: ").arg(i + 1);
+        const QString at = QStringLiteral("/conf/%1").arg(i);
+        if (!items[i].isObject()) {
+            out.append({Problem::Severity::Error, pointer + at, prefix + QStringLiteral("property \"conf\" validation failed: ") + item + QStringLiteral("wrong type: expected object, got %1").arg(typeName(items[i]))});
+            continue;
+        }
+        const QJsonObject entry = items[i].toObject();
+        const QJsonValue name = entry.value(QStringLiteral("name"));
+        const QString fail = prefix + QStringLiteral("property \"conf\" validation failed: ") + item;
+        if (name.isUndefined())
+            out.append({Problem::Severity::Error, pointer + at, fail + QStringLiteral("property \"name\" is required")});
+        else if (!name.isString())
+            out.append({Problem::Severity::Error, pointer + at + QStringLiteral("/name"), fail + QStringLiteral("property \"name\" validation failed: wrong type: expected string, got %1").arg(typeName(name))});
+        else if (name.toString().isEmpty() || name.toString().size() > 128)
+            out.append({Problem::Severity::Error, pointer + at + QStringLiteral("/name"), fail + QStringLiteral("property \"name\" validation failed: string length must be from 1 to 128")});
+        const QJsonValue value = entry.value(QStringLiteral("value"));
+        if (value.isUndefined())
+            out.append({Problem::Severity::Error, pointer + at, fail + QStringLiteral("property \"value\" is required")});
+        else if (!value.isString())
+            out.append({Problem::Severity::Error, pointer + at + QStringLiteral("/value"), fail + QStringLiteral("property \"value\" validation failed: wrong type: expected string, got %1").arg(typeName(value))});
+    }
+    return out;
+}
+
+Problems validateUpstream(const QJsonObject &u, const QString &pointer)
+{
+    Problems out;
+    Checker c(out, pointer, QStringLiteral("invalid configuration: "));
+    static const QStringList known = {"id", "name", "desc", "labels", "nodes", "type", "hash_on", "key", "scheme",
+                                      "pass_host", "upstream_host", "timeout", "retries", "retry_timeout",
+                                      "keepalive_pool", "create_time", "update_time"};
+    static const QStringList notRun = {"checks", "discovery_type", "service_name", "tls", "discovery_args"};
+    for (auto it = u.begin(); it != u.end(); ++it) {
+        if (notRun.contains(it.key()))
+            c.warning(QLatin1Char('/') + it.key(), QStringLiteral("\"%1\" is kept and exported but not run by RouteScope").arg(it.key()));
+        else if (!known.contains(it.key()))
+            c.errorRaw(QString(), QStringLiteral("additional properties forbidden, found %1").arg(it.key()));
+    }
+    c.string(u, QStringLiteral("name"), 1, 100);
+    c.string(u, QStringLiteral("desc"), 0, 256);
+    checkLabels(c, u);
+    checkNodes(c, u);
+    checkEnum(c, u, QStringLiteral("type"), {"roundrobin", "chash", "ewma", "least_conn"});
+    const QString type = u.value(QStringLiteral("type")).toString();
+    if (type == QLatin1String("ewma") || type == QLatin1String("least_conn"))
+        c.warning(QStringLiteral("/type"), QStringLiteral("\"%1\" runs as roundrobin in RouteScope").arg(type));
+    checkEnum(c, u, QStringLiteral("hash_on"), {"vars", "header", "cookie", "consumer", "vars_combinations"});
+    c.string(u, QStringLiteral("key"), 1, 0);
+    if (type == QLatin1String("chash") && !u.contains(QStringLiteral("key")))
+        c.errorRaw(QString(), QStringLiteral("missing key"));
+    checkEnum(c, u, QStringLiteral("scheme"), {"http", "https"});
+    checkEnum(c, u, QStringLiteral("pass_host"), {"pass", "node", "rewrite"});
+    if (c.string(u, QStringLiteral("upstream_host"), 1, 0) && !hostPattern().match(u.value(QStringLiteral("upstream_host")).toString()).hasMatch())
+        c.error(QStringLiteral("upstream_host"), checkHost(u.value(QStringLiteral("upstream_host")).toString()));
+    if (u.value(QStringLiteral("pass_host")).toString() == QLatin1String("rewrite") && !u.contains(QStringLiteral("upstream_host")))
+        c.errorRaw(QString(), QStringLiteral("property \"upstream_host\" is required when \"pass_host\" is \"rewrite\""));
+    checkTimeout(c, u);
+    c.integer(u, QStringLiteral("retries"), 0, 1e9);
+    const QJsonValue retryTimeout = u.value(QStringLiteral("retry_timeout"));
+    if (!retryTimeout.isUndefined() && (!retryTimeout.isDouble() || retryTimeout.toDouble() < 0))
+        c.error(QStringLiteral("retry_timeout"), QStringLiteral("expected a number >= 0"));
+    const QJsonValue pool = u.value(QStringLiteral("keepalive_pool"));
+    if (!pool.isUndefined()) {
+        if (!pool.isObject()) {
+            c.wrongType(QStringLiteral("keepalive_pool"), QStringLiteral("object"), pool);
+        } else {
+            Checker pc(out, pointer + QStringLiteral("/keepalive_pool"), QStringLiteral("invalid configuration: property \"keepalive_pool\" validation failed: "));
+            pc.integer(pool.toObject(), QStringLiteral("size"), 1, 1e9);
+            pc.integer(pool.toObject(), QStringLiteral("requests"), 1, 1e12);
+            const QJsonValue idle = pool.toObject().value(QStringLiteral("idle_timeout"));
+            if (!idle.isUndefined() && (!idle.isDouble() || idle.toDouble() < 0))
+                pc.error(QStringLiteral("idle_timeout"), QStringLiteral("expected a number >= 0"));
+        }
+    }
+    return out;
+}
+
+Problems validateRoute(const QJsonObject &r, const UpstreamExists &upstreamExists)
+{
+    Problems out;
+    Checker c(out, QString(), QStringLiteral("invalid configuration: "));
+    static const QStringList known = {"id", "uri", "uris", "name", "desc", "methods", "host", "hosts", "remote_addr",
+                                      "remote_addrs", "priority", "status", "labels", "plugins", "upstream",
+                                      "upstream_id", "create_time", "update_time"};
+    static const QStringList notRun = {"service_id", "plugin_config_id", "vars", "filter_func", "script",
+                                       "enable_websocket", "timeout", "script_id"};
+    for (auto it = r.begin(); it != r.end(); ++it) {
+        if (notRun.contains(it.key()))
+            c.warning(QLatin1Char('/') + it.key(), QStringLiteral("\"%1\" is kept and exported but not run by RouteScope").arg(it.key()));
+        else if (!known.contains(it.key()))
+            c.errorRaw(QString(), QStringLiteral("additional properties forbidden, found %1").arg(it.key()));
+    }
+    if (!r.contains(QStringLiteral("uri")) && !r.contains(QStringLiteral("uris")))
+        c.errorRaw(QString(), QStringLiteral("property \"uri\" is required (or \"uris\")"));
+    if (r.contains(QStringLiteral("uri")) && r.contains(QStringLiteral("uris")))
+        c.errorRaw(QString(), QStringLiteral("only one of \"uri\" and \"uris\" may be set"));
+    if (c.string(r, QStringLiteral("uri"), 1, 4096) && !r.value(QStringLiteral("uri")).toString().startsWith(QLatin1Char('/')))
+        c.error(QStringLiteral("uri"), QStringLiteral("must start with \"/\""));
+    checkStringArray(c, r, QStringLiteral("uris"), checkUri);
+    c.string(r, QStringLiteral("name"), 1, 100);
+    c.string(r, QStringLiteral("desc"), 0, 256);
+    checkStringArray(c, r, QStringLiteral("methods"), checkMethod);
+    if (c.string(r, QStringLiteral("host"), 1, 0)) {
+        if (const QString why = checkHost(r.value(QStringLiteral("host")).toString()); !why.isEmpty())
+            c.error(QStringLiteral("host"), why);
+    }
+    checkStringArray(c, r, QStringLiteral("hosts"), checkHost);
+    if (c.string(r, QStringLiteral("remote_addr"), 1, 0)) {
+        if (const QString why = checkAddr(r.value(QStringLiteral("remote_addr")).toString()); !why.isEmpty())
+            c.error(QStringLiteral("remote_addr"), why);
+    }
+    checkStringArray(c, r, QStringLiteral("remote_addrs"), checkAddr);
+    c.integer(r, QStringLiteral("priority"), -1e12, 1e12);
+    c.integer(r, QStringLiteral("status"), 0, 1);
+    checkLabels(c, r);
+
+    const QJsonValue plugins = r.value(QStringLiteral("plugins"));
+    if (!plugins.isUndefined()) {
+        if (!plugins.isObject()) {
+            c.wrongType(QStringLiteral("plugins"), QStringLiteral("object"), plugins);
+        } else {
+            const QJsonObject p = plugins.toObject();
+            for (auto it = p.begin(); it != p.end(); ++it) {
+                const QString at = QStringLiteral("/plugins/") + pointerToken(it.key());
+                if (isExtPlugin(it.key()))
+                    out.append(validateExtPluginConf(it.key(), it.value(), at));
+                else if (!it.value().isObject())
+                    out.append({Problem::Severity::Error, at, QStringLiteral("failed to check the configuration of plugin %1 err: wrong type: expected object, got %2").arg(it.key(), typeName(it.value()))});
+                else
+                    out.append({Problem::Severity::Warning, at, QStringLiteral("plugin \"%1\" is kept and exported but not run by RouteScope").arg(it.key())});
+            }
+            if (p.contains(QStringLiteral("ext-plugin-post-resp"))) {
+                for (const char *clash : {"proxy-control", "proxy-mirror", "proxy-cache", "grpc-transcode"}) {
+                    if (p.contains(QLatin1String(clash)))
+                        out.append({Problem::Severity::Warning, QStringLiteral("/plugins/ext-plugin-post-resp"), QStringLiteral("ext-plugin-post-resp cannot be combined with %1 in APISIX").arg(QLatin1String(clash))});
+                }
+            }
+        }
+    }
+
+    const QJsonValue upstream = r.value(QStringLiteral("upstream"));
+    if (!upstream.isUndefined()) {
+        if (!upstream.isObject())
+            c.wrongType(QStringLiteral("upstream"), QStringLiteral("object"), upstream);
+        else {
+            Problems up = validateUpstream(upstream.toObject(), QStringLiteral("/upstream"));
+            for (Problem &p : up)
+                if (p.isError())
+                    p.message.replace(QStringLiteral("invalid configuration: "), QStringLiteral("invalid configuration: property \"upstream\" validation failed: "));
+            out.append(up);
+        }
+    }
+    const QJsonValue upstreamId = r.value(QStringLiteral("upstream_id"));
+    if (!upstreamId.isUndefined()) {
+        if (!upstreamId.isString() && !isInteger(upstreamId))
+            c.wrongType(QStringLiteral("upstream_id"), QStringLiteral("string or integer"), upstreamId);
+        else {
+            const QString id = upstreamId.isString() ? upstreamId.toString() : QString::number(qint64(upstreamId.toDouble()));
+            if (upstreamExists && !upstreamExists(id))
+                out.append({Problem::Severity::Error, QStringLiteral("/upstream_id"), QStringLiteral("failed to fetch upstream info by upstream id [%1], response code: 404").arg(id)});
+        }
+    }
+    if (upstream.isUndefined() && upstreamId.isUndefined())
+        c.warning(QString(), QStringLiteral("route has no upstream: matching requests get 503"));
+    return out;
+}
+
+} // namespace Validator

@@ -1,0 +1,24 @@
+#pragma once
+
+#include "problem.h"
+
+#include <QJsonObject>
+
+#include <functional>
+
+// Schema checks for routes and upstreams, as APISIX does them for the fields RouteScope supports.
+// The Admin API, `routescope validate` and the editors all call these.
+namespace Validator {
+
+// Answers whether an upstream id exists, for route.upstream_id.
+using UpstreamExists = std::function<bool(const QString &id)>;
+
+Problems validateRoute(const QJsonObject &route, const UpstreamExists &upstreamExists);
+Problems validateUpstream(const QJsonObject &upstream, const QString &pointer = {});
+// Schema of ext-plugin-pre-req / -post-req / -post-resp (PROTOCOL.md section 11).
+Problems validateExtPluginConf(const QString &pluginName, const QJsonValue &conf, const QString &pointer);
+
+bool isExtPlugin(const QString &name);
+bool isCidrOrIp(const QString &text);
+
+} // namespace Validator

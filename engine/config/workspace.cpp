@@ -1,0 +1,125 @@
+#include "workspace.h"
+
+#include "adminapi.h"
+#include "configstore.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRandomGenerator>
+#include <QSaveFile>
+#include <QStandardPaths>
+
+QByteArray generateAdminKey()
+{
+    static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    QByteArray key(32, '\0');
+    for (char &c : key)
+        c = alphabet[QRandomGenerator::system()->bounded(int(sizeof(alphabet) - 1))];
+    return key;
+}
+
+QString Workspace::defaultPath()
+{
+    QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    if (dir.isEmpty())
+        dir = QDir::homePath() + QStringLiteral("/.local/share/routescope");
+    return dir + QStringLiteral("/default.routescope.json");
+}
+
+Workspace Workspace::createDefault(const QString &path)
+{
+    Workspace w;
+    w.path = path;
+    w.adminKey = QString::fromLatin1(generateAdminKey());
+    w.upstreams.insert(QStringLiteral("demo"),
+                       QJsonObject{{QStringLiteral("id"), QStringLiteral("demo")},
+                                   {QStringLiteral("name"), QStringLiteral("Built-in demo upstream")},
+                                   {QStringLiteral("type"), QStringLiteral("roundrobin")},
+                                   {QStringLiteral("nodes"), QJsonObject{{QStringLiteral("127.0.0.1:1980"), 1}}}});
+    w.routes.insert(QStringLiteral("demo"),
+                    QJsonObject{{QStringLiteral("id"), QStringLiteral("demo")},
+                                {QStringLiteral("name"), QStringLiteral("Demo: everything under /demo/ goes to the demo upstream")},
+                                {QStringLiteral("uri"), QStringLiteral("/demo/*")},
+                                {QStringLiteral("upstream_id"), QStringLiteral("demo")}});
+    w.runner = QJsonObject{{QStringLiteral("cmd"), QJsonArray()}, {QStringLiteral("conf_expire_time"), 3600},
+                           {QStringLiteral("timeout"), 60}};
+    return w;
+}
+
+Workspace::LoadResult Workspace::load(const QString &path)
+{
+    LoadResult out;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        out.error = QStringLiteral("cannot open workspace %1: %2").arg(path, file.errorString());
+        return out;
+    }
+    const QByteArray data = file.readAll();
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(data, &pe);
+    if (pe.error != QJsonParseError::NoError) {
+        out.error = QStringLiteral("%1: %2: %3").arg(path, describeOffset(data, pe.offset), pe.errorString());
+        return out;
+    }
+    if (!doc.isObject()) {
+        out.error = QStringLiteral("%1: line 1, column 1: a workspace is a JSON object").arg(path);
+        return out;
+    }
+    QJsonObject o = doc.object();
+    Workspace &w = out.workspace;
+    w.path = path;
+    auto take = [&o](const char *key) { return o.take(QLatin1String(key)); };
+    w.proxy = take("proxy").toString(w.proxy);
+    w.admin = take("admin").toString(w.admin);
+    const QJsonValue demo = take("demo_upstream");
+    w.demoUpstream = demo.isUndefined() ? w.demoUpstream : demo.toString();
+    w.workers = qMax(1, take("workers").toInt(w.workers));
+    w.adminKey = take("admin_key").toString();
+    w.runner = take("runner").toObject();
+    w.ui = take("ui").toObject();
+    w.routes = take("routes").toObject();
+    w.upstreams = take("upstreams").toObject();
+    take("routescope_workspace");
+    w.extra = o;
+    return out;
+}
+
+QJsonObject Workspace::toJson() const
+{
+    QJsonObject o = extra;
+    o.insert(QStringLiteral("routescope_workspace"), 1);
+    o.insert(QStringLiteral("proxy"), proxy);
+    o.insert(QStringLiteral("admin"), admin);
+    o.insert(QStringLiteral("demo_upstream"), demoUpstream);
+    o.insert(QStringLiteral("workers"), workers);
+    o.insert(QStringLiteral("admin_key"), adminKey);
+    o.insert(QStringLiteral("runner"), runner);
+    o.insert(QStringLiteral("ui"), ui);
+    o.insert(QStringLiteral("routes"), routes);
+    o.insert(QStringLiteral("upstreams"), upstreams);
+    return o;
+}
+
+QString Workspace::save() const
+{
+    const QFileInfo info(path);
+    if (!QDir().mkpath(info.absolutePath()))
+        return QStringLiteral("cannot create folder %1").arg(info.absolutePath());
+    QSaveFile file(path); // writes a temporary file, fsyncs and renames on commit
+    if (!file.open(QIODevice::WriteOnly))
+        return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+    const QByteArray data = QJsonDocument(toJson()).toJson(QJsonDocument::Indented);
+    if (file.write(data) != data.size() || !file.commit())
+        return QStringLiteral("cannot write %1: %2 (the previous file is unchanged)").arg(path, file.errorString());
+    QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner); // it holds the admin key
+    return {};
+}
+
+void Workspace::takeConfigFrom(const ConfigStore &store)
+{
+    routes = store.toJson(ResourceKind::Route);
+    upstreams = store.toJson(ResourceKind::Upstream);
+}

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "problem.h"
+
+#include <QJsonObject>
+#include <QString>
+
+class ConfigStore;
+
+// The workspace file: routes, upstreams, engine addresses, admin key, runner settings and UI
+// preferences in one JSON document. Unknown keys are kept so newer files survive a round trip.
+struct Workspace
+{
+    QString path;
+    QString proxy = QStringLiteral("127.0.0.1:9080");
+    QString admin = QStringLiteral("127.0.0.1:9180");
+    QString demoUpstream = QStringLiteral("127.0.0.1:1980"); // empty: not started
+    int workers = 1;
+    QString adminKey;
+    QJsonObject runner;
+    QJsonObject ui;
+    QJsonObject routes;
+    QJsonObject upstreams;
+    QJsonObject extra; // everything else found in the file
+
+    struct LoadResult;
+    // Reads a workspace; an unreadable file gives an error naming line and column.
+    static LoadResult load(const QString &path);
+    // A new workspace with a fresh random admin key and the demo route.
+    static Workspace createDefault(const QString &path);
+    static QString defaultPath();
+
+    QJsonObject toJson() const;
+    // Atomic write (temporary file, fsync, rename); returns an error text or empty.
+    QString save() const;
+    void takeConfigFrom(const ConfigStore &store);
+};
+
+struct Workspace::LoadResult
+{
+    Workspace workspace;
+    QString error;
+};
+
+QByteArray generateAdminKey();

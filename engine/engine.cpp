@@ -1,0 +1,145 @@
+#include "engine.h"
+
+#include "adminapi.h"
+#include "configstore.h"
+#include "demoupstream.h"
+#include "httpserver.h"
+#include "listener.h"
+#include "proxyworker.h"
+
+#include <QHostAddress>
+#include <QThread>
+
+bool parseHostPort(const QString &text, QString *host, quint16 *port)
+{
+    const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
+    if (colon <= 0)
+        return false;
+    bool ok = false;
+    const uint p = text.mid(colon + 1).toUInt(&ok);
+    if (!ok || p > 65535)
+        return false;
+    QString h = text.left(colon);
+    if (h.startsWith(QLatin1Char('[')) && h.endsWith(QLatin1Char(']')))
+        h = h.mid(1, h.size() - 2);
+    if (h == QLatin1String("localhost"))
+        h = QStringLiteral("127.0.0.1");
+    if (QHostAddress(h).isNull())
+        return false;
+    *host = h;
+    *port = quint16(p);
+    return true;
+}
+
+namespace {
+// Runs `fn` on `target`'s thread and waits for it.
+template<typename Fn>
+void runOn(QObject *target, Fn fn)
+{
+    if (target->thread() == QThread::currentThread())
+        fn();
+    else
+        QMetaObject::invokeMethod(target, fn, Qt::BlockingQueuedConnection);
+}
+
+QString listenOn(QTcpServer *server, const QString &address, const char *what, quint16 *boundPort)
+{
+    QString host;
+    quint16 port = 0;
+    if (!parseHostPort(address, &host, &port))
+        return QStringLiteral("invalid %1 address \"%2\": expected HOST:PORT").arg(QLatin1String(what), address);
+    QString error;
+    runOn(server, [&] {
+        if (server->listen(QHostAddress(host), port))
+            *boundPort = server->serverPort();
+        else
+            error = QStringLiteral("cannot listen for the %1 on %2: %3").arg(QLatin1String(what), address, server->errorString());
+    });
+    return error;
+}
+} // namespace
+
+Engine::Engine(ConfigStore *store, QObject *parent)
+    : QObject(parent), m_store(store)
+{
+}
+
+Engine::~Engine()
+{
+    stop();
+}
+
+QString Engine::start(const EngineOptions &options)
+{
+    stop();
+    m_control = new QThread;
+    m_control->setObjectName(QStringLiteral("engine-control"));
+    m_control->start();
+    for (int i = 0; i < qMax(1, options.workers); ++i) {
+        auto *thread = new QThread;
+        thread->setObjectName(QStringLiteral("engine-worker-%1").arg(i));
+        auto *worker = new ProxyWorker(m_store, options.limits);
+        worker->moveToThread(thread);
+        QObject::connect(thread, &QThread::finished, worker, &QObject::deleteLater);
+        thread->start();
+        m_workerThreads.append(thread);
+        m_workers.append(worker);
+    }
+    m_listener = new Listener(m_workers);
+    m_listener->moveToThread(m_control);
+    m_api = std::make_shared<AdminApi>(m_store, options.adminKey);
+    auto api = m_api;
+    RequestParser::Limits adminLimits = options.limits;
+    adminLimits.maxBodyBytes = qMin<qint64>(adminLimits.maxBodyBytes, 16 * 1024 * 1024);
+    m_admin = new HttpServer([api](const LocalRequest &r) {
+        const AdminReply a = api->handle(r.request);
+        LocalReply reply;
+        reply.status = a.status;
+        reply.headers.add("Content-Type", "application/json");
+        reply.body = a.body + '\n';
+        return reply;
+    }, adminLimits);
+    m_admin->moveToThread(m_control);
+
+    QString error = listenOn(m_listener, options.proxy, "proxy", &m_proxyPort);
+    if (error.isEmpty())
+        error = listenOn(m_admin, options.admin, "Admin API", &m_adminPort);
+    if (!error.isEmpty()) {
+        stop();
+        return error;
+    }
+    if (!options.demoUpstream.isEmpty()) {
+        m_demo = new HttpServer([this](const LocalRequest &r) { return demoUpstreamReply(r, m_demoPort); }, options.limits);
+        m_demo->moveToThread(m_control);
+        m_demoWarning = listenOn(m_demo, options.demoUpstream, "demo upstream", &m_demoPort);
+    }
+    return {};
+}
+
+void Engine::stop()
+{
+    if (!m_control)
+        return;
+    for (QTcpServer *server : {static_cast<QTcpServer *>(m_listener), static_cast<QTcpServer *>(m_admin), static_cast<QTcpServer *>(m_demo)}) {
+        if (server)
+            runOn(server, [server] {
+                server->close();
+                server->deleteLater(); // deleted when the control thread finishes below
+            });
+    }
+    m_listener = nullptr;
+    m_admin = nullptr;
+    m_demo = nullptr;
+    for (QThread *t : std::as_const(m_workerThreads)) {
+        t->quit();
+        t->wait();
+        delete t;
+    }
+    m_workerThreads.clear();
+    m_workers.clear();
+    m_control->quit();
+    m_control->wait();
+    delete m_control;
+    m_control = nullptr;
+    m_proxyPort = m_adminPort = m_demoPort = 0;
+}

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+
+#include <utility>
+
+// Header fields in arrival order with their original spelling; names compare case-insensitively.
+class HttpHeaders
+{
+public:
+    using Field = std::pair<QByteArray, QByteArray>;
+
+    void add(const QByteArray &name, const QByteArray &value) { m_fields.append({name, value}); }
+    void set(const QByteArray &name, const QByteArray &value);
+    void remove(QByteArrayView name);
+    bool contains(QByteArrayView name) const;
+    // First value, or a null QByteArray when absent.
+    QByteArray value(QByteArrayView name) const;
+    QList<QByteArray> values(QByteArrayView name) const;
+
+    const QList<Field> &fields() const { return m_fields; }
+    QList<Field> &fields() { return m_fields; }
+    qsizetype size() const { return m_fields.size(); }
+    bool isEmpty() const { return m_fields.isEmpty(); }
+
+private:
+    QList<Field> m_fields;
+};
+
+bool headerNameIs(QByteArrayView name, QByteArrayView expected);
+// Whether a comma-separated header value lists the token (e.g. Connection: keep-alive, Upgrade).
+bool headerHasToken(QByteArrayView value, QByteArrayView token);
+
+struct HttpRequest
+{
+    QByteArray method;   // as sent, e.g. "GET"
+    QByteArray target;   // request-target as sent, e.g. "/a/b?x=1"
+    QByteArray path;     // target without the query
+    QByteArray query;    // after '?', without it; null when there was no '?'
+    int versionMajor = 1;
+    int versionMinor = 1;
+    HttpHeaders headers;
+    QByteArray body;     // de-chunked
+    bool keepAlive = true;
+    bool chunked = false;
+
+    QByteArray host() const; // Host header without the port
+};
+
+struct HttpResponseHead
+{
+    int status = 0;
+    QByteArray reason;
+    int versionMajor = 1;
+    int versionMinor = 1;
+    HttpHeaders headers;
+};
+
+QByteArray reasonPhrase(int status);

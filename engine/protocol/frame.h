@@ -1,0 +1,48 @@
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QString>
+
+#include <optional>
+
+// Framing of the runner protocol: [type: u8][length: u24 big-endian][payload].
+namespace Frame {
+
+enum Type : quint8 {
+    RpcError = 0,
+    PrepareConf = 1,
+    HttpReqCall = 2,
+    ExtraInfo = 3,
+    HttpRespCall = 4,
+};
+
+constexpr qsizetype kHeaderSize = 4;
+constexpr qsizetype kMaxPayload = 0xFFFFFF;
+
+QString typeName(quint8 type);
+
+// Returns the whole frame, or nullopt (and an error text) when the payload does not fit in 24 bits.
+std::optional<QByteArray> encode(quint8 type, QByteArrayView payload, QString *error = nullptr);
+
+} // namespace Frame
+
+struct DecodedFrame
+{
+    quint8 type = 0;
+    QByteArray payload;
+};
+
+// Accumulates bytes from a stream and hands out whole frames; no I/O of its own.
+class FrameDecoder
+{
+public:
+    void feed(QByteArrayView bytes) { m_buffer.append(bytes.data(), bytes.size()); }
+    std::optional<DecodedFrame> next();
+    // Bytes received that do not yet make a whole frame (a non-zero value at EOF means truncation).
+    qsizetype pendingBytes() const { return m_buffer.size(); }
+    void clear() { m_buffer.clear(); }
+
+private:
+    QByteArray m_buffer;
+};

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "balancer.h"
+#include "connectionpool.h"
+#include "requestparser.h"
+
+#include <QHash>
+#include <QObject>
+
+#include <memory>
+
+class ConfigStore;
+
+// Owns the client connections, upstream connection pool and balancer state of one engine thread.
+class ProxyWorker : public QObject
+{
+    Q_OBJECT
+public:
+    ProxyWorker(ConfigStore *store, RequestParser::Limits limits);
+
+    // Takes an accepted socket; call in this worker's thread.
+    void addConnection(qintptr descriptor);
+
+    ConfigStore *store() const { return m_store; }
+    ConnectionPool *pool() { return &m_pool; }
+    RequestParser::Limits limits() const { return m_limits; }
+    Balancer *balancerFor(const UpstreamSpec &spec);
+
+private:
+    struct BalancerState
+    {
+        quint64 version = 0;
+        std::shared_ptr<Balancer> balancer;
+    };
+
+    ConfigStore *m_store;
+    RequestParser::Limits m_limits;
+    ConnectionPool m_pool;
+    QHash<QString, BalancerState> m_balancers;
+};

@@ -1,0 +1,116 @@
+#include "router.h"
+
+#include <QJsonArray>
+
+#include <algorithm>
+
+namespace {
+bool before(const CompiledRoute *a, const CompiledRoute *b)
+{
+    if (a->priority != b->priority)
+        return a->priority > b->priority;
+    return a->order < b->order;
+}
+
+QList<QByteArray> stringList(const QJsonObject &o, const char *single, const char *many, bool lower)
+{
+    QList<QByteArray> out;
+    auto add = [&](const QJsonValue &v) {
+        QByteArray s = v.toString().toUtf8();
+        out.append(lower ? s.toLower() : s);
+    };
+    if (o.contains(QLatin1String(single)))
+        add(o.value(QLatin1String(single)));
+    for (const QJsonValue &v : o.value(QLatin1String(many)).toArray())
+        add(v);
+    return out;
+}
+} // namespace
+
+std::shared_ptr<const CompiledRoute> compileRoute(const QString &id, const QJsonObject &o, quint64 version, qint64 order,
+                                                  std::shared_ptr<const UpstreamSpec> upstream)
+{
+    auto r = std::make_shared<CompiledRoute>();
+    r->id = id;
+    r->name = o.value(QStringLiteral("name")).toString();
+    r->uris = stringList(o, "uri", "uris", false);
+    r->methods = stringList(o, "__none__", "methods", false);
+    r->hosts = stringList(o, "host", "hosts", true);
+    for (const QByteArray &a : stringList(o, "remote_addr", "remote_addrs", false)) {
+        const QString text = QString::fromUtf8(a);
+        if (text.contains(QLatin1Char('/')))
+            r->remoteAddrs.append(QHostAddress::parseSubnet(text));
+        else {
+            const QHostAddress addr(text);
+            r->remoteAddrs.append({addr, addr.protocol() == QAbstractSocket::IPv6Protocol ? 128 : 32});
+        }
+    }
+    r->priority = qint64(o.value(QStringLiteral("priority")).toDouble());
+    r->enabled = o.value(QStringLiteral("status")).toInt(1) != 0;
+    r->version = version;
+    r->order = order;
+    r->upstream = std::move(upstream);
+    r->plugins = o.value(QStringLiteral("plugins")).toObject();
+    return r;
+}
+
+Router::Router(QList<std::shared_ptr<const CompiledRoute>> routes)
+    : m_routes(std::move(routes))
+{
+    for (const auto &route : std::as_const(m_routes)) {
+        if (!route->enabled)
+            continue;
+        for (const QByteArray &uri : route->uris) {
+            if (uri.endsWith('*'))
+                m_prefixes.append({uri.chopped(1), route.get()});
+            else
+                m_exact[uri].append(route.get());
+        }
+    }
+    for (auto &list : m_exact)
+        std::sort(list.begin(), list.end(), before);
+    std::stable_sort(m_prefixes.begin(), m_prefixes.end(), [](const PrefixEntry &a, const PrefixEntry &b) {
+        if (a.prefix.size() != b.prefix.size())
+            return a.prefix.size() > b.prefix.size();
+        return before(a.route, b.route);
+    });
+}
+
+bool Router::hostMatches(QByteArrayView pattern, QByteArrayView host)
+{
+    if (pattern.startsWith('*')) {
+        const QByteArrayView suffix = pattern.sliced(1); // ".example.com"
+        return host.size() > suffix.size()
+            && host.sliced(host.size() - suffix.size()).compare(suffix, Qt::CaseInsensitive) == 0;
+    }
+    return pattern.compare(host, Qt::CaseInsensitive) == 0;
+}
+
+bool Router::accepts(const CompiledRoute &r, const MatchInput &in)
+{
+    if (!r.methods.isEmpty()
+        && std::none_of(r.methods.begin(), r.methods.end(), [&](const QByteArray &m) { return m == in.method; }))
+        return false;
+    if (!r.hosts.isEmpty()
+        && std::none_of(r.hosts.begin(), r.hosts.end(), [&](const QByteArray &h) { return hostMatches(h, in.host); }))
+        return false;
+    if (!r.remoteAddrs.isEmpty()
+        && std::none_of(r.remoteAddrs.begin(), r.remoteAddrs.end(),
+                        [&](const auto &net) { return in.remoteAddr.isInSubnet(net.first, net.second); }))
+        return false;
+    return true;
+}
+
+const CompiledRoute *Router::match(const MatchInput &in) const
+{
+    const auto exact = m_exact.constFind(QByteArray::fromRawData(in.path.data(), in.path.size()));
+    if (exact != m_exact.constEnd()) {
+        for (const CompiledRoute *r : *exact)
+            if (accepts(*r, in))
+                return r;
+    }
+    for (const PrefixEntry &p : m_prefixes)
+        if (in.path.startsWith(p.prefix) && accepts(*p.route, in))
+            return p.route;
+    return nullptr;
+}

@@ -1,0 +1,122 @@
+#include "httpserver.h"
+
+#include <QTcpSocket>
+#include <QTimer>
+
+namespace {
+
+class ServerConnection : public QObject
+{
+public:
+    ServerConnection(qintptr descriptor, const HttpServer::Handler &handler, RequestParser::Limits limits, QObject *parent)
+        : QObject(parent), m_socket(new QTcpSocket(this)), m_handler(handler), m_parser(limits)
+    {
+        m_socket->setSocketDescriptor(descriptor);
+        m_peer = m_socket->peerAddress();
+        connect(m_socket, &QTcpSocket::readyRead, this, [this] { process(); });
+        connect(m_socket, &QTcpSocket::disconnected, this, &QObject::deleteLater);
+        connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
+            if (m_closing && m_socket->bytesToWrite() == 0)
+                m_socket->disconnectFromHost();
+        });
+    }
+
+private:
+    void process()
+    {
+        while (!m_waiting && !m_closing) {
+            m_input += m_socket->readAll();
+            if (m_input.isEmpty())
+                return;
+            qsizetype consumed = 0;
+            const auto result = m_parser.feed(m_input, &consumed);
+            m_input.remove(0, consumed);
+            if (result == RequestParser::Result::NeedMore)
+                return;
+            if (result == RequestParser::Result::Error) {
+                LocalReply reply;
+                reply.status = m_parser.errorStatus();
+                reply.headers.add("Content-Type", "application/json");
+                reply.body = "{\"error_msg\":\"" + m_parser.errorText().replace('"', '\'') + "\"}\n";
+                send(reply, false, true);
+                return;
+            }
+            const HttpRequest request = m_parser.takeRequest();
+            LocalReply reply = m_handler({request, m_peer});
+            const bool head = request.method == "HEAD";
+            const bool close = !request.keepAlive || reply.closeAfter;
+            if (reply.delayMs > 0) {
+                m_waiting = true;
+                QTimer::singleShot(reply.delayMs, this, [this, reply, head, close] {
+                    m_waiting = false;
+                    send(reply, head, close);
+                    if (!m_closing)
+                        process();
+                });
+                return;
+            }
+            send(reply, head, close);
+        }
+    }
+
+    void send(const LocalReply &reply, bool head, bool close)
+    {
+        m_socket->write(serializeReply(reply, head, close));
+        if (close) {
+            m_closing = true;
+            if (m_socket->bytesToWrite() == 0)
+                m_socket->disconnectFromHost();
+        }
+    }
+
+    QTcpSocket *m_socket;
+    HttpServer::Handler m_handler;
+    RequestParser m_parser;
+    QHostAddress m_peer;
+    QByteArray m_input;
+    bool m_waiting = false;
+    bool m_closing = false;
+};
+
+} // namespace
+
+QByteArray serializeReply(const LocalReply &reply, bool headRequest, bool close)
+{
+    if (!reply.raw.isNull())
+        return reply.raw;
+    QByteArray out = "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reasonPhrase(reply.status) + "\r\n";
+    for (const auto &[name, value] : reply.headers.fields())
+        out += name + ": " + value + "\r\n";
+    const bool noBody = reply.status == 204 || reply.status == 304;
+    if (reply.chunked)
+        out += "Transfer-Encoding: chunked\r\n";
+    else if (!noBody)
+        out += "Content-Length: " + QByteArray::number(reply.body.size()) + "\r\n";
+    if (close)
+        out += "Connection: close\r\n";
+    out += "\r\n";
+    if (headRequest || noBody)
+        return out;
+    if (reply.chunked) {
+        // Two chunks when there is enough body, so readers see real chunking.
+        const qsizetype half = reply.body.size() / 2;
+        for (const QByteArray &part : {reply.body.left(half), reply.body.mid(half)}) {
+            if (!part.isEmpty())
+                out += QByteArray::number(part.size(), 16) + "\r\n" + part + "\r\n";
+        }
+        out += "0\r\n\r\n";
+    } else {
+        out += reply.body;
+    }
+    return out;
+}
+
+HttpServer::HttpServer(Handler handler, RequestParser::Limits limits, QObject *parent)
+    : QTcpServer(parent), m_handler(std::move(handler)), m_limits(limits)
+{
+}
+
+void HttpServer::incomingConnection(qintptr descriptor)
+{
+    new ServerConnection(descriptor, m_handler, m_limits, this);
+}

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "requestparser.h"
+
+#include <QHostAddress>
+#include <QTcpServer>
+
+#include <functional>
+
+// What a local handler answers. `raw`, when set, is written as it is (for deliberately odd replies).
+struct LocalReply
+{
+    int status = 200;
+    HttpHeaders headers;
+    QByteArray body;
+    int delayMs = 0;
+    bool chunked = false;
+    QByteArray raw;
+    bool closeAfter = false;
+};
+
+struct LocalRequest
+{
+    HttpRequest request;
+    QHostAddress peer;
+};
+
+// A small HTTP/1.1 server for answers computed in-process: the Admin API and the demo upstream.
+// Keep-alive and pipelining are handled; each request is answered in order.
+class HttpServer : public QTcpServer
+{
+    Q_OBJECT
+public:
+    using Handler = std::function<LocalReply(const LocalRequest &)>;
+    HttpServer(Handler handler, RequestParser::Limits limits, QObject *parent = nullptr);
+
+protected:
+    void incomingConnection(qintptr descriptor) override;
+
+private:
+    Handler m_handler;
+    RequestParser::Limits m_limits;
+};
+
+QByteArray serializeReply(const LocalReply &reply, bool headRequest, bool close);
