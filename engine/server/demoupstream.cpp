@@ -41,6 +41,7 @@ LocalReply demoUpstreamReply(const LocalRequest &in, quint16 ownPort)
         {QStringLiteral("headers"), headers},
         {QStringLiteral("body"), QString::fromUtf8(r.body)},
         {QStringLiteral("remote_addr"), in.peer.toString()},
+        {QStringLiteral("remote_port"), in.peerPort},
         {QStringLiteral("port"), ownPort},
     };
     reply.headers.add("Content-Type", "application/json");

@@ -13,6 +13,7 @@ public:
     {
         m_socket->setSocketDescriptor(descriptor);
         m_peer = m_socket->peerAddress();
+        m_peerPort = m_socket->peerPort();
         connect(m_socket, &QTcpSocket::readyRead, this, [this] { process(); });
         connect(m_socket, &QTcpSocket::disconnected, this, &QObject::deleteLater);
         connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
@@ -42,7 +43,7 @@ private:
                 return;
             }
             const HttpRequest request = m_parser.takeRequest();
-            LocalReply reply = m_handler({request, m_peer});
+            LocalReply reply = m_handler({request, m_peer, m_peerPort});
             const bool head = request.method == "HEAD";
             const bool close = !request.keepAlive || reply.closeAfter;
             if (reply.delayMs > 0) {
@@ -73,6 +74,7 @@ private:
     HttpServer::Handler m_handler;
     RequestParser m_parser;
     QHostAddress m_peer;
+    quint16 m_peerPort = 0;
     QByteArray m_input;
     bool m_waiting = false;
     bool m_closing = false;

@@ -23,6 +23,7 @@ struct LocalRequest
 {
     HttpRequest request;
     QHostAddress peer;
+    quint16 peerPort = 0;
 };
 
 // A small HTTP/1.1 server for answers computed in-process: the Admin API and the demo upstream.

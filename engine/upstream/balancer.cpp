@@ -37,14 +37,20 @@ int RoundRobinBalancer::pick(QByteArrayView, const QList<int> &tried)
 namespace {
 quint32 point(QByteArrayView text)
 {
-    // CRC32 like APISIX's chash (resty.chash uses crc32 for its points).
     quint32 crc = 0xFFFFFFFFu;
     for (char ch : text) {
         crc ^= quint8(ch);
         for (int k = 0; k < 8; ++k)
             crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
     }
-    return ~crc;
+    // CRC32 of similar strings clusters; the murmur3 finaliser spreads the points over the ring.
+    quint32 h = ~crc;
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return h;
 }
 } // namespace
 

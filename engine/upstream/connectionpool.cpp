@@ -6,6 +6,7 @@
 ConnectionPool::ConnectionPool(QObject *parent)
     : QObject(parent)
 {
+    m_sweep.setParent(this); // so that moveToThread() takes the timer along
     m_sweep.setInterval(1000);
     connect(&m_sweep, &QTimer::timeout, this, &ConnectionPool::sweep);
 }

@@ -1,0 +1,408 @@
+#include "testhttp.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTcpServer>
+#include <QTest>
+
+namespace {
+QJsonObject echoOf(const TestResponse &r)
+{
+    return QJsonDocument::fromJson(r.body).object();
+}
+
+// Header value the upstream saw, from the echo body.
+QString seenHeader(const TestResponse &r, const QString &name)
+{
+    for (const QJsonValue &h : echoOf(r).value("headers").toArray())
+        if (h.toArray()[0].toString().compare(name, Qt::CaseInsensitive) == 0)
+            return h.toArray()[1].toString();
+    return {};
+}
+
+bool seesHeader(const TestResponse &r, const QString &name)
+{
+    for (const QJsonValue &h : echoOf(r).value("headers").toArray())
+        if (h.toArray()[0].toString().compare(name, Qt::CaseInsensitive) == 0)
+            return true;
+    return false;
+}
+
+quint16 closedPort()
+{
+    QTcpServer s;
+    s.listen(QHostAddress::LocalHost, 0);
+    const quint16 port = s.serverPort();
+    s.close();
+    return port;
+}
+
+QByteArray route(const QByteArray &uri, const QByteArray &upstream)
+{
+    return "{\"uri\":\"" + uri + "\",\"upstream\":" + upstream + "}";
+}
+} // namespace
+
+class TestProxy : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void forwardsAndAddsForwardingHeaders();
+    void stripsHopByHopHeaders();
+    void passHost_data();
+    void passHost();
+    void weightedDistributionOver1000Requests();
+    void chashKeepsClientOnOneNode();
+    void upstreamDownIs502();
+    void retriesNextNodeOnConnectFailure();
+    void slowUpstreamIs504();
+    void chunkedRequestBody();
+    void chunkedResponseRelayed();
+    void headAndNoBodyResponses();
+    void keepAliveReusesConnections();
+    void pipelinedRequestsAnsweredInOrder();
+    void badInput_data();
+    void badInput();
+    void malformedUpstreamIs502();
+    void truncatedUpstreamBodyCutsTheConnection();
+    void liveConfigChange();
+    void disabledRouteAndMissingUpstream();
+    void http10Client();
+    void severalWorkers();
+};
+
+void TestProxy::forwardsAndAddsForwardingHeaders()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/echo/*", "{\"nodes\":" + nodesFor({up->port()}) + "}")), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "POST", "/echo/a?x=1&x=2&y",
+                                       {{"Host", "api.example.com:8443"}, {"X-Forwarded-For", "10.0.0.1"}, {"X-Custom", "keep me"}},
+                                       "payload");
+    QVERIFY2(r.ok, qPrintable(r.error));
+    QCOMPARE(r.status, 200);
+    const QJsonObject e = echoOf(r);
+    QCOMPARE(e.value("method").toString(), QStringLiteral("POST"));
+    QCOMPARE(e.value("uri").toString(), QStringLiteral("/echo/a?x=1&x=2&y")); // query preserved verbatim
+    QCOMPARE(e.value("body").toString(), QStringLiteral("payload"));
+    QCOMPARE(seenHeader(r, "host"), QStringLiteral("api.example.com:8443"));
+    QCOMPARE(seenHeader(r, "x-real-ip"), QStringLiteral("127.0.0.1"));
+    QCOMPARE(seenHeader(r, "x-forwarded-for"), QStringLiteral("10.0.0.1, 127.0.0.1"));
+    QCOMPARE(seenHeader(r, "x-forwarded-proto"), QStringLiteral("http"));
+    QCOMPARE(seenHeader(r, "x-forwarded-host"), QStringLiteral("api.example.com"));
+    QCOMPARE(seenHeader(r, "x-forwarded-port"), QString::number(engine.proxyPort()));
+    QCOMPARE(seenHeader(r, "x-custom"), QStringLiteral("keep me"));
+    // Response headers come back as the upstream sent them, nothing added.
+    QCOMPARE(r.headers.value("x-upstream-port"), QByteArray::number(up->port()));
+    QVERIFY(!r.headers.contains("server"));
+}
+
+void TestProxy::stripsHopByHopHeaders()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"nodes\":" + nodesFor({up->port()}) + "}")), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/x",
+                                       {{"Connection", "keep-alive, X-Secret"}, {"X-Secret", "s"}, {"Keep-Alive", "timeout=5"},
+                                        {"Proxy-Connection", "keep-alive"}, {"TE", "trailers"}, {"Upgrade", "h2c"}});
+    QCOMPARE(r.status, 200);
+    for (const char *h : {"connection", "x-secret", "keep-alive", "proxy-connection", "te", "upgrade"})
+        QVERIFY2(!seesHeader(r, QLatin1String(h)), h);
+}
+
+void TestProxy::passHost_data()
+{
+    QTest::addColumn<QByteArray>("settings");
+    QTest::addColumn<QString>("expected"); // %1 = node port
+    QTest::newRow("pass (default)") << QByteArray("") << QStringLiteral("client.example");
+    QTest::newRow("node") << QByteArray(",\"pass_host\":\"node\"") << QStringLiteral("127.0.0.1:%1");
+    QTest::newRow("rewrite") << QByteArray(",\"pass_host\":\"rewrite\",\"upstream_host\":\"internal.svc\"") << QStringLiteral("internal.svc");
+}
+
+void TestProxy::passHost()
+{
+    QFETCH(QByteArray, settings);
+    QFETCH(QString, expected);
+    auto up = startEchoUpstream();
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"nodes\":" + nodesFor({up->port()}) + settings + "}")), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/", {{"Host", "client.example"}});
+    QCOMPARE(r.status, 200);
+    QCOMPARE(seenHeader(r, "host"), expected.contains("%1") ? expected.arg(up->port()) : expected);
+}
+
+void TestProxy::weightedDistributionOver1000Requests()
+{
+    auto a = startEchoUpstream();
+    auto b = startEchoUpstream();
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"type\":\"roundrobin\",\"nodes\":" + nodesFor({a->port(), b->port()}, {1, 3}) + "}")), 201);
+    TestClient client(engine.proxyPort());
+    int onB = 0;
+    for (int i = 0; i < 1000; ++i) {
+        client.send("GET /w HTTP/1.1\r\nHost: x\r\n\r\n");
+        const TestResponse r = client.read();
+        QVERIFY2(r.ok && r.status == 200, qPrintable(r.error));
+        if (r.headers.value("x-upstream-port") == QByteArray::number(b->port()))
+            ++onB;
+    }
+    QCOMPARE(onB, 750);
+    QCOMPARE(a->requestCount() + b->requestCount(), 1000);
+}
+
+void TestProxy::chashKeepsClientOnOneNode()
+{
+    auto a = startEchoUpstream();
+    auto b = startEchoUpstream();
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"type\":\"chash\",\"hash_on\":\"header\",\"key\":\"X-User\",\"nodes\":" + nodesFor({a->port(), b->port()}) + "}")), 201);
+    QSet<QByteArray> ports;
+    for (int user = 0; user < 20; ++user) {
+        QByteArray first;
+        for (int i = 0; i < 5; ++i) {
+            const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/", {{"X-User", "u" + QByteArray::number(user)}});
+            const QByteArray port = r.headers.value("x-upstream-port");
+            if (first.isEmpty())
+                first = port;
+            QCOMPARE(port, first);
+        }
+        ports.insert(first);
+    }
+    QCOMPARE(ports.size(), 2);
+}
+
+void TestProxy::upstreamDownIs502()
+{
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"nodes\":" + nodesFor({closedPort()}) + "}")), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/");
+    QCOMPARE(r.status, 502);
+    QVERIFY(echoOf(r).value("error_msg").toString().startsWith("502 Bad Gateway"));
+}
+
+void TestProxy::retriesNextNodeOnConnectFailure()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"nodes\":" + nodesFor({closedPort(), up->port()}) + "}")), 201);
+    for (int i = 0; i < 10; ++i)
+        QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/").status, 200);
+    QCOMPARE(up->requestCount(), 10);
+    // With retries 0 the dead node's share fails.
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"retries\":0,\"nodes\":" + nodesFor({closedPort(), up->port()}) + "}")), 200);
+    int failed = 0;
+    for (int i = 0; i < 10; ++i)
+        failed += httpRequest(engine.proxyPort(), "GET", "/").status == 502;
+    QCOMPARE(failed, 5);
+}
+
+void TestProxy::slowUpstreamIs504()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"timeout\":{\"connect\":1,\"send\":1,\"read\":0.2},\"nodes\":" + nodesFor({up->port()}) + "}")), 201);
+    QElapsedTimer clock;
+    clock.start();
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/delay/3000");
+    QCOMPARE(r.status, 504);
+    QVERIFY(clock.elapsed() < 2500);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/delay/10").status, 200);
+}
+
+void TestProxy::chunkedRequestBody()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"nodes\":" + nodesFor({up->port()}) + "}")), 201);
+    TestClient client(engine.proxyPort());
+    client.send("POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+    const TestResponse r = client.read();
+    QCOMPARE(r.status, 200);
+    QCOMPARE(echoOf(r).value("body").toString(), QStringLiteral("hello world"));
+    QCOMPARE(seenHeader(r, "content-length"), QStringLiteral("11"));
+    QVERIFY(!seesHeader(r, "transfer-encoding"));
+}
+
+void TestProxy::chunkedResponseRelayed()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"nodes\":" + nodesFor({up->port()}) + "}")), 201);
+    TestClient client(engine.proxyPort());
+    client.send("GET /chunked HTTP/1.1\r\nHost: x\r\n\r\n");
+    const TestResponse r = client.read();
+    QVERIFY2(r.ok, qPrintable(r.error));
+    QVERIFY(r.chunked);
+    QCOMPARE(echoOf(r).value("path").toString(), QStringLiteral("/chunked"));
+    // The connection stays usable after a chunked answer.
+    client.send("GET /after HTTP/1.1\r\nHost: x\r\n\r\n");
+    QCOMPARE(echoOf(client.read()).value("path").toString(), QStringLiteral("/after"));
+}
+
+void TestProxy::headAndNoBodyResponses()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"nodes\":" + nodesFor({up->port()}) + "}")), 201);
+    TestClient client(engine.proxyPort());
+    client.send("HEAD /h HTTP/1.1\r\nHost: x\r\n\r\n");
+    TestResponse r = client.read(true);
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.headers.value("content-length").toInt() > 0);
+    QVERIFY(r.body.isEmpty());
+    client.send("GET /status/204 HTTP/1.1\r\nHost: x\r\n\r\n");
+    r = client.read();
+    QCOMPARE(r.status, 204);
+    client.send("GET /status/304 HTTP/1.1\r\nHost: x\r\n\r\n");
+    QCOMPARE(client.read().status, 304);
+    client.send("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n");
+    QCOMPARE(echoOf(client.read()).value("path").toString(), QStringLiteral("/ok"));
+    QCOMPARE(up->requestCount(), 4); // each exactly once
+}
+
+void TestProxy::keepAliveReusesConnections()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"nodes\":" + nodesFor({up->port()}) + "}")), 201);
+    QSet<int> upstreamSidePorts;
+    for (int i = 0; i < 5; ++i) { // separate client connections, one after another
+        const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/k");
+        QCOMPARE(r.status, 200);
+        upstreamSidePorts.insert(echoOf(r).value("remote_port").toInt());
+    }
+    QCOMPARE(upstreamSidePorts.size(), 1); // one pooled upstream connection served them all
+    // keepalive_pool.requests caps how often one connection is reused (a fresh upstream: no old pool).
+    auto fresh = startEchoUpstream();
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"keepalive_pool\":{\"requests\":2},\"nodes\":" + nodesFor({fresh->port()}) + "}")), 200);
+    upstreamSidePorts.clear();
+    for (int i = 0; i < 6; ++i)
+        upstreamSidePorts.insert(echoOf(httpRequest(engine.proxyPort(), "GET", "/k")).value("remote_port").toInt());
+    QCOMPARE(upstreamSidePorts.size(), 3);
+}
+
+void TestProxy::pipelinedRequestsAnsweredInOrder()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/p/*", "{\"nodes\":" + nodesFor({up->port()}) + "}")), 201);
+    TestClient client(engine.proxyPort());
+    // The slow one first: answers must still come in request order. A 404 in the middle too.
+    client.send("GET /p/delay/200 HTTP/1.1\r\nHost: x\r\n\r\nGET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n"
+                "POST /p/2 HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabcGET /p/3 HTTP/1.1\r\nHost: x\r\n\r\n");
+    TestResponse r = client.read();
+    QCOMPARE(echoOf(r).value("path").toString(), QStringLiteral("/p/delay/200"));
+    QCOMPARE(client.read().status, 404);
+    r = client.read();
+    QCOMPARE(echoOf(r).value("path").toString(), QStringLiteral("/p/2"));
+    QCOMPARE(echoOf(r).value("body").toString(), QStringLiteral("abc"));
+    QCOMPARE(echoOf(client.read()).value("path").toString(), QStringLiteral("/p/3"));
+}
+
+void TestProxy::badInput_data()
+{
+    QTest::addColumn<QByteArray>("raw");
+    QTest::addColumn<int>("status");
+    QTest::newRow("malformed request line") << QByteArray("GARBAGE\r\n\r\n") << 400;
+    QTest::newRow("malformed header") << QByteArray("GET / HTTP/1.1\r\nHost x\r\n\r\n") << 400;
+    QTest::newRow("headers too large") << (QByteArray("GET / HTTP/1.1\r\nHost: x\r\nX-Big: ") + QByteArray(64 * 1024, 'a') + "\r\n\r\n") << 431;
+    QTest::newRow("body over limit") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n") << 413;
+    QTest::newRow("CL and TE (smuggling)") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") << 400;
+    QTest::newRow("two Content-Lengths") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab") << 400;
+    QTest::newRow("binary noise") << QByteArray("\x00\x01\x02\xff\xfe garbage\r\n\r\n", 16) << 400;
+}
+
+void TestProxy::badInput()
+{
+    QFETCH(QByteArray, raw);
+    QFETCH(int, status);
+    auto up = startEchoUpstream();
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"nodes\":" + nodesFor({up->port()}) + "}")), 201);
+    TestClient client(engine.proxyPort());
+    client.send(raw);
+    const TestResponse r = client.read();
+    QCOMPARE(r.status, status);
+    QVERIFY(!echoOf(r).value("error_msg").toString().isEmpty());
+    QCOMPARE(r.headers.value("connection"), QByteArray("close"));
+    QVERIFY(client.waitClosed());
+    QCOMPARE(up->requestCount(), 0);
+    // The server is still fine.
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/fine").status, 200);
+}
+
+void TestProxy::malformedUpstreamIs502()
+{
+    RawServer garbage("NOT HTTP AT ALL\r\n\r\n");
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"nodes\":" + nodesFor({garbage.port()}) + "}")), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/");
+    QCOMPARE(r.status, 502);
+    RawServer silentClose(QByteArray(""), true);
+}
+
+void TestProxy::truncatedUpstreamBodyCutsTheConnection()
+{
+    RawServer shortBody("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this");
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"nodes\":" + nodesFor({shortBody.port()}) + "}")), 201);
+    TestClient client(engine.proxyPort());
+    client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    const TestResponse r = client.read();
+    QVERIFY(!r.ok); // never a complete-looking response with a short body
+    QVERIFY(client.waitClosed());
+}
+
+void TestProxy::liveConfigChange()
+{
+    auto a = startEchoUpstream();
+    auto b = startEchoUpstream();
+    TestEngine engine;
+    TestClient client(engine.proxyPort()); // a connection opened before the change sees it too
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/live", "{\"nodes\":" + nodesFor({a->port()}) + "}")), 201);
+    client.send("GET /live HTTP/1.1\r\nHost: x\r\n\r\n");
+    QCOMPARE(client.read().headers.value("x-upstream-port"), QByteArray::number(a->port()));
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/live", "{\"nodes\":" + nodesFor({b->port()}) + "}")), 200);
+    client.send("GET /live HTTP/1.1\r\nHost: x\r\n\r\n");
+    QCOMPARE(client.read().headers.value("x-upstream-port"), QByteArray::number(b->port()));
+    QCOMPARE(engine.admin("DELETE", "/apisix/admin/routes/1").status, 200);
+    client.send("GET /live HTTP/1.1\r\nHost: x\r\n\r\n");
+    QCOMPARE(client.read().status, 404);
+}
+
+void TestProxy::disabledRouteAndMissingUpstream()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/1", "{\"uri\":\"/d\",\"status\":0,\"upstream\":{\"nodes\":" + nodesFor({up->port()}) + "}}"), 201);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/d").status, 404);
+    QCOMPARE(engine.put("/apisix/admin/routes/2", "{\"uri\":\"/nou\"}"), 201);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/nou").status, 503);
+}
+
+void TestProxy::http10Client()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"nodes\":" + nodesFor({up->port()}) + "}")), 201);
+    TestClient client(engine.proxyPort());
+    client.send("GET /chunked HTTP/1.0\r\nHost: x\r\n\r\n");
+    const TestResponse r = client.read();
+    QVERIFY2(r.ok, qPrintable(r.error));
+    QVERIFY(!r.chunked); // an HTTP/1.0 client cannot take chunks: the body ends with the connection
+    QCOMPARE(echoOf(r).value("path").toString(), QStringLiteral("/chunked"));
+    QVERIFY(client.waitClosed());
+}
+
+void TestProxy::severalWorkers()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine(3);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"nodes\":" + nodesFor({up->port()}) + "}")), 201);
+    for (int i = 0; i < 12; ++i)
+        QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/w").status, 200);
+}
+
+QTEST_GUILESS_MAIN(TestProxy)
+#include "tst_proxy.moc"
