@@ -1,6 +1,7 @@
 #include "workspace.h"
 
 #include "adminapi.h"
+#include "atomicfile.h"
 #include "configstore.h"
 
 #include <QDir>
@@ -9,7 +10,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRandomGenerator>
-#include <QSaveFile>
 #include <QStandardPaths>
 
 QByteArray generateAdminKey()
@@ -105,17 +105,7 @@ QJsonObject Workspace::toJson() const
 
 QString Workspace::save() const
 {
-    const QFileInfo info(path);
-    if (!QDir().mkpath(info.absolutePath()))
-        return QStringLiteral("cannot create folder %1").arg(info.absolutePath());
-    QSaveFile file(path); // writes a temporary file, fsyncs and renames on commit
-    if (!file.open(QIODevice::WriteOnly))
-        return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-    const QByteArray data = QJsonDocument(toJson()).toJson(QJsonDocument::Indented);
-    if (file.write(data) != data.size() || !file.commit())
-        return QStringLiteral("cannot write %1: %2 (the previous file is unchanged)").arg(path, file.errorString());
-    QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner); // it holds the admin key
-    return {};
+    return writeFileAtomically(path, QJsonDocument(toJson()).toJson(QJsonDocument::Indented));
 }
 
 void Workspace::takeConfigFrom(const ConfigStore &store)

@@ -1,0 +1,184 @@
+#include "testhttp.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+namespace {
+struct Run
+{
+    int code = -1;
+    QString out;
+    QString err;
+};
+
+Run run(const QStringList &args, const QByteArray &adminKey = {})
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove("ROUTESCOPE_ADMIN_KEY");
+    if (!adminKey.isEmpty())
+        env.insert("ROUTESCOPE_ADMIN_KEY", QString::fromLatin1(adminKey));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(ROUTESCOPE_BIN), args);
+    p.waitForFinished(20000);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+void writeFile(const QString &path, const QByteArray &data)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(data);
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile f(path);
+    f.open(QIODevice::ReadOnly);
+    return f.readAll();
+}
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void helpAndVersion();
+    void badUsageExits2();
+    void serveRunsUntilSigterm();
+    void portInUseIsAClearError();
+    void unreadableWorkspaceIsKept();
+    void validate_data();
+    void validate();
+};
+
+void TestCli::helpAndVersion()
+{
+    Run r = run({"--version"});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains("routescope"));
+    r = run({"serve", "--help"});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains("--workspace"));
+    QCOMPARE(run({"validate", "--help"}).code, 0);
+    QCOMPARE(run({"serve", "--version"}).code, 0);
+}
+
+void TestCli::badUsageExits2()
+{
+    Run r = run({"serve", "--no-such-option"});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains("no-such-option"));
+    QCOMPARE(run({"validate"}).code, 2);
+    QTemporaryDir dir;
+    r = run({"serve", "--workspace", dir.filePath("w.json"), "--proxy", "nonsense"});
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.err.contains("invalid proxy address \"nonsense\""));
+}
+
+void TestCli::serveRunsUntilSigterm()
+{
+    QTemporaryDir dir;
+    const QString ws = dir.filePath("new/w.json");
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("ROUTESCOPE_ADMIN_KEY", "cli-key");
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(ROUTESCOPE_BIN), {"serve", "--workspace", ws, "--proxy", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--demo-upstream", "127.0.0.1:0"});
+    QVERIFY(p.waitForStarted());
+    QString out;
+    QRegularExpression adminRe("admin API\\s+http://127.0.0.1:(\\d+)/apisix/admin");
+    QRegularExpression proxyRe("proxy\\s+http://127.0.0.1:(\\d+)");
+    QRegularExpression demoRe("demo\\s+http://127.0.0.1:(\\d+)");
+    QTRY_VERIFY_WITH_TIMEOUT((out += QString::fromUtf8(p.readAllStandardOutput())).contains("demo "), 10000);
+    const quint16 admin = quint16(adminRe.match(out).captured(1).toUInt());
+    const quint16 proxy = quint16(proxyRe.match(out).captured(1).toUInt());
+    const quint16 demo = quint16(demoRe.match(out).captured(1).toUInt());
+    QVERIFY(admin && proxy && demo);
+    QVERIFY(!out.contains("cli-key")); // never the key itself
+    QVERIFY(QFile::exists(ws));
+
+    const QByteArray route = "{\"uri\":\"/index.html\",\"upstream\":{\"nodes\":{\"127.0.0.1:" + QByteArray::number(demo) + "\":1}}}";
+    QCOMPARE(httpRequest(admin, "PUT", "/apisix/admin/routes/1", {{"X-API-KEY", "cli-key"}}, route).status, 201);
+    QCOMPARE(httpRequest(proxy, "GET", "/index.html").status, 200);
+    // Every Admin API change is in the workspace file at once.
+    QTRY_VERIFY(readFile(ws).contains("/index.html"));
+
+    ::kill(pid_t(p.processId()), SIGTERM);
+    QVERIFY(p.waitForFinished(5000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 0);
+    // And it comes back from the file.
+    p.start(QStringLiteral(ROUTESCOPE_BIN), {"serve", "--workspace", ws, "--proxy", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--demo-upstream", "off"});
+    out.clear();
+    QTRY_VERIFY_WITH_TIMEOUT((out += QString::fromUtf8(p.readAllStandardOutput())).contains("admin API"), 10000);
+    const quint16 admin2 = quint16(adminRe.match(out).captured(1).toUInt());
+    QCOMPARE(httpRequest(admin2, "GET", "/apisix/admin/routes/1", {{"X-API-KEY", "cli-key"}}).status, 200);
+    ::kill(pid_t(p.processId()), SIGINT);
+    QVERIFY(p.waitForFinished(5000));
+    QCOMPARE(p.exitCode(), 0);
+}
+
+void TestCli::portInUseIsAClearError()
+{
+    QTcpServer busy;
+    QVERIFY(busy.listen(QHostAddress::LocalHost, 0));
+    QTemporaryDir dir;
+    const QString port = QString::number(busy.serverPort());
+    const Run r = run({"serve", "--workspace", dir.filePath("w.json"), "--proxy", "127.0.0.1:" + port, "--admin", "127.0.0.1:0"});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("cannot listen for the proxy on 127.0.0.1:" + port), qPrintable(r.err));
+}
+
+void TestCli::unreadableWorkspaceIsKept()
+{
+    QTemporaryDir dir;
+    const QString ws = dir.filePath("w.json");
+    const QByteArray broken = "{\n  \"routes\": {\n    \"1\": {\"uri\": \"/a\",}\n  }\n}\n";
+    writeFile(ws, broken);
+    const Run r = run({"serve", "--workspace", ws, "--proxy", "127.0.0.1:0", "--admin", "127.0.0.1:0"});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("line 3, column"), qPrintable(r.err));
+    QCOMPARE(readFile(ws), broken);
+}
+
+void TestCli::validate_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<int>("code");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("valid route") << QByteArray(R"({"uri":"/a","upstream":{"nodes":{"127.0.0.1:1":1}}})") << 0 << QString();
+    QTest::newRow("bad conf") << QByteArray(R"({"uri":"/a","plugins":{"ext-plugin-post-resp":{"conf":[{"value":"x"}]}},"upstream":{"nodes":{"127.0.0.1:1":1}}})")
+                              << 1 << QStringLiteral("/plugins/ext-plugin-post-resp/conf/0: failed to check the configuration of plugin ext-plugin-post-resp err: property \"conf\" validation failed: failed to validate item 1: property \"name\" is required\n");
+    QTest::newRow("warning only") << QByteArray(R"({"uri":"/a","plugins":{"cors":{}},"upstream":{"nodes":{"127.0.0.1:1":1}}})")
+                                  << 0 << QStringLiteral("/plugins/cors: warning: plugin \"cors\" is kept and exported but not run by RouteScope\n");
+    QTest::newRow("upstream") << QByteArray(R"({"nodes":{"127.0.0.1:1":1},"type":"nope"})") << 1
+                              << QStringLiteral("/type: invalid configuration: property \"type\" validation failed: matches none of the enum values\n");
+    QTest::newRow("workspace") << QByteArray(R"({"routes":{"r":{"uri":3}},"upstreams":{}})") << 1
+                               << QStringLiteral("/routes/r/uri: invalid configuration: property \"uri\" validation failed: wrong type: expected string, got number\n");
+    QTest::newRow("broken json") << QByteArray("{\n\"uri\": }") << 1 << QStringLiteral(": invalid JSON at line 2, column");
+}
+
+void TestCli::validate()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(int, code);
+    QFETCH(QString, expected);
+    QTemporaryDir dir;
+    writeFile(dir.filePath("f.json"), json);
+    const Run r = run({"validate", dir.filePath("f.json")});
+    QCOMPARE(r.code, code);
+    QVERIFY2(r.out.startsWith(expected), qPrintable(r.out));
+    if (expected.isEmpty())
+        QCOMPARE(r.out, QString());
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,0 +1,107 @@
+#include "validator.h"
+
+#include <QJsonDocument>
+#include <QTest>
+
+class TestValidator : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void routes_data();
+    void routes();
+    void upstreams_data();
+    void upstreams();
+};
+
+void TestValidator::routes_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("pointer");   // of the first problem; empty: no problem at all
+    QTest::addColumn<QString>("message");   // start of its message
+    QTest::addColumn<bool>("error");
+    auto row = [](const char *name, const char *json, const char *pointer, const char *message, bool error) {
+        QTest::newRow(name) << QByteArray(json) << QString::fromUtf8(pointer) << QString::fromUtf8(message) << error;
+    };
+    row("minimal", R"({"uri":"/a","upstream_id":"u"})", "", "", false);
+    row("empty ext conf is fine", R"({"uri":"/a","upstream_id":"u","plugins":{"ext-plugin-post-resp":{}}})", "", "", false);
+    row("full ext conf", R"({"uri":"/a","upstream_id":"u","plugins":{"ext-plugin-pre-req":{"conf":[{"name":"a","value":"{\"x\":1}"}],"allow_degradation":true}}})", "", "", false);
+    row("no uri", R"({"upstream_id":"u"})", "", "invalid configuration: property \"uri\" is required", true);
+    row("uri and uris", R"({"uri":"/a","uris":["/b"],"upstream_id":"u"})", "", "invalid configuration: only one of", true);
+    row("uris duplicate", R"({"uris":["/a","/a"],"upstream_id":"u"})", "/uris", "invalid configuration: property \"uris\" validation failed: expected unique items", true);
+    row("empty conf array", R"({"uri":"/a","upstream_id":"u","plugins":{"ext-plugin-post-req":{"conf":[]}}})",
+        "/plugins/ext-plugin-post-req/conf", "failed to check the configuration of plugin ext-plugin-post-req err: property \"conf\" validation failed: expect array to have at least 1 items", true);
+    row("conf name missing", R"({"uri":"/a","upstream_id":"u","plugins":{"ext-plugin-post-resp":{"conf":[{"value":"v"}]}}})",
+        "/plugins/ext-plugin-post-resp/conf/0", "failed to check the configuration of plugin ext-plugin-post-resp err: property \"conf\" validation failed: failed to validate item 1: property \"name\" is required", true);
+    row("conf value not string", R"({"uri":"/a","upstream_id":"u","plugins":{"ext-plugin-post-resp":{"conf":[{"name":"n","value":{"a":1}}]}}})",
+        "/plugins/ext-plugin-post-resp/conf/0/value", "failed to check the configuration of plugin ext-plugin-post-resp err: property \"conf\" validation failed: failed to validate item 1: property \"value\" validation failed: wrong type: expected string, got object", true);
+    row("conf name too long", (std::string(R"({"uri":"/a","upstream_id":"u","plugins":{"ext-plugin-post-resp":{"conf":[{"name":")") + std::string(129, 'n') + R"(","value":""}]}}})").c_str(),
+        "/plugins/ext-plugin-post-resp/conf/0/name", "failed to check the configuration of plugin ext-plugin-post-resp err: property \"conf\" validation failed: failed to validate item 1: property \"name\" validation failed", true);
+    row("allow_degradation not bool", R"({"uri":"/a","upstream_id":"u","plugins":{"ext-plugin-post-resp":{"allow_degradation":"yes"}}})",
+        "/plugins/ext-plugin-post-resp/allow_degradation", "failed to check the configuration of plugin ext-plugin-post-resp err: property \"allow_degradation\" validation failed: wrong type: expected boolean, got string", true);
+    row("unknown plugin is a warning", R"({"uri":"/a","upstream_id":"u","plugins":{"limit-count":{"count":1}}})",
+        "/plugins/limit-count", "plugin \"limit-count\" is kept and exported but not run by RouteScope", false);
+    row("post-resp with proxy-mirror", R"({"uri":"/a","upstream_id":"u","plugins":{"proxy-mirror":{},"ext-plugin-post-resp":{}}})",
+        "/plugins/proxy-mirror", "plugin \"proxy-mirror\" is kept", false);
+    row("bad host", R"({"uri":"/a","upstream_id":"u","host":"a b"})", "/host", "invalid configuration: property \"host\" validation failed: failed to match pattern", true);
+    row("bad cidr", R"({"uri":"/a","upstream_id":"u","remote_addrs":["10.0.0.0/99"]})", "/remote_addrs", "invalid configuration: property \"remote_addrs\" validation failed: failed to validate item 1", true);
+    row("status 2", R"({"uri":"/a","upstream_id":"u","status":2})", "/status", "invalid configuration: property \"status\" validation failed: expected 2 to be at most 1", true);
+    row("priority float", R"({"uri":"/a","upstream_id":"u","priority":1.5})", "/priority", "invalid configuration: property \"priority\" validation failed: wrong type: expected integer, got number", true);
+    row("labels non-string", R"({"uri":"/a","upstream_id":"u","labels":{"v":1}})", "/labels", "invalid configuration: property \"labels\" validation failed", true);
+    row("unknown upstream id", R"({"uri":"/a","upstream_id":"nope"})", "/upstream_id", "failed to fetch upstream info by upstream id [nope]", true);
+    row("service_id kept with warning", R"({"uri":"/a","upstream_id":"u","service_id":"s"})", "/service_id", "\"service_id\" is kept and exported but not run by RouteScope", false);
+    row("inline upstream problem has nested pointer", R"({"uri":"/a","upstream":{"nodes":{"127.0.0.1:1":-1}}})", "/upstream/nodes",
+        "invalid configuration: property \"upstream\" validation failed: property \"nodes\" validation failed", true);
+}
+
+void TestValidator::routes()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, pointer);
+    QFETCH(QString, message);
+    QFETCH(bool, error);
+    const QJsonObject o = QJsonDocument::fromJson(json).object();
+    QVERIFY(!o.isEmpty());
+    const Problems problems = Validator::validateRoute(o, [](const QString &id) { return id == QLatin1String("u"); });
+    QCOMPARE(hasErrors(problems), error);
+    if (message.isEmpty() && pointer.isEmpty()) {
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.value(0).message));
+        return;
+    }
+    QVERIFY(!problems.isEmpty());
+    QCOMPARE(problems.first().pointer, pointer);
+    QVERIFY2(problems.first().message.startsWith(message), qPrintable(problems.first().message));
+    if (QByteArray(QTest::currentDataTag()) == "post-resp with proxy-mirror")
+        QCOMPARE(problems.last(), (Problem{Problem::Severity::Warning, QStringLiteral("/plugins/ext-plugin-post-resp"),
+                                            QStringLiteral("ext-plugin-post-resp cannot be combined with proxy-mirror in APISIX")}));
+}
+
+void TestValidator::upstreams_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("message"); // first error; empty: valid
+    QTest::newRow("object nodes") << QByteArray(R"({"type":"roundrobin","nodes":{"127.0.0.1:80":1,"[::1]:81":2}})") << QString();
+    QTest::newRow("array nodes") << QByteArray(R"({"nodes":[{"host":"127.0.0.1","port":80,"weight":1}]})") << QString();
+    QTest::newRow("chash") << QByteArray(R"({"type":"chash","hash_on":"header","key":"X-User","nodes":{"a:1":1}})") << QString();
+    QTest::newRow("everything") << QByteArray(R"({"nodes":{"a:1":1},"scheme":"https","pass_host":"rewrite","upstream_host":"x.y","timeout":{"connect":1,"send":2,"read":3},"retries":2,"retry_timeout":5,"keepalive_pool":{"size":10,"idle_timeout":5,"requests":100},"name":"n","desc":"d","labels":{"a":"b"}})") << QString();
+    QTest::newRow("no nodes") << QByteArray(R"({"type":"roundrobin"})") << QStringLiteral("invalid configuration: property \"nodes\" is required");
+    QTest::newRow("bad type") << QByteArray(R"({"type":"random","nodes":{"a:1":1}})") << QStringLiteral("invalid configuration: property \"type\" validation failed: matches none of the enum values");
+    QTest::newRow("chash without key") << QByteArray(R"({"type":"chash","nodes":{"a:1":1}})") << QStringLiteral("invalid configuration: missing key");
+    QTest::newRow("bad port") << QByteArray(R"({"nodes":{"a:99999":1}})") << QStringLiteral("invalid configuration: property \"nodes\" validation failed: invalid node address \"a:99999\"");
+    QTest::newRow("array node without host") << QByteArray(R"({"nodes":[{"port":1,"weight":1}]})") << QStringLiteral("invalid configuration: property \"nodes\" validation failed: failed to validate item 1: property \"host\" is required");
+    QTest::newRow("rewrite without host") << QByteArray(R"({"nodes":{"a:1":1},"pass_host":"rewrite"})") << QStringLiteral("invalid configuration: property \"upstream_host\" is required when \"pass_host\" is \"rewrite\"");
+    QTest::newRow("scheme grpc") << QByteArray(R"({"nodes":{"a:1":1},"scheme":"grpc"})") << QStringLiteral("invalid configuration: property \"scheme\" validation failed: matches none of the enum values");
+    QTest::newRow("negative retries") << QByteArray(R"({"nodes":{"a:1":1},"retries":-1})") << QStringLiteral("invalid configuration: property \"retries\" validation failed: expected -1 to be at least 0");
+    QTest::newRow("zero timeout") << QByteArray(R"({"nodes":{"a:1":1},"timeout":{"connect":0,"send":1,"read":1}})") << QStringLiteral("invalid configuration: property \"timeout\" validation failed: property \"connect\" validation failed");
+}
+
+void TestValidator::upstreams()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, message);
+    const Problems problems = Validator::validateUpstream(QJsonDocument::fromJson(json).object());
+    QVERIFY2(firstErrorMessage(problems).startsWith(message), qPrintable(firstErrorMessage(problems)));
+    QCOMPARE(hasErrors(problems), !message.isEmpty());
+}
+
+QTEST_GUILESS_MAIN(TestValidator)
+#include "tst_validator.moc"

@@ -1,0 +1,105 @@
+#include "configstore.h"
+#include "workspace.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+#include <sys/resource.h>
+
+class TestWorkspace : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void defaultRoundTrip();
+    void unreadableFileNamesLineAndColumn();
+    void saveIsAtomicAndPrivate();
+    void unknownKeysSurvive();
+    void failedSaveKeepsThePreviousFile();
+};
+
+void TestWorkspace::defaultRoundTrip()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("w.json");
+    Workspace w = Workspace::createDefault(path);
+    QCOMPARE(w.adminKey.size(), 32);
+    QVERIFY(w.save().isEmpty());
+    const auto loaded = Workspace::load(path);
+    QVERIFY2(loaded.error.isEmpty(), qPrintable(loaded.error));
+    QCOMPARE(loaded.workspace.adminKey, w.adminKey);
+    QCOMPARE(loaded.workspace.proxy, QStringLiteral("127.0.0.1:9080"));
+    QCOMPARE(loaded.workspace.admin, QStringLiteral("127.0.0.1:9180"));
+    ConfigStore store;
+    const Problems problems = store.load(loaded.workspace.routes, loaded.workspace.upstreams);
+    QVERIFY(!hasErrors(problems));
+    QCOMPARE(store.snapshot()->routes.size(), 1);
+    QCOMPARE(store.snapshot()->upstreams.size(), 1);
+    QVERIFY(Workspace::createDefault(path).adminKey != w.adminKey); // random per workspace
+}
+
+void TestWorkspace::unreadableFileNamesLineAndColumn()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("bad.json");
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("{\n  \"proxy\": \"127.0.0.1:9080\",\n  \"routes\": {,}\n}\n");
+    f.close();
+    const auto loaded = Workspace::load(path);
+    QVERIFY(loaded.error.contains("line 3, column"));
+    QVERIFY(loaded.error.contains(path));
+}
+
+void TestWorkspace::saveIsAtomicAndPrivate()
+{
+    QTemporaryDir dir;
+    Workspace w = Workspace::createDefault(dir.filePath("sub/dir/w.json"));
+    QVERIFY(w.save().isEmpty());
+    QCOMPARE(QFile::permissions(w.path) & (QFileDevice::ReadOther | QFileDevice::ReadGroup), QFileDevice::Permissions());
+    QCOMPARE(QDir(dir.filePath("sub/dir")).entryList(QDir::Files), QStringList{"w.json"}); // no temp files left
+}
+
+void TestWorkspace::unknownKeysSurvive()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("w.json");
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"admin_key":"k","future_feature":{"x":1},"routes":{},"upstreams":{}})");
+    f.close();
+    auto loaded = Workspace::load(path);
+    QVERIFY(loaded.error.isEmpty());
+    QVERIFY(loaded.workspace.save().isEmpty());
+    QCOMPARE(Workspace::load(path).workspace.extra.value("future_feature").toObject().value("x").toInt(), 1);
+}
+
+void TestWorkspace::failedSaveKeepsThePreviousFile()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("w.json");
+    Workspace w = Workspace::createDefault(path);
+    QVERIFY(w.save().isEmpty());
+    const QByteArray before = [&] { QFile f(path); f.open(QIODevice::ReadOnly); return f.readAll(); }();
+    // A full disk, as far as this process can tell: writes past 64 bytes fail (even for root).
+    ::signal(SIGXFSZ, SIG_IGN);
+    struct rlimit old;
+    ::getrlimit(RLIMIT_FSIZE, &old);
+    struct rlimit tiny = old;
+    tiny.rlim_cur = 64;
+    QCOMPARE(::setrlimit(RLIMIT_FSIZE, &tiny), 0);
+    w.proxy = QStringLiteral("127.0.0.1:1");
+    const QString error = w.save();
+    ::setrlimit(RLIMIT_FSIZE, &old);
+    QVERIFY(!error.isEmpty());
+    QVERIFY2(error.contains("previous file is unchanged"), qPrintable(error));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), before);
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{"w.json"}); // the temporary file is gone
+}
+
+QTEST_GUILESS_MAIN(TestWorkspace)
+#include "tst_workspace.moc"
