@@ -2,6 +2,7 @@
 
 #include "configstore.h"
 #include "proxyworker.h"
+#include "socketwrite.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -29,7 +30,8 @@ QByteArray addressText(const QHostAddress &a)
 } // namespace
 
 ProxyConnection::ProxyConnection(qintptr descriptor, ProxyWorker *worker)
-    : QObject(worker), m_worker(worker), m_socket(new QTcpSocket(this)), m_parser(worker->limits())
+    : QObject(worker), m_worker(worker), m_socket(new QTcpSocket(this)), m_parser(worker->limits()),
+      m_call(worker->pool(), this, this)
 {
     m_socket->setSocketDescriptor(descriptor);
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
@@ -43,34 +45,33 @@ ProxyConnection::ProxyConnection(qintptr descriptor, ProxyWorker *worker)
     m_localPort = m_socket->localPort();
     connect(m_socket, &QTcpSocket::readyRead, this, &ProxyConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, [this] {
-        if (m_call) {
-            m_call->abort();
-            m_call->deleteLater();
-            m_call = nullptr;
-        }
+        m_call.abort();
         deleteLater();
     });
     connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
-        if (m_call && m_socket->bytesToWrite() < kClientLowWater)
-            m_call->resumeReading();
+        if (m_call.isActive() && m_socket->bytesToWrite() < kClientLowWater)
+            m_call.resumeReading();
         if (m_closing && m_socket->bytesToWrite() == 0)
             m_socket->disconnectFromHost();
     });
+    // Checked lazily against the last activity, so requests cost no timer operations.
     m_idleTimer.setSingleShot(true);
     connect(&m_idleTimer, &QTimer::timeout, this, [this] {
-        if (!m_busy)
-            m_socket->abort(), deleteLater();
+        const qint64 idle = m_clock.elapsed() - m_lastActivityMs;
+        if (m_busy || idle < kKeepAliveIdleMs) {
+            m_idleTimer.start(int(kKeepAliveIdleMs - (m_busy ? 0 : idle)));
+            return;
+        }
+        m_socket->abort();
+        deleteLater();
     });
+    m_clock.start();
     m_idleTimer.start(kKeepAliveIdleMs);
     if (m_socket->bytesAvailable())
         onReadyRead();
 }
 
-ProxyConnection::~ProxyConnection()
-{
-    if (m_call)
-        m_call->abort();
-}
+ProxyConnection::~ProxyConnection() = default;
 
 bool ProxyConnection::isOpen() const
 {
@@ -101,7 +102,6 @@ void ProxyConnection::processInput()
         }
         if (result == RequestParser::Result::NeedMore)
             break;
-        m_idleTimer.stop();
         handleRequest(m_parser.takeRequest());
         if (!m_busy && !m_closing && m_input.isEmpty() && m_socket->bytesAvailable())
             m_input += m_socket->readAll();
@@ -126,11 +126,14 @@ void ProxyConnection::handleRequest(HttpRequest request)
         return;
     }
     const auto &spec = route->upstream;
-    m_call = new UpstreamCall(spec, m_worker->balancerFor(*spec), m_worker->pool(), this, this);
     m_framing = Framing::None;
-    QByteArray head = upstreamHead(request);
-    QByteArray hash = hashValue(request, *spec);
-    m_call->start(request.method, std::move(head), request.headers.value("host"), std::move(request.body), std::move(hash));
+    UpstreamCall::Request call;
+    call.head = upstreamHead(request);
+    call.hashValue = hashValue(request, *spec);
+    call.clientHost = request.headers.value("host");
+    call.method = std::move(request.method);
+    call.body = std::move(request.body);
+    m_call.start(spec, m_worker->balancerFor(*spec), std::move(call));
 }
 
 QByteArray ProxyConnection::upstreamHead(const HttpRequest &r) const
@@ -173,7 +176,7 @@ QByteArray ProxyConnection::hashValue(const HttpRequest &r, const UpstreamSpec &
     if (spec.hashOn == QLatin1String("cookie")) {
         for (const QByteArray &cookie : r.headers.value("cookie").split(';')) {
             const QByteArray c = cookie.trimmed();
-            if (c.startsWith(key + '='))
+            if (c.startsWith(QByteArray(key + '=')))
                 return c.mid(key.size() + 1);
         }
         return {};
@@ -188,7 +191,7 @@ QByteArray ProxyConnection::hashValue(const HttpRequest &r, const UpstreamSpec &
         return r.headers.value(key.mid(5).replace('_', '-'));
     if (key.startsWith("arg_")) {
         for (const QByteArray &pair : r.query.split('&'))
-            if (pair.startsWith(key.mid(4) + '='))
+            if (pair.startsWith(QByteArray(key.mid(4) + '=')))
                 return pair.mid(key.size() - 3);
         return {};
     }
@@ -232,7 +235,7 @@ void ProxyConnection::upstreamHead(HttpResponseHead &&head, ResponseParser::Body
     else if (m_clientIsHttp10)
         out += "Connection: keep-alive\r\n";
     out += "\r\n";
-    m_socket->write(out);
+    writeNow(m_socket, out);
 }
 
 void ProxyConnection::upstreamBody(const char *data, qsizetype size)
@@ -243,9 +246,9 @@ void ProxyConnection::upstreamBody(const char *data, qsizetype size)
         QByteArray chunk = QByteArray::number(qulonglong(size), 16) + "\r\n";
         chunk.append(data, size);
         chunk += "\r\n";
-        m_socket->write(chunk);
+        writeNow(m_socket, chunk);
     } else {
-        m_socket->write(data, size);
+        writeNow(m_socket, data, size);
     }
 }
 
@@ -256,8 +259,9 @@ bool ProxyConnection::upstreamCanTakeBody() const
 
 void ProxyConnection::upstreamDone()
 {
-    if (m_framing == Framing::Chunked)
-        m_socket->write("0\r\n\r\n");
+    if (m_framing == Framing::Chunked) {
+        writeNow(m_socket, "0\r\n\r\n", 5);
+    }
     if (m_framing == Framing::Close)
         m_keepAlive = false;
     endExchange();
@@ -267,8 +271,6 @@ void ProxyConnection::upstreamFailed(int status, const QString &why, bool headSe
 {
     qInfo("proxy: upstream failed with %d: %s", status, qPrintable(why));
     if (headSent) { // the client already has part of the answer: all we can do is cut it short
-        m_call->deleteLater();
-        m_call = nullptr;
         m_socket->abort();
         deleteLater();
         return;
@@ -287,23 +289,19 @@ void ProxyConnection::respondLocal(int status, const QByteArray &errorMessage, b
     if (!m_keepAlive)
         out += "Connection: close\r\n";
     out += "\r\n" + body;
-    m_socket->write(out);
+    writeNow(m_socket, out);
     m_busy = true;
     endExchange();
 }
 
 void ProxyConnection::endExchange()
 {
-    if (m_call) {
-        m_call->deleteLater();
-        m_call = nullptr;
-    }
     m_busy = false;
+    m_lastActivityMs = m_clock.elapsed();
     if (!m_keepAlive) {
         closeAfterFlush();
         return;
     }
-    m_idleTimer.start(kKeepAliveIdleMs);
     if (!m_processing && (!m_input.isEmpty() || m_socket->bytesAvailable())) {
         m_input += m_socket->readAll();
         processInput();

@@ -47,7 +47,9 @@ private:
     RequestParser m_parser;
     QByteArray m_input;
     QTimer m_idleTimer;
-    UpstreamCall *m_call = nullptr;
+    QElapsedTimer m_clock;
+    qint64 m_lastActivityMs = 0;
+    UpstreamCall m_call;
     bool m_busy = false;
     bool m_processing = false;
     bool m_closing = false;

@@ -60,7 +60,7 @@ ConsistentHashBalancer::ConsistentHashBalancer(const QList<UpstreamNode> &nodes)
     for (int i = 0; i < nodes.size(); ++i) {
         const QByteArray base = nodes[i].host + ':' + QByteArray::number(nodes[i].port);
         for (int v = 0; v < nodes[i].weight * 40; ++v)
-            m_ring.append({point(base + '#' + QByteArray::number(v)), i});
+            m_ring.append({point(QByteArray(base + '#' + QByteArray::number(v))), i});
     }
     std::sort(m_ring.begin(), m_ring.end());
 }

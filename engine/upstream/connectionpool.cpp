@@ -11,43 +11,27 @@ ConnectionPool::ConnectionPool(QObject *parent)
     connect(&m_sweep, &QTimer::timeout, this, &ConnectionPool::sweep);
 }
 
-ConnectionPool::~ConnectionPool()
-{
-    for (auto &list : m_idle)
-        for (Idle &i : list)
-            delete i.conn.socket;
-}
-
-UpstreamSocket ConnectionPool::take(const QByteArray &key)
+UpstreamConnection *ConnectionPool::take(const QByteArray &key, bool tls)
 {
     auto it = m_idle.find(key);
     while (it != m_idle.end() && !it->isEmpty()) {
-        Idle idle = it->takeLast();
-        QTcpSocket *s = idle.conn.socket;
-        disconnect(s, nullptr, this, nullptr);
-        if (s->state() == QAbstractSocket::ConnectedState && s->bytesAvailable() == 0)
-            return idle.conn;
-        s->deleteLater();
+        UpstreamConnection *c = it->takeLast().conn;
+        if (c->isOpen() && c->socket()->bytesAvailable() == 0)
+            return c;
+        c->discard();
     }
-    return {};
+    return new UpstreamConnection(key, tls, this);
 }
 
-void ConnectionPool::give(UpstreamSocket conn, int maxIdle, int idleTimeoutMs, int maxUses)
+void ConnectionPool::give(UpstreamConnection *conn, int maxIdle, int idleTimeoutMs, int maxUses)
 {
-    QTcpSocket *s = conn.socket;
-    auto &list = m_idle[conn.key];
-    if (s->state() != QAbstractSocket::ConnectedState || list.size() >= maxIdle || conn.uses >= maxUses
-        || idleTimeoutMs <= 0) {
-        s->disconnect();
-        s->abort();
-        s->deleteLater();
+    auto &list = m_idle[conn->key()];
+    if (!conn->isOpen() || list.size() >= maxIdle || conn->uses >= maxUses || idleTimeoutMs <= 0) {
+        conn->discard();
         return;
     }
-    s->disconnect();
-    s->setParent(this);
-    conn.idleSince = QDateTime::currentMSecsSinceEpoch();
-    connect(s, &QTcpSocket::readyRead, this, [this, s] { drop(s); });
-    connect(s, &QTcpSocket::disconnected, this, [this, s] { drop(s); });
+    conn->setHolder(this);
+    conn->idleSince = QDateTime::currentMSecsSinceEpoch();
     list.append({conn, idleTimeoutMs});
     if (!m_sweep.isActive())
         m_sweep.start();
@@ -61,31 +45,22 @@ qsizetype ConnectionPool::idleCount() const
     return n;
 }
 
-void ConnectionPool::drop(QTcpSocket *socket)
+void ConnectionPool::drop(UpstreamConnection *c)
 {
-    for (auto &list : m_idle) {
-        for (qsizetype i = 0; i < list.size(); ++i) {
-            if (list[i].conn.socket == socket) {
-                list.removeAt(i);
-                disconnect(socket, nullptr, this, nullptr);
-                socket->abort();
-                socket->deleteLater();
-                return;
-            }
-        }
-    }
+    auto it = m_idle.find(c->key());
+    if (it != m_idle.end())
+        it->removeIf([c](const Idle &i) { return i.conn == c; });
+    c->discard();
 }
 
 void ConnectionPool::sweep()
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     for (auto &list : m_idle) {
-        list.removeIf([now, this](const Idle &i) {
-            if (now - i.conn.idleSince < i.idleTimeoutMs)
+        list.removeIf([now](const Idle &i) {
+            if (now - i.conn->idleSince < i.idleTimeoutMs)
                 return false;
-            disconnect(i.conn.socket, nullptr, this, nullptr);
-            i.conn.socket->abort();
-            i.conn.socket->deleteLater();
+            i.conn->discard();
             return true;
         });
     }

@@ -1,43 +1,36 @@
 #pragma once
 
+#include "upstreamconnection.h"
+
 #include <QHash>
 #include <QObject>
 #include <QTimer>
 
-class QTcpSocket;
-
-// An upstream connection with what the pool needs to know about it.
-struct UpstreamSocket
-{
-    QTcpSocket *socket = nullptr;
-    QByteArray key;        // "host:port" or "tls:host:port"
-    int uses = 0;
-    qint64 idleSince = 0;
-};
-
 // Idle keep-alive connections to upstreams, per worker thread. A connection that the upstream closes
-// or writes to while idle is dropped.
-class ConnectionPool : public QObject
+// or writes to while idle is dropped; one idle longer than its idle timeout is closed.
+class ConnectionPool : public QObject, private UpstreamConnection::Holder
 {
     Q_OBJECT
 public:
     explicit ConnectionPool(QObject *parent = nullptr);
-    ~ConnectionPool() override;
 
-    // An idle connection for `key`, or an empty one (socket == nullptr).
-    UpstreamSocket take(const QByteArray &key);
-    // Keeps the connection for reuse unless the pool for its key is full; takes ownership either way.
-    void give(UpstreamSocket conn, int maxIdle, int idleTimeoutMs, int maxUses);
+    // An idle open connection for `key`, or a new unopened one.
+    UpstreamConnection *take(const QByteArray &key, bool tls);
+    // Keeps the connection for reuse unless the pool for its key is full or it is worn out.
+    void give(UpstreamConnection *conn, int maxIdle, int idleTimeoutMs, int maxUses);
     qsizetype idleCount() const;
 
 private:
-    void drop(QTcpSocket *socket);
+    void connectionReadable(UpstreamConnection *c) override { drop(c); }
+    void connectionClosed(UpstreamConnection *c) override { drop(c); }
+    void connectionFailed(UpstreamConnection *c) override { drop(c); }
+    void drop(UpstreamConnection *c);
     void sweep();
 
     struct Idle
     {
-        UpstreamSocket conn;
-        int idleTimeoutMs = 0;
+        UpstreamConnection *conn;
+        int idleTimeoutMs;
     };
     QHash<QByteArray, QList<Idle>> m_idle;
     QTimer m_sweep;

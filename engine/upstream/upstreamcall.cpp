@@ -1,16 +1,16 @@
 #include "upstreamcall.h"
 
 #include "balancer.h"
+#include "socketwrite.h"
 
-#include <QSslSocket>
 #include <QTcpSocket>
 
-UpstreamCall::UpstreamCall(std::shared_ptr<const UpstreamSpec> spec, Balancer *balancer, ConnectionPool *pool,
-                           UpstreamSink *sink, QObject *parent)
-    : QObject(parent), m_spec(std::move(spec)), m_balancer(balancer), m_pool(pool), m_sink(sink)
+UpstreamCall::UpstreamCall(ConnectionPool *pool, UpstreamSink *sink, QObject *parent)
+    : QObject(parent), m_pool(pool), m_sink(sink)
 {
+    m_clock.start();
     m_timer.setSingleShot(true);
-    connect(&m_timer, &QTimer::timeout, this, &UpstreamCall::onTimeout);
+    connect(&m_timer, &QTimer::timeout, this, &UpstreamCall::onTimer);
     m_parser.onHead = [this](HttpResponseHead &&head) {
         m_headSent = true;
         m_sink->upstreamHead(std::move(head), m_parser.framing(), m_parser.contentLength());
@@ -20,23 +20,27 @@ UpstreamCall::UpstreamCall(std::shared_ptr<const UpstreamSpec> spec, Balancer *b
 
 UpstreamCall::~UpstreamCall()
 {
-    releaseSocket(false);
+    release(false);
 }
 
-void UpstreamCall::start(QByteArray method, QByteArray head, QByteArray clientHost, QByteArray body, QByteArray hashValue)
+void UpstreamCall::start(std::shared_ptr<const UpstreamSpec> spec, Balancer *balancer, Request request)
 {
-    m_method = std::move(method);
-    m_head = std::move(head);
-    m_clientHost = std::move(clientHost);
-    m_body = std::move(body);
-    m_hashValue = std::move(hashValue);
-    m_clock.start();
+    Q_ASSERT(!m_active);
+    m_spec = std::move(spec);
+    m_balancer = balancer;
+    m_request = std::move(request);
+    m_tried.clear();
+    m_node = -1;
+    m_active = true;
+    m_headSent = false;
+    m_timings = {};
+    m_startNs = m_clock.nsecsElapsed();
     tryNextNode();
 }
 
 QString UpstreamCall::nodeAddress() const
 {
-    if (m_node < 0)
+    if (m_node < 0 || !m_spec)
         return {};
     const UpstreamNode &n = m_spec->nodes[m_node];
     return QString::fromUtf8(n.host) + QLatin1Char(':') + QString::number(n.port);
@@ -48,7 +52,7 @@ void UpstreamCall::tryNextNode()
         fail(502, QStringLiteral("no upstream node could be reached (%1 tried)").arg(m_tried.size()));
         return;
     }
-    m_node = m_balancer->pick(m_hashValue, m_tried);
+    m_node = m_balancer->pick(m_request.hashValue, m_tried);
     if (m_node < 0) {
         fail(502, m_tried.isEmpty() ? QStringLiteral("upstream has no node with a weight above 0")
                                     : QStringLiteral("no other upstream node left to retry"));
@@ -57,7 +61,7 @@ void UpstreamCall::tryNextNode()
     m_tried.append(m_node);
     const UpstreamNode &node = m_spec->nodes[m_node];
     switch (m_spec->passHost) {
-    case UpstreamSpec::PassHost::Pass: m_hostHeader = m_clientHost; break;
+    case UpstreamSpec::PassHost::Pass: m_hostHeader = m_request.clientHost; break;
     case UpstreamSpec::PassHost::Rewrite: m_hostHeader = m_spec->upstreamHost; break;
     case UpstreamSpec::PassHost::Node:
         m_hostHeader = node.host;
@@ -65,102 +69,93 @@ void UpstreamCall::tryNextNode()
             m_hostHeader += ':' + QByteArray::number(node.port);
         break;
     }
-    const QByteArray key = (m_spec->https ? QByteArray("tls:") : QByteArray()) + node.host + ':' + QByteArray::number(node.port);
-    m_conn = m_pool->take(key);
-    if (m_conn.socket) {
-        useSocket(true);
-        return;
-    }
-    m_conn.key = key;
-    if (m_spec->https) {
-        auto *ssl = new QSslSocket(this);
-        ssl->setPeerVerifyMode(QSslSocket::VerifyNone); // APISIX does not verify upstream certificates by default
-        m_conn.socket = ssl;
-    } else {
-        m_conn.socket = new QTcpSocket(this);
-    }
-    useSocket(false);
-}
-
-void UpstreamCall::useSocket(bool reused)
-{
-    m_reused = reused;
+    QByteArray key = node.host;
+    key += ':';
+    key += QByteArray::number(node.port);
+    if (m_spec->https)
+        key.prepend("tls:");
+    m_conn = m_pool->take(key, m_spec->https);
+    m_conn->setHolder(this);
+    m_reused = m_conn->isOpen();
     m_anyByte = false;
-    QTcpSocket *s = m_conn.socket;
-    s->setParent(this);
-    s->setReadBufferSize(256 * 1024);
-    connect(s, &QTcpSocket::readyRead, this, &UpstreamCall::onReadyRead);
-    connect(s, &QTcpSocket::disconnected, this, &UpstreamCall::onDisconnected);
-    connect(s, &QAbstractSocket::errorOccurred, this, &UpstreamCall::onError);
-    connect(s, &QTcpSocket::bytesWritten, this, [this] {
-        if (m_phase == Phase::Sending && m_conn.socket->bytesToWrite() == 0) {
-            m_phase = Phase::Reading;
-            m_timer.start(m_spec->readTimeoutMs);
-        }
-    });
-    if (reused) {
-        onConnected();
+    if (m_reused) {
+        send();
         return;
     }
     m_phase = Phase::Connecting;
-    m_timer.start(m_spec->connectTimeoutMs);
-    const UpstreamNode &node = m_spec->nodes[m_node];
-    if (auto *ssl = qobject_cast<QSslSocket *>(s)) {
-        connect(ssl, &QSslSocket::encrypted, this, &UpstreamCall::onConnected);
-        ssl->connectToHostEncrypted(QString::fromUtf8(node.host), node.port,
-                                    QString::fromUtf8(m_hostHeader.isEmpty() ? node.host : m_hostHeader));
-    } else {
-        connect(s, &QTcpSocket::connected, this, &UpstreamCall::onConnected);
-        s->connectToHost(QString::fromUtf8(node.host), node.port);
-    }
+    setDeadline(m_spec->connectTimeoutMs);
+    m_conn->open(QString::fromUtf8(node.host), node.port, QString::fromUtf8(m_hostHeader.isEmpty() ? node.host : m_hostHeader));
 }
 
-void UpstreamCall::onConnected()
+void UpstreamCall::connectionEstablished(UpstreamConnection *)
 {
-    if (!m_reused)
-        m_timings.connectNs = m_clock.nsecsElapsed();
-    m_conn.socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    m_parser.reset(m_method == "HEAD");
+    m_timings.connectNs = m_clock.nsecsElapsed() - m_startNs;
+    send();
+}
+
+void UpstreamCall::send()
+{
+    m_parser.reset(m_request.method == "HEAD");
     QByteArray out;
-    out.reserve(m_head.size() + m_hostHeader.size() + 16 + m_body.size());
-    out += m_head;
-    if (!m_hostHeader.isEmpty())
-        out += "Host: " + m_hostHeader + "\r\n";
+    out.reserve(m_request.head.size() + m_hostHeader.size() + 16 + m_request.body.size());
+    out += m_request.head;
+    if (!m_hostHeader.isEmpty()) {
+        out += "Host: ";
+        out += m_hostHeader;
+        out += "\r\n";
+    }
     out += "\r\n";
-    out += m_body;
+    out += m_request.body;
     m_phase = Phase::Sending;
-    m_timer.start(m_spec->sendTimeoutMs);
-    m_conn.uses++;
-    m_conn.socket->write(out);
+    setDeadline(m_spec->sendTimeoutMs);
+    m_conn->uses++;
+    QTcpSocket *s = m_conn->socket();
+    writeNow(s, out);
+    if (s->bytesToWrite() == 0) {
+        m_phase = Phase::Reading;
+        setDeadline(m_spec->readTimeoutMs);
+    }
 }
 
-void UpstreamCall::onReadyRead()
+void UpstreamCall::connectionWritten(UpstreamConnection *c)
 {
-    if (m_finished || !m_conn.socket)
-        return;
-    if (m_phase == Phase::Sending) { // the answer can come before all is written (e.g. an early 413)
+    if (m_phase == Phase::Sending && c->socket()->bytesToWrite() == 0) {
         m_phase = Phase::Reading;
+        setDeadline(m_spec->readTimeoutMs);
     }
-    while (m_conn.socket && m_conn.socket->bytesAvailable() > 0) {
-        if (!m_sink->upstreamCanTakeBody() && m_headSent)
+}
+
+void UpstreamCall::connectionReadable(UpstreamConnection *)
+{
+    readResponse();
+}
+
+void UpstreamCall::readResponse()
+{
+    if (!m_active || !m_conn)
+        return;
+    QTcpSocket *s = m_conn->socket();
+    if (m_phase == Phase::Sending) // the answer can come before all is written (e.g. an early 413)
+        m_phase = Phase::Reading;
+    while (m_active && m_conn && s->bytesAvailable() > 0) {
+        if (m_headSent && !m_sink->upstreamCanTakeBody())
             return; // resumeReading() comes back here
-        const QByteArray data = m_conn.socket->read(64 * 1024);
+        const QByteArray data = s->readAll();
         if (!m_anyByte) {
             m_anyByte = true;
-            m_timings.firstByteNs = m_clock.nsecsElapsed();
+            m_timings.firstByteNs = m_clock.nsecsElapsed() - m_startNs;
         }
-        m_timer.start(m_spec->readTimeoutMs);
+        setDeadline(m_spec->readTimeoutMs);
         qsizetype consumed = 0;
         const auto result = m_parser.feed(data, &consumed);
-        if (m_finished)
-            return;
+        if (!m_active)
+            return; // the sink gave up during a callback
         if (result == ResponseParser::Result::Error) {
             fail(502, QString::fromUtf8(m_parser.errorText()));
             return;
         }
         if (result == ResponseParser::Result::Complete) {
-            const bool reusable = m_parser.keepAlive() && consumed == data.size() && m_conn.socket->bytesAvailable() == 0;
-            releaseSocket(reusable);
+            release(m_parser.keepAlive() && consumed == data.size() && s->bytesAvailable() == 0);
             finish();
             return;
         }
@@ -169,68 +164,93 @@ void UpstreamCall::onReadyRead()
 
 void UpstreamCall::resumeReading()
 {
-    if (m_conn.socket && m_conn.socket->bytesAvailable() > 0)
-        onReadyRead();
-    else if (m_conn.socket && m_conn.socket->state() != QAbstractSocket::ConnectedState)
-        onDisconnected();
+    if (!m_active || !m_conn)
+        return;
+    if (m_conn->socket()->bytesAvailable() > 0)
+        readResponse();
+    else if (!m_conn->isOpen())
+        connectionClosed(m_conn);
 }
 
-void UpstreamCall::onDisconnected()
+void UpstreamCall::reconnectSameNode()
 {
-    if (m_finished || !m_conn.socket)
+    // The upstream closed an idle keep-alive connection just as we reused it: connect afresh, same node.
+    release(false);
+    const UpstreamNode &node = m_spec->nodes[m_node];
+    QByteArray key = (m_spec->https ? QByteArray("tls:") : QByteArray()) + node.host + ':' + QByteArray::number(node.port);
+    m_conn = new UpstreamConnection(key, m_spec->https, m_pool);
+    m_conn->setHolder(this);
+    m_reused = false;
+    m_phase = Phase::Connecting;
+    setDeadline(m_spec->connectTimeoutMs);
+    m_conn->open(QString::fromUtf8(node.host), node.port, QString::fromUtf8(m_hostHeader.isEmpty() ? node.host : m_hostHeader));
+}
+
+void UpstreamCall::connectionClosed(UpstreamConnection *c)
+{
+    if (!m_active)
         return;
-    if (m_conn.socket->bytesAvailable() > 0) {
-        onReadyRead();
-        if (m_finished || !m_conn.socket || m_conn.socket->bytesAvailable() > 0)
+    if (c->socket()->bytesAvailable() > 0) {
+        readResponse();
+        if (!m_active || !m_conn || m_conn->socket()->bytesAvailable() > 0)
             return;
     }
     if (m_reused && !m_anyByte) {
-        // The upstream closed an idle keep-alive connection as we reused it: connect afresh, same node.
-        releaseSocket(false);
-        m_tried.removeLast();
-        m_reused = false;
-        const UpstreamNode &node = m_spec->nodes[m_node];
-        m_conn = UpstreamSocket{nullptr, (m_spec->https ? QByteArray("tls:") : QByteArray()) + node.host + ':' + QByteArray::number(node.port)};
-        m_tried.append(m_node);
-        m_conn.socket = m_spec->https ? new QSslSocket(this) : new QTcpSocket(this);
-        useSocket(false);
+        reconnectSameNode();
         return;
     }
     if (m_phase == Phase::Connecting) {
-        onError();
+        connectionFailed(c);
         return;
     }
     if (m_parser.finish() == ResponseParser::Result::Complete) {
-        releaseSocket(false);
+        release(false);
         finish();
         return;
     }
     fail(502, QString::fromUtf8(m_parser.errorText()));
 }
 
-void UpstreamCall::onError()
+void UpstreamCall::connectionFailed(UpstreamConnection *c)
 {
-    if (m_finished || !m_conn.socket)
+    if (!m_active)
         return;
     if (m_phase == Phase::Connecting) {
-        const QString why = m_conn.socket->errorString();
-        releaseSocket(false);
-        qInfo("upstream %s: %s", qPrintable(nodeAddress()), qPrintable(why));
+        qInfo("upstream %s: %s", qPrintable(nodeAddress()), qPrintable(c->socket()->errorString()));
+        release(false);
         tryNextNode();
         return;
     }
-    if (m_conn.socket->error() == QAbstractSocket::RemoteHostClosedError)
-        return; // disconnected() decides whether the body was complete
-    onDisconnected();
+    if (m_reused && !m_anyByte) {
+        reconnectSameNode();
+        return;
+    }
+    connectionClosed(c);
 }
 
-void UpstreamCall::onTimeout()
+void UpstreamCall::setDeadline(int timeoutMs)
 {
-    if (m_finished)
+    const qint64 now = m_clock.elapsed();
+    m_deadlineMs = now + timeoutMs;
+    if (!m_timer.isActive() || m_timerFiresMs > m_deadlineMs) {
+        m_timer.start(timeoutMs);
+        m_timerFiresMs = m_deadlineMs;
+    }
+}
+
+void UpstreamCall::onTimer()
+{
+    if (!m_active)
         return;
+    const qint64 now = m_clock.elapsed();
+    if (now < m_deadlineMs) {
+        m_timer.start(int(m_deadlineMs - now));
+        m_timerFiresMs = m_deadlineMs;
+        return;
+    }
     switch (m_phase) {
     case Phase::Connecting:
-        releaseSocket(false);
+        release(false);
         if (m_tried.size() <= m_spec->effectiveRetries()) {
             tryNextNode();
             return;
@@ -241,7 +261,6 @@ void UpstreamCall::onTimeout()
         fail(504, QStringLiteral("timed out sending the request to upstream %1").arg(nodeAddress()));
         return;
     case Phase::Reading:
-    case Phase::Idle:
         fail(504, QStringLiteral("timed out reading the response from upstream %1").arg(nodeAddress()));
         return;
     }
@@ -249,41 +268,36 @@ void UpstreamCall::onTimeout()
 
 void UpstreamCall::fail(int status, const QString &why)
 {
-    if (m_finished)
+    if (!m_active)
         return;
-    m_finished = true;
-    m_timer.stop();
-    releaseSocket(false);
-    m_timings.totalNs = m_clock.nsecsElapsed();
+    m_active = false;
+    release(false);
+    m_timings.totalNs = m_clock.nsecsElapsed() - m_startNs;
     m_sink->upstreamFailed(status, why, m_headSent);
 }
 
 void UpstreamCall::finish()
 {
-    m_finished = true;
-    m_timer.stop();
-    m_timings.totalNs = m_clock.nsecsElapsed();
+    m_active = false;
+    m_timings.totalNs = m_clock.nsecsElapsed() - m_startNs;
     m_sink->upstreamDone();
 }
 
 void UpstreamCall::abort()
 {
-    m_finished = true;
-    m_timer.stop();
-    releaseSocket(false);
+    m_active = false;
+    release(false);
 }
 
-void UpstreamCall::releaseSocket(bool reusable)
+void UpstreamCall::release(bool reusable)
 {
-    QTcpSocket *s = m_conn.socket;
-    if (!s)
+    UpstreamConnection *c = m_conn;
+    if (!c)
         return;
-    disconnect(s, nullptr, this, nullptr);
-    if (reusable) {
-        m_pool->give(m_conn, m_spec->keepaliveSize, m_spec->keepaliveIdleMs, m_spec->keepaliveRequests);
-    } else {
-        s->abort();
-        s->deleteLater();
-    }
-    m_conn = {};
+    m_conn = nullptr;
+    c->setHolder(nullptr);
+    if (reusable)
+        m_pool->give(c, m_spec->keepaliveSize, m_spec->keepaliveIdleMs, m_spec->keepaliveRequests);
+    else
+        c->discard();
 }

@@ -26,9 +26,10 @@ public:
     virtual bool upstreamCanTakeBody() const { return true; }
 };
 
-// One proxied request: picks a node, takes a pooled connection or connects (with retries to other
-// nodes on connect failure), sends the request, parses the response and streams it to the sink.
-class UpstreamCall : public QObject
+// Proxies requests to an upstream, one at a time: picks a node, takes a pooled connection or connects
+// (with retries to other nodes on connect failure), sends the request, parses the response and streams
+// it to the sink. One object serves every request of a client connection.
+class UpstreamCall : public QObject, private UpstreamConnection::Holder
 {
     Q_OBJECT
 public:
@@ -38,15 +39,23 @@ public:
         qint64 firstByteNs = -1;   // from start to the first response byte
         qint64 totalNs = -1;
     };
+    struct Request
+    {
+        QByteArray method;
+        QByteArray head;        // request line and headers, without Host and the blank line
+        QByteArray clientHost;  // the client's Host header, for pass_host "pass"
+        QByteArray body;
+        QByteArray hashValue;   // for chash
+    };
 
-    UpstreamCall(std::shared_ptr<const UpstreamSpec> spec, Balancer *balancer, ConnectionPool *pool,
-                 UpstreamSink *sink, QObject *parent = nullptr);
+    UpstreamCall(ConnectionPool *pool, UpstreamSink *sink, QObject *parent = nullptr);
     ~UpstreamCall() override;
 
-    // `head` is the request head without Host (added per pass_host); `body` follows it.
-    void start(QByteArray method, QByteArray head, QByteArray clientHost, QByteArray body, QByteArray hashValue);
+    void start(std::shared_ptr<const UpstreamSpec> spec, Balancer *balancer, Request request);
     void resumeReading();
+    // Stops the call in progress, if any; its connection is closed.
     void abort();
+    bool isActive() const { return m_active; }
 
     QString nodeAddress() const; // "host:port" of the node in use
     QByteArray upstreamHostHeader() const { return m_hostHeader; }
@@ -54,37 +63,45 @@ public:
     int attempts() const { return int(m_tried.size()); }
 
 private:
+    enum class Phase { Connecting, Sending, Reading };
+
     void tryNextNode();
-    void useSocket(bool reused);
-    void onConnected();
-    void onReadyRead();
-    void onDisconnected();
-    void onError();
-    void onTimeout();
+    void send();
+    void readResponse();
+    void reconnectSameNode();
+    void onTimer();
+    void setDeadline(int timeoutMs);
     void fail(int status, const QString &why);
     void finish();
-    void releaseSocket(bool reusable);
+    void release(bool reusable);
 
-    std::shared_ptr<const UpstreamSpec> m_spec;
-    Balancer *m_balancer;
+    void connectionEstablished(UpstreamConnection *c) override;
+    void connectionReadable(UpstreamConnection *c) override;
+    void connectionWritten(UpstreamConnection *c) override;
+    void connectionClosed(UpstreamConnection *c) override;
+    void connectionFailed(UpstreamConnection *c) override;
+
     ConnectionPool *m_pool;
     UpstreamSink *m_sink;
-    QByteArray m_method;
-    QByteArray m_head;
-    QByteArray m_clientHost;
-    QByteArray m_body;
-    QByteArray m_hashValue;
+    std::shared_ptr<const UpstreamSpec> m_spec;
+    Balancer *m_balancer = nullptr;
+    Request m_request;
     QByteArray m_hostHeader;
     QList<int> m_tried;
     int m_node = -1;
-    UpstreamSocket m_conn;
+    UpstreamConnection *m_conn = nullptr;
+    bool m_active = false;
     bool m_reused = false;
     bool m_headSent = false;
     bool m_anyByte = false;
-    bool m_finished = false;
-    enum class Phase { Idle, Connecting, Sending, Reading } m_phase = Phase::Idle;
+    Phase m_phase = Phase::Connecting;
     ResponseParser m_parser;
+    // One timer for all deadlines: it is re-armed only when a deadline comes closer than its firing time,
+    // so a steady stream of requests with the same timeouts costs no timer operations at all.
     QTimer m_timer;
     QElapsedTimer m_clock;
+    qint64 m_startNs = 0;
+    qint64 m_deadlineMs = 0;
+    qint64 m_timerFiresMs = 0;
     Timings m_timings;
 };

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Issue 2 benchmark: wrk through nginx (Debian, 1 worker, reverse proxy with upstream keep-alive) and
+# through `routescope serve --workers 1`, both in front of the same nginx `return 200` upstream.
+# Usage: tests/bench/proxy_vs_nginx.sh [BUILD_DIR] [DURATION_S] [CONNECTIONS]
+set -euo pipefail
+build=${1:-build}
+duration=${2:-10}
+conns=${3:-50}
+routescope=$(realpath "$build/bin/routescope")
+command -v nginx >/dev/null || { echo "needs nginx (apt-get install nginx-light)"; exit 2; }
+command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)"; exit 2; }
+work=$(mktemp -d)
+trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null; kill "${rs_pid:-}" 2>/dev/null; rm -rf "$work"' EXIT
+UP=18980 NGX=18081 RSP=18082 RSA=18182
+
+cat > "$work/upstream.conf" <<CONF
+worker_processes 1; daemon on; pid $work/upstream.pid; error_log $work/upstream.err;
+events { worker_connections 4096; }
+http { access_log off;
+  server { listen 127.0.0.1:$UP; keepalive_requests 1000000; location / { return 200 "hello from upstream\n"; } } }
+CONF
+cat > "$work/proxy.conf" <<CONF
+worker_processes 1; daemon on; pid $work/proxy.pid; error_log $work/proxy.err;
+events { worker_connections 4096; }
+http { access_log off;
+  upstream backend { server 127.0.0.1:$UP; keepalive 320; keepalive_requests 1000000; }
+  server { listen 127.0.0.1:$NGX; keepalive_requests 1000000;
+    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection "";
+      proxy_set_header Host \$host; proxy_set_header X-Real-IP \$remote_addr;
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for; } } }
+CONF
+nginx -c "$work/upstream.conf" -p "$work"
+nginx -c "$work/proxy.conf" -p "$work"
+ROUTESCOPE_ADMIN_KEY=bench "$routescope" serve --workspace "$work/ws.json" --proxy 127.0.0.1:$RSP \
+  --admin 127.0.0.1:$RSA --workers 1 --demo-upstream off > "$work/rs.log" 2>&1 &
+rs_pid=$!
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$RSA/" && break; sleep 0.1; done
+curl -s -o /dev/null -H 'X-API-KEY: bench' -X PUT "http://127.0.0.1:$RSA/apisix/admin/routes/1" \
+  -d "{\"uri\":\"/*\",\"upstream\":{\"nodes\":{\"127.0.0.1:$UP\":1}}}"
+[ "$(curl -s "http://127.0.0.1:$RSP/x")" = "hello from upstream" ] || { echo "routescope route not working"; exit 1; }
+[ "$(curl -s "http://127.0.0.1:$NGX/x")" = "hello from upstream" ] || { echo "nginx proxy not working"; exit 1; }
+
+measure() { # name url -> "rps p99_ms"
+  wrk -t1 -c"$conns" -d2s "$2" > /dev/null # warm-up
+  wrk -t1 -c"$conns" -d"${duration}s" --latency "$2" > "$work/$1.wrk"
+  local rps p99
+  rps=$(awk '/Requests\/sec/ {print $2}' "$work/$1.wrk")
+  p99=$(awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}' "$work/$1.wrk")
+  echo "$rps $p99"
+}
+read -r n_rps n_p99 < <(measure nginx "http://127.0.0.1:$NGX/x")
+read -r r_rps r_p99 < <(measure routescope "http://127.0.0.1:$RSP/x")
+rss=$(awk '/VmRSS/ {print $2/1024}' /proc/$rs_pid/status)
+printf 'wrk -t1 -c%s -d%ss, one worker each, same upstream\n' "$conns" "$duration"
+printf '%-12s %12s %10s\n' target req/s p99_ms
+printf '%-12s %12s %10s\n' nginx "$n_rps" "$n_p99" routescope "$r_rps" "$r_p99"
+awk -v a="$r_rps" -v b="$n_rps" -v c="$r_p99" -v d="$n_p99" 'BEGIN {
+  printf "ratio: requests/s %.2fx nginx (target >= 0.90), p99 %.2fx nginx (target <= 1.20)\n", a/b, c/d }'
+printf 'routescope resident memory after the run: %.0f MiB\n' "$rss"
