@@ -1,0 +1,126 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+// The runner protocol's messages as plain values, with encoders and verifying decoders for both sides
+// (the gateway in the engine, the runner in routescope-demo-runner and in tests). Payloads are bare
+// FlatBuffers; framing is in frame.h.
+
+// A name/value pair whose value may be absent (not the same as empty: absent deletes in rewrites and
+// means "key without =" in query args).
+struct TextPair
+{
+    QByteArray name;
+    std::optional<QByteArray> value;
+    bool operator==(const TextPair &) const = default;
+};
+using TextPairs = QList<TextPair>;
+
+namespace Runner {
+
+enum class ErrCode : quint8 { BadRequest = 0, ServiceUnavailable = 1, ConfTokenNotFound = 2 };
+QString errCodeName(quint8 code);
+
+// Method enum of the protocol; -1 for a method it cannot express (PURGE and the like).
+int methodCode(QByteArrayView method);
+QByteArray methodName(quint8 code);
+
+struct PrepareConfReq
+{
+    TextPairs conf;
+    QByteArray key;
+};
+struct PrepareConfResp
+{
+    quint32 confToken = 0;
+};
+struct HttpReqCallReq
+{
+    quint32 id = 0;
+    QByteArray srcIp; // 4 or 16 bytes
+    quint8 method = 0;
+    QByteArray path;
+    TextPairs args;
+    TextPairs headers;
+    quint32 confToken = 0;
+};
+struct Stop
+{
+    quint16 status = 0;
+    TextPairs headers;
+    QByteArray body;
+};
+struct Rewrite
+{
+    std::optional<QByteArray> path;
+    TextPairs headers;
+    TextPairs args;
+    TextPairs respHeaders;
+    QByteArray body;
+};
+struct HttpReqCallResp
+{
+    enum class Action { None, Stop, Rewrite };
+    quint32 id = 0;
+    Action action = Action::None;
+    Stop stop;
+    Rewrite rewrite;
+};
+struct HttpRespCallReq
+{
+    quint32 id = 0;
+    quint16 status = 0;
+    TextPairs headers;
+    quint32 confToken = 0;
+};
+struct HttpRespCallResp
+{
+    quint32 id = 0;
+    quint16 status = 0;
+    TextPairs headers;
+    QByteArray body;
+};
+struct ExtraInfoReq
+{
+    enum class Kind { Var, ReqBody, RespBody };
+    Kind kind = Kind::Var;
+    QByteArray name; // for Var
+};
+struct ExtraInfoResp
+{
+    std::optional<QByteArray> result;
+};
+struct ErrResp
+{
+    quint8 code = 0;
+};
+
+QByteArray encode(const PrepareConfReq &m);
+QByteArray encode(const PrepareConfResp &m);
+QByteArray encode(const HttpReqCallReq &m);
+QByteArray encode(const HttpReqCallResp &m);
+QByteArray encode(const HttpRespCallReq &m);
+QByteArray encode(const HttpRespCallResp &m);
+QByteArray encode(const ExtraInfoReq &m);
+QByteArray encode(const ExtraInfoResp &m);
+QByteArray encode(const ErrResp &m);
+
+// Each verifies the buffer first; on failure it returns nullopt and says why in `error`.
+std::optional<PrepareConfReq> decodePrepareConfReq(QByteArrayView payload, QString *error);
+std::optional<PrepareConfResp> decodePrepareConfResp(QByteArrayView payload, QString *error);
+std::optional<HttpReqCallReq> decodeHttpReqCallReq(QByteArrayView payload, QString *error);
+std::optional<HttpReqCallResp> decodeHttpReqCallResp(QByteArrayView payload, QString *error);
+std::optional<HttpRespCallReq> decodeHttpRespCallReq(QByteArrayView payload, QString *error);
+std::optional<HttpRespCallResp> decodeHttpRespCallResp(QByteArrayView payload, QString *error);
+std::optional<ExtraInfoReq> decodeExtraInfoReq(QByteArrayView payload, QString *error);
+std::optional<ExtraInfoResp> decodeExtraInfoResp(QByteArrayView payload, QString *error);
+std::optional<ErrResp> decodeErrResp(QByteArrayView payload, QString *error);
+
+// One line for the inspector and logs, e.g. `HTTPRespCall.Resp id=3 status=0 headers=2 body=12B`.
+QString summarize(quint8 frameType, bool fromRunner, QByteArrayView payload);
+
+} // namespace Runner

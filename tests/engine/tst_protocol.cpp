@@ -1,0 +1,194 @@
+#include "frame.h"
+#include "runnermessages.h"
+
+#include <QTest>
+
+using namespace Runner;
+
+class TestProtocol : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void frameHeader_data();
+    void frameHeader();
+    void oversizedPayloadIsRefused();
+    void decoderSplitsAndJoins();
+    void truncatedFrameStaysPending();
+    void roundTrips();
+    void absentIsNotEmpty();
+    void emptyPrepareConfHasNoConfVector();
+    void garbageNeverDecodes_data();
+    void garbageNeverDecodes();
+    void methods();
+};
+
+void TestProtocol::frameHeader_data()
+{
+    QTest::addColumn<int>("type");
+    QTest::addColumn<int>("size");
+    QTest::addColumn<QByteArray>("header");
+    QTest::newRow("empty") << 1 << 0 << QByteArray("\x01\x00\x00\x00", 4);
+    QTest::newRow("one byte") << 2 << 1 << QByteArray("\x02\x00\x00\x01", 4);
+    QTest::newRow("256") << 3 << 256 << QByteArray("\x03\x00\x01\x00", 4);
+    QTest::newRow("65536") << 4 << 65536 << QByteArray("\x04\x01\x00\x00", 4);
+    QTest::newRow("max") << 0 << int(Frame::kMaxPayload) << QByteArray("\x00\xff\xff\xff", 4);
+}
+
+void TestProtocol::frameHeader()
+{
+    QFETCH(int, type);
+    QFETCH(int, size);
+    QFETCH(QByteArray, header);
+    const QByteArray payload(size, 'p');
+    const auto frame = Frame::encode(quint8(type), payload);
+    QVERIFY(frame);
+    QCOMPARE(frame->left(4), header);
+    QCOMPARE(frame->size(), size + 4);
+    FrameDecoder d;
+    d.feed(*frame);
+    const auto out = d.next();
+    QVERIFY(out);
+    QCOMPARE(int(out->type), type);
+    QCOMPARE(out->payload.size(), size);
+    QCOMPARE(d.pendingBytes(), 0);
+}
+
+void TestProtocol::oversizedPayloadIsRefused()
+{
+    QString error;
+    QVERIFY(!Frame::encode(2, QByteArray(Frame::kMaxPayload + 1, 'x'), &error));
+    QVERIFY(error.contains("16777215"));
+}
+
+void TestProtocol::decoderSplitsAndJoins()
+{
+    QByteArray stream = *Frame::encode(1, "abc") + *Frame::encode(3, "") + *Frame::encode(4, QByteArray(1000, 'z'));
+    FrameDecoder d;
+    QList<DecodedFrame> frames;
+    for (char c : stream) { // one byte at a time
+        d.feed(QByteArrayView(&c, 1));
+        while (auto f = d.next())
+            frames.append(*f);
+    }
+    QCOMPARE(frames.size(), 3);
+    QCOMPARE(frames[0].payload, QByteArray("abc"));
+    QCOMPARE(frames[1].type, quint8(3));
+    QVERIFY(frames[1].payload.isEmpty());
+    QCOMPARE(frames[2].payload.size(), 1000);
+}
+
+void TestProtocol::truncatedFrameStaysPending()
+{
+    FrameDecoder d;
+    d.feed(QByteArray("\x02\x00\x00\x10" "short", 9));
+    QVERIFY(!d.next());
+    QCOMPARE(d.pendingBytes(), 9);
+}
+
+void TestProtocol::roundTrips()
+{
+    QString error;
+    HttpReqCallReq req{7, QByteArray("\x7f\x00\x00\x01", 4), 2, "/p", {{"a", "1"}, {"a", "2"}, {"k", std::nullopt}, {"e", ""}},
+                       {{"host", "h"}, {"x", "y"}}, 42};
+    const auto r1 = decodeHttpReqCallReq(encode(req), &error);
+    QVERIFY2(r1, qPrintable(error));
+    QCOMPARE(r1->id, 7u);
+    QCOMPARE(r1->srcIp, req.srcIp);
+    QCOMPARE(r1->method, quint8(2));
+    QCOMPARE(r1->path, QByteArray("/p"));
+    QCOMPARE(r1->args, req.args);
+    QCOMPARE(r1->headers, req.headers);
+    QCOMPARE(r1->confToken, 42u);
+
+    HttpReqCallResp stop;
+    stop.id = 7;
+    stop.action = HttpReqCallResp::Action::Stop;
+    stop.stop = {403, {{"x-why", "no"}}, "denied"};
+    const auto r2 = decodeHttpReqCallResp(encode(stop), &error);
+    QVERIFY(r2);
+    QCOMPARE(r2->action, HttpReqCallResp::Action::Stop);
+    QCOMPARE(r2->stop.status, quint16(403));
+    QCOMPARE(r2->stop.body, QByteArray("denied"));
+
+    HttpReqCallResp rw;
+    rw.action = HttpReqCallResp::Action::Rewrite;
+    rw.rewrite.path = QByteArray("/new");
+    rw.rewrite.headers = {{"del", std::nullopt}};
+    rw.rewrite.respHeaders = {{"x-a", "1"}};
+    const auto r3 = decodeHttpReqCallResp(encode(rw), &error);
+    QVERIFY(r3);
+    QCOMPARE(r3->action, HttpReqCallResp::Action::Rewrite);
+    QCOMPARE(r3->rewrite.path, std::optional<QByteArray>("/new"));
+    QCOMPARE(r3->rewrite.headers, rw.rewrite.headers);
+    QCOMPARE(r3->rewrite.respHeaders, rw.rewrite.respHeaders);
+
+    HttpReqCallResp none;
+    none.id = 9;
+    QCOMPARE(decodeHttpReqCallResp(encode(none), &error)->action, HttpReqCallResp::Action::None);
+
+    const auto r4 = decodeHttpRespCallResp(encode(HttpRespCallResp{3, 304, {{"a", "b"}}, "body"}), &error);
+    QVERIFY(r4);
+    QCOMPARE(r4->status, quint16(304));
+    QCOMPARE(r4->body, QByteArray("body"));
+    const auto r5 = decodeHttpRespCallReq(encode(HttpRespCallReq{3, 200, {{"set-cookie", "a"}, {"set-cookie", "b"}}, 5}), &error);
+    QCOMPARE(r5->headers.size(), 2);
+    QCOMPARE(decodePrepareConfResp(encode(PrepareConfResp{77}), &error)->confToken, 77u);
+    QCOMPARE(decodeErrResp(encode(ErrResp{2}), &error)->code, quint8(2));
+    QCOMPARE(decodeErrResp(encode(ErrResp{0}), &error)->code, quint8(0));
+    QCOMPARE(decodeExtraInfoReq(encode(ExtraInfoReq{ExtraInfoReq::Kind::Var, "uri"}), &error)->name, QByteArray("uri"));
+    QCOMPARE(decodeExtraInfoReq(encode(ExtraInfoReq{ExtraInfoReq::Kind::RespBody, {}}), &error)->kind, ExtraInfoReq::Kind::RespBody);
+}
+
+void TestProtocol::absentIsNotEmpty()
+{
+    QString error;
+    QVERIFY(!decodeExtraInfoResp(encode(ExtraInfoResp{std::nullopt}), &error)->result.has_value());
+    const auto empty = decodeExtraInfoResp(encode(ExtraInfoResp{QByteArray("")}), &error);
+    QVERIFY(empty->result.has_value());
+    QVERIFY(empty->result->isEmpty());
+}
+
+void TestProtocol::emptyPrepareConfHasNoConfVector()
+{
+    QString error;
+    const auto m = decodePrepareConfReq(encode(PrepareConfReq{{}, "route#1#ext-plugin-post-resp#3"}), &error);
+    QVERIFY(m);
+    QVERIFY(m->conf.isEmpty());
+    QCOMPARE(m->key, QByteArray("route#1#ext-plugin-post-resp#3"));
+}
+
+void TestProtocol::garbageNeverDecodes_data()
+{
+    QTest::addColumn<QByteArray>("payload");
+    QTest::newRow("empty") << QByteArray();
+    QTest::newRow("one byte") << QByteArray("\x01", 1);
+    QTest::newRow("offset out of range") << QByteArray("\xff\xff\xff\x7f\x00\x00\x00\x00", 8);
+    QTest::newRow("text") << QByteArray("this is not a flatbuffer at all, just text");
+    QByteArray truncated = encode(HttpRespCallResp{3, 200, {{"a", "b"}}, "body"});
+    truncated.chop(6);
+    QTest::newRow("truncated") << truncated;
+}
+
+void TestProtocol::garbageNeverDecodes()
+{
+    QFETCH(QByteArray, payload);
+    QString error;
+    // Every decoder either refuses with a reason or yields a value; none crashes or reads out of bounds.
+    for (quint8 type = 0; type <= 5; ++type)
+        QVERIFY(!Runner::summarize(type, true, payload).isEmpty());
+    if (payload.size() < 8) {
+        QVERIFY(!decodeHttpReqCallResp(payload, &error));
+        QVERIFY(!error.isEmpty());
+    }
+}
+
+void TestProtocol::methods()
+{
+    QCOMPARE(methodCode("GET"), 0);
+    QCOMPARE(methodCode("TRACE"), 14);
+    QCOMPARE(methodCode("PURGE"), -1);
+    QCOMPARE(methodName(13), QByteArray("PATCH"));
+}
+
+QTEST_GUILESS_MAIN(TestProtocol)
+#include "tst_protocol.moc"
