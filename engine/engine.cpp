@@ -6,6 +6,7 @@
 #include "httpserver.h"
 #include "listener.h"
 #include "proxyworker.h"
+#include "runnerprocess.h"
 
 #include <QHostAddress>
 #include <QThread>
@@ -75,10 +76,13 @@ QString Engine::start(const EngineOptions &options)
     m_control = new QThread;
     m_control->setObjectName(QStringLiteral("engine-control"));
     m_control->start();
+    m_endpoint = std::make_shared<RunnerEndpoint>(options.runner);
+    if (options.runner.cmd.isEmpty() && !options.runner.socketPath.isEmpty())
+        m_endpoint->setSocketPath(options.runner.socketPath); // a runner the user started (path_for_test)
     for (int i = 0; i < qMax(1, options.workers); ++i) {
         auto *thread = new QThread;
         thread->setObjectName(QStringLiteral("engine-worker-%1").arg(i));
-        auto *worker = new ProxyWorker(m_store, options.limits);
+        auto *worker = new ProxyWorker(m_store, options.limits, m_endpoint);
         worker->moveToThread(thread);
         QObject::connect(thread, &QThread::finished, worker, &QObject::deleteLater);
         thread->start();
@@ -108,6 +112,15 @@ QString Engine::start(const EngineOptions &options)
         stop();
         return error;
     }
+    if (!options.runner.cmd.isEmpty()) {
+        m_runnerProcess = new RunnerProcess(m_endpoint);
+        m_runnerProcess->moveToThread(m_control);
+        runOn(m_runnerProcess, [this, &error] { error = m_runnerProcess->start(); });
+        if (!error.isEmpty()) {
+            stop();
+            return error;
+        }
+    }
     if (!options.demoUpstream.isEmpty()) {
         m_demo = new HttpServer([this](const LocalRequest &r) { return demoUpstreamReply(r, m_demoPort); }, options.limits);
         m_demo->moveToThread(m_control);
@@ -120,6 +133,14 @@ void Engine::stop()
 {
     if (!m_control)
         return;
+    if (m_runnerProcess) {
+        RunnerProcess *p = m_runnerProcess;
+        runOn(p, [p] {
+            p->stop(); // SIGTERM, SIGKILL after 1 s, socket removed
+            p->deleteLater();
+        });
+        m_runnerProcess = nullptr;
+    }
     for (QTcpServer *server : {static_cast<QTcpServer *>(m_listener), static_cast<QTcpServer *>(m_admin), static_cast<QTcpServer *>(m_demo)}) {
         if (server)
             runOn(server, [server] {

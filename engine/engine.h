@@ -1,6 +1,7 @@
 #pragma once
 
 #include "requestparser.h"
+#include "runnersettings.h"
 
 #include <QObject>
 #include <QString>
@@ -13,6 +14,7 @@ class HttpServer;
 class Listener;
 class ProxyWorker;
 class QThread;
+class RunnerProcess;
 
 struct EngineOptions
 {
@@ -22,6 +24,7 @@ struct EngineOptions
     int workers = 1;
     QByteArray adminKey;
     RequestParser::Limits limits;
+    RunnerSettings runner;
 };
 
 // The engine: proxy listener and workers, Admin API and demo upstream, all off the caller's thread.
@@ -42,6 +45,9 @@ public:
     quint16 demoPort() const { return m_demoPort; }
     // A demo upstream that could not bind is not fatal: this says why it is missing.
     QString demoWarning() const { return m_demoWarning; }
+    // The runner process, when the engine starts one (lives on the control thread).
+    RunnerProcess *runnerProcess() const { return m_runnerProcess; }
+    std::shared_ptr<RunnerEndpoint> runnerEndpoint() const { return m_endpoint; }
 
 private:
     ConfigStore *m_store;
@@ -52,6 +58,8 @@ private:
     HttpServer *m_admin = nullptr;
     HttpServer *m_demo = nullptr;
     std::shared_ptr<AdminApi> m_api;
+    std::shared_ptr<RunnerEndpoint> m_endpoint;
+    RunnerProcess *m_runnerProcess = nullptr;
     quint16 m_proxyPort = 0;
     quint16 m_adminPort = 0;
     quint16 m_demoPort = 0;

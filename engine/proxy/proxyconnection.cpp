@@ -27,25 +27,30 @@ QByteArray addressText(const QHostAddress &a)
 {
     return a.toString().toLatin1();
 }
+
+QHostAddress plain(QHostAddress a)
+{
+    bool isV4 = false;
+    const quint32 v4 = a.toIPv4Address(&isV4);
+    return isV4 ? QHostAddress(v4) : a;
+}
 } // namespace
 
 ProxyConnection::ProxyConnection(qintptr descriptor, ProxyWorker *worker)
     : QObject(worker), m_worker(worker), m_socket(new QTcpSocket(this)), m_parser(worker->limits()),
-      m_call(worker->pool(), this, this)
+      m_call(worker->pool(), this, this), m_plugin(worker->runner(), this)
 {
     m_socket->setSocketDescriptor(descriptor);
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_socket->setReadBufferSize(1024 * 1024);
-    m_peer = m_socket->peerAddress();
-    bool isV4 = false;
-    const quint32 v4 = m_peer.toIPv4Address(&isV4);
-    if (isV4)
-        m_peer = QHostAddress(v4);
+    m_peer = plain(m_socket->peerAddress());
     m_peerPort = m_socket->peerPort();
+    m_local = plain(m_socket->localAddress());
     m_localPort = m_socket->localPort();
     connect(m_socket, &QTcpSocket::readyRead, this, &ProxyConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, [this] {
         m_call.abort();
+        m_plugin.abort();
         deleteLater();
     });
     connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
@@ -72,11 +77,6 @@ ProxyConnection::ProxyConnection(qintptr descriptor, ProxyWorker *worker)
 }
 
 ProxyConnection::~ProxyConnection() = default;
-
-bool ProxyConnection::isOpen() const
-{
-    return m_socket->state() == QAbstractSocket::ConnectedState;
-}
 
 void ProxyConnection::onReadyRead()
 {
@@ -114,25 +114,43 @@ void ProxyConnection::handleRequest(HttpRequest request)
     m_busy = true;
     m_keepAlive = request.keepAlive;
     m_clientIsHttp10 = request.versionMajor == 1 && request.versionMinor == 0;
-    const auto snapshot = m_worker->store()->snapshot();
-    const QByteArray host = request.host();
-    const CompiledRoute *route = snapshot->router.match({request.method, request.path, host, m_peer});
-    if (!route) {
+    m_headRequest = request.method == "HEAD";
+    m_exchange = Exchange{};
+    m_exchange.id = m_worker->nextExchangeId();
+    m_exchange.clock.start();
+    m_snapshot = m_worker->store()->snapshot();
+    m_route = m_snapshot->router.match({request.method, request.path, request.host(), m_peer});
+    if (!m_route) {
         respondLocal(404, "404 Route Not Found", false);
         return;
     }
-    if (!route->upstream) {
+    m_exchange.routeId = m_route->id;
+    m_hostOverride.reset();
+    m_respHeaders = HttpHeaders();
+    if (m_route->ext.any())
+        m_client = request;
+    m_upstreamRequest = std::move(request);
+    runStage(Stage::PreReq);
+}
+
+void ProxyConnection::startUpstream()
+{
+    if (!m_route->upstream) {
         respondLocal(503, "missing upstream configuration in Route or Service", false);
         return;
     }
-    const auto &spec = route->upstream;
+    const auto &spec = m_route->upstream;
     m_framing = Framing::None;
+    m_buffering = m_route->ext.postResp.has_value();
+    m_upstreamAnswer = ClientAnswer();
+    HttpRequest &r = m_upstreamRequest;
     UpstreamCall::Request call;
-    call.head = upstreamHead(request);
-    call.hashValue = hashValue(request, *spec);
-    call.clientHost = request.headers.value("host");
-    call.method = std::move(request.method);
-    call.body = std::move(request.body);
+    call.head = upstreamHead(r);
+    call.hashValue = hashValue(r, *spec);
+    call.clientHost = r.headers.value("host");
+    call.hostOverride = m_hostOverride;
+    call.method = r.method;
+    call.body = r.body;
     m_call.start(spec, m_worker->balancerFor(*spec), std::move(call));
 }
 
@@ -149,7 +167,9 @@ QByteArray ProxyConnection::upstreamHead(const HttpRequest &r) const
             || headerNameIs(name, "x-forwarded-host") || headerNameIs(name, "x-forwarded-port"))
             continue;
         if (headerNameIs(name, "x-forwarded-for")) {
-            forwardedFor += (forwardedFor.isEmpty() ? "" : ", ") + value;
+            if (!forwardedFor.isEmpty())
+                forwardedFor += ", ";
+            forwardedFor += value;
             continue;
         }
         out += name + ": " + value + "\r\n";
@@ -198,38 +218,22 @@ QByteArray ProxyConnection::hashValue(const HttpRequest &r, const UpstreamSpec &
     return addressText(m_peer); // remote_addr, the default
 }
 
-void ProxyConnection::upstreamHead(HttpResponseHead &&head, ResponseParser::BodyFraming framing, qint64 contentLength)
+void ProxyConnection::writeHead(int status, const QByteArray &reason, const HttpHeaders &headers, Framing framing, qint64 length)
 {
     QByteArray out;
     out.reserve(512);
-    out += "HTTP/1.1 " + QByteArray::number(head.status) + ' ' + head.reason + "\r\n";
-    const QByteArray connectionTokens = head.headers.value("connection");
-    for (const auto &[name, value] : head.headers.fields()) {
-        if (isHopByHop(name, connectionTokens) || headerNameIs(name, "content-length"))
-            continue;
+    out += "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason + "\r\n";
+    for (const auto &[name, value] : headers.fields())
         out += name + ": " + value + "\r\n";
+    m_framing = framing;
+    if (framing == Framing::Chunked && m_clientIsHttp10) {
+        m_framing = Framing::Close;
+        m_keepAlive = false;
     }
-    switch (framing) {
-    case ResponseParser::BodyFraming::None:
-        m_framing = Framing::None;
-        if (contentLength >= 0) // HEAD and 304 answers keep the length they announce
-            out += "Content-Length: " + QByteArray::number(contentLength) + "\r\n";
-        break;
-    case ResponseParser::BodyFraming::Length:
-        m_framing = Framing::Length;
-        out += "Content-Length: " + QByteArray::number(contentLength) + "\r\n";
-        break;
-    case ResponseParser::BodyFraming::Chunked:
-    case ResponseParser::BodyFraming::UntilClose:
-        if (m_clientIsHttp10) {
-            m_framing = Framing::Close;
-            m_keepAlive = false;
-        } else {
-            m_framing = Framing::Chunked;
-            out += "Transfer-Encoding: chunked\r\n";
-        }
-        break;
-    }
+    if (m_framing == Framing::Length || (m_framing == Framing::None && length >= 0))
+        out += "Content-Length: " + QByteArray::number(length) + "\r\n";
+    else if (m_framing == Framing::Chunked)
+        out += "Transfer-Encoding: chunked\r\n";
     if (!m_keepAlive)
         out += "Connection: close\r\n";
     else if (m_clientIsHttp10)
@@ -238,10 +242,41 @@ void ProxyConnection::upstreamHead(HttpResponseHead &&head, ResponseParser::Body
     writeNow(m_socket, out);
 }
 
+void ProxyConnection::upstreamHead(HttpResponseHead &&head, ResponseParser::BodyFraming framing, qint64 contentLength)
+{
+    const QByteArray connectionTokens = head.headers.value("connection");
+    HttpHeaders headers;
+    for (auto &field : head.headers.fields()) {
+        if (isHopByHop(field.first, connectionTokens) || headerNameIs(field.first, "content-length"))
+            continue;
+        headers.fields().append(std::move(field));
+    }
+    if (m_buffering) {
+        m_upstreamAnswer.status = head.status;
+        m_upstreamAnswer.reason = head.reason;
+        m_upstreamAnswer.headers = std::move(headers);
+        return;
+    }
+    if (!m_respHeaders.isEmpty())
+        setHeaders(headers, m_respHeaders);
+    Framing f = Framing::None;
+    switch (framing) {
+    case ResponseParser::BodyFraming::None: f = Framing::None; break;
+    case ResponseParser::BodyFraming::Length: f = Framing::Length; break;
+    case ResponseParser::BodyFraming::Chunked:
+    case ResponseParser::BodyFraming::UntilClose: f = Framing::Chunked; break;
+    }
+    writeHead(head.status, head.reason, headers, f, contentLength); // HEAD and 304 keep the length they announce
+}
+
 void ProxyConnection::upstreamBody(const char *data, qsizetype size)
 {
     if (size == 0)
         return;
+    if (m_buffering) {
+        m_upstreamAnswer.body.append(data, size);
+        return;
+    }
     if (m_framing == Framing::Chunked) {
         QByteArray chunk = QByteArray::number(qulonglong(size), 16) + "\r\n";
         chunk.append(data, size);
@@ -254,14 +289,17 @@ void ProxyConnection::upstreamBody(const char *data, qsizetype size)
 
 bool ProxyConnection::upstreamCanTakeBody() const
 {
-    return m_socket->bytesToWrite() < kClientHighWater;
+    return m_buffering || m_socket->bytesToWrite() < kClientHighWater;
 }
 
 void ProxyConnection::upstreamDone()
 {
-    if (m_framing == Framing::Chunked) {
-        writeNow(m_socket, "0\r\n\r\n", 5);
+    if (m_buffering) {
+        runResponsePlugin();
+        return;
     }
+    if (m_framing == Framing::Chunked)
+        writeNow(m_socket, "0\r\n\r\n", 5);
     if (m_framing == Framing::Close)
         m_keepAlive = false;
     endExchange();
@@ -269,8 +307,10 @@ void ProxyConnection::upstreamDone()
 
 void ProxyConnection::upstreamFailed(int status, const QString &why, bool headSent)
 {
-    qInfo("proxy: upstream failed with %d: %s", status, qPrintable(why));
-    if (headSent) { // the client already has part of the answer: all we can do is cut it short
+    m_exchange.errorStep = QStringLiteral("upstream");
+    m_exchange.errorText = why;
+    qInfo("exchange %llu: upstream failed with %d: %s", m_exchange.id, status, qPrintable(why));
+    if (headSent && !m_buffering) { // the client already has part of the answer: all we can do is cut it short
         m_socket->abort();
         deleteLater();
         return;
@@ -284,13 +324,21 @@ void ProxyConnection::respondLocal(int status, const QByteArray &errorMessage, b
         m_keepAlive = false;
     const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("error_msg"), QString::fromUtf8(errorMessage)}})
                                 .toJson(QJsonDocument::Compact) + '\n';
-    QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n"
-        "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
-    if (!m_keepAlive)
-        out += "Connection: close\r\n";
-    out += "\r\n" + body;
-    writeNow(m_socket, out);
+    HttpHeaders headers;
+    headers.add("Content-Type", "application/json");
     m_busy = true;
+    writeHead(status, reasonPhrase(status), headers, Framing::Length, body.size());
+    writeNow(m_socket, body);
+    endExchange();
+}
+
+void ProxyConnection::respondAnswer(const ClientAnswer &answer)
+{
+    const bool noBody = m_headRequest || answer.status == 204 || answer.status == 304;
+    writeHead(answer.status, answer.reason.isEmpty() ? reasonPhrase(answer.status) : answer.reason, answer.headers,
+              noBody ? Framing::None : Framing::Length, answer.status == 204 || answer.status == 304 ? -1 : answer.body.size());
+    if (!noBody)
+        writeNow(m_socket, answer.body);
     endExchange();
 }
 
@@ -298,6 +346,8 @@ void ProxyConnection::endExchange()
 {
     m_busy = false;
     m_lastActivityMs = m_clock.elapsed();
+    m_snapshot.reset();
+    m_route = nullptr;
     if (!m_keepAlive) {
         closeAfterFlush();
         return;

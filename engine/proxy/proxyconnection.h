@@ -1,5 +1,8 @@
 #pragma once
 
+#include "exchange.h"
+#include "extplugin.h"
+#include "plugincall.h"
 #include "requestparser.h"
 #include "upstreamcall.h"
 
@@ -7,31 +10,40 @@
 #include <QObject>
 #include <QTimer>
 
+#include <memory>
+
 class ProxyWorker;
 class QTcpSocket;
 struct CompiledRoute;
+struct ConfigSnapshot;
 
-// One client connection to the proxy port: parses requests (one at a time, so pipelined requests are
-// answered in order), routes each, and relays the upstream response back, streaming the body.
+// One client connection to the proxy port. Requests are taken one at a time (so pipelined requests are
+// answered in order) and each goes through the pipeline of DESIGN.md: route match, ext-plugin-pre-req,
+// ext-plugin-post-req, the upstream call, ext-plugin-post-resp, the client response. Without post-resp
+// the upstream body is streamed; with it, the body is read whole (the runner may ask for it).
 class ProxyConnection : public QObject, private UpstreamSink
 {
     Q_OBJECT
 public:
     ProxyConnection(qintptr descriptor, ProxyWorker *worker);
     ~ProxyConnection() override;
-    bool isOpen() const;
 
 private:
     enum class Framing { None, Length, Chunked, Close };
+    enum class Stage { PreReq, PostReq, Upstream };
 
+    // proxyconnection.cpp: client I/O and the upstream call
     void onReadyRead();
     void processInput();
     void handleRequest(HttpRequest request);
+    void startUpstream();
     void respondLocal(int status, const QByteArray &errorMessage, bool close);
+    void respondAnswer(const ClientAnswer &answer);
     void endExchange();
     void closeAfterFlush();
     QByteArray upstreamHead(const HttpRequest &r) const;
     QByteArray hashValue(const HttpRequest &r, const UpstreamSpec &spec) const;
+    void writeHead(int status, const QByteArray &reason, const HttpHeaders &headers, Framing framing, qint64 length);
 
     void upstreamHead(HttpResponseHead &&head, ResponseParser::BodyFraming framing, qint64 contentLength) override;
     void upstreamBody(const char *data, qsizetype size) override;
@@ -39,10 +51,21 @@ private:
     void upstreamFailed(int status, const QString &why, bool headSent) override;
     bool upstreamCanTakeBody() const override;
 
+    // proxyphases.cpp: the ext-plugin phases
+    void runStage(Stage stage);
+    void runRequestPlugin(const ExtPluginConfig &plugin, Stage next);
+    void onRequestPluginDone(const ExtPluginConfig &plugin, Stage next, const PluginCallOutcome &outcome);
+    void runResponsePlugin();
+    void onResponsePluginDone(const PluginCallOutcome &outcome);
+    void pluginFailed(const ExtPluginConfig &plugin, const QString &why);
+    std::optional<QByteArray> extraInfo(const Runner::ExtraInfoReq &ask) const;
+    QByteArray hostForRunner() const;
+
     ProxyWorker *m_worker;
     QTcpSocket *m_socket;
     QHostAddress m_peer;
     quint16 m_peerPort = 0;
+    QHostAddress m_local;
     quint16 m_localPort = 0;
     RequestParser m_parser;
     QByteArray m_input;
@@ -50,10 +73,23 @@ private:
     QElapsedTimer m_clock;
     qint64 m_lastActivityMs = 0;
     UpstreamCall m_call;
+    PluginCall m_plugin;
     bool m_busy = false;
     bool m_processing = false;
     bool m_closing = false;
     bool m_keepAlive = true;
     bool m_clientIsHttp10 = false;
+    bool m_headRequest = false;
     Framing m_framing = Framing::None;
+
+    // The exchange in progress.
+    Exchange m_exchange;
+    std::shared_ptr<const ConfigSnapshot> m_snapshot;
+    const CompiledRoute *m_route = nullptr;
+    HttpRequest m_client;            // as received (for ExtraInfo: vars and ReqBody)
+    HttpRequest m_upstreamRequest;   // as it goes upstream, after rewrites
+    std::optional<QByteArray> m_hostOverride;
+    HttpHeaders m_respHeaders;       // Rewrite.resp_headers for the client response
+    bool m_buffering = false;        // post-resp: read the whole upstream answer first
+    ClientAnswer m_upstreamAnswer;
 };

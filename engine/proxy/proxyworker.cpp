@@ -2,8 +2,8 @@
 
 #include "proxyconnection.h"
 
-ProxyWorker::ProxyWorker(ConfigStore *store, RequestParser::Limits limits)
-    : m_store(store), m_limits(limits), m_pool(this)
+ProxyWorker::ProxyWorker(ConfigStore *store, RequestParser::Limits limits, std::shared_ptr<RunnerEndpoint> runner)
+    : m_store(store), m_limits(limits), m_pool(this), m_runner(std::move(runner), this)
 {
 }
 

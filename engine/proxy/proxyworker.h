@@ -3,6 +3,7 @@
 #include "balancer.h"
 #include "connectionpool.h"
 #include "requestparser.h"
+#include "runnerclient.h"
 
 #include <QHash>
 #include <QObject>
@@ -16,7 +17,7 @@ class ProxyWorker : public QObject
 {
     Q_OBJECT
 public:
-    ProxyWorker(ConfigStore *store, RequestParser::Limits limits);
+    ProxyWorker(ConfigStore *store, RequestParser::Limits limits, std::shared_ptr<RunnerEndpoint> runner);
 
     // Takes an accepted socket; call in this worker's thread.
     void addConnection(qintptr descriptor);
@@ -25,6 +26,8 @@ public:
     ConnectionPool *pool() { return &m_pool; }
     RequestParser::Limits limits() const { return m_limits; }
     Balancer *balancerFor(const UpstreamSpec &spec);
+    RunnerClient *runner() { return &m_runner; }
+    quint64 nextExchangeId() { return ++m_lastExchangeId; }
 
 private:
     struct BalancerState
@@ -36,5 +39,7 @@ private:
     ConfigStore *m_store;
     RequestParser::Limits m_limits;
     ConnectionPool m_pool;
+    RunnerClient m_runner;
+    quint64 m_lastExchangeId = 0;
     QHash<QString, BalancerState> m_balancers;
 };

@@ -51,6 +51,7 @@ std::shared_ptr<const CompiledRoute> compileRoute(const QString &id, const QJson
     r->order = order;
     r->upstream = std::move(upstream);
     r->plugins = o.value(QStringLiteral("plugins")).toObject();
+    r->ext = extPluginsOf(r->plugins);
     return r;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "extplugin.h"
 #include "upstreamspec.h"
 
 #include <QByteArray>
@@ -26,6 +27,7 @@ struct CompiledRoute
     qint64 order = 0;                  // creation order, the last tie-breaker
     std::shared_ptr<const UpstreamSpec> upstream; // null: the route has none
     QJsonObject plugins;
+    ExtPlugins ext;                    // the ext-plugin-* of `plugins`, ready to run
 };
 
 struct MatchInput

@@ -69,6 +69,8 @@ void UpstreamCall::tryNextNode()
             m_hostHeader += ':' + QByteArray::number(node.port);
         break;
     }
+    if (m_request.hostOverride)
+        m_hostHeader = *m_request.hostOverride;
     QByteArray key = node.host;
     key += ':';
     key += QByteArray::number(node.port);

@@ -44,6 +44,7 @@ public:
         QByteArray method;
         QByteArray head;        // request line and headers, without Host and the blank line
         QByteArray clientHost;  // the client's Host header, for pass_host "pass"
+        std::optional<QByteArray> hostOverride; // a runner rewrote Host: it wins over pass_host
         QByteArray body;
         QByteArray hashValue;   // for chash
     };

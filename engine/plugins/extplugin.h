@@ -1,0 +1,71 @@
+#pragma once
+
+#include "httpmessage.h"
+#include "runnermessages.h"
+
+#include <QHostAddress>
+#include <QJsonObject>
+#include <QStringList>
+
+#include <optional>
+
+// The semantics of APISIX's ext-plugin-pre-req / -post-req / -post-resp (PROTOCOL.md sections 5-7) as
+// pure functions: what the runner is sent, and what its replies do to the request and the response.
+
+struct ExtPluginConfig
+{
+    QString name;            // "ext-plugin-pre-req" ...
+    TextPairs conf;          // in the user's order
+    bool allowDegradation = false;
+};
+
+// The ext plugins of a route, in execution order; absent ones are nullopt.
+struct ExtPlugins
+{
+    std::optional<ExtPluginConfig> preReq;
+    std::optional<ExtPluginConfig> postReq;
+    std::optional<ExtPluginConfig> postResp;
+    bool any() const { return preReq || postReq || postResp; }
+};
+ExtPlugins extPluginsOf(const QJsonObject &plugins);
+
+// `route#<id>#<plugin>#<version>`
+QByteArray confTokenKey(const QString &routeId, const QString &plugin, quint64 version);
+
+// Headers never copied from runner resp_headers nor kept when a post-resp reply carries no headers.
+bool isExcludedResponseHeader(QByteArrayView name);
+
+// Query args as the runner sees them: decoded, repeats kept, `k` alone absent, `k=` empty.
+TextPairs parseQueryArgs(QByteArrayView query);
+QByteArray buildQuery(const TextPairs &args);
+
+// HTTPReqCall.Req for the request as it stands now (path without query, lower-cased header names,
+// `host` = the host that will go upstream).
+Runner::HttpReqCallReq buildReqCall(const HttpRequest &request, const QByteArray &upstreamHost,
+                                    const QHostAddress &peer, quint32 id, quint8 method);
+
+// What a Rewrite did, for the exchange record and for the client response.
+struct RewriteEffect
+{
+    std::optional<QByteArray> newHost;   // a rewritten `host` header
+    HttpHeaders respHeaders;             // to set on the client response (exclusion list applied)
+    QStringList notes;
+};
+RewriteEffect applyRewrite(HttpRequest &request, const Runner::Rewrite &rewrite);
+
+// A Stop reply as the client answer.
+struct ClientAnswer
+{
+    int status = 200;
+    QByteArray reason;
+    HttpHeaders headers;     // without Content-Length / Transfer-Encoding: the sender sets those
+    QByteArray body;
+};
+ClientAnswer stopAnswer(const Runner::Stop &stop);
+
+// Applies an HTTPRespCall.Resp to the upstream's answer. Notes say when APISIX's semantics surprise
+// (Content-Type dropped, headers replaced, empty body not expressible).
+ClientAnswer applyRespCall(const ClientAnswer &upstream, const Runner::HttpRespCallResp &reply, QStringList *notes);
+
+// Sets `headers` on `target` (replace by name; absent or empty value removes).
+void setHeaders(HttpHeaders &target, const HttpHeaders &headers);

@@ -1,0 +1,186 @@
+// The ext-plugin phases of ProxyConnection (PROTOCOL.md sections 5-7).
+#include "proxyconnection.h"
+
+#include "configstore.h"
+#include "frame.h"
+#include "proxyworker.h"
+#include "vars.h"
+
+void ProxyConnection::runStage(Stage stage)
+{
+    switch (stage) {
+    case Stage::PreReq:
+        if (m_route->ext.preReq) {
+            runRequestPlugin(*m_route->ext.preReq, Stage::PostReq);
+            return;
+        }
+        [[fallthrough]];
+    case Stage::PostReq:
+        if (m_route->ext.postReq) {
+            runRequestPlugin(*m_route->ext.postReq, Stage::Upstream);
+            return;
+        }
+        [[fallthrough]];
+    case Stage::Upstream:
+        startUpstream();
+        return;
+    }
+}
+
+QByteArray ProxyConnection::hostForRunner() const
+{
+    if (m_hostOverride)
+        return *m_hostOverride;
+    const auto &spec = m_route->upstream;
+    if (spec && spec->passHost == UpstreamSpec::PassHost::Rewrite)
+        return spec->upstreamHost;
+    return m_upstreamRequest.headers.value("host");
+}
+
+void ProxyConnection::runRequestPlugin(const ExtPluginConfig &plugin, Stage next)
+{
+    const int method = Runner::methodCode(m_upstreamRequest.method);
+    if (method < 0) {
+        // APISIX crashes building this call; we skip the phase and say so.
+        m_exchange.notes << QStringLiteral("%1 skipped: the runner protocol cannot express the method %2")
+                                .arg(plugin.name, QString::fromLatin1(m_upstreamRequest.method));
+        runStage(next);
+        return;
+    }
+    PluginCallSpec spec;
+    spec.plugin = plugin.name;
+    spec.tokenKey = confTokenKey(m_route->id, plugin.name, m_route->version);
+    spec.conf = plugin.conf;
+    spec.callType = Frame::HttpReqCall;
+    spec.buildCall = [this, method](quint32 token) {
+        Runner::HttpReqCallReq req = buildReqCall(m_upstreamRequest, hostForRunner(), m_peer, quint32(m_exchange.id), quint8(method));
+        req.confToken = token;
+        return Runner::encode(req);
+    };
+    spec.extraInfo = [this](const Runner::ExtraInfoReq &ask) { return extraInfo(ask); };
+    m_plugin.start(std::move(spec), &m_exchange.frames, &m_exchange.clock,
+                   [this, plugin, next](PluginCallOutcome outcome) { onRequestPluginDone(plugin, next, outcome); });
+}
+
+void ProxyConnection::onRequestPluginDone(const ExtPluginConfig &plugin, Stage next, const PluginCallOutcome &outcome)
+{
+    if (!outcome.ok) {
+        pluginFailed(plugin, outcome.error);
+        if (plugin.allowDegradation)
+            runStage(next);
+        return;
+    }
+    QString error;
+    const auto reply = Runner::decodeHttpReqCallResp(outcome.reply, &error);
+    if (!reply) {
+        pluginFailed(plugin, error);
+        if (plugin.allowDegradation)
+            runStage(next);
+        return;
+    }
+    switch (reply->action) {
+    case Runner::HttpReqCallResp::Action::None:
+        runStage(next);
+        return;
+    case Runner::HttpReqCallResp::Action::Stop:
+        m_exchange.modifiedByRunner = true;
+        m_exchange.notes << QStringLiteral("%1 stopped the request with status %2: the upstream was not called")
+                                .arg(plugin.name).arg(reply->stop.status ? reply->stop.status : 200);
+        respondAnswer(stopAnswer(reply->stop));
+        return;
+    case Runner::HttpReqCallResp::Action::Rewrite: {
+        m_exchange.modifiedByRunner = true;
+        RewriteEffect effect = applyRewrite(m_upstreamRequest, reply->rewrite);
+        if (effect.newHost)
+            m_hostOverride = effect.newHost;
+        for (const auto &[name, value] : effect.respHeaders.fields())
+            m_respHeaders.set(name, value); // an empty value stays as "remove" for the response
+        m_exchange.notes << effect.notes;
+        runStage(next);
+        return;
+    }
+    }
+}
+
+void ProxyConnection::runResponsePlugin()
+{
+    const ExtPluginConfig &plugin = *m_route->ext.postResp;
+    PluginCallSpec spec;
+    spec.plugin = plugin.name;
+    spec.tokenKey = confTokenKey(m_route->id, plugin.name, m_route->version);
+    spec.conf = plugin.conf;
+    spec.callType = Frame::HttpRespCall;
+    spec.buildCall = [this](quint32 token) {
+        Runner::HttpRespCallReq req;
+        req.id = quint32(m_exchange.id);
+        req.status = quint16(m_upstreamAnswer.status);
+        req.confToken = token;
+        for (const auto &[name, value] : m_upstreamAnswer.headers.fields())
+            req.headers.append({name.toLower(), value});
+        return Runner::encode(req);
+    };
+    spec.extraInfo = [this](const Runner::ExtraInfoReq &ask) { return extraInfo(ask); };
+    m_plugin.start(std::move(spec), &m_exchange.frames, &m_exchange.clock,
+                   [this](PluginCallOutcome outcome) { onResponsePluginDone(outcome); });
+}
+
+void ProxyConnection::onResponsePluginDone(const PluginCallOutcome &outcome)
+{
+    const ExtPluginConfig &plugin = *m_route->ext.postResp;
+    QString error = outcome.error;
+    std::optional<Runner::HttpRespCallResp> reply;
+    if (outcome.ok)
+        reply = Runner::decodeHttpRespCallResp(outcome.reply, &error);
+    if (!reply) {
+        pluginFailed(plugin, error);
+        if (plugin.allowDegradation) { // the upstream's answer, untouched, headers included
+            ClientAnswer answer = m_upstreamAnswer;
+            setHeaders(answer.headers, m_respHeaders);
+            respondAnswer(answer);
+        }
+        return;
+    }
+    ClientAnswer answer = applyRespCall(m_upstreamAnswer, *reply, &m_exchange.notes);
+    m_exchange.modifiedByRunner = reply->status || !reply->headers.isEmpty() || !reply->body.isEmpty();
+    setHeaders(answer.headers, m_respHeaders);
+    respondAnswer(answer);
+}
+
+void ProxyConnection::pluginFailed(const ExtPluginConfig &plugin, const QString &why)
+{
+    m_exchange.errorStep = plugin.name;
+    m_exchange.errorText = why;
+    if (plugin.allowDegradation) {
+        m_exchange.degraded = true;
+        m_exchange.notes << QStringLiteral("%1 failed (%2); allow_degradation: the request went on without it").arg(plugin.name, why);
+        qInfo("exchange %llu: %s failed, degraded: %s", m_exchange.id, qPrintable(plugin.name), qPrintable(why));
+        return;
+    }
+    qInfo("exchange %llu: %s failed, 503: %s", m_exchange.id, qPrintable(plugin.name), qPrintable(why));
+    respondLocal(503, (plugin.name + QStringLiteral(" failed: ") + why).toUtf8(), false);
+}
+
+std::optional<QByteArray> ProxyConnection::extraInfo(const Runner::ExtraInfoReq &ask) const
+{
+    switch (ask.kind) {
+    case Runner::ExtraInfoReq::Kind::ReqBody:
+        return m_client.body.isEmpty() ? std::nullopt : std::optional<QByteArray>(m_client.body);
+    case Runner::ExtraInfoReq::Kind::RespBody:
+        return m_upstreamAnswer.body; // read once, reused for the client
+    case Runner::ExtraInfoReq::Kind::Var:
+        break;
+    }
+    VarContext c;
+    c.client = &m_client;
+    c.upstream = &m_upstreamRequest;
+    c.peer = m_peer;
+    c.peerPort = m_peerPort;
+    c.local = m_local;
+    c.localPort = m_localPort;
+    c.routeId = m_route->id;
+    c.routeName = m_route->name;
+    c.upstreamHost = m_call.upstreamHostHeader();
+    c.upstreamAddr = m_call.nodeAddress().toUtf8();
+    c.upstreamStatus = m_upstreamAnswer.status;
+    return lookupVar(c, ask.name);
+}

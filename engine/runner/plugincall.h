@@ -1,0 +1,73 @@
+#pragma once
+
+#include "runnerclient.h"
+#include "runnerframe.h"
+#include "runnermessages.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+
+// What one ext-plugin phase asks of the runner.
+struct PluginCallSpec
+{
+    QString plugin;        // "ext-plugin-pre-req", "ext-plugin-post-req" or "ext-plugin-post-resp"
+    QByteArray tokenKey;   // "route#<id>#<plugin>#<version>"
+    TextPairs conf;        // in the order the user wrote it
+    quint8 callType = 0;   // Frame::HttpReqCall or Frame::HttpRespCall
+    std::function<QByteArray(quint32 token)> buildCall;
+    std::function<std::optional<QByteArray>(const Runner::ExtraInfoReq &)> extraInfo;
+};
+
+struct PluginCallOutcome
+{
+    bool ok = false;
+    QByteArray reply;      // payload of the call's reply frame
+    QString error;         // why it failed, in words for the inspector
+};
+
+// Runs one phase against the runner: conf token (cached, prepared once per key, retried on
+// CONF_TOKEN_NOT_FOUND up to 3 attempts in all), the call, ExtraInfo questions in between, with a
+// timeout on every wait. Every frame is recorded. Reports exactly once, unless aborted.
+class PluginCall : public QObject, private RunnerConnection::Holder
+{
+    Q_OBJECT
+public:
+    using Done = std::function<void(PluginCallOutcome)>;
+
+    explicit PluginCall(RunnerClient *client, QObject *parent = nullptr);
+    ~PluginCall() override;
+
+    void start(PluginCallSpec spec, QList<RunnerFrameRecord> *log, const QElapsedTimer *clock, Done done);
+    void abort();
+
+private:
+    enum class Step { Idle, Connecting, WaitingForToken, Preparing, Calling };
+
+    void proceed();
+    void sendPrepare();
+    void sendCall(quint32 token);
+    bool send(quint8 type, const QByteArray &payload);
+    void onErr(const QByteArray &payload);
+    void succeed(const QByteArray &reply);
+    void fail(const QString &why, bool connectionUsable);
+    void arm();
+    void record(bool fromRunner, quint8 type, const QByteArray &payload);
+
+    void runnerConnected(RunnerConnection *c) override;
+    void runnerFrame(RunnerConnection *c, DecodedFrame frame) override;
+    void runnerLost(RunnerConnection *c, const QString &why) override;
+
+    RunnerClient *m_client;
+    PluginCallSpec m_spec;
+    QList<RunnerFrameRecord> *m_log = nullptr;
+    const QElapsedTimer *m_clock = nullptr;
+    Done m_done;
+    RunnerConnection *m_conn = nullptr;
+    Step m_step = Step::Idle;
+    int m_attempts = 0;
+    bool m_preparer = false;
+    QTimer m_timer;
+};
