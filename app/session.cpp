@@ -1,5 +1,8 @@
 #include "session.h"
 
+#include "runnerprocess.h"
+
+#include <QCoreApplication>
 #include <QFileInfo>
 
 void addEngineOptions(QCommandLineParser &parser)
@@ -9,8 +12,8 @@ void addEngineOptions(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("admin"), QStringLiteral("Admin API listen address (default 127.0.0.1:9180)."), QStringLiteral("HOST:PORT")});
     parser.addOption({QStringLiteral("workers"), QStringLiteral("Proxy worker threads (default 1)."), QStringLiteral("N")});
     parser.addOption({QStringLiteral("demo-upstream"), QStringLiteral("Built-in demo upstream address, or \"off\" (default 127.0.0.1:1980)."), QStringLiteral("HOST:PORT")});
-    parser.addOption({QStringLiteral("runner-cmd"), QStringLiteral("Plugin Runner command line (not run yet: issue 3)."), QStringLiteral("CMD")});
-    parser.addOption({QStringLiteral("runner-socket"), QStringLiteral("Connect to a Plugin Runner at this socket (not run yet: issue 3)."), QStringLiteral("PATH")});
+    parser.addOption({QStringLiteral("runner-cmd"), QStringLiteral("Plugin Runner to start, as a command line (split like a shell, run without one)."), QStringLiteral("CMD")});
+    parser.addOption({QStringLiteral("runner-socket"), QStringLiteral("Use the Plugin Runner already listening on this Unix socket."), QStringLiteral("PATH")});
 }
 
 Session::Session()
@@ -55,12 +58,36 @@ QString Session::open(const QCommandLineParser &args)
     options.adminKey = envKey.isEmpty() ? m_workspace.adminKey.toUtf8() : envKey;
     if (!envKey.isEmpty())
         m_notes << QStringLiteral("Admin API key taken from ROUTESCOPE_ADMIN_KEY");
-    if (args.isSet(QStringLiteral("runner-cmd")) || args.isSet(QStringLiteral("runner-socket")))
-        m_notes << QStringLiteral("warning: Plugin Runner support is not built yet; ext-plugin-* plugins are not run");
+    RunnerSettings runner = RunnerSettings::fromJson(m_workspace.runner);
+    if (args.isSet(QStringLiteral("runner-cmd"))) {
+        if (!splitCommandLine(args.value(QStringLiteral("runner-cmd")), &runner.cmd) || runner.cmd.isEmpty())
+            return QStringLiteral("--runner-cmd: cannot split \"%1\" into a command (unterminated quote?)").arg(args.value(QStringLiteral("runner-cmd")));
+        runner.socketPath.clear();
+    }
+    if (args.isSet(QStringLiteral("runner-socket"))) {
+        runner.socketPath = args.value(QStringLiteral("runner-socket"));
+        runner.cmd.clear();
+    }
+    // The demo runner ships beside routescope: a bare name finds it there first.
+    if (!runner.cmd.isEmpty() && runner.cmd.first() == QLatin1String("routescope-demo-runner")) {
+        const QString beside = QCoreApplication::applicationDirPath() + QStringLiteral("/routescope-demo-runner");
+        if (QFileInfo::exists(beside))
+            runner.cmd.first() = beside;
+    }
+    options.runner = runner;
+    if (!runner.cmd.isEmpty())
+        m_notes << QStringLiteral("runner      %1").arg(runner.cmd.join(QLatin1Char(' ')));
+    else if (!runner.socketPath.isEmpty())
+        m_notes << QStringLiteral("runner      unix:%1 (started by you)").arg(runner.socketPath);
 
     const QString error = m_engine.start(options);
     if (!error.isEmpty())
         return error;
+    if (RunnerProcess *process = m_engine.runnerProcess()) {
+        connect(process, &RunnerProcess::outputLine, this, [](const QString &stream, const QString &line) {
+            qInfo("runner %s: %s", qPrintable(stream), qPrintable(line));
+        });
+    }
     if (!m_engine.demoWarning().isEmpty())
         m_notes << QStringLiteral("warning: %1 (the demo route will answer 502)").arg(m_engine.demoWarning());
     if (dirty)

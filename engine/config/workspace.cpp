@@ -41,11 +41,15 @@ Workspace Workspace::createDefault(const QString &path)
                                    {QStringLiteral("nodes"), QJsonObject{{QStringLiteral("127.0.0.1:1980"), 1}}}});
     w.routes.insert(QStringLiteral("demo"),
                     QJsonObject{{QStringLiteral("id"), QStringLiteral("demo")},
-                                {QStringLiteral("name"), QStringLiteral("Demo: everything under /demo/ goes to the demo upstream")},
+                                {QStringLiteral("name"), QStringLiteral("Demo: /demo/* to the demo upstream, through ext-plugin-A of the demo runner")},
                                 {QStringLiteral("uri"), QStringLiteral("/demo/*")},
+                                {QStringLiteral("plugins"), QJsonObject{{QStringLiteral("ext-plugin-post-resp"), QJsonObject{
+                                    {QStringLiteral("conf"), QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("ext-plugin-A")},
+                                                                                   {QStringLiteral("value"), QStringLiteral("{\"enable\":\"feature\"}")}}}}}}}},
                                 {QStringLiteral("upstream_id"), QStringLiteral("demo")}});
-    w.runner = QJsonObject{{QStringLiteral("cmd"), QJsonArray()}, {QStringLiteral("conf_expire_time"), 3600},
-                           {QStringLiteral("timeout"), 60}};
+    // The demo runner that ships with RouteScope, so ext-plugin-* work out of the box.
+    w.runner = QJsonObject{{QStringLiteral("cmd"), QJsonArray{QStringLiteral("routescope-demo-runner")}},
+                           {QStringLiteral("conf_expire_time"), 3600}, {QStringLiteral("timeout"), 60}};
     return w;
 }
 

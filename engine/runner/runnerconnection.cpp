@@ -27,8 +27,12 @@ RunnerConnection::RunnerConnection(QObject *parent)
                 m_retry.start(50);
                 return;
             }
-            if (m_holder)
-                m_holder->runnerLost(this, QStringLiteral("cannot connect to the runner at %1: %2").arg(m_path, m_socket->errorString()));
+            if (m_holder) {
+                const QString why = e == QLocalSocket::ServerNotFoundError ? QStringLiteral("nothing listens there")
+                    : e == QLocalSocket::ConnectionRefusedError            ? QStringLiteral("connection refused")
+                                                                           : m_socket->errorString();
+                m_holder->runnerLost(this, QStringLiteral("cannot connect to the runner at %1: %2").arg(m_path, why));
+            }
             return;
         }
         if (e == QLocalSocket::PeerClosedError)

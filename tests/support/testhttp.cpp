@@ -159,10 +159,11 @@ RawServer::~RawServer()
     m_thread.wait();
 }
 
-TestEngine::TestEngine(int workers)
+TestEngine::TestEngine(int workers, RunnerSettings runner)
     : m_engine(&m_store)
 {
     EngineOptions options;
+    options.runner = runner;
     options.proxy = QStringLiteral("127.0.0.1:0");
     options.admin = QStringLiteral("127.0.0.1:0");
     options.workers = workers;

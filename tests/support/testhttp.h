@@ -80,11 +80,12 @@ private:
 class TestEngine
 {
 public:
-    explicit TestEngine(int workers = 1);
+    explicit TestEngine(int workers = 1, RunnerSettings runner = {});
     ~TestEngine();
     quint16 proxyPort() const { return m_engine.proxyPort(); }
     quint16 adminPort() const { return m_engine.adminPort(); }
     ConfigStore &store() { return m_store; }
+    Engine &engine() { return m_engine; }
     TestResponse admin(const QByteArray &method, const QByteArray &path, const QByteArray &body = {},
                        const QByteArray &key = "test-key");
     // PUT a route/upstream and QVERIFY-friendly: returns the status.

@@ -1,0 +1,175 @@
+#include "runnerserver.h"
+
+#include <QFile>
+#include <QLocalSocket>
+
+class RunnerServer::Session : public QObject
+{
+public:
+    Session(QLocalSocket *socket, RunnerServer *server)
+        : QObject(server), m_socket(socket), m_server(server)
+    {
+        socket->setParent(this);
+        connect(socket, &QLocalSocket::readyRead, this, &Session::onReadyRead);
+        connect(socket, &QLocalSocket::disconnected, this, &QObject::deleteLater);
+    }
+
+private:
+    void onReadyRead()
+    {
+        m_decoder.feed(m_socket->readAll());
+        while (auto frame = m_decoder.next())
+            handle(*frame);
+    }
+
+    void send(quint8 type, const QByteArray &payload)
+    {
+        if (const auto frame = Frame::encode(type, payload))
+            m_socket->write(*frame);
+    }
+
+    void sendErr(Runner::ErrCode code)
+    {
+        send(Frame::RpcError, Runner::encode(Runner::ErrResp{quint8(code)}));
+    }
+
+    void handle(const DecodedFrame &frame)
+    {
+        QString error;
+        if (m_waiting) {
+            if (frame.type != Frame::ExtraInfo) {
+                m_waiting = false;
+                sendErr(Runner::ErrCode::BadRequest);
+                return;
+            }
+            const auto answer = Runner::decodeExtraInfoResp(frame.payload, &error);
+            m_answers.insert(DemoPlugins::answerKey(m_needs[m_next].ask), answer ? answer->result : std::nullopt);
+            ++m_next;
+            askOrAnswer();
+            return;
+        }
+        switch (frame.type) {
+        case Frame::PrepareConf: {
+            const auto req = Runner::decodePrepareConfReq(frame.payload, &error);
+            if (!req) {
+                sendErr(Runner::ErrCode::BadRequest);
+                return;
+            }
+            send(Frame::PrepareConf, Runner::encode(Runner::PrepareConfResp{m_server->store(req->conf)}));
+            return;
+        }
+        case Frame::HttpReqCall: {
+            const auto req = Runner::decodeHttpReqCallReq(frame.payload, &error);
+            if (!req) {
+                sendErr(Runner::ErrCode::BadRequest);
+                return;
+            }
+            const auto conf = m_server->conf(req->confToken);
+            if (!conf) {
+                sendErr(Runner::ErrCode::ConfTokenNotFound);
+                return;
+            }
+            begin(Frame::HttpReqCall, *conf, DemoPlugins::needsForRequest(*conf));
+            m_reqCall = *req;
+            askOrAnswer();
+            return;
+        }
+        case Frame::HttpRespCall: {
+            const auto req = Runner::decodeHttpRespCallReq(frame.payload, &error);
+            if (!req) {
+                sendErr(Runner::ErrCode::BadRequest);
+                return;
+            }
+            const auto conf = m_server->conf(req->confToken);
+            if (!conf) {
+                sendErr(Runner::ErrCode::ConfTokenNotFound);
+                return;
+            }
+            begin(Frame::HttpRespCall, *conf, DemoPlugins::needsForResponse(*conf));
+            m_respCall = *req;
+            askOrAnswer();
+            return;
+        }
+        default:
+            sendErr(Runner::ErrCode::BadRequest);
+        }
+    }
+
+    void begin(quint8 type, const TextPairs &conf, QList<DemoPlugins::Need> needs)
+    {
+        m_type = type;
+        m_conf = conf;
+        m_needs = std::move(needs);
+        m_next = 0;
+        m_answers.clear();
+    }
+
+    void askOrAnswer()
+    {
+        if (m_next < m_needs.size()) {
+            m_waiting = true;
+            send(Frame::ExtraInfo, Runner::encode(m_needs[m_next].ask));
+            return;
+        }
+        m_waiting = false;
+        if (m_type == Frame::HttpReqCall)
+            send(Frame::HttpReqCall, Runner::encode(DemoPlugins::runRequest(m_conf, m_reqCall, m_answers)));
+        else
+            send(Frame::HttpRespCall, Runner::encode(DemoPlugins::runResponse(m_conf, m_respCall, m_answers)));
+    }
+
+    QLocalSocket *m_socket;
+    RunnerServer *m_server;
+    FrameDecoder m_decoder;
+    bool m_waiting = false;
+    quint8 m_type = 0;
+    TextPairs m_conf;
+    QList<DemoPlugins::Need> m_needs;
+    qsizetype m_next = 0;
+    DemoPlugins::Answers m_answers;
+    Runner::HttpReqCallReq m_reqCall;
+    Runner::HttpRespCallReq m_respCall;
+};
+
+RunnerServer::RunnerServer(int confExpireSeconds, QObject *parent)
+    : QObject(parent), m_expireSeconds(confExpireSeconds)
+{
+    m_clock.start();
+    connect(&m_server, &QLocalServer::newConnection, this, [this] {
+        while (QLocalSocket *s = m_server.nextPendingConnection())
+            new Session(s, this);
+    });
+}
+
+QString RunnerServer::listen(const QString &path)
+{
+    QLocalServer::removeServer(path); // a stale socket left by a runner that died
+    m_server.setSocketOptions(QLocalServer::UserAccessOption);
+    if (!m_server.listen(path))
+        return QStringLiteral("cannot listen on %1: %2").arg(path, m_server.errorString());
+    m_path = path;
+    return {};
+}
+
+void RunnerServer::close()
+{
+    m_server.close();
+    if (!m_path.isEmpty())
+        QFile::remove(m_path);
+}
+
+std::optional<TextPairs> RunnerServer::conf(quint32 token) const
+{
+    const auto it = m_confs.constFind(token);
+    if (it == m_confs.constEnd() || it->expiresAtMs <= m_clock.elapsed())
+        return std::nullopt;
+    return it->entries;
+}
+
+quint32 RunnerServer::store(const TextPairs &entries)
+{
+    const qint64 now = m_clock.elapsed();
+    m_confs.removeIf([now](const auto &it) { return it.value().expiresAtMs <= now; });
+    m_confs.insert(++m_nextToken, {entries, now + qint64(m_expireSeconds) * 1000});
+    return m_nextToken;
+}

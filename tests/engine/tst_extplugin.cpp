@@ -1,0 +1,413 @@
+// ext-plugin-pre-req / -post-req / -post-resp end to end: engine, real upstream, and the demo runner
+// process started by the engine exactly as a user's runner would be.
+#include "runnerprocess.h"
+#include "testhttp.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTcpServer>
+
+#include <csignal>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+QString demoRunnerPath()
+{
+    const QString env = qEnvironmentVariable("ROUTESCOPE_DEMO_RUNNER");
+    return env.isEmpty() ? QCoreApplication::applicationDirPath() + QStringLiteral("/../bin/routescope-demo-runner") : env;
+}
+
+RunnerSettings demoRunner()
+{
+    RunnerSettings s;
+    s.cmd = {demoRunnerPath()};
+    return s;
+}
+
+// {"name": n, "value": v} entries; v is given as raw JSON text and stored as the string value.
+QByteArray conf(const QList<std::pair<QByteArray, QByteArray>> &entries)
+{
+    QJsonArray a;
+    for (const auto &[name, value] : entries)
+        a.append(QJsonObject{{"name", QString::fromUtf8(name)}, {"value", QString::fromUtf8(value)}});
+    return QJsonDocument(a).toJson(QJsonDocument::Compact);
+}
+
+QByteArray route(const QByteArray &uri, const QByteArray &plugins, quint16 upstreamPort, const QByteArray &extra = {})
+{
+    return "{\"uri\":\"" + uri + "\",\"plugins\":" + plugins + extra + ",\"upstream\":{\"nodes\":{\"127.0.0.1:"
+        + QByteArray::number(upstreamPort) + "\":1}}}";
+}
+
+QJsonObject echoOf(const TestResponse &r)
+{
+    return QJsonDocument::fromJson(r.body).object();
+}
+
+QString seenHeader(const TestResponse &r, const QString &name)
+{
+    for (const QJsonValue &h : echoOf(r).value("headers").toArray())
+        if (h.toArray()[0].toString().compare(name, Qt::CaseInsensitive) == 0)
+            return h.toArray()[1].toString();
+    return {};
+}
+
+void waitReady(TestEngine &engine)
+{
+    RunnerProcess *p = engine.engine().runnerProcess();
+    QVERIFY(p);
+    QTRY_VERIFY_WITH_TIMEOUT(!engine.engine().runnerEndpoint()->socketPath().isEmpty(), 5000);
+}
+} // namespace
+
+class TestExtPlugin : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void seedRouteFromTheApisixDocs();
+    void emptyConfIsAcceptedAndDropsExcludedHeaders();
+    void bodyReplaceKeepsStatus();
+    void headerEchoAndChange();
+    void statusTo304WithoutBody();
+    void chunkedUpstreamRespBodyDechunked();
+    void queryArgsPreservedUpstream();
+    void unreachableUpstreamIs502();
+    void shortUpstreamBodyIs502();
+    void upstreamCalledExactlyOnceForHead();
+    void extraInfoVars();
+    void reqBodyAbsentAndPresent();
+    void preReqStop();
+    void preReqRewrite();
+    void respHeadersFromRequestPhase();
+    void methodOutsideEnumIsSkipped();
+    void runnerSocketUnreachableIs503();
+    void degradationGivesTheUpstreamAnswer();
+    void runnerGetsItsEnvironment();
+    void runnerExitFlushesTokensAndRespawns();
+    void runnerIgnoringSigtermDoesNotBlockShutdown();
+};
+
+void TestExtPlugin::seedRouteFromTheApisixDocs()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine(1, demoRunner());
+    waitReady(engine);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/index.html",
+        "{\"ext-plugin-post-resp\":{\"conf\":" + conf({{"ext-plugin-A", "{\"enable\":\"feature\"}"}}) + "}}", up->port())), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/index.html");
+    QVERIFY2(r.ok, qPrintable(r.error));
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.headers.value("x-ext-plugin-a"), QByteArray("executed"));
+    QCOMPARE(r.headers.value("x-ext-plugin-a-conf"), QByteArray("{\"enable\":\"feature\"}"));
+    QCOMPARE(r.headers.value("content-type"), QByteArray("application/json")); // the runner echoed it
+    QCOMPARE(echoOf(r).value("path").toString(), QStringLiteral("/index.html"));
+    QCOMPARE(r.headers.value("content-length").toInt(), r.body.size());
+}
+
+void TestExtPlugin::emptyConfIsAcceptedAndDropsExcludedHeaders()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine(1, demoRunner());
+    waitReady(engine);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-post-resp\":{}}", up->port())), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/x");
+    QCOMPARE(r.status, 200);
+    QVERIFY(!r.headers.contains("content-type")); // APISIX issues 8388/8505: dropped when the runner returns no headers
+    QCOMPARE(r.headers.value("x-upstream-port"), QByteArray::number(up->port()));
+    QCOMPARE(echoOf(r).value("path").toString(), QStringLiteral("/x"));
+}
+
+void TestExtPlugin::bodyReplaceKeepsStatus()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine(1, demoRunner());
+    waitReady(engine);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-post-resp\":{\"conf\":" + conf({{"body", "{\"replace\":\"replaced!\"}"}}) + "}}", up->port())), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/status/201");
+    QCOMPARE(r.status, 201);
+    QCOMPARE(r.body, QByteArray("replaced!"));
+    QCOMPARE(r.headers.value("content-length"), QByteArray("9"));
+}
+
+void TestExtPlugin::headerEchoAndChange()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine(1, demoRunner());
+    waitReady(engine);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-post-resp\":{\"conf\":"
+        + conf({{"response-headers", "{\"set\":{\"X-Added\":\"yes\",\"X-Upstream-Port\":\"hidden\"},\"remove\":[\"content-type\"]}"}}) + "}}", up->port())), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.headers.value("x-added"), QByteArray("yes"));
+    QCOMPARE(r.headers.value("x-upstream-port"), QByteArray("hidden"));
+    QVERIFY(!r.headers.contains("content-type"));
+}
+
+void TestExtPlugin::statusTo304WithoutBody()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine(1, demoRunner());
+    waitReady(engine);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-post-resp\":{\"conf\":" + conf({{"status", "{\"code\":304}"}}) + "}}", up->port())), 201);
+    TestClient client(engine.proxyPort());
+    client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    const TestResponse r = client.read();
+    QCOMPARE(r.status, 304);
+    QVERIFY(r.body.isEmpty());
+    client.send("GET /after HTTP/1.1\r\nHost: x\r\n\r\n"); // the connection is still in step
+    QCOMPARE(client.read().status, 304);
+}
+
+void TestExtPlugin::chunkedUpstreamRespBodyDechunked()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine(1, demoRunner());
+    waitReady(engine);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-post-resp\":{\"conf\":" + conf({{"body", "{\"append\":\"<END>\"}"}}) + "}}", up->port())), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/chunked");
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.body.endsWith("}\n<END>")); // the whole de-chunked JSON, then the append
+    QVERIFY(!r.chunked);
+    QCOMPARE(QJsonDocument::fromJson(r.body.chopped(5)).object().value("path").toString(), QStringLiteral("/chunked"));
+}
+
+void TestExtPlugin::queryArgsPreservedUpstream()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine(1, demoRunner());
+    waitReady(engine);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-post-resp\":{\"conf\":" + conf({{"noop", ""}}) + "}}", up->port())), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/q?a=1&a=2&flag&e=");
+    QCOMPARE(echoOf(r).value("uri").toString(), QStringLiteral("/q?a=1&a=2&flag&e="));
+}
+
+void TestExtPlugin::unreachableUpstreamIs502()
+{
+    quint16 dead;
+    {
+        QTcpServer s;
+        s.listen(QHostAddress::LocalHost, 0);
+        dead = s.serverPort();
+    }
+    TestEngine engine(1, demoRunner());
+    waitReady(engine);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-post-resp\":{}}", dead)), 201);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/").status, 502);
+}
+
+void TestExtPlugin::shortUpstreamBodyIs502()
+{
+    RawServer shortBody("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this");
+    TestEngine engine(1, demoRunner());
+    waitReady(engine);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-post-resp\":{}}", shortBody.port())), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/");
+    QCOMPARE(r.status, 502);
+}
+
+void TestExtPlugin::upstreamCalledExactlyOnceForHead()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine(1, demoRunner());
+    waitReady(engine);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-post-resp\":{}}", up->port())), 201);
+    TestClient client(engine.proxyPort());
+    client.send("HEAD /h HTTP/1.1\r\nHost: x\r\n\r\n");
+    QCOMPARE(client.read(true).status, 200);
+    client.send("GET /status/204 HTTP/1.1\r\nHost: x\r\n\r\n");
+    QCOMPARE(client.read().status, 204);
+    QCOMPARE(up->requestCount(), 2); // APISIX issue 7792 asks twice; we never do
+}
+
+void TestExtPlugin::extraInfoVars()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine(1, demoRunner());
+    waitReady(engine);
+    QCOMPARE(engine.put("/apisix/admin/routes/r7", route("/v/*", "{\"ext-plugin-post-resp\":{\"conf\":"
+        + conf({{"vars", "{\"names\":[\"uri\",\"arg_x\",\"arg_empty\",\"arg_none\",\"http_x_custom\",\"cookie_sid\",\"remote_addr\",\"route_id\",\"upstream_status\",\"request_method\",\"no_such_var\"]}"}}) + "}}", up->port())), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "POST", "/v/a%20b?x=1&empty=", {{"X-Custom", "c"}, {"Cookie", "a=1; sid=s2"}}, "body");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.headers.value("x-var-uri"), QByteArray("/v/a b"));
+    QCOMPARE(r.headers.value("x-var-arg_x"), QByteArray("1"));
+    QCOMPARE(r.headers.value("x-var-arg_empty"), QByteArray(""));
+    QCOMPARE(r.headers.value("x-var-arg_none"), QByteArray("(absent)"));
+    QCOMPARE(r.headers.value("x-var-http_x_custom"), QByteArray("c"));
+    QCOMPARE(r.headers.value("x-var-cookie_sid"), QByteArray("s2"));
+    QCOMPARE(r.headers.value("x-var-remote_addr"), QByteArray("127.0.0.1"));
+    QCOMPARE(r.headers.value("x-var-route_id"), QByteArray("r7"));
+    QCOMPARE(r.headers.value("x-var-upstream_status"), QByteArray("200"));
+    QCOMPARE(r.headers.value("x-var-request_method"), QByteArray("POST"));
+    QCOMPARE(r.headers.value("x-var-no_such_var"), QByteArray("(absent)"));
+}
+
+void TestExtPlugin::reqBodyAbsentAndPresent()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine(1, demoRunner());
+    waitReady(engine);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-pre-req\":{\"conf\":" + conf({{"req-body", ""}}) + "}}", up->port())), 201);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/").headers.value("x-req-body"), QByteArray("(absent)"));
+    QCOMPARE(httpRequest(engine.proxyPort(), "POST", "/", {}, "12345").headers.value("x-req-body"), QByteArray("5"));
+}
+
+void TestExtPlugin::preReqStop()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine(1, demoRunner());
+    waitReady(engine);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-pre-req\":{\"conf\":"
+        + conf({{"stop", "{\"status\":403,\"body\":\"go away\",\"headers\":{\"X-Reason\":\"policy\",\"Content-Type\":\"text/plain\"}}"}}) + "},"
+          "\"ext-plugin-post-resp\":{\"conf\":" + conf({{"ext-plugin-A", "x"}}) + "}}", up->port())), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/");
+    QCOMPARE(r.status, 403);
+    QCOMPARE(r.body, QByteArray("go away"));
+    QCOMPARE(r.headers.value("x-reason"), QByteArray("policy"));
+    QCOMPARE(r.headers.value("content-type"), QByteArray("text/plain")); // Stop headers are not filtered
+    QVERIFY(!r.headers.contains("x-ext-plugin-a")); // post-resp does not run after a Stop
+    QCOMPARE(up->requestCount(), 0);
+}
+
+void TestExtPlugin::preReqRewrite()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine(1, demoRunner());
+    waitReady(engine);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-pre-req\":{\"conf\":"
+        + conf({{"rewrite", "{\"path\":\"/new path\",\"headers\":{\"X-Added\":\"1\",\"X-Drop\":null,\"Host\":\"rewritten.example\"},"
+                            "\"args\":{\"keep\":\"changed\",\"gone\":null,\"multi\":[\"1\",\"2\"]}}"}}) + "}}", up->port())), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/old?keep=1&gone=2&other=3", {{"X-Drop", "bye"}});
+    QCOMPARE(r.status, 200);
+    const QJsonObject e = echoOf(r);
+    QCOMPARE(e.value("path").toString(), QStringLiteral("/new%20path"));
+    QCOMPARE(e.value("uri").toString(), QStringLiteral("/new%20path?keep=changed&other=3&multi=1&multi=2"));
+    QCOMPARE(seenHeader(r, "x-added"), QStringLiteral("1"));
+    QVERIFY(seenHeader(r, "x-drop").isEmpty());
+    QCOMPARE(seenHeader(r, "host"), QStringLiteral("rewritten.example"));
+}
+
+void TestExtPlugin::respHeadersFromRequestPhase()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine(1, demoRunner());
+    waitReady(engine);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-post-req\":{\"conf\":"
+        + conf({{"response-headers", "{\"set\":{\"X-From-Runner\":\"1\",\"Content-Type\":\"text/evil\",\"Location\":\"/x\"}}"}}) + "}}", up->port())), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/");
+    QCOMPARE(r.headers.value("x-from-runner"), QByteArray("1"));
+    QCOMPARE(r.headers.value("content-type"), QByteArray("application/json")); // excluded: the upstream's stays
+    QVERIFY(!r.headers.contains("location"));
+}
+
+void TestExtPlugin::methodOutsideEnumIsSkipped()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine(1, demoRunner());
+    waitReady(engine);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-pre-req\":{\"conf\":" + conf({{"stop", "{\"status\":403}"}}) + "}}", up->port())), 201);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/").status, 403);
+    const TestResponse r = httpRequest(engine.proxyPort(), "PURGE", "/");
+    QCOMPARE(r.status, 200); // APISIX crashes here; we skip the phase
+    QCOMPARE(echoOf(r).value("method").toString(), QStringLiteral("PURGE"));
+}
+
+void TestExtPlugin::runnerSocketUnreachableIs503()
+{
+    auto up = startEchoUpstream();
+    QTemporaryDir dir;
+    RunnerSettings s;
+    s.socketPath = dir.filePath("nobody-listens.sock");
+    s.connectTimeoutMs = 200;
+    TestEngine engine(1, s);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-post-resp\":{}}", up->port())), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/");
+    QCOMPARE(r.status, 503);
+    const QString why = echoOf(r).value("error_msg").toString();
+    QVERIFY2(why.startsWith("ext-plugin-post-resp failed: cannot connect to the runner"), qPrintable(why));
+    QVERIFY(!r.body.contains("\"path\"")); // a clean error, not the upstream body (unlike APISIX)
+}
+
+void TestExtPlugin::degradationGivesTheUpstreamAnswer()
+{
+    auto up = startEchoUpstream();
+    QTemporaryDir dir;
+    RunnerSettings s;
+    s.socketPath = dir.filePath("nobody-listens.sock");
+    s.connectTimeoutMs = 200;
+    TestEngine engine(1, s);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-pre-req\":{\"allow_degradation\":true},\"ext-plugin-post-resp\":{\"allow_degradation\":true}}", up->port())), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/deg");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.headers.value("content-type"), QByteArray("application/json")); // headers included
+    QCOMPARE(echoOf(r).value("path").toString(), QStringLiteral("/deg"));
+}
+
+void TestExtPlugin::runnerGetsItsEnvironment()
+{
+    QTemporaryDir dir;
+    const QString envFile = dir.filePath("env.txt");
+    RunnerSettings s;
+    s.cmd = {"/bin/sh", "-c", "env > " + envFile + "; exec " + demoRunnerPath()};
+    s.env.insert("MY_RUNNER_SETTING", "42");
+    s.confExpireSeconds = 77;
+    TestEngine engine(1, s);
+    waitReady(engine);
+    QFile f(envFile);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray env = f.readAll();
+    QVERIFY(env.contains("APISIX_LISTEN_ADDRESS=unix:/"));
+    QVERIFY(env.contains("APISIX_CONF_EXPIRE_TIME=77\n"));
+    QVERIFY(env.contains("MY_RUNNER_SETTING=42\n"));
+    const QString socket = engine.engine().runnerEndpoint()->socketPath();
+    QVERIFY(socket.size() < 108);
+    QCOMPARE(QFileInfo(QFileInfo(socket).path()).permissions() & (QFileDevice::ReadOther | QFileDevice::ReadGroup), QFileDevice::Permissions());
+}
+
+void TestExtPlugin::runnerExitFlushesTokensAndRespawns()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine(1, demoRunner());
+    waitReady(engine);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-post-resp\":{\"conf\":" + conf({{"ext-plugin-A", "v1"}}) + "}}", up->port())), 201);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/").headers.value("x-ext-plugin-a-conf"), QByteArray("v1"));
+    RunnerProcess *p = engine.engine().runnerProcess();
+    qint64 pid = 0;
+    QMetaObject::invokeMethod(p, [&] { pid = p->pid(); }, Qt::BlockingQueuedConnection);
+    QVERIFY(pid > 0);
+    const quint64 generation = engine.engine().runnerEndpoint()->generation();
+    ::kill(pid_t(pid), SIGKILL);
+    QTRY_VERIFY_WITH_TIMEOUT(engine.engine().runnerEndpoint()->generation() != generation, 3000);
+    // Back within the respawn delay (3 s), with a new token: the cached one died with the old runner.
+    QTRY_VERIFY_WITH_TIMEOUT(!engine.engine().runnerEndpoint()->socketPath().isEmpty(), 6000);
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.headers.value("x-ext-plugin-a"), QByteArray("executed"));
+}
+
+void TestExtPlugin::runnerIgnoringSigtermDoesNotBlockShutdown()
+{
+    QTemporaryDir dir;
+    RunnerSettings s;
+    s.cmd = {"/bin/sh", "-c", "trap '' TERM; while true; do sleep 0.1; done"};
+    QElapsedTimer clock;
+    QString socketDir;
+    {
+        TestEngine engine(1, s);
+        QTest::qWait(200);
+        clock.start();
+    } // the engine stops here
+    QVERIFY2(clock.elapsed() < 3000, qPrintable(QString::number(clock.elapsed())));
+    QProcess pgrep;
+    pgrep.start("pgrep", {"-f", "trap '' TERM; while true"});
+    pgrep.waitForFinished();
+    QVERIFY(pgrep.readAllStandardOutput().trimmed().isEmpty()); // killed, not orphaned
+}
+
+QTEST_GUILESS_MAIN(TestExtPlugin)
+#include "tst_extplugin.moc"

@@ -1,0 +1,280 @@
+// The gateway side of the runner protocol against a scripted runner: token rules, retries, and every
+// way a runner can fail (PROTOCOL.md sections 3, 4 and 10).
+#include "testhttp.h"
+#include "testrunner.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+namespace {
+using Answer = TestRunner::Answer;
+
+RunnerSettings at(const TestRunner &runner, int timeoutMs = 60000, int expireSeconds = 3600)
+{
+    RunnerSettings s;
+    s.socketPath = runner.path();
+    s.timeoutMs = timeoutMs;
+    s.confExpireSeconds = expireSeconds;
+    return s;
+}
+
+QByteArray route(const QByteArray &plugins, quint16 port)
+{
+    return "{\"uri\":\"/*\",\"plugins\":" + plugins + ",\"upstream\":{\"nodes\":{\"127.0.0.1:" + QByteArray::number(port) + "\":1}}}";
+}
+
+QString errorOf(const TestResponse &r)
+{
+    return QJsonDocument::fromJson(r.body).object().value("error_msg").toString();
+}
+
+const QList<quint8> PC = {Frame::PrepareConf};
+constexpr quint8 P = Frame::PrepareConf, REQ = Frame::HttpReqCall, RESP = Frame::HttpRespCall, X = Frame::ExtraInfo;
+} // namespace
+
+class TestRunnerProtocol : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void threePluginsPrepareInOrder();
+    void tokensAreCachedPerRouteVersion();
+    void tokenExpiry();
+    void confTokenNotFoundIsRetried();
+    void confTokenNotFoundGivesUpAfterThreeAttempts();
+    void badRequestOnPrepareConfIs503();
+    void runnerClosingMidCall_data();
+    void runnerClosingMidCall();
+    void runnerNeverAnswers();
+    void garbageFromRunner_data();
+    void garbageFromRunner();
+    void concurrentRequestsPrepareOnce();
+    void extraInfoIsAnsweredMidCall();
+    void oversizedMessageIsRefused();
+};
+
+void TestRunnerProtocol::threePluginsPrepareInOrder()
+{
+    auto up = startEchoUpstream();
+    TestRunner runner(TestRunner::standard);
+    TestEngine engine(1, at(runner));
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("{\"ext-plugin-pre-req\":{},\"ext-plugin-post-req\":{},\"ext-plugin-post-resp\":{}}", up->port())), 201);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/").status, 200);
+    QCOMPARE(runner.received(), (QList<quint8>{P, REQ, P, REQ, P, RESP}));
+}
+
+void TestRunnerProtocol::tokensAreCachedPerRouteVersion()
+{
+    auto up = startEchoUpstream();
+    TestRunner runner(TestRunner::standard);
+    TestEngine engine(1, at(runner));
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("{\"ext-plugin-post-resp\":{}}", up->port())), 201);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/").status, 200);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/").status, 200);
+    QCOMPARE(runner.received(), (QList<quint8>{P, RESP, RESP}));
+    // Editing the route bumps its version: the next request prepares again.
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("{\"ext-plugin-post-resp\":{\"conf\":[{\"name\":\"a\",\"value\":\"b\"}]}}", up->port())), 200);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/").status, 200);
+    QCOMPARE(runner.received(), (QList<quint8>{P, RESP, RESP, P, RESP}));
+}
+
+void TestRunnerProtocol::tokenExpiry()
+{
+    auto up = startEchoUpstream();
+    TestRunner runner(TestRunner::standard);
+    TestEngine engine(1, at(runner, 60000, 1));
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("{\"ext-plugin-post-resp\":{}}", up->port())), 201);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/").status, 200);
+    QTest::qWait(1100);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/").status, 200);
+    QCOMPARE(runner.received(), (QList<quint8>{P, RESP, P, RESP}));
+}
+
+void TestRunnerProtocol::confTokenNotFoundIsRetried()
+{
+    auto up = startEchoUpstream();
+    std::atomic<int> calls{0};
+    TestRunner runner([&calls](const DecodedFrame &f) {
+        if (f.type == RESP && calls++ == 0)
+            return TestRunner::err(Runner::ErrCode::ConfTokenNotFound); // e.g. the runner restarted
+        return TestRunner::standard(f);
+    });
+    TestEngine engine(1, at(runner));
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("{\"ext-plugin-post-resp\":{}}", up->port())), 201);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/").status, 200);
+    QCOMPARE(runner.received(), (QList<quint8>{P, RESP, P, RESP}));
+}
+
+void TestRunnerProtocol::confTokenNotFoundGivesUpAfterThreeAttempts()
+{
+    auto up = startEchoUpstream();
+    TestRunner runner([](const DecodedFrame &f) {
+        return f.type == RESP ? TestRunner::err(Runner::ErrCode::ConfTokenNotFound) : TestRunner::standard(f);
+    });
+    TestEngine engine(1, at(runner));
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("{\"ext-plugin-post-resp\":{}}", up->port())), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/");
+    QCOMPARE(r.status, 503);
+    QVERIFY2(errorOf(r).contains("CONF_TOKEN_NOT_FOUND (after 3 attempts)"), qPrintable(errorOf(r)));
+    QCOMPARE(runner.received(), (QList<quint8>{P, RESP, P, RESP, P, RESP}));
+}
+
+void TestRunnerProtocol::badRequestOnPrepareConfIs503()
+{
+    auto up = startEchoUpstream();
+    TestRunner runner([](const DecodedFrame &) { return TestRunner::err(Runner::ErrCode::BadRequest); });
+    TestEngine engine(1, at(runner));
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("{\"ext-plugin-pre-req\":{}}", up->port())), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/");
+    QCOMPARE(r.status, 503);
+    QVERIFY(errorOf(r).contains("RPC_ERROR BAD_REQUEST"));
+    QCOMPARE(runner.received(), PC); // only CONF_TOKEN_NOT_FOUND is retried
+    QCOMPARE(up->requestCount(), 0);
+}
+
+void TestRunnerProtocol::runnerClosingMidCall_data()
+{
+    QTest::addColumn<bool>("degrade");
+    QTest::newRow("fail closed") << false;
+    QTest::newRow("allow_degradation") << true;
+}
+
+void TestRunnerProtocol::runnerClosingMidCall()
+{
+    QFETCH(bool, degrade);
+    auto up = startEchoUpstream();
+    TestRunner runner([](const DecodedFrame &f) {
+        if (f.type == RESP) // asks for the body, then hangs up before answering
+            return Answer{{{X, Runner::encode(Runner::ExtraInfoReq{Runner::ExtraInfoReq::Kind::RespBody, {}})}}, true};
+        return TestRunner::standard(f);
+    });
+    TestEngine engine(1, at(runner));
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route(degrade ? "{\"ext-plugin-post-resp\":{\"allow_degradation\":true}}" : "{\"ext-plugin-post-resp\":{}}", up->port())), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/mid");
+    if (degrade) {
+        QCOMPARE(r.status, 200);
+        QCOMPARE(QJsonDocument::fromJson(r.body).object().value("path").toString(), QStringLiteral("/mid"));
+        QCOMPARE(r.headers.value("content-type"), QByteArray("application/json"));
+    } else {
+        QCOMPARE(r.status, 503);
+        QVERIFY2(errorOf(r).contains("closed the connection"), qPrintable(errorOf(r)));
+    }
+}
+
+void TestRunnerProtocol::runnerNeverAnswers()
+{
+    auto up = startEchoUpstream();
+    TestRunner runner([](const DecodedFrame &f) { return f.type == RESP ? Answer{} : TestRunner::standard(f); });
+    TestEngine engine(1, at(runner, 300));
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("{\"ext-plugin-post-resp\":{}}", up->port())), 201);
+    QElapsedTimer clock;
+    clock.start();
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/");
+    QCOMPARE(r.status, 503);
+    QVERIFY(errorOf(r).contains("did not answer within 0.3 s"));
+    QVERIFY(clock.elapsed() < 2000);
+    // The timed-out connection was not reused: the next call works on a fresh one.
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/").status, 503);
+    QCOMPARE(runner.connections(), 2);
+}
+
+void TestRunnerProtocol::garbageFromRunner_data()
+{
+    QTest::addColumn<int>("kind");
+    QTest::newRow("unverifiable buffer") << 0;
+    QTest::newRow("wrong reply type") << 1;
+    QTest::newRow("unknown frame type") << 2;
+    QTest::newRow("raw bytes, no framing") << 3;
+}
+
+void TestRunnerProtocol::garbageFromRunner()
+{
+    QFETCH(int, kind);
+    auto up = startEchoUpstream();
+    TestRunner runner([kind](const DecodedFrame &f) {
+        if (f.type != RESP)
+            return TestRunner::standard(f);
+        switch (kind) {
+        case 0: return TestRunner::reply(RESP, QByteArray("\xff\xff\xff\x7f garbage that is no flatbuffer", 33));
+        case 1: return TestRunner::reply(REQ, Runner::encode(Runner::HttpReqCallResp{}));
+        case 2: return TestRunner::reply(9, QByteArray("x"));
+        default: return Answer{{{255, QByteArray()}}, false};
+        }
+    });
+    TestEngine engine(1, at(runner, 500));
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("{\"ext-plugin-post-resp\":{}}", up->port())), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/");
+    QCOMPARE(r.status, 503);
+    QVERIFY(!errorOf(r).isEmpty());
+    // The engine lives on, and a route without plugins is unaffected.
+    QCOMPARE(engine.put("/apisix/admin/routes/2", "{\"uri\":\"/plain\",\"upstream\":{\"nodes\":{\"127.0.0.1:" + QByteArray::number(up->port()) + "\":1}}}"), 201);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/plain").status, 200);
+}
+
+void TestRunnerProtocol::concurrentRequestsPrepareOnce()
+{
+    auto up = startEchoUpstream();
+    TestRunner runner([](const DecodedFrame &f) {
+        if (f.type == P)
+            QThread::msleep(200); // a slow PrepareConf: the other requests arrive meanwhile
+        return TestRunner::standard(f);
+    });
+    TestEngine engine(1, at(runner));
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("{\"ext-plugin-post-resp\":{}}", up->port())), 201);
+    QList<TestClient *> clients;
+    for (int i = 0; i < 5; ++i) {
+        clients.append(new TestClient(engine.proxyPort()));
+        clients.last()->send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    }
+    for (TestClient *c : clients) {
+        QCOMPARE(c->read().status, 200);
+        delete c;
+    }
+    QCOMPARE(runner.received().count(P), 1);
+    QCOMPARE(runner.received().count(RESP), 5);
+}
+
+void TestRunnerProtocol::extraInfoIsAnsweredMidCall()
+{
+    auto up = startEchoUpstream();
+    std::shared_ptr<QList<QByteArray>> answers = std::make_shared<QList<QByteArray>>();
+    auto step = std::make_shared<int>(0);
+    TestRunner runner([answers, step](const DecodedFrame &f) {
+        if (f.type == RESP)
+            return TestRunner::reply(X, Runner::encode(Runner::ExtraInfoReq{Runner::ExtraInfoReq::Kind::Var, "request_method"}));
+        if (f.type == X) {
+            QString e;
+            answers->append(Runner::decodeExtraInfoResp(f.payload, &e)->result.value_or("(absent)"));
+            if ((*step)++ == 0)
+                return TestRunner::reply(X, Runner::encode(Runner::ExtraInfoReq{Runner::ExtraInfoReq::Kind::ReqBody, {}}));
+            Runner::HttpRespCallResp done;
+            done.body = "answered";
+            return TestRunner::reply(RESP, Runner::encode(done));
+        }
+        return TestRunner::standard(f);
+    });
+    TestEngine engine(1, at(runner));
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("{\"ext-plugin-post-resp\":{}}", up->port())), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "DELETE", "/");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.body, QByteArray("answered"));
+    QCOMPARE(*answers, (QList<QByteArray>{"DELETE", "(absent)"}));
+}
+
+void TestRunnerProtocol::oversizedMessageIsRefused()
+{
+    auto up = startEchoUpstream();
+    TestRunner runner([](const DecodedFrame &f) {
+        if (f.type == RESP)
+            return TestRunner::reply(X, Runner::encode(Runner::ExtraInfoReq{Runner::ExtraInfoReq::Kind::RespBody, {}}));
+        return TestRunner::standard(f);
+    });
+    TestEngine engine(1, at(runner));
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("{\"ext-plugin-post-resp\":{}}", up->port())), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/bytes/17000000");
+    QCOMPARE(r.status, 503);
+    QVERIFY2(errorOf(r).contains("exceeds the protocol limit of 16777215 bytes"), qPrintable(errorOf(r)));
+}
+
+QTEST_GUILESS_MAIN(TestRunnerProtocol)
+#include "tst_runnerprotocol.moc"
