@@ -24,8 +24,10 @@ private:
 
     void send(quint8 type, const QByteArray &payload)
     {
-        if (const auto frame = Frame::encode(type, payload))
+        if (const auto frame = Frame::encode(type, payload)) {
             m_socket->write(*frame);
+            m_socket->flush(); // now, not on the next turn of the event loop
+        }
     }
 
     void sendErr(Runner::ErrCode code)

@@ -7,12 +7,33 @@ PluginCall::PluginCall(RunnerClient *client, QObject *parent)
 {
     m_timer.setParent(this);
     m_timer.setSingleShot(true);
-    connect(&m_timer, &QTimer::timeout, this, [this] {
-        const double seconds = m_client->settings().timeoutMs / 1000.0;
-        fail(m_step == Step::Connecting ? QStringLiteral("cannot connect to the runner within %1 s").arg(m_client->settings().connectTimeoutMs / 1000.0)
-                                        : QStringLiteral("the runner did not answer within %1 s").arg(seconds),
-             false);
-    });
+    connect(&m_timer, &QTimer::timeout, this, &PluginCall::onTimer);
+    m_clockMs.start();
+}
+
+void PluginCall::arm(int timeoutMs)
+{
+    m_deadlineMs = m_clockMs.elapsed() + timeoutMs;
+    if (!m_timer.isActive() || m_timerFiresMs > m_deadlineMs) {
+        m_timer.start(timeoutMs);
+        m_timerFiresMs = m_deadlineMs;
+    }
+}
+
+void PluginCall::onTimer()
+{
+    if (m_step == Step::Idle)
+        return;
+    const qint64 now = m_clockMs.elapsed();
+    if (now < m_deadlineMs) {
+        m_timer.start(int(m_deadlineMs - now));
+        m_timerFiresMs = m_deadlineMs;
+        return;
+    }
+    fail(m_step == Step::Connecting
+             ? QStringLiteral("cannot connect to the runner within %1 s").arg(m_client->settings().connectTimeoutMs / 1000.0)
+             : QStringLiteral("the runner did not answer within %1 s").arg(m_client->settings().timeoutMs / 1000.0),
+         false);
 }
 
 PluginCall::~PluginCall()
@@ -39,7 +60,7 @@ void PluginCall::start(PluginCallSpec spec, QList<RunnerFrameRecord> *log, const
         return;
     }
     m_step = Step::Connecting;
-    m_timer.start(m_client->settings().connectTimeoutMs + 500); // RunnerConnection gives up at the connect timeout itself
+    arm(m_client->settings().connectTimeoutMs + 500); // RunnerConnection gives up at the connect timeout itself
     m_client->openConnection(m_conn);
 }
 
@@ -56,7 +77,7 @@ void PluginCall::proceed()
     }
     if (m_client->isPreparing(m_spec.tokenKey)) {
         m_step = Step::WaitingForToken;
-        arm();
+        arm(m_client->settings().timeoutMs);
         QPointer<PluginCall> self(this);
         m_client->waitForToken(m_spec.tokenKey, [self](std::optional<quint32> token, const QString &error) {
             if (!self || self->m_step != Step::WaitingForToken)
@@ -93,13 +114,8 @@ bool PluginCall::send(quint8 type, const QByteArray &payload)
         fail(error, false);
         return false;
     }
-    arm();
+    arm(m_client->settings().timeoutMs);
     return true;
-}
-
-void PluginCall::arm()
-{
-    m_timer.start(m_client->settings().timeoutMs);
 }
 
 void PluginCall::record(bool fromRunner, quint8 type, const QByteArray &payload)
@@ -180,7 +196,6 @@ void PluginCall::onErr(const QByteArray &payload)
 
 void PluginCall::succeed(const QByteArray &reply)
 {
-    m_timer.stop();
     m_step = Step::Idle;
     RunnerConnection *c = m_conn;
     m_conn = nullptr;
@@ -192,7 +207,6 @@ void PluginCall::succeed(const QByteArray &reply)
 
 void PluginCall::fail(const QString &why, bool connectionUsable)
 {
-    m_timer.stop();
     if (m_preparer) {
         m_preparer = false;
         m_client->endPreparing(m_spec.tokenKey, std::nullopt, why);

@@ -53,7 +53,8 @@ private:
     void onErr(const QByteArray &payload);
     void succeed(const QByteArray &reply);
     void fail(const QString &why, bool connectionUsable);
-    void arm();
+    void arm(int timeoutMs);
+    void onTimer();
     void record(bool fromRunner, quint8 type, const QByteArray &payload);
 
     void runnerConnected(RunnerConnection *c) override;
@@ -69,5 +70,9 @@ private:
     Step m_step = Step::Idle;
     int m_attempts = 0;
     bool m_preparer = false;
+    // Lazily re-armed like UpstreamCall's: waits on a steady runner cost no timer operations.
     QTimer m_timer;
+    QElapsedTimer m_clockMs;
+    qint64 m_deadlineMs = 0;
+    qint64 m_timerFiresMs = 0;
 };

@@ -1,5 +1,7 @@
 #include "runnerconnection.h"
 
+#include "socketwrite.h"
+
 #include <QLocalSocket>
 
 RunnerConnection::RunnerConnection(QObject *parent)
@@ -76,12 +78,12 @@ bool RunnerConnection::send(quint8 type, const QByteArray &payload, QString *err
     const auto frame = Frame::encode(type, payload, error);
     if (!frame)
         return false;
-    if (m_socket->write(*frame) != frame->size()) {
+    if (!isOpen()) {
         if (error)
-            *error = QStringLiteral("cannot write to the runner: %1").arg(m_socket->errorString());
+            *error = QStringLiteral("cannot write to the runner: the connection is closed");
         return false;
     }
-    m_socket->flush();
+    writeNow(m_socket, *frame);
     return true;
 }
 

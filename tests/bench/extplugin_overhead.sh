@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Issue 3 benchmark: wrk through the same route plain, with ext-plugin-post-resp whose runner plugin
+# returns "no change" (demo runner `noop`), and with one that rewrites the body through RespBody
+# (demo runner `body` append). Throughput with 50 connections, latency with 1 connection.
+# Usage: tests/bench/extplugin_overhead.sh [BUILD_DIR] [DURATION_S]
+set -euo pipefail
+build=${1:-build}
+duration=${2:-10}
+routescope=$(realpath "$build/bin/routescope")
+runner=$(realpath "$build/bin/routescope-demo-runner")
+command -v nginx >/dev/null || { echo "needs nginx (apt-get install nginx-light)"; exit 2; }
+command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)"; exit 2; }
+work=$(mktemp -d)
+trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null; kill "${rs_pid:-}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+UP=18981 RSP=18083 RSA=18183
+
+cat > "$work/upstream.conf" <<CONF
+worker_processes 1; daemon on; pid $work/upstream.pid; error_log $work/upstream.err;
+events { worker_connections 4096; }
+http { access_log off;
+  server { listen 127.0.0.1:$UP; keepalive_requests 1000000; location / { return 200 "hello from upstream\n"; } } }
+CONF
+nginx -c "$work/upstream.conf" -p "$work"
+ROUTESCOPE_ADMIN_KEY=bench "$routescope" serve --workspace "$work/ws.json" --proxy 127.0.0.1:$RSP \
+  --admin 127.0.0.1:$RSA --workers 1 --demo-upstream off --runner-cmd "$runner" > "$work/rs.log" 2>&1 &
+rs_pid=$!
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$RSA/" && break; sleep 0.1; done
+put() { curl -s -o /dev/null -w '%{http_code}' -H 'X-API-KEY: bench' -X PUT "http://127.0.0.1:$RSA/apisix/admin/routes/$1" -d "$2"; }
+node="\"upstream\":{\"nodes\":{\"127.0.0.1:$UP\":1}}"
+put plain "{\"uri\":\"/plain\",$node}" >/dev/null
+put noop "{\"uri\":\"/noop\",\"plugins\":{\"ext-plugin-post-resp\":{\"conf\":[{\"name\":\"noop\",\"value\":\"\"}]}},$node}" >/dev/null
+put body "{\"uri\":\"/body\",\"plugins\":{\"ext-plugin-post-resp\":{\"conf\":[{\"name\":\"body\",\"value\":\"{\\\"append\\\":\\\"!\\\"}\"}]}},$node}" >/dev/null
+sleep 0.5
+[ "$(curl -s "http://127.0.0.1:$RSP/body")" = "$(printf 'hello from upstream\n!')" ] || { echo "body route not working:"; curl -si "http://127.0.0.1:$RSP/body"; cat "$work/rs.log"; exit 1; }
+
+ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; printf "%.3f", v}' <<< "$1"; }
+declare -A rps p50
+for r in plain noop body; do
+  wrk -t1 -c50 -d2s "http://127.0.0.1:$RSP/$r" > /dev/null
+  rps[$r]=$(wrk -t1 -c50 -d"${duration}s" "http://127.0.0.1:$RSP/$r" | awk '/Requests\/sec/ {print $2}')
+  p50[$r]=$(ms "$(wrk -t1 -c1 -d"${duration}s" --latency "http://127.0.0.1:$RSP/$r" | awk '$1=="50%" {print $2}')")
+done
+printf 'wrk -t1 -c50 -d%ss (req/s) and -c1 (median latency), routescope serve --workers 1, demo runner\n' "$duration"
+printf '%-8s %12s %14s\n' route req/s median_ms
+for r in plain noop body; do printf '%-8s %12s %14s\n' "$r" "${rps[$r]}" "${p50[$r]}"; done
+awk -v p="${rps[plain]}" -v n="${rps[noop]}" -v b="${rps[body]}" -v lp="${p50[plain]}" -v ln="${p50[noop]}" -v lb="${p50[body]}" 'BEGIN {
+  printf "no-change post-resp: %.2fx plain req/s (target >= 0.70), median +%.0f us (target <= 60 us)\n", n/p, (ln-lp)*1000
+  printf "body rewrite via RespBody: %.2fx plain req/s, median +%.0f us\n", b/p, (lb-lp)*1000 }'
