@@ -79,10 +79,14 @@ QString Engine::start(const EngineOptions &options)
     m_endpoint = std::make_shared<RunnerEndpoint>(options.runner);
     if (options.runner.cmd.isEmpty() && !options.runner.socketPath.isEmpty())
         m_endpoint->setSocketPath(options.runner.socketPath); // a runner the user started (path_for_test)
+    if (options.captureEnabled) {
+        m_capture = new CaptureStore(options.capture);
+        m_capture->moveToThread(m_control);
+    }
     for (int i = 0; i < qMax(1, options.workers); ++i) {
         auto *thread = new QThread;
         thread->setObjectName(QStringLiteral("engine-worker-%1").arg(i));
-        auto *worker = new ProxyWorker(m_store, options.limits, m_endpoint);
+        auto *worker = new ProxyWorker(m_store, options.limits, m_endpoint, m_capture);
         worker->moveToThread(thread);
         QObject::connect(thread, &QThread::finished, worker, &QObject::deleteLater);
         thread->start();
@@ -158,6 +162,11 @@ void Engine::stop()
     }
     m_workerThreads.clear();
     m_workers.clear();
+    if (m_capture) {
+        CaptureStore *c = m_capture;
+        runOn(c, [c] { c->deleteLater(); });
+        m_capture = nullptr;
+    }
     m_control->quit();
     m_control->wait();
     delete m_control;

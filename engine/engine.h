@@ -1,5 +1,6 @@
 #pragma once
 
+#include "capturestore.h"
 #include "requestparser.h"
 #include "runnersettings.h"
 
@@ -25,6 +26,8 @@ struct EngineOptions
     QByteArray adminKey;
     RequestParser::Limits limits;
     RunnerSettings runner;
+    CaptureStore::Settings capture;
+    bool captureEnabled = true;
 };
 
 // The engine: proxy listener and workers, Admin API and demo upstream, all off the caller's thread.
@@ -48,6 +51,8 @@ public:
     // The runner process, when the engine starts one (lives on the control thread).
     RunnerProcess *runnerProcess() const { return m_runnerProcess; }
     std::shared_ptr<RunnerEndpoint> runnerEndpoint() const { return m_endpoint; }
+    // Completed exchanges (lives on the control thread; its signals reach any thread queued).
+    CaptureStore *capture() const { return m_capture; }
 
 private:
     ConfigStore *m_store;
@@ -60,6 +65,7 @@ private:
     std::shared_ptr<AdminApi> m_api;
     std::shared_ptr<RunnerEndpoint> m_endpoint;
     RunnerProcess *m_runnerProcess = nullptr;
+    CaptureStore *m_capture = nullptr;
     quint16 m_proxyPort = 0;
     quint16 m_adminPort = 0;
     quint16 m_demoPort = 0;

@@ -1,21 +1,31 @@
 #pragma once
 
-#include "runnerframe.h"
+#include "capturedexchange.h"
 
 #include <QElapsedTimer>
-#include <QString>
-#include <QStringList>
 
-// What the engine records about one request as it goes through the pipeline; the inspector shows it.
+// The exchange in progress on a connection: its record (what the capture will keep) and the clock of
+// its steps. It ends exactly once, in ProxyConnection::endExchange().
 struct Exchange
 {
-    quint64 id = 0;
     QElapsedTimer clock;
-    QString routeId;
-    QList<RunnerFrameRecord> frames;   // the runner conversation, every phase
-    QStringList notes;                 // plain-words remarks (APISIX semantics that may surprise)
-    QString errorStep;                 // e.g. "ext-plugin-post-resp", "upstream"
-    QString errorText;
-    bool degraded = false;
-    bool modifiedByRunner = false;
+    CapturedExchange record;
+    bool capturing = false;       // false: the capture is paused, bodies are not copied
+    qint64 bodyCap = 0;
+    qint64 stepStartNs = 0;       // start of the plugin phase in progress
+    qint64 writeStartNs = -1;
+    bool streamed = false;        // the client body is the upstream body, relayed as it came
+
+    void appendBody(CapturedMessage &m, const char *data, qsizetype size) const
+    {
+        m.bodySize += size;
+        if (capturing && m.body.size() < bodyCap)
+            m.body.append(data, qMin<qsizetype>(size, qsizetype(bodyCap - m.body.size())));
+    }
+    void setBody(CapturedMessage &m, const QByteArray &body) const
+    {
+        m.bodySize = body.size();
+        if (capturing)
+            m.body = body.size() > bodyCap ? body.left(qsizetype(bodyCap)) : body;
+    }
 };

@@ -1,9 +1,11 @@
 #include "proxyconnection.h"
 
+#include "capturestore.h"
 #include "configstore.h"
 #include "proxyworker.h"
 #include "socketwrite.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTcpSocket>
@@ -116,15 +118,28 @@ void ProxyConnection::handleRequest(HttpRequest request)
     m_clientIsHttp10 = request.versionMajor == 1 && request.versionMinor == 0;
     m_headRequest = request.method == "HEAD";
     m_exchange = Exchange{};
-    m_exchange.id = m_worker->nextExchangeId();
     m_exchange.clock.start();
+    CaptureStore *capture = m_worker->capture();
+    m_exchange.capturing = capture && capture->isCapturing();
+    m_exchange.bodyCap = capture ? capture->bodyCap() : 0;
+    CapturedExchange &rec = m_exchange.record;
+    rec.id = m_worker->nextExchangeId();
+    rec.startedAtMs = QDateTime::currentMSecsSinceEpoch();
+    rec.clientAddress = m_peer.toString() + QLatin1Char(':') + QString::number(m_peerPort);
+    rec.clientRequest.present = true;
+    rec.clientRequest.method = request.method;
+    rec.clientRequest.target = request.target;
+    rec.clientRequest.headers = request.headers;
+    m_exchange.setBody(rec.clientRequest, request.body);
     m_snapshot = m_worker->store()->snapshot();
     m_route = m_snapshot->router.match({request.method, request.path, request.host(), m_peer});
+    rec.timings.routeNs = m_exchange.clock.nsecsElapsed();
     if (!m_route) {
         respondLocal(404, "404 Route Not Found", false);
         return;
     }
-    m_exchange.routeId = m_route->id;
+    rec.routeId = m_route->id;
+    rec.routeName = m_route->name;
     m_hostOverride.reset();
     m_respHeaders = HttpHeaders();
     if (m_route->ext.any())
@@ -145,7 +160,17 @@ void ProxyConnection::startUpstream()
     m_upstreamAnswer = ClientAnswer();
     HttpRequest &r = m_upstreamRequest;
     UpstreamCall::Request call;
-    call.head = upstreamHead(r);
+    HttpHeaders headers = upstreamHeaders(r);
+    call.head.reserve(512);
+    call.head += r.method + ' ' + r.target + " HTTP/1.1\r\n";
+    for (const auto &[name, value] : headers.fields())
+        call.head += name + ": " + value + "\r\n";
+    CapturedMessage &sent = m_exchange.record.upstreamRequest;
+    sent.present = true;
+    sent.method = r.method;
+    sent.target = r.target;
+    sent.headers = std::move(headers);
+    m_exchange.setBody(sent, r.body);
     call.hashValue = hashValue(r, *spec);
     call.clientHost = r.headers.value("host");
     call.hostOverride = m_hostOverride;
@@ -154,11 +179,10 @@ void ProxyConnection::startUpstream()
     m_call.start(spec, m_worker->balancerFor(*spec), std::move(call));
 }
 
-QByteArray ProxyConnection::upstreamHead(const HttpRequest &r) const
+HttpHeaders ProxyConnection::upstreamHeaders(const HttpRequest &r) const
 {
-    QByteArray out;
-    out.reserve(512);
-    out += r.method + ' ' + r.target + " HTTP/1.1\r\n";
+    HttpHeaders out;
+    out.fields().reserve(r.headers.size() + 6);
     const QByteArray connectionTokens = r.headers.value("connection");
     QByteArray forwardedFor;
     for (const auto &[name, value] : r.headers.fields()) {
@@ -172,17 +196,17 @@ QByteArray ProxyConnection::upstreamHead(const HttpRequest &r) const
             forwardedFor += value;
             continue;
         }
-        out += name + ": " + value + "\r\n";
+        out.add(name, value);
     }
     const QByteArray peer = addressText(m_peer);
-    out += "X-Real-IP: " + peer + "\r\n";
-    out += "X-Forwarded-For: " + (forwardedFor.isEmpty() ? peer : forwardedFor + ", " + peer) + "\r\n";
-    out += "X-Forwarded-Proto: http\r\n";
+    out.add("X-Real-IP", peer);
+    out.add("X-Forwarded-For", forwardedFor.isEmpty() ? peer : forwardedFor + ", " + peer);
+    out.add("X-Forwarded-Proto", "http");
     if (const QByteArray h = r.host(); !h.isEmpty())
-        out += "X-Forwarded-Host: " + h + "\r\n";
-    out += "X-Forwarded-Port: " + QByteArray::number(m_localPort) + "\r\n";
+        out.add("X-Forwarded-Host", h);
+    out.add("X-Forwarded-Port", QByteArray::number(m_localPort));
     if (!r.body.isEmpty() || r.chunked || r.headers.contains("content-length"))
-        out += "Content-Length: " + QByteArray::number(r.body.size()) + "\r\n";
+        out.add("Content-Length", QByteArray::number(r.body.size()));
     return out;
 }
 
@@ -240,10 +264,25 @@ void ProxyConnection::writeHead(int status, const QByteArray &reason, const Http
         out += "Connection: keep-alive\r\n";
     out += "\r\n";
     writeNow(m_socket, out);
+    CapturedMessage &m = m_exchange.record.clientResponse;
+    m.present = true;
+    m.status = status;
+    m.reason = reason;
+    m.headers = headers;
+    if (m_framing == Framing::Length || (m_framing == Framing::None && length >= 0))
+        m.headers.add("Content-Length", QByteArray::number(length));
+    else if (m_framing == Framing::Chunked)
+        m.headers.add("Transfer-Encoding", "chunked");
+    m_exchange.writeStartNs = m_exchange.clock.nsecsElapsed();
 }
 
 void ProxyConnection::upstreamHead(HttpResponseHead &&head, ResponseParser::BodyFraming framing, qint64 contentLength)
 {
+    CapturedMessage &before = m_exchange.record.upstreamResponse;
+    before.present = true;
+    before.status = head.status;
+    before.reason = head.reason;
+    before.headers = head.headers;
     const QByteArray connectionTokens = head.headers.value("connection");
     HttpHeaders headers;
     for (auto &field : head.headers.fields()) {
@@ -266,6 +305,7 @@ void ProxyConnection::upstreamHead(HttpResponseHead &&head, ResponseParser::Body
     case ResponseParser::BodyFraming::Chunked:
     case ResponseParser::BodyFraming::UntilClose: f = Framing::Chunked; break;
     }
+    m_exchange.streamed = true;
     writeHead(head.status, head.reason, headers, f, contentLength); // HEAD and 304 keep the length they announce
 }
 
@@ -273,6 +313,7 @@ void ProxyConnection::upstreamBody(const char *data, qsizetype size)
 {
     if (size == 0)
         return;
+    m_exchange.appendBody(m_exchange.record.upstreamResponse, data, size);
     if (m_buffering) {
         m_upstreamAnswer.body.append(data, size);
         return;
@@ -292,8 +333,22 @@ bool ProxyConnection::upstreamCanTakeBody() const
     return m_buffering || m_socket->bytesToWrite() < kClientHighWater;
 }
 
+void ProxyConnection::recordUpstreamCall()
+{
+    const UpstreamCall::Timings &t = m_call.timings();
+    ExchangeTimings &timings = m_exchange.record.timings;
+    timings.connectNs = t.connectNs;
+    timings.firstByteNs = t.firstByteNs;
+    timings.upstreamNs = t.totalNs;
+    m_exchange.record.upstreamAddress = m_call.nodeAddress();
+    const QByteArray host = m_call.upstreamHostHeader();
+    if (!host.isEmpty())
+        m_exchange.record.upstreamRequest.headers.add("Host", host);
+}
+
 void ProxyConnection::upstreamDone()
 {
+    recordUpstreamCall();
     if (m_buffering) {
         runResponsePlugin();
         return;
@@ -307,10 +362,13 @@ void ProxyConnection::upstreamDone()
 
 void ProxyConnection::upstreamFailed(int status, const QString &why, bool headSent)
 {
-    m_exchange.errorStep = QStringLiteral("upstream");
-    m_exchange.errorText = why;
-    qInfo("exchange %llu: upstream failed with %d: %s", m_exchange.id, status, qPrintable(why));
+    recordUpstreamCall();
+    m_exchange.record.errorStep = QStringLiteral("upstream");
+    m_exchange.record.errorText = why;
+    qInfo("exchange %llu: upstream failed with %d: %s", m_exchange.record.id, status, qPrintable(why));
     if (headSent && !m_buffering) { // the client already has part of the answer: all we can do is cut it short
+        m_exchange.record.notes << QStringLiteral("the response was cut short: the upstream failed after it began");
+        finishRecord();
         m_socket->abort();
         deleteLater();
         return;
@@ -329,6 +387,9 @@ void ProxyConnection::respondLocal(int status, const QByteArray &errorMessage, b
     m_busy = true;
     writeHead(status, reasonPhrase(status), headers, Framing::Length, body.size());
     writeNow(m_socket, body);
+    m_exchange.setBody(m_exchange.record.clientResponse, body);
+    if (m_exchange.record.errorText.isEmpty() && status >= 400 && status != 404)
+        m_exchange.record.errorText = QString::fromUtf8(errorMessage);
     endExchange();
 }
 
@@ -337,13 +398,32 @@ void ProxyConnection::respondAnswer(const ClientAnswer &answer)
     const bool noBody = m_headRequest || answer.status == 204 || answer.status == 304;
     writeHead(answer.status, answer.reason.isEmpty() ? reasonPhrase(answer.status) : answer.reason, answer.headers,
               noBody ? Framing::None : Framing::Length, answer.status == 204 || answer.status == 304 ? -1 : answer.body.size());
-    if (!noBody)
+    if (!noBody) {
         writeNow(m_socket, answer.body);
+        m_exchange.setBody(m_exchange.record.clientResponse, answer.body);
+    }
     endExchange();
+}
+
+void ProxyConnection::finishRecord()
+{
+    CapturedExchange &rec = m_exchange.record;
+    const qint64 now = m_exchange.clock.nsecsElapsed();
+    rec.timings.totalNs = now;
+    if (m_exchange.writeStartNs >= 0)
+        rec.timings.writeNs = now - m_exchange.writeStartNs;
+    if (m_exchange.streamed) { // relayed as it came: the same bytes, kept once
+        rec.clientResponse.body = rec.upstreamResponse.body;
+        rec.clientResponse.bodySize = rec.upstreamResponse.bodySize;
+    }
+    CaptureStore *capture = m_worker->capture();
+    if (capture && m_exchange.capturing)
+        capture->add(std::make_shared<const CapturedExchange>(std::move(rec)));
 }
 
 void ProxyConnection::endExchange()
 {
+    finishRecord();
     m_busy = false;
     m_lastActivityMs = m_clock.elapsed();
     m_snapshot.reset();

@@ -41,7 +41,9 @@ private:
     void respondAnswer(const ClientAnswer &answer);
     void endExchange();
     void closeAfterFlush();
-    QByteArray upstreamHead(const HttpRequest &r) const;
+    HttpHeaders upstreamHeaders(const HttpRequest &r) const;
+    void recordUpstreamCall();
+    void finishRecord();
     QByteArray hashValue(const HttpRequest &r, const UpstreamSpec &spec) const;
     void writeHead(int status, const QByteArray &reason, const HttpHeaders &headers, Framing framing, qint64 length);
 

@@ -42,7 +42,7 @@ void ProxyConnection::runRequestPlugin(const ExtPluginConfig &plugin, Stage next
     const int method = Runner::methodCode(m_upstreamRequest.method);
     if (method < 0) {
         // APISIX crashes building this call; we skip the phase and say so.
-        m_exchange.notes << QStringLiteral("%1 skipped: the runner protocol cannot express the method %2")
+        m_exchange.record.notes << QStringLiteral("%1 skipped: the runner protocol cannot express the method %2")
                                 .arg(plugin.name, QString::fromLatin1(m_upstreamRequest.method));
         runStage(next);
         return;
@@ -53,17 +53,20 @@ void ProxyConnection::runRequestPlugin(const ExtPluginConfig &plugin, Stage next
     spec.conf = plugin.conf;
     spec.callType = Frame::HttpReqCall;
     spec.buildCall = [this, method](quint32 token) {
-        Runner::HttpReqCallReq req = buildReqCall(m_upstreamRequest, hostForRunner(), m_peer, quint32(m_exchange.id), quint8(method));
+        Runner::HttpReqCallReq req = buildReqCall(m_upstreamRequest, hostForRunner(), m_peer, quint32(m_exchange.record.id), quint8(method));
         req.confToken = token;
         return Runner::encode(req);
     };
     spec.extraInfo = [this](const Runner::ExtraInfoReq &ask) { return extraInfo(ask); };
-    m_plugin.start(std::move(spec), &m_exchange.frames, &m_exchange.clock,
+    m_exchange.stepStartNs = m_exchange.clock.nsecsElapsed();
+    m_plugin.start(std::move(spec), &m_exchange.record.frames, &m_exchange.clock,
                    [this, plugin, next](PluginCallOutcome outcome) { onRequestPluginDone(plugin, next, outcome); });
 }
 
 void ProxyConnection::onRequestPluginDone(const ExtPluginConfig &plugin, Stage next, const PluginCallOutcome &outcome)
 {
+    const qint64 took = m_exchange.clock.nsecsElapsed() - m_exchange.stepStartNs;
+    (next == Stage::PostReq ? m_exchange.record.timings.preReqNs : m_exchange.record.timings.postReqNs) = took;
     if (!outcome.ok) {
         pluginFailed(plugin, outcome.error);
         if (plugin.allowDegradation)
@@ -83,19 +86,19 @@ void ProxyConnection::onRequestPluginDone(const ExtPluginConfig &plugin, Stage n
         runStage(next);
         return;
     case Runner::HttpReqCallResp::Action::Stop:
-        m_exchange.modifiedByRunner = true;
-        m_exchange.notes << QStringLiteral("%1 stopped the request with status %2: the upstream was not called")
+        m_exchange.record.modifiedByRunner = true;
+        m_exchange.record.notes << QStringLiteral("%1 stopped the request with status %2: the upstream was not called")
                                 .arg(plugin.name).arg(reply->stop.status ? reply->stop.status : 200);
         respondAnswer(stopAnswer(reply->stop));
         return;
     case Runner::HttpReqCallResp::Action::Rewrite: {
-        m_exchange.modifiedByRunner = true;
+        m_exchange.record.modifiedByRunner = true;
         RewriteEffect effect = applyRewrite(m_upstreamRequest, reply->rewrite);
         if (effect.newHost)
             m_hostOverride = effect.newHost;
         for (const auto &[name, value] : effect.respHeaders.fields())
             m_respHeaders.set(name, value); // an empty value stays as "remove" for the response
-        m_exchange.notes << effect.notes;
+        m_exchange.record.notes << effect.notes;
         runStage(next);
         return;
     }
@@ -112,7 +115,7 @@ void ProxyConnection::runResponsePlugin()
     spec.callType = Frame::HttpRespCall;
     spec.buildCall = [this](quint32 token) {
         Runner::HttpRespCallReq req;
-        req.id = quint32(m_exchange.id);
+        req.id = quint32(m_exchange.record.id);
         req.status = quint16(m_upstreamAnswer.status);
         req.confToken = token;
         for (const auto &[name, value] : m_upstreamAnswer.headers.fields())
@@ -120,12 +123,14 @@ void ProxyConnection::runResponsePlugin()
         return Runner::encode(req);
     };
     spec.extraInfo = [this](const Runner::ExtraInfoReq &ask) { return extraInfo(ask); };
-    m_plugin.start(std::move(spec), &m_exchange.frames, &m_exchange.clock,
+    m_exchange.stepStartNs = m_exchange.clock.nsecsElapsed();
+    m_plugin.start(std::move(spec), &m_exchange.record.frames, &m_exchange.clock,
                    [this](PluginCallOutcome outcome) { onResponsePluginDone(outcome); });
 }
 
 void ProxyConnection::onResponsePluginDone(const PluginCallOutcome &outcome)
 {
+    m_exchange.record.timings.postRespNs = m_exchange.clock.nsecsElapsed() - m_exchange.stepStartNs;
     const ExtPluginConfig &plugin = *m_route->ext.postResp;
     QString error = outcome.error;
     std::optional<Runner::HttpRespCallResp> reply;
@@ -140,23 +145,23 @@ void ProxyConnection::onResponsePluginDone(const PluginCallOutcome &outcome)
         }
         return;
     }
-    ClientAnswer answer = applyRespCall(m_upstreamAnswer, *reply, &m_exchange.notes);
-    m_exchange.modifiedByRunner = reply->status || !reply->headers.isEmpty() || !reply->body.isEmpty();
+    ClientAnswer answer = applyRespCall(m_upstreamAnswer, *reply, &m_exchange.record.notes);
+    m_exchange.record.modifiedByRunner = reply->status || !reply->headers.isEmpty() || !reply->body.isEmpty();
     setHeaders(answer.headers, m_respHeaders);
     respondAnswer(answer);
 }
 
 void ProxyConnection::pluginFailed(const ExtPluginConfig &plugin, const QString &why)
 {
-    m_exchange.errorStep = plugin.name;
-    m_exchange.errorText = why;
+    m_exchange.record.errorStep = plugin.name;
+    m_exchange.record.errorText = why;
     if (plugin.allowDegradation) {
-        m_exchange.degraded = true;
-        m_exchange.notes << QStringLiteral("%1 failed (%2); allow_degradation: the request went on without it").arg(plugin.name, why);
-        qInfo("exchange %llu: %s failed, degraded: %s", m_exchange.id, qPrintable(plugin.name), qPrintable(why));
+        m_exchange.record.degraded = true;
+        m_exchange.record.notes << QStringLiteral("%1 failed (%2); allow_degradation: the request went on without it").arg(plugin.name, why);
+        qInfo("exchange %llu: %s failed, degraded: %s", m_exchange.record.id, qPrintable(plugin.name), qPrintable(why));
         return;
     }
-    qInfo("exchange %llu: %s failed, 503: %s", m_exchange.id, qPrintable(plugin.name), qPrintable(why));
+    qInfo("exchange %llu: %s failed, 503: %s", m_exchange.record.id, qPrintable(plugin.name), qPrintable(why));
     respondLocal(503, (plugin.name + QStringLiteral(" failed: ") + why).toUtf8(), false);
 }
 

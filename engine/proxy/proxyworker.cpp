@@ -2,9 +2,18 @@
 
 #include "proxyconnection.h"
 
-ProxyWorker::ProxyWorker(ConfigStore *store, RequestParser::Limits limits, std::shared_ptr<RunnerEndpoint> runner)
-    : m_store(store), m_limits(limits), m_pool(this), m_runner(std::move(runner), this)
+#include <atomic>
+
+ProxyWorker::ProxyWorker(ConfigStore *store, RequestParser::Limits limits, std::shared_ptr<RunnerEndpoint> runner,
+                         CaptureStore *capture)
+    : m_store(store), m_limits(limits), m_pool(this), m_runner(std::move(runner), this), m_capture(capture)
 {
+}
+
+quint64 ProxyWorker::nextExchangeId()
+{
+    static std::atomic<quint64> last{0};
+    return last.fetch_add(1, std::memory_order_relaxed) + 1;
 }
 
 void ProxyWorker::addConnection(qintptr descriptor)

@@ -10,6 +10,7 @@
 
 #include <memory>
 
+class CaptureStore;
 class ConfigStore;
 
 // Owns the client connections, upstream connection pool and balancer state of one engine thread.
@@ -17,7 +18,8 @@ class ProxyWorker : public QObject
 {
     Q_OBJECT
 public:
-    ProxyWorker(ConfigStore *store, RequestParser::Limits limits, std::shared_ptr<RunnerEndpoint> runner);
+    ProxyWorker(ConfigStore *store, RequestParser::Limits limits, std::shared_ptr<RunnerEndpoint> runner,
+                CaptureStore *capture);
 
     // Takes an accepted socket; call in this worker's thread.
     void addConnection(qintptr descriptor);
@@ -27,7 +29,9 @@ public:
     RequestParser::Limits limits() const { return m_limits; }
     Balancer *balancerFor(const UpstreamSpec &spec);
     RunnerClient *runner() { return &m_runner; }
-    quint64 nextExchangeId() { return ++m_lastExchangeId; }
+    CaptureStore *capture() const { return m_capture; }
+    // Unique across workers, increasing.
+    static quint64 nextExchangeId();
 
 private:
     struct BalancerState
@@ -40,6 +44,6 @@ private:
     RequestParser::Limits m_limits;
     ConnectionPool m_pool;
     RunnerClient m_runner;
-    quint64 m_lastExchangeId = 0;
+    CaptureStore *m_capture;
     QHash<QString, BalancerState> m_balancers;
 };

@@ -1,0 +1,35 @@
+#include "capturedexchange.h"
+
+qint64 ExchangeTimings::runnerNs() const
+{
+    qint64 sum = 0;
+    bool any = false;
+    for (qint64 v : {preReqNs, postReqNs, postRespNs}) {
+        if (v >= 0) {
+            sum += v;
+            any = true;
+        }
+    }
+    return any ? sum : -1;
+}
+
+namespace {
+qint64 messageBytes(const CapturedMessage &m)
+{
+    qint64 n = m.method.size() + m.target.size() + m.reason.size() + m.body.size() + 64;
+    for (const auto &[k, v] : m.headers.fields())
+        n += k.size() + v.size() + 48;
+    return n;
+}
+} // namespace
+
+qint64 CapturedExchange::memoryBytes() const
+{
+    qint64 n = 512 + messageBytes(clientRequest) + messageBytes(upstreamRequest) + messageBytes(upstreamResponse)
+        + messageBytes(clientResponse);
+    for (const RunnerFrameRecord &f : frames)
+        n += f.payload.size() + 96;
+    for (const QString &s : notes)
+        n += s.size() * 2 + 32;
+    return n;
+}
