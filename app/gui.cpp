@@ -28,7 +28,9 @@ int runGui(int argc, char *argv[])
     }
     std::printf("%s\n", qPrintable(session.startupSummary()));
     std::fflush(stdout);
-    MainWindow window(session.store(), {session.workspace().path, session.proxyUrl(), session.adminUrl(), session.demoUrl()});
+    MainWindowInfo info{session.workspace().path, session.proxyUrl(), session.adminUrl(), session.demoUrl(),
+                        session.engine()->proxyPort(), session.runnerDescription()};
+    MainWindow window(session.store(), session.engine()->capture(), session.engine()->runnerProcess(), info);
     window.show();
     const int rc = app.exec();
     session.engine()->stop();

@@ -122,6 +122,16 @@ QString Session::demoUrl() const
     return m_engine.demoPort() ? url(m_options.demoUpstream, m_engine.demoPort()) : QString();
 }
 
+QString Session::runnerDescription() const
+{
+    const RunnerSettings &r = m_options.runner;
+    if (!r.cmd.isEmpty())
+        return QFileInfo(r.cmd.first()).fileName();
+    if (!r.socketPath.isEmpty())
+        return QStringLiteral("unix:%1").arg(r.socketPath);
+    return {};
+}
+
 QString Session::startupSummary() const
 {
     QStringList lines = m_notes;

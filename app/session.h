@@ -22,6 +22,7 @@ public:
     QString proxyUrl() const;
     QString adminUrl() const;
     QString demoUrl() const; // empty when the demo upstream is not running
+    QString runnerDescription() const; // empty when no runner is configured
 
     ConfigStore *store() { return &m_store; }
     Engine *engine() { return &m_engine; }

@@ -1,36 +1,160 @@
 #include "mainwindow.h"
 
+#include "bodytext.h"
+#include "capturestore.h"
 #include "routesmodel.h"
+#include "runnerprocess.h"
+#include "trafficpanel.h"
 
+#include <QAction>
+#include <QDateTime>
+#include <QDialog>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMenuBar>
+#include <QPlainTextEdit>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
+#include <QToolBar>
 #include <QVBoxLayout>
 
-MainWindow::MainWindow(ConfigStore *store, const MainWindowInfo &info, QWidget *parent)
-    : QMainWindow(parent), m_routes(new RoutesModel(store, this))
+MainWindow::MainWindow(ConfigStore *store, CaptureStore *capture, RunnerProcess *runner, const MainWindowInfo &info, QWidget *parent)
+    : QMainWindow(parent), m_capture(capture), m_routes(new RoutesModel(store, this)),
+      m_traffic(new TrafficPanel(capture, info.proxyUrl, info.proxyPort, this)),
+      m_runnerState(new QLabel(this)), m_rate(new QLabel(this)), m_memory(new QLabel(this))
 {
     setWindowTitle(tr("RouteScope — %1").arg(info.workspacePath));
-    auto *central = new QWidget(this);
-    auto *layout = new QVBoxLayout(central);
+    auto *tabs = new QTabWidget(this);
+    tabs->addTab(m_traffic, tr("Traffic"));
+
+    auto *routesPage = new QWidget(this);
+    auto *routesLayout = new QVBoxLayout(routesPage);
     auto *hint = new QLabel(tr("Routes of this workspace. Change them with the APISIX Admin API at %1 — "
-                               "this list follows every change at once.").arg(info.adminUrl), central);
+                               "this list follows every change at once.").arg(info.adminUrl), routesPage);
     hint->setWordWrap(true);
     hint->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(hint);
-    auto *table = new QTableView(central);
+    routesLayout->addWidget(hint);
+    auto *table = new QTableView(routesPage);
     table->setModel(m_routes);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
     table->setAlternatingRowColors(true);
     table->verticalHeader()->hide();
     table->horizontalHeader()->setStretchLastSection(true);
     table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    layout->addWidget(table);
-    setCentralWidget(central);
-    QString status = tr("Proxy %1    Admin API %2").arg(info.proxyUrl, info.adminUrl);
+    routesLayout->addWidget(table);
+    tabs->addTab(routesPage, tr("Routes"));
+    setCentralWidget(tabs);
+
+    QString addresses = tr("Proxy %1   Admin %2").arg(info.proxyUrl, info.adminUrl);
     if (!info.demoUrl.isEmpty())
-        status += tr("    Demo upstream %1").arg(info.demoUrl);
-    statusBar()->addWidget(new QLabel(status, this));
-    resize(1000, 480);
+        addresses += tr("   Demo upstream %1").arg(info.demoUrl);
+    statusBar()->addWidget(new QLabel(addresses, this));
+    m_runnerState->setText(info.runnerDescription.isEmpty() ? tr("Runner: none configured") : tr("Runner: starting"));
+    m_runnerState->setToolTip(tr("Click for the runner's log"));
+    m_runnerState->setCursor(Qt::PointingHandCursor);
+    m_runnerState->installEventFilter(this);
+    statusBar()->addPermanentWidget(m_runnerState);
+    statusBar()->addPermanentWidget(m_rate);
+    statusBar()->addPermanentWidget(m_memory);
+    connect(m_traffic, &TrafficPanel::message, this, [this](const QString &text) { statusBar()->showMessage(text, 5000); });
+
+    if (runner) {
+        static const char *const names[] = {"stopped", "starting", "ready", "exited", "respawning"};
+        RunnerProcess::State now = RunnerProcess::State::Stopped;
+        QMetaObject::invokeMethod(runner, [runner, &now] { now = runner->state(); }, Qt::BlockingQueuedConnection);
+        m_runnerState->setText(tr("Runner: %1").arg(QLatin1String(names[int(now)])));
+        connect(runner, &RunnerProcess::stateChanged, this, [this](RunnerProcess::State state, const QString &detail) {
+            m_runnerState->setText(tr("Runner: %1").arg(QLatin1String(names[int(state)])));
+            m_runnerLog << QStringLiteral("%1  [state] %2").arg(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")), detail);
+        });
+        connect(runner, &RunnerProcess::outputLine, this, [this](const QString &stream, const QString &line) {
+            m_runnerLog << QStringLiteral("%1  [%2] %3").arg(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")), stream, line);
+            if (m_runnerLog.size() > 2000)
+                m_runnerLog.removeFirst();
+        });
+    } else if (!info.runnerDescription.isEmpty()) {
+        m_runnerState->setText(tr("Runner: %1").arg(info.runnerDescription));
+    }
+    buildMenus();
+    auto *timer = new QTimer(this);
+    connect(timer, &QTimer::timeout, this, &MainWindow::tick);
+    timer->start(1000);
+    tick();
+    resize(1280, 800);
+}
+
+void MainWindow::buildMenus()
+{
+    auto action = [this](QMenu *menu, const QString &text, const QKeySequence &key, auto slot) {
+        QAction *a = menu->addAction(text);
+        if (!key.isEmpty())
+            a->setShortcut(key);
+        connect(a, &QAction::triggered, this, slot);
+        return a;
+    };
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    action(file, tr("Export all as HAR…"), QKeySequence(Qt::CTRL | Qt::Key_E), [this] { m_traffic->exportHar(false); });
+    action(file, tr("Export selection as HAR…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), [this] { m_traffic->exportHar(true); });
+    file->addSeparator();
+    action(file, tr("Quit"), QKeySequence::Quit, [this] { close(); });
+
+    QMenu *traffic = menuBar()->addMenu(tr("&Traffic"));
+    action(traffic, tr("Filter"), QKeySequence(Qt::CTRL | Qt::Key_L), [this] { m_traffic->focusFilter(); });
+    action(traffic, tr("Find in body…"), QKeySequence::Find, [this] { m_traffic->findInBody(); });
+    traffic->addSeparator();
+    action(traffic, tr("Copy as curl"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), [this] { m_traffic->copyAsCurl(); });
+    action(traffic, tr("Copy response"), {}, [this] { m_traffic->copyResponse(); });
+    action(traffic, tr("Replay"), QKeySequence(Qt::CTRL | Qt::Key_R), [this] { m_traffic->replay(); });
+    action(traffic, tr("Remove"), QKeySequence::Delete, [this] { m_traffic->removeSelected(); });
+    traffic->addSeparator();
+    QAction *pause = action(traffic, tr("Pause capture"), QKeySequence(Qt::CTRL | Qt::Key_P), [this](bool on) { m_traffic->setPaused(on); });
+    pause->setCheckable(true);
+    action(traffic, tr("Clear"), QKeySequence(Qt::CTRL | Qt::Key_K), [this] { m_traffic->clear(); });
+    traffic->addSeparator();
+    action(traffic, tr("Runner log…"), {}, [this] { showRunnerLog(); });
+
+    QToolBar *bar = addToolBar(tr("Traffic"));
+    bar->setMovable(false);
+    bar->addAction(pause);
+    for (QAction *a : traffic->actions())
+        if (a->text() == tr("Clear") || a->text() == tr("Replay") || a->text() == tr("Copy as curl"))
+            bar->addAction(a);
+    bar->addAction(file->actions().first());
+}
+
+void MainWindow::tick()
+{
+    if (!m_capture) {
+        m_memory->setText(tr("Capture off"));
+        return;
+    }
+    const quint64 seen = m_capture->totalSeen();
+    m_rate->setText(tr("%1 req/s").arg(seen - m_lastSeen));
+    m_lastSeen = seen;
+    m_memory->setText(tr("Capture %1 of %2").arg(sizeText(m_capture->memoryUsed()), sizeText(m_capture->budget())));
+}
+
+void MainWindow::showRunnerLog()
+{
+    auto *dialog = new QDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Plugin Runner log"));
+    auto *layout = new QVBoxLayout(dialog);
+    auto *text = new QPlainTextEdit(dialog);
+    text->setReadOnly(true);
+    text->setPlainText(m_runnerLog.isEmpty() ? tr("Nothing from the runner yet.") : m_runnerLog.join(QLatin1Char('\n')));
+    layout->addWidget(text);
+    dialog->resize(800, 400);
+    dialog->show();
+}
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_runnerState && event->type() == QEvent::MouseButtonRelease) {
+        showRunnerLog();
+        return true;
+    }
+    return QMainWindow::eventFilter(watched, event);
 }

@@ -5,6 +5,7 @@ CaptureStore::CaptureStore(Settings settings, QObject *parent)
 {
     qRegisterMetaType<ExchangePtr>();
     qRegisterMetaType<QList<ExchangePtr>>();
+    qRegisterMetaType<QList<quint64>>();
     m_timer.setParent(this);
     m_timer.setInterval(m_settings.batchIntervalMs);
     connect(&m_timer, &QTimer::timeout, this, &CaptureStore::flush);
@@ -26,7 +27,7 @@ void CaptureStore::add(ExchangePtr exchange)
         if (stillPending)
             m_pending.removeFirst(); // never announced: nobody has to forget it
         else
-            ++m_evictedSinceFlush;
+            m_evictedSinceFlush.append(oldest->id);
         m_kept.pop_front();
     }
 }
@@ -50,7 +51,7 @@ void CaptureStore::clear()
         m_kept.clear();
         m_pending.clear();
         m_used = 0;
-        m_evictedSinceFlush = 0;
+        m_evictedSinceFlush.clear();
     }
     Q_EMIT cleared();
 }
@@ -58,14 +59,13 @@ void CaptureStore::clear()
 void CaptureStore::flush()
 {
     QList<ExchangePtr> batch;
-    int evicted = 0;
+    QList<quint64> evicted;
     {
         QMutexLocker lock(&m_mutex);
         batch.swap(m_pending);
-        evicted = m_evictedSinceFlush;
-        m_evictedSinceFlush = 0;
+        evicted.swap(m_evictedSinceFlush);
     }
-    if (evicted)
+    if (!evicted.isEmpty())
         Q_EMIT exchangesEvicted(evicted);
     if (!batch.isEmpty())
         Q_EMIT exchangesAdded(batch);

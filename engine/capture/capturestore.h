@@ -43,8 +43,8 @@ public:
 
 Q_SIGNALS:
     void exchangesAdded(const QList<ExchangePtr> &batch);
-    // The oldest `count` exchanges are gone (evicted for the budget).
-    void exchangesEvicted(int count);
+    // These exchanges (announced earlier) are gone, evicted for the budget, oldest first.
+    void exchangesEvicted(const QList<quint64> &ids);
     void cleared();
 
 private:
@@ -55,6 +55,6 @@ private:
     QList<ExchangePtr> m_pending;
     std::deque<ExchangePtr> m_kept;
     qint64 m_used = 0;
-    int m_evictedSinceFlush = 0;
+    QList<quint64> m_evictedSinceFlush;
     QTimer m_timer;
 };

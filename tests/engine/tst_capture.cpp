@@ -154,9 +154,9 @@ void TestCapture::evictionUnderBudget()
     qsizetype announced = 0;
     for (const auto &args : added)
         announced += args.first().value<QList<ExchangePtr>>().size();
-    int gone = 0;
+    qsizetype gone = 0;
     for (const auto &args : evicted)
-        gone += args.first().toInt();
+        gone += args.first().value<QList<quint64>>().size();
     QCOMPARE(announced - gone, kept.size());
 }
 

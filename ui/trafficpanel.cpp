@@ -1,0 +1,203 @@
+#include "trafficpanel.h"
+
+#include "capturestore.h"
+#include "exchangeexport.h"
+#include "exchangeview.h"
+#include "messageview.h"
+#include "trafficfilter.h"
+#include "trafficmodel.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QFileDialog>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSaveFile>
+#include <QScrollBar>
+#include <QSplitter>
+#include <QTableView>
+#include <QTcpSocket>
+#include <QVBoxLayout>
+
+TrafficPanel::TrafficPanel(CaptureStore *capture, QString proxyBase, quint16 proxyPort, QWidget *parent)
+    : QWidget(parent), m_capture(capture), m_proxyBase(std::move(proxyBase)), m_proxyPort(proxyPort),
+      m_model(new TrafficModel(this)), m_filter(new TrafficFilter(this)), m_filterEdit(new QLineEdit(this)),
+      m_filterProblem(new QLabel(this)), m_table(new QTableView(this)), m_detail(new ExchangeView(this))
+{
+    m_filter->setSourceModel(m_model);
+    m_filterEdit->setPlaceholderText(tr("Filter (Ctrl+L): status:>=400  method:POST  route:1  host:…  modified  error  -negation  text in URL"));
+    m_filterEdit->setClearButtonEnabled(true);
+    m_filterProblem->hide();
+    m_table->setModel(m_filter);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setAlternatingRowColors(true);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(22);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setWordWrap(false);
+    const int widths[] = {50, 95, 60, 150, 300, 60, 80, 70, 75, 70};
+    for (int i = 0; i < int(std::size(widths)); ++i)
+        m_table->setColumnWidth(i, widths[i]);
+
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(m_table);
+    splitter->addWidget(m_detail);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(m_filterEdit);
+    layout->addWidget(m_filterProblem);
+    layout->addWidget(splitter, 1);
+
+    connect(m_filterEdit, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_filter->setExpression(text);
+        const QStringList problems = m_filter->problems();
+        m_filterProblem->setText(problems.join(QStringLiteral("; ")));
+        m_filterProblem->setVisible(!problems.isEmpty());
+    });
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &TrafficPanel::showCurrent);
+    if (m_capture) {
+        connect(m_capture, &CaptureStore::exchangesAdded, this, &TrafficPanel::onAdded);
+        connect(m_capture, &CaptureStore::exchangesEvicted, m_model, &TrafficModel::evict);
+        connect(m_capture, &CaptureStore::cleared, m_model, &TrafficModel::clear);
+    }
+    m_detail->setExchange(nullptr);
+}
+
+void TrafficPanel::onAdded(const QList<ExchangePtr> &batch)
+{
+    QScrollBar *bar = m_table->verticalScrollBar();
+    const bool following = bar->value() >= bar->maximum() - 2; // the user has not scrolled away
+    m_model->append(batch);
+    if (following)
+        m_table->scrollToBottom();
+}
+
+ExchangePtr TrafficPanel::current() const
+{
+    const QModelIndex index = m_table->currentIndex();
+    return index.isValid() ? index.data(TrafficModel::ExchangeRole).value<ExchangePtr>() : nullptr;
+}
+
+QList<ExchangePtr> TrafficPanel::selected() const
+{
+    QList<ExchangePtr> out;
+    for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
+        out.append(index.data(TrafficModel::ExchangeRole).value<ExchangePtr>());
+    std::sort(out.begin(), out.end(), [](const ExchangePtr &a, const ExchangePtr &b) { return a->id < b->id; });
+    return out;
+}
+
+void TrafficPanel::showCurrent()
+{
+    m_detail->setExchange(current());
+}
+
+void TrafficPanel::focusFilter()
+{
+    m_filterEdit->setFocus();
+    m_filterEdit->selectAll();
+}
+
+void TrafficPanel::clear()
+{
+    if (m_capture)
+        QMetaObject::invokeMethod(m_capture, &CaptureStore::clear);
+    m_model->clear();
+    m_detail->setExchange(nullptr);
+}
+
+void TrafficPanel::setPaused(bool paused)
+{
+    if (m_capture)
+        m_capture->setPaused(paused);
+    Q_EMIT message(paused ? tr("Capture paused: traffic still flows, nothing is recorded") : tr("Capture resumed"));
+}
+
+void TrafficPanel::removeSelected()
+{
+    QList<int> rows;
+    for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
+        rows << m_filter->mapToSource(index).row();
+    std::sort(rows.begin(), rows.end(), std::greater<int>());
+    for (int row : rows)
+        m_model->removeRows(row, 1);
+}
+
+void TrafficPanel::copyAsCurl()
+{
+    const ExchangePtr e = current();
+    if (!e)
+        return;
+    QApplication::clipboard()->setText(toCurl(*e, m_proxyBase));
+    Q_EMIT message(tr("Copied exchange %1 as a curl command").arg(e->id));
+}
+
+void TrafficPanel::copyResponse()
+{
+    const ExchangePtr e = current();
+    if (!e)
+        return;
+    QApplication::clipboard()->setText(headText(e->clientResponse, false) + QLatin1Char('\n') + QString::fromUtf8(e->clientResponse.body));
+    Q_EMIT message(tr("Copied the response of exchange %1").arg(e->id));
+}
+
+void TrafficPanel::replay()
+{
+    const ExchangePtr e = current();
+    if (!e)
+        return;
+    // Sent as captured, through the proxy; the answer shows up as a new exchange.
+    QByteArray raw = e->clientRequest.method + ' ' + e->clientRequest.target + " HTTP/1.1\r\n";
+    for (const auto &[name, value] : e->clientRequest.headers.fields())
+        if (!headerNameIs(name, "content-length") && !headerNameIs(name, "transfer-encoding") && !headerNameIs(name, "connection"))
+            raw += name + ": " + value + "\r\n";
+    if (!e->clientRequest.body.isEmpty() || e->clientRequest.headers.contains("content-length"))
+        raw += "Content-Length: " + QByteArray::number(e->clientRequest.body.size()) + "\r\n";
+    raw += "Connection: close\r\n\r\n" + e->clientRequest.body;
+    auto *socket = new QTcpSocket(this);
+    connect(socket, &QTcpSocket::connected, socket, [socket, raw] { socket->write(raw); });
+    connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->readAll(); });
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    connect(socket, &QTcpSocket::errorOccurred, socket, [this, socket](QAbstractSocket::SocketError err) {
+        if (err != QAbstractSocket::RemoteHostClosedError)
+            Q_EMIT message(tr("Replay failed: %1").arg(socket->errorString()));
+        socket->deleteLater();
+    });
+    socket->connectToHost(QHostAddress::LocalHost, m_proxyPort);
+    Q_EMIT message(tr("Replaying exchange %1").arg(e->id));
+}
+
+void TrafficPanel::exportHar(bool selectionOnly)
+{
+    const QList<ExchangePtr> list = selectionOnly ? selected() : m_model->exchanges();
+    if (list.isEmpty()) {
+        Q_EMIT message(tr("Nothing to export"));
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export as HAR"), QStringLiteral("routescope.har"), tr("HAR files (*.har)"));
+    if (path.isEmpty())
+        return;
+    QSaveFile f(path);
+    const QByteArray data = QJsonDocument(toHar(list, m_proxyBase, QCoreApplication::applicationVersion())).toJson();
+    if (!f.open(QIODevice::WriteOnly) || f.write(data) != data.size() || !f.commit()) {
+        Q_EMIT message(tr("Could not write %1: %2").arg(path, f.errorString()));
+        return;
+    }
+    Q_EMIT message(tr("Exported %1 exchange(s) to %2").arg(list.size()).arg(path));
+}
+
+void TrafficPanel::findInBody()
+{
+    bool ok = false;
+    const QString text = QInputDialog::getText(this, tr("Find in body"), tr("Find:"), QLineEdit::Normal, m_lastFind, &ok);
+    if (!ok || text.isEmpty())
+        return;
+    m_lastFind = text;
+    if (!m_detail->find(text))
+        Q_EMIT message(tr("\"%1\" not found").arg(text));
+}
