@@ -1,0 +1,101 @@
+#include "capturestore.h"
+#include "configstore.h"
+#include "routesmodel.h"
+#include "trafficfilter.h"
+#include "trafficmodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+namespace {
+ExchangePtr make(quint64 id, int status, const QByteArray &method = "GET")
+{
+    auto e = std::make_shared<CapturedExchange>();
+    e->id = id;
+    e->clientRequest.present = true;
+    e->clientRequest.method = method;
+    e->clientRequest.target = "/p/" + QByteArray::number(id);
+    e->clientResponse.present = true;
+    e->clientResponse.status = status;
+    e->clientResponse.body = QByteArray(100, 'x');
+    e->clientResponse.bodySize = 100;
+    return e;
+}
+} // namespace
+
+class TestTrafficModel : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void batchesAreOneInsertEach();
+    void evictionRemovesRows();
+    void filterProxy();
+    void routesModelFollowsTheStore();
+};
+
+void TestTrafficModel::batchesAreOneInsertEach()
+{
+    TrafficModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    QList<ExchangePtr> batch;
+    for (quint64 i = 1; i <= 500; ++i)
+        batch << make(i, 200);
+    model.append(batch);
+    QCOMPARE(inserted.size(), 1);
+    QCOMPARE(model.rowCount(), 500);
+    QCOMPARE(model.index(0, TrafficModel::Path).data().toString(), QStringLiteral("/p/1"));
+    QCOMPARE(model.index(499, TrafficModel::Status).data().toString(), QStringLiteral("200"));
+    model.append({});
+    QCOMPARE(inserted.size(), 1);
+}
+
+void TestTrafficModel::evictionRemovesRows()
+{
+    TrafficModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QList<ExchangePtr> batch;
+    for (quint64 i = 1; i <= 10; ++i)
+        batch << make(i, 200);
+    model.append(batch);
+    model.removeRows(1, 1); // the user removed #2
+    model.evict({1, 2, 3});
+    QCOMPARE(model.rowCount(), 7);
+    QCOMPARE(model.exchangeAt(0)->id, quint64(4));
+    model.clear();
+    QCOMPARE(model.rowCount(), 0);
+}
+
+void TestTrafficModel::filterProxy()
+{
+    TrafficModel model;
+    TrafficFilter filter;
+    filter.setSourceModel(&model);
+    QAbstractItemModelTester tester(&filter, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.append({make(1, 200), make(2, 404, "POST"), make(3, 503)});
+    filter.setExpression(QStringLiteral("status:>=400"));
+    QCOMPARE(filter.rowCount(), 2);
+    filter.setExpression(QStringLiteral("status:>=400 -method:POST"));
+    QCOMPARE(filter.rowCount(), 1);
+    QCOMPARE(filter.index(0, TrafficModel::Id).data().toString(), QStringLiteral("3"));
+    model.append({make(4, 500)}); // live rows go through the filter too
+    QCOMPARE(filter.rowCount(), 2);
+    filter.setExpression(QString());
+    QCOMPARE(filter.rowCount(), 4);
+}
+
+void TestTrafficModel::routesModelFollowsTheStore()
+{
+    ConfigStore store;
+    RoutesModel model(&store);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(store.put(ResourceKind::Route, "r1", QJsonObject{{"uri", "/a"}, {"upstream", QJsonObject{{"nodes", QJsonObject{{"127.0.0.1:1", 1}}}}}}).status, 201);
+    QTRY_COMPARE(model.rowCount(), 1);
+    QCOMPARE(model.index(0, RoutesModel::Uris).data().toString(), QStringLiteral("/a"));
+    store.remove(ResourceKind::Route, "r1");
+    QTRY_COMPARE(model.rowCount(), 0);
+}
+
+QTEST_MAIN(TestTrafficModel)
+#include "tst_trafficmodel.moc"
