@@ -1,40 +1,17 @@
 #include "commands.h"
 
 #include "adminapi.h"
+#include "quitsignals.h"
 #include "session.h"
 #include "validator.h"
 
 #include <QCoreApplication>
 #include <QFile>
 #include <QJsonDocument>
-#include <QSocketNotifier>
 
-#include <csignal>
 #include <cstdio>
-#include <unistd.h>
 
 namespace {
-int g_signalPipe[2] = {-1, -1};
-
-void onSignal(int)
-{
-    const char c = 1;
-    [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &c, 1);
-}
-
-void quitOnTermination()
-{
-    if (::pipe(g_signalPipe) != 0)
-        return;
-    auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, qApp);
-    QObject::connect(notifier, &QSocketNotifier::activated, qApp, [] { QCoreApplication::quit(); });
-    struct sigaction sa = {};
-    sa.sa_handler = onSignal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
-}
-
 void printErr(const QString &text)
 {
     std::fprintf(stderr, "routescope: %s\n", qPrintable(text));
@@ -65,6 +42,7 @@ int runServe(const QStringList &arguments)
         return 2;
     }
     Session session;
+    session.setCaptureEnabled(false);
     const QString error = session.open(parser);
     if (!error.isEmpty()) {
         printErr(error);

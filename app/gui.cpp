@@ -1,6 +1,9 @@
 #include "gui.h"
 
+#include "benchmonitor.h"
 #include "mainwindow.h"
+#include "quitsignals.h"
+#include "trafficpanel.h"
 #include "session.h"
 
 #include <QApplication>
@@ -18,6 +21,7 @@ int runGui(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     addEngineOptions(parser);
+    parser.addOption({QStringLiteral("bench-report"), QStringLiteral("Benchmark mode: measure GUI stalls and memory, write a JSON report at exit."), QStringLiteral("FILE")});
     parser.process(app); // --help/--version print and exit; bad usage exits non-zero
     Session session;
     const QString error = session.open(parser);
@@ -32,7 +36,16 @@ int runGui(int argc, char *argv[])
                         session.engine()->proxyPort(), session.runnerDescription()};
     MainWindow window(session.store(), session.engine()->capture(), session.engine()->runnerProcess(), info);
     window.show();
+    std::unique_ptr<BenchMonitor> bench;
+    if (parser.isSet(QStringLiteral("bench-report")) && session.engine()->capture())
+        bench = std::make_unique<BenchMonitor>(session.engine()->capture(), window.traffic()->model(), parser.value(QStringLiteral("bench-report")));
+    quitOnTermination();
     const int rc = app.exec();
+    if (bench) {
+        const QString error = bench->writeReport();
+        if (!error.isEmpty())
+            std::fprintf(stderr, "routescope: %s\n", qPrintable(error));
+    }
     session.engine()->stop();
     return rc;
 }

@@ -75,6 +75,8 @@ QString Session::open(const QCommandLineParser &args)
             runner.cmd.first() = beside;
     }
     options.runner = runner;
+    options.capture.budgetBytes = qint64(m_workspace.captureBudgetMiB) * 1024 * 1024;
+    options.capture.bodyCapBytes = qint64(m_workspace.captureBodyCapKiB) * 1024;
     if (!runner.cmd.isEmpty())
         m_notes << QStringLiteral("runner      %1").arg(runner.cmd.join(QLatin1Char(' ')));
     else if (!runner.socketPath.isEmpty())

@@ -18,6 +18,8 @@ public:
     Session();
     // Loads (or creates) the workspace and starts the engine; returns an error text or empty.
     QString open(const QCommandLineParser &args);
+    // Headless serving has nobody to show traffic to: it runs without the capture.
+    void setCaptureEnabled(bool enabled) { m_options.captureEnabled = enabled; }
     QString startupSummary() const;
     QString proxyUrl() const;
     QString adminUrl() const;

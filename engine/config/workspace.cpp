@@ -81,6 +81,8 @@ Workspace::LoadResult Workspace::load(const QString &path)
     const QJsonValue demo = take("demo_upstream");
     w.demoUpstream = demo.isUndefined() ? w.demoUpstream : demo.toString();
     w.workers = qMax(1, take("workers").toInt(w.workers));
+    w.captureBudgetMiB = qMax(1, take("capture_budget_mib").toInt(w.captureBudgetMiB));
+    w.captureBodyCapKiB = qMax(1, take("capture_body_cap_kib").toInt(w.captureBodyCapKiB));
     w.adminKey = take("admin_key").toString();
     w.runner = take("runner").toObject();
     w.ui = take("ui").toObject();
@@ -99,6 +101,8 @@ QJsonObject Workspace::toJson() const
     o.insert(QStringLiteral("admin"), admin);
     o.insert(QStringLiteral("demo_upstream"), demoUpstream);
     o.insert(QStringLiteral("workers"), workers);
+    o.insert(QStringLiteral("capture_budget_mib"), captureBudgetMiB);
+    o.insert(QStringLiteral("capture_body_cap_kib"), captureBodyCapKiB);
     o.insert(QStringLiteral("admin_key"), adminKey);
     o.insert(QStringLiteral("runner"), runner);
     o.insert(QStringLiteral("ui"), ui);

@@ -16,6 +16,8 @@ struct Workspace
     QString admin = QStringLiteral("127.0.0.1:9180");
     QString demoUpstream = QStringLiteral("127.0.0.1:1980"); // empty: not started
     int workers = 1;
+    int captureBudgetMiB = 256;   // the traffic capture's memory budget
+    int captureBodyCapKiB = 1024; // bodies above this are kept truncated
     QString adminKey;
     QJsonObject runner;
     QJsonObject ui;

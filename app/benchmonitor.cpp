@@ -1,0 +1,67 @@
+#include "benchmonitor.h"
+
+#include "atomicfile.h"
+#include "capturestore.h"
+#include "trafficmodel.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
+#include <sys/resource.h>
+
+namespace {
+qint64 residentKiB()
+{
+    QFile f(QStringLiteral("/proc/self/status"));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : f.readAll().split('\n'))
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    return -1;
+}
+} // namespace
+
+BenchMonitor::BenchMonitor(CaptureStore *capture, TrafficModel *model, QString reportPath, QObject *parent)
+    : QObject(parent), m_capture(capture), m_path(std::move(reportPath))
+{
+    m_timer.setTimerType(Qt::PreciseTimer);
+    m_timer.setInterval(10);
+    connect(&m_timer, &QTimer::timeout, this, [this] {
+        const qint64 now = m_clock.elapsed();
+        m_stallsMs.append(qMax<qint64>(0, now - m_lastMs - 10));
+        m_lastMs = now;
+    });
+    connect(capture, &CaptureStore::exchangesAdded, this, [this](const QList<ExchangePtr> &batch) { m_rowsAnnounced += batch.size(); });
+    connect(capture, &CaptureStore::exchangesEvicted, this, [this](const QList<quint64> &ids) { m_evicted += ids.size(); });
+    Q_UNUSED(model);
+    m_clock.start();
+    m_timer.start();
+}
+
+QString BenchMonitor::writeReport() const
+{
+    QList<qint64> sorted = m_stallsMs;
+    std::sort(sorted.begin(), sorted.end());
+    auto pct = [&sorted](double p) { return sorted.isEmpty() ? 0 : sorted[qMin(sorted.size() - 1, qsizetype(p * sorted.size()))]; };
+    struct rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const qint64 seen = qint64(m_capture->totalSeen());
+    const QJsonObject report{
+        {"seconds", m_clock.elapsed() / 1000.0},
+        {"timer_ticks", sorted.size()},
+        {"stall_p50_ms", pct(0.50)},
+        {"stall_p99_ms", pct(0.99)},
+        {"stall_max_ms", sorted.isEmpty() ? 0 : sorted.last()},
+        {"exchanges_seen", seen},
+        {"exchanges_shown", m_rowsAnnounced},
+        {"exchanges_evicted_for_budget", m_evicted},
+        {"capture_budget_mib", m_capture->budget() / 1048576.0},
+        {"capture_used_mib", m_capture->memoryUsed() / 1048576.0},
+        {"rss_mib", residentKiB() / 1024.0},
+        {"max_rss_mib", usage.ru_maxrss / 1024.0},
+    };
+    return writeFileAtomically(m_path, QJsonDocument(report).toJson());
+}
