@@ -40,6 +40,15 @@ int main(int argc, char *argv[])
     }
     return runGui(argc, argv);
 #else
+    if (!std::strcmp(command, "--version") || !std::strcmp(command, "-v")) {
+        std::printf("routescope %s\n", ROUTESCOPE_VERSION);
+        return 0;
+    }
+    if (!std::strcmp(command, "--help") || !std::strcmp(command, "-h")) {
+        std::printf("Usage: routescope serve [options] | routescope validate FILE  (this build has no window)\n"
+                    "Run 'routescope serve --help' for the options.\n");
+        return 0;
+    }
     std::fprintf(stderr, "routescope: built without the GUI; use 'routescope serve' or 'routescope validate'\n");
     return 2;
 #endif
