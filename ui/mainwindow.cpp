@@ -95,6 +95,7 @@ void MainWindow::buildMenus()
         return a;
     };
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    action(file, tr("Open capture session (HAR)…"), QKeySequence::Open, [this] { m_traffic->openHar(); });
     action(file, tr("Export all as HAR…"), QKeySequence(Qt::CTRL | Qt::Key_E), [this] { m_traffic->exportHar(false); });
     action(file, tr("Export selection as HAR…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), [this] { m_traffic->exportHar(true); });
     file->addSeparator();
@@ -121,7 +122,7 @@ void MainWindow::buildMenus()
     for (QAction *a : traffic->actions())
         if (a->text() == tr("Clear") || a->text() == tr("Replay") || a->text() == tr("Copy as curl"))
             bar->addAction(a);
-    bar->addAction(file->actions().first());
+    bar->addAction(file->actions().at(1));
 }
 
 void MainWindow::tick()

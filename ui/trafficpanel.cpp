@@ -9,6 +9,7 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QFile>
 #include <QFileDialog>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -200,4 +201,26 @@ void TrafficPanel::findInBody()
     m_lastFind = text;
     if (!m_detail->find(text))
         Q_EMIT message(tr("\"%1\" not found").arg(text));
+}
+
+void TrafficPanel::openHar()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open a capture session"), QString(), tr("HAR files (*.har *.json)"));
+    if (path.isEmpty())
+        return;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        Q_EMIT message(tr("Could not read %1: %2").arg(path, f.errorString()));
+        return;
+    }
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
+    QString error = pe.error == QJsonParseError::NoError ? QString() : pe.errorString();
+    const QList<ExchangePtr> loaded = error.isEmpty() ? fromHar(doc.object(), &error) : QList<ExchangePtr>();
+    if (loaded.isEmpty()) {
+        Q_EMIT message(tr("Could not open %1: %2").arg(path, error.isEmpty() ? tr("no exchanges in it") : error));
+        return;
+    }
+    m_model->append(loaded);
+    Q_EMIT message(tr("Loaded %1 exchange(s) from %2").arg(loaded.size()).arg(path));
 }

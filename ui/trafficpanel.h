@@ -38,6 +38,7 @@ public Q_SLOTS:
     void copyResponse();
     void replay();
     void exportHar(bool selectionOnly);
+    void openHar();
     void findInBody();
 
 Q_SIGNALS:

@@ -153,6 +153,16 @@ QJsonObject toHar(const QList<ExchangePtr> &exchanges, const QString &proxyBase,
         }
         if (!e.errorText.isEmpty())
             extension.insert("error", QJsonObject{{"step", e.errorStep}, {"message", e.errorText}});
+        QJsonArray frames;
+        for (const RunnerFrameRecord &f : e.frames)
+            frames.append(QJsonObject{{"atNs", f.atNs}, {"plugin", f.plugin}, {"fromRunner", f.fromRunner}, {"type", f.type},
+                                      {"size", f.size}, {"payload", QString::fromLatin1(f.payload.toBase64())}});
+        extension.insert("runnerFrames", frames);
+        extension.insert("timingsNs", QJsonObject{{"route", e.timings.routeNs}, {"preReq", e.timings.preReqNs},
+                                                  {"postReq", e.timings.postReqNs}, {"connect", e.timings.connectNs},
+                                                  {"firstByte", e.timings.firstByteNs}, {"upstream", e.timings.upstreamNs},
+                                                  {"postResp", e.timings.postRespNs}, {"write", e.timings.writeNs},
+                                                  {"total", e.timings.totalNs}});
         QJsonObject entry{{"startedDateTime", QDateTime::fromMSecsSinceEpoch(e.startedAtMs, Qt::UTC).toString(Qt::ISODateWithMs)},
                           {"time", time},
                           {"request", request},
@@ -168,4 +178,103 @@ QJsonObject toHar(const QList<ExchangePtr> &exchanges, const QString &proxyBase,
                                 {"creator", QJsonObject{{"name", "RouteScope"}, {"version", version}}},
                                 {"pages", QJsonArray()},
                                 {"entries", entries}}}};
+}
+
+namespace {
+HttpHeaders headersFrom(const QJsonArray &a)
+{
+    HttpHeaders h;
+    for (const QJsonValue &v : a)
+        h.add(v.toObject().value("name").toString().toLatin1(), v.toObject().value("value").toString().toUtf8());
+    return h;
+}
+
+void bodyFrom(CapturedMessage &m, const QJsonObject &content)
+{
+    const QString text = content.value("text").toString();
+    m.body = content.value("encoding").toString() == QLatin1String("base64") ? QByteArray::fromBase64(text.toLatin1()) : text.toUtf8();
+    m.bodySize = qMax<qint64>(m.body.size(), qint64(content.value("size").toDouble(m.body.size())));
+}
+
+CapturedMessage requestFrom(const QJsonObject &o, bool stripOrigin)
+{
+    CapturedMessage m;
+    m.present = true;
+    m.method = o.value("method").toString().toLatin1();
+    QString url = o.value("url").toString();
+    if (stripOrigin && url.contains(QLatin1String("://"))) {
+        const qsizetype slash = url.indexOf(QLatin1Char('/'), url.indexOf(QLatin1String("://")) + 3);
+        url = slash >= 0 ? url.mid(slash) : QStringLiteral("/");
+    }
+    m.target = url.toUtf8();
+    m.headers = headersFrom(o.value("headers").toArray());
+    const QJsonObject post = o.value("postData").toObject();
+    m.body = post.value("text").toString().toUtf8();
+    m.bodySize = qMax<qint64>(m.body.size(), qint64(o.value("bodySize").toDouble(0)));
+    return m;
+}
+
+CapturedMessage responseFrom(const QJsonObject &o)
+{
+    CapturedMessage m;
+    m.present = true;
+    m.status = o.value("status").toInt();
+    m.reason = o.value("statusText").toString().toLatin1();
+    m.headers = headersFrom(o.value("headers").toArray());
+    bodyFrom(m, o.value("content").toObject());
+    return m;
+}
+} // namespace
+
+QList<ExchangePtr> fromHar(const QJsonObject &har, QString *error)
+{
+    const QJsonObject log = har.value("log").toObject();
+    if (!log.contains("entries")) {
+        *error = QStringLiteral("not a HAR file: no log.entries");
+        return {};
+    }
+    QList<ExchangePtr> out;
+    quint64 nextId = 1;
+    for (const QJsonValue &v : log.value("entries").toArray()) {
+        const QJsonObject entry = v.toObject();
+        auto e = std::make_shared<CapturedExchange>();
+        const QJsonObject x = entry.value("_routescope").toObject();
+        e->id = x.contains("id") ? x.value("id").toString().toULongLong() : nextId;
+        nextId = e->id + 1;
+        e->startedAtMs = QDateTime::fromString(entry.value("startedDateTime").toString(), Qt::ISODateWithMs).toMSecsSinceEpoch();
+        e->clientRequest = requestFrom(entry.value("request").toObject(), true);
+        e->clientResponse = responseFrom(entry.value("response").toObject());
+        e->routeId = x.value("route").toString();
+        e->upstreamAddress = x.value("upstream").toString();
+        for (const QJsonValue &n : x.value("notes").toArray())
+            e->notes << n.toString();
+        e->degraded = x.value("degraded").toBool();
+        e->modifiedByRunner = x.value("modifiedByRunner").toBool();
+        if (x.contains("upstreamRequest"))
+            e->upstreamRequest = requestFrom(x.value("upstreamRequest").toObject(), false);
+        if (x.contains("upstreamResponse"))
+            e->upstreamResponse = responseFrom(x.value("upstreamResponse").toObject());
+        const QJsonObject err = x.value("error").toObject();
+        e->errorStep = err.value("step").toString();
+        e->errorText = err.value("message").toString();
+        for (const QJsonValue &fv : x.value("runnerFrames").toArray()) {
+            const QJsonObject f = fv.toObject();
+            RunnerFrameRecord r;
+            r.atNs = qint64(f.value("atNs").toDouble());
+            r.plugin = f.value("plugin").toString();
+            r.fromRunner = f.value("fromRunner").toBool();
+            r.type = quint8(f.value("type").toInt());
+            r.size = qint64(f.value("size").toDouble());
+            r.payload = QByteArray::fromBase64(f.value("payload").toString().toLatin1());
+            e->frames.append(r);
+        }
+        const QJsonObject t = x.value("timingsNs").toObject();
+        auto ns = [&t](const char *k) { return t.contains(QLatin1String(k)) ? qint64(t.value(QLatin1String(k)).toDouble()) : qint64(-1); };
+        if (!t.isEmpty())
+            e->timings = {ns("route"), ns("preReq"), ns("postReq"), ns("connect"), ns("firstByte"), ns("upstream"), ns("postResp"), ns("write"), ns("total")};
+        else
+            e->timings.totalNs = qint64(entry.value("time").toDouble() * 1e6);
+        out.append(e);
+    }
+    return out;
 }

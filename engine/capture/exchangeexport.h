@@ -9,6 +9,10 @@
 // upstream's side in the `_routescope` extension of each entry. `proxyBase` is e.g. "http://127.0.0.1:9080".
 QJsonObject toHar(const QList<ExchangePtr> &exchanges, const QString &proxyBase, const QString &version);
 
+// Reads a HAR back (a saved capture session). RouteScope's own HAR files come back whole, runner
+// conversation included; other tools' HAR gives the client side only. Empty list and `error` on failure.
+QList<ExchangePtr> fromHar(const QJsonObject &har, QString *error);
+
 // A curl command line that sends the captured client request again through the proxy, as-is.
 QString toCurl(const CapturedExchange &e, const QString &proxyBase);
 

@@ -48,6 +48,7 @@ private Q_SLOTS:
     void capturesAllFourVersions();
     void harStructure();
     void curlRunsAsIs();
+    void harRoundTrip();
     void bodyText_data();
     void bodyText();
     void gzipBodyIsDecoded();
@@ -254,6 +255,53 @@ void TestCapture::harStructure()
     QCOMPARE(entry.value("time").toDouble(), sum); // times consistent
     QCOMPARE(entry.value("time").toDouble(), 5.0);
     QVERIFY(QDateTime::fromString(entry.value("startedDateTime").toString(), Qt::ISODateWithMs).isValid());
+}
+
+void TestCapture::harRoundTrip()
+{
+    auto e = std::const_pointer_cast<CapturedExchange>(make(42, "POST", "/r?x=1", 200, 418, "7", true));
+    e->startedAtMs = 1795000000123;
+    e->clientRequest.body = "in";
+    e->clientRequest.bodySize = 2;
+    e->upstreamRequest = e->clientRequest;
+    e->upstreamRequest.headers.add("X-Real-IP", "127.0.0.1");
+    e->upstreamResponse.headers.add("Content-Type", "application/octet-stream");
+    e->upstreamResponse.body = QByteArray("\x00\x01binary", 8);
+    e->upstreamResponse.bodySize = 8;
+    e->clientResponse.body = "out";
+    e->clientResponse.bodySize = 3;
+    e->notes << "a note";
+    e->errorStep = "ext-plugin-post-resp";
+    e->errorText = "boom";
+    e->timings.totalNs = 2'000'000;
+    e->timings.postRespNs = 500'000;
+    RunnerFrameRecord f;
+    f.plugin = "ext-plugin-post-resp";
+    f.type = 4;
+    f.fromRunner = true;
+    f.size = 3;
+    f.payload = "abc";
+    e->frames << f;
+    QString error;
+    const QList<ExchangePtr> back = fromHar(QJsonDocument::fromJson(QJsonDocument(toHar({e}, "http://h:1", "v")).toJson()).object(), &error);
+    QCOMPARE(back.size(), 1);
+    const CapturedExchange &b = *back.first();
+    QCOMPARE(b.id, quint64(42));
+    QCOMPARE(b.startedAtMs, e->startedAtMs);
+    QCOMPARE(b.clientRequest.target, QByteArray("/r?x=1"));
+    QCOMPARE(b.clientRequest.body, QByteArray("in"));
+    QCOMPARE(b.upstreamRequest.headers.value("x-real-ip"), QByteArray("127.0.0.1"));
+    QCOMPARE(b.upstreamResponse.body, e->upstreamResponse.body); // binary survives (base64)
+    QCOMPARE(b.clientResponse.status, 418);
+    QCOMPARE(b.clientResponse.body, QByteArray("out"));
+    QCOMPARE(b.notes, e->notes);
+    QCOMPARE(b.errorText, QStringLiteral("boom"));
+    QCOMPARE(b.frames.size(), 1);
+    QCOMPARE(b.frames.first().payload, QByteArray("abc"));
+    QCOMPARE(b.timings.postRespNs, qint64(500'000));
+    QVERIFY(b.modifiedByRunner);
+    QVERIFY(fromHar(QJsonObject{{"x", 1}}, &error).isEmpty());
+    QVERIFY(error.contains("not a HAR"));
 }
 
 void TestCapture::curlRunsAsIs()
