@@ -3,6 +3,7 @@
 #include "adminapi.h"
 #include "atomicfile.h"
 #include "configstore.h"
+#include "plugincatalogue.h"
 
 #include <QDir>
 #include <QFile>
@@ -47,6 +48,7 @@ Workspace Workspace::createDefault(const QString &path)
                                     {QStringLiteral("conf"), QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("ext-plugin-A")},
                                                                                    {QStringLiteral("value"), QStringLiteral("{\"enable\":\"feature\"}")}}}}}}}},
                                 {QStringLiteral("upstream_id"), QStringLiteral("demo")}});
+    w.pluginCatalogue = PluginCatalogue::demoRunner().toJson();
     // The demo runner that ships with RouteScope, so ext-plugin-* work out of the box.
     w.runner = QJsonObject{{QStringLiteral("cmd"), QJsonArray{QStringLiteral("routescope-demo-runner")}},
                            {QStringLiteral("conf_expire_time"), 3600}, {QStringLiteral("timeout"), 60}};
@@ -86,6 +88,8 @@ Workspace::LoadResult Workspace::load(const QString &path)
     w.adminKey = take("admin_key").toString();
     w.runner = take("runner").toObject();
     w.ui = take("ui").toObject();
+    const QJsonValue catalogue = take("plugin_catalogue");
+    w.pluginCatalogue = catalogue.isArray() ? catalogue.toArray() : PluginCatalogue::demoRunner().toJson();
     w.routes = take("routes").toObject();
     w.upstreams = take("upstreams").toObject();
     take("routescope_workspace");
@@ -106,6 +110,7 @@ QJsonObject Workspace::toJson() const
     o.insert(QStringLiteral("admin_key"), adminKey);
     o.insert(QStringLiteral("runner"), runner);
     o.insert(QStringLiteral("ui"), ui);
+    o.insert(QStringLiteral("plugin_catalogue"), pluginCatalogue);
     o.insert(QStringLiteral("routes"), routes);
     o.insert(QStringLiteral("upstreams"), upstreams);
     return o;

@@ -2,6 +2,7 @@
 
 #include "problem.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 
@@ -21,6 +22,7 @@ struct Workspace
     QString adminKey;
     QJsonObject runner;
     QJsonObject ui;
+    QJsonArray pluginCatalogue;   // runner plugin names and value schemas (PluginCatalogue)
     QJsonObject routes;
     QJsonObject upstreams;
     QJsonObject extra; // everything else found in the file
