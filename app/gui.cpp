@@ -8,8 +8,20 @@
 
 #include <QApplication>
 #include <QMessageBox>
+#include <QSettings>
 
 #include <cstdio>
+
+namespace {
+void rememberRecent(const QString &path)
+{
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("recentWorkspaces")).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    settings.setValue(QStringLiteral("recentWorkspaces"), recent.mid(0, 8));
+}
+} // namespace
 
 int runGui(int argc, char *argv[])
 {
@@ -23,8 +35,11 @@ int runGui(int argc, char *argv[])
     addEngineOptions(parser);
     parser.addOption({QStringLiteral("bench-report"), QStringLiteral("Benchmark mode: measure GUI stalls and memory, write a JSON report at exit."), QStringLiteral("FILE")});
     parser.process(app); // --help/--version print and exit; bad usage exits non-zero
+    QString workspaceOverride;
+    int rc = 0;
+    while (true) { // File > Open workspace restarts the engine on the other file
     Session session;
-    const QString error = session.open(parser);
+    const QString error = session.open(parser, workspaceOverride);
     if (!error.isEmpty()) {
         std::fprintf(stderr, "routescope: %s\n", qPrintable(error));
         QMessageBox::critical(nullptr, QStringLiteral("RouteScope"), error);
@@ -32,20 +47,34 @@ int runGui(int argc, char *argv[])
     }
     std::printf("%s\n", qPrintable(session.startupSummary()));
     std::fflush(stdout);
-    MainWindowInfo info{session.workspace().path, session.proxyUrl(), session.adminUrl(), session.demoUrl(),
-                        session.engine()->proxyPort(), session.runnerDescription()};
+    MainWindowInfo info{session.workspace().pluginCatalogue, session.workspace().path, session.proxyUrl(), session.adminUrl(),
+                        session.demoUrl(), session.engine()->proxyPort(), session.runnerDescription()};
+    rememberRecent(session.workspace().path);
     MainWindow window(session.store(), session.engine()->capture(), session.engine()->runnerProcess(), info);
     window.show();
     std::unique_ptr<BenchMonitor> bench;
     if (parser.isSet(QStringLiteral("bench-report")) && session.engine()->capture())
         bench = std::make_unique<BenchMonitor>(session.engine()->capture(), window.traffic()->model(), parser.value(QStringLiteral("bench-report")));
+    QString reopen;
+    QObject::connect(&window, &MainWindow::openWorkspaceRequested, &window, [&reopen, &window](const QString &path) {
+        reopen = path;
+        window.close();
+    });
+    QObject::connect(&window, &MainWindow::saveWorkspaceAsRequested, &session, [&session](const QString &path) {
+        session.saveAs(path);
+        rememberRecent(path);
+    });
     quitOnTermination();
-    const int rc = app.exec();
+    rc = app.exec();
     if (bench) {
         const QString error = bench->writeReport();
         if (!error.isEmpty())
             std::fprintf(stderr, "routescope: %s\n", qPrintable(error));
     }
     session.engine()->stop();
+    if (reopen.isEmpty())
+        break;
+    workspaceOverride = reopen;
+    }
     return rc;
 }

@@ -22,9 +22,11 @@ Session::Session()
     connect(&m_store, &ConfigStore::changed, this, &Session::save, Qt::QueuedConnection);
 }
 
-QString Session::open(const QCommandLineParser &args)
+QString Session::open(const QCommandLineParser &args, const QString &workspaceOverride)
 {
-    const QString path = args.isSet(QStringLiteral("workspace")) ? args.value(QStringLiteral("workspace")) : Workspace::defaultPath();
+    const QString path = !workspaceOverride.isEmpty() ? workspaceOverride
+        : args.isSet(QStringLiteral("workspace"))    ? args.value(QStringLiteral("workspace"))
+                                                     : Workspace::defaultPath();
     bool dirty = false;
     if (QFileInfo::exists(path)) {
         Workspace::LoadResult loaded = Workspace::load(path);
@@ -143,6 +145,12 @@ QString Session::startupSummary() const
     if (m_engine.demoPort())
         lines << QStringLiteral("demo        %1 (upstream of the route /demo/*)").arg(demoUrl());
     return lines.join(QLatin1Char('\n'));
+}
+
+void Session::saveAs(const QString &path)
+{
+    m_workspace.path = path;
+    save();
 }
 
 void Session::save()

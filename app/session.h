@@ -17,7 +17,10 @@ class Session : public QObject
 public:
     Session();
     // Loads (or creates) the workspace and starts the engine; returns an error text or empty.
-    QString open(const QCommandLineParser &args);
+    // `workspaceOverride`, when set, wins over --workspace (File > Open in the window).
+    QString open(const QCommandLineParser &args, const QString &workspaceOverride = {});
+    // Writes the workspace to `path` and keeps saving there.
+    void saveAs(const QString &path);
     // Headless serving has nobody to show traffic to: it runs without the capture.
     void setCaptureEnabled(bool enabled) { m_options.captureEnabled = enabled; }
     QString startupSummary() const;

@@ -2,13 +2,17 @@
 
 #include "bodytext.h"
 #include "capturestore.h"
-#include "routesmodel.h"
+#include "routeeditor.h"
+#include "routespanel.h"
 #include "runnerprocess.h"
 #include "trafficpanel.h"
 
 #include <QAction>
 #include <QDateTime>
 #include <QDialog>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QSettings>
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenuBar>
@@ -21,31 +25,22 @@
 #include <QVBoxLayout>
 
 MainWindow::MainWindow(ConfigStore *store, CaptureStore *capture, RunnerProcess *runner, const MainWindowInfo &info, QWidget *parent)
-    : QMainWindow(parent), m_capture(capture), m_routes(new RoutesModel(store, this)),
+    : QMainWindow(parent), m_capture(capture), m_workspacePath(info.workspacePath),
+      m_routesPanel(new RoutesPanel(ResourceKind::Route, store, PluginCatalogue::fromJson(info.pluginCatalogue), this)),
+      m_upstreamsPanel(new RoutesPanel(ResourceKind::Upstream, store, PluginCatalogue::fromJson(info.pluginCatalogue), this)),
       m_traffic(new TrafficPanel(capture, info.proxyUrl, info.proxyPort, this)),
       m_runnerState(new QLabel(this)), m_rate(new QLabel(this)), m_memory(new QLabel(this))
 {
-    setWindowTitle(tr("RouteScope — %1").arg(info.workspacePath));
     auto *tabs = new QTabWidget(this);
     tabs->addTab(m_traffic, tr("Traffic"));
-
-    auto *routesPage = new QWidget(this);
-    auto *routesLayout = new QVBoxLayout(routesPage);
-    auto *hint = new QLabel(tr("Routes of this workspace. Change them with the APISIX Admin API at %1 — "
-                               "this list follows every change at once.").arg(info.adminUrl), routesPage);
-    hint->setWordWrap(true);
-    hint->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    routesLayout->addWidget(hint);
-    auto *table = new QTableView(routesPage);
-    table->setModel(m_routes);
-    table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table->setAlternatingRowColors(true);
-    table->verticalHeader()->hide();
-    table->horizontalHeader()->setStretchLastSection(true);
-    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    routesLayout->addWidget(table);
-    tabs->addTab(routesPage, tr("Routes"));
+    tabs->addTab(m_routesPanel, tr("Routes"));
+    tabs->addTab(m_upstreamsPanel, tr("Upstreams"));
     setCentralWidget(tabs);
+    for (RoutesPanel *panel : {m_routesPanel, m_upstreamsPanel}) {
+        connect(panel, &RoutesPanel::message, this, [this](const QString &text) { statusBar()->showMessage(text, 6000); });
+        connect(panel->editor(), &RouteEditor::modifiedChanged, this, &MainWindow::updateTitle);
+    }
+    updateTitle();
 
     QString addresses = tr("Proxy %1   Admin %2").arg(info.proxyUrl, info.adminUrl);
     if (!info.demoUrl.isEmpty())
@@ -96,7 +91,29 @@ void MainWindow::buildMenus()
     };
     QMenu *file = menuBar()->addMenu(tr("&File"));
     action(file, tr("Open capture session (HAR)…"), QKeySequence::Open, [this] { m_traffic->openHar(); });
-    action(file, tr("Export all as HAR…"), QKeySequence(Qt::CTRL | Qt::Key_E), [this] { m_traffic->exportHar(false); });
+    file->addSeparator();
+    action(file, tr("Open workspace…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open workspace"), QFileInfo(m_workspacePath).path(), tr("Workspaces (*.json)"));
+        if (!path.isEmpty())
+            Q_EMIT openWorkspaceRequested(path);
+    });
+    QMenu *recent = file->addMenu(tr("Open recent workspace"));
+    for (const QString &path : QSettings().value(QStringLiteral("recentWorkspaces")).toStringList())
+        if (path != m_workspacePath)
+            recent->addAction(path, this, [this, path] { Q_EMIT openWorkspaceRequested(path); });
+    recent->setEnabled(!recent->actions().isEmpty());
+    action(file, tr("Save workspace"), QKeySequence::Save, [this] {
+        statusBar()->showMessage(tr("Saved: every applied change is written to %1 at once").arg(m_workspacePath), 5000);
+    });
+    action(file, tr("Save workspace as…"), QKeySequence::SaveAs, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save workspace as"), m_workspacePath, tr("Workspaces (*.json)"));
+        if (!path.isEmpty()) {
+            Q_EMIT saveWorkspaceAsRequested(path);
+            m_workspacePath = path;
+            updateTitle();
+        }
+    });
+    QAction *exportAll = action(file, tr("Export all as HAR…"), QKeySequence(Qt::CTRL | Qt::Key_E), [this] { m_traffic->exportHar(false); });
     action(file, tr("Export selection as HAR…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), [this] { m_traffic->exportHar(true); });
     file->addSeparator();
     action(file, tr("Quit"), QKeySequence::Quit, [this] { close(); });
@@ -108,7 +125,9 @@ void MainWindow::buildMenus()
     action(traffic, tr("Copy as curl"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), [this] { m_traffic->copyAsCurl(); });
     action(traffic, tr("Copy response"), {}, [this] { m_traffic->copyResponse(); });
     action(traffic, tr("Replay"), QKeySequence(Qt::CTRL | Qt::Key_R), [this] { m_traffic->replay(); });
-    action(traffic, tr("Remove"), QKeySequence::Delete, [this] { m_traffic->removeSelected(); });
+    QAction *remove = action(traffic, tr("Remove"), QKeySequence::Delete, [this] { m_traffic->removeSelected(); });
+    remove->setShortcutContext(Qt::WidgetWithChildrenShortcut); // Del in an editor stays a Del
+    m_traffic->table()->addAction(remove);
     traffic->addSeparator();
     QAction *pause = action(traffic, tr("Pause capture"), QKeySequence(Qt::CTRL | Qt::Key_P), [this](bool on) { m_traffic->setPaused(on); });
     pause->setCheckable(true);
@@ -122,7 +141,7 @@ void MainWindow::buildMenus()
     for (QAction *a : traffic->actions())
         if (a->text() == tr("Clear") || a->text() == tr("Replay") || a->text() == tr("Copy as curl"))
             bar->addAction(a);
-    bar->addAction(file->actions().at(1));
+    bar->addAction(exportAll);
 }
 
 void MainWindow::tick()
@@ -158,4 +177,10 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
         return true;
     }
     return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::updateTitle()
+{
+    const bool edited = m_routesPanel->editor()->isModified() || m_upstreamsPanel->editor()->isModified();
+    setWindowTitle(tr("%1RouteScope — %2").arg(edited ? QStringLiteral("* ") : QString(), m_workspacePath));
 }

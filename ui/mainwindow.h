@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QJsonArray>
 #include <QMainWindow>
 #include <QStringList>
 
@@ -7,11 +8,13 @@ class CaptureStore;
 class ConfigStore;
 class QLabel;
 class RoutesModel;
+class RoutesPanel;
 class RunnerProcess;
 class TrafficPanel;
 
 struct MainWindowInfo
 {
+    QJsonArray pluginCatalogue;
     QString workspacePath;
     QString proxyUrl;
     QString adminUrl;
@@ -28,8 +31,14 @@ class MainWindow : public QMainWindow
 public:
     MainWindow(ConfigStore *store, CaptureStore *capture, RunnerProcess *runner, const MainWindowInfo &info,
                QWidget *parent = nullptr);
-    RoutesModel *routesModel() const { return m_routes; }
     TrafficPanel *traffic() const { return m_traffic; }
+    RoutesPanel *routes() const { return m_routesPanel; }
+    RoutesPanel *upstreams() const { return m_upstreamsPanel; }
+
+Q_SIGNALS:
+    // The user chose another workspace file (File > Open, Open Recent) or a new name for this one.
+    void openWorkspaceRequested(const QString &path);
+    void saveWorkspaceAsRequested(const QString &path);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -39,8 +48,12 @@ private:
     void tick();
     void showRunnerLog();
 
+    void updateTitle();
+
     CaptureStore *m_capture;
-    RoutesModel *m_routes;
+    QString m_workspacePath;
+    RoutesPanel *m_routesPanel;
+    RoutesPanel *m_upstreamsPanel;
     TrafficPanel *m_traffic;
     QLabel *m_runnerState;
     QLabel *m_rate;

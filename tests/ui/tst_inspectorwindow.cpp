@@ -4,6 +4,7 @@
 #include "exchangeview.h"
 #include "mainwindow.h"
 #include "messageview.h"
+#include "plugincatalogue.h"
 #include "runnerview.h"
 #include "testhttp.h"
 #include "trafficfilter.h"
@@ -43,7 +44,7 @@ void TestInspectorWindow::showsBeforeAndAfter()
     QCOMPARE(engine.put("/apisix/admin/routes/2", "{\"uri\":\"/plain\",\"upstream\":{\"nodes\":" + nodesFor({up->port()}) + "}}"), 201);
 
     MainWindow window(&engine.store(), engine.engine().capture(), engine.engine().runnerProcess(),
-                      {"test", QStringLiteral("http://127.0.0.1:%1").arg(engine.proxyPort()), "admin", {}, engine.proxyPort(), "demo"});
+                      {PluginCatalogue::demoRunner().toJson(), "test", QStringLiteral("http://127.0.0.1:%1").arg(engine.proxyPort()), "admin", {}, engine.proxyPort(), "demo"});
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
 

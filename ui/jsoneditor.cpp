@@ -1,0 +1,94 @@
+#include "jsoneditor.h"
+
+#include "jsonlocator.h"
+
+#include <Qsci/qscilexerjson.h>
+
+#include <QFontDatabase>
+
+JsonEditor::JsonEditor(QWidget *parent)
+    : QsciScintilla(parent)
+{
+    setUtf8(true);
+    auto *lexer = new QsciLexerJSON(this);
+    lexer->setDefaultFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    lexer->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    setLexer(lexer);
+    setFolding(QsciScintilla::BoxedTreeFoldStyle);
+    setBraceMatching(QsciScintilla::SloppyBraceMatch);
+    setAutoIndent(true);
+    setIndentationsUseTabs(false);
+    setTabWidth(2);
+    setMarginLineNumbers(0, true);
+    setMarginWidth(0, QStringLiteral("0000"));
+    setAnnotationDisplay(QsciScintilla::AnnotationBoxed);
+    m_errorIndicator = indicatorDefine(QsciScintilla::SquiggleLowIndicator, 8);
+    setIndicatorForegroundColor(QColor(0xd0, 0x20, 0x20), m_errorIndicator);
+    m_warningIndicator = indicatorDefine(QsciScintilla::SquiggleLowIndicator, 9);
+    setIndicatorForegroundColor(QColor(0xe0, 0x90, 0x00), m_warningIndicator);
+}
+
+void JsonEditor::replaceAllText(const QString &newText)
+{
+    if (newText == text())
+        return;
+    int line = 0, index = 0;
+    getCursorPosition(&line, &index);
+    beginUndoAction();
+    selectAll();
+    replaceSelectedText(newText);
+    endUndoAction();
+    setCursorPosition(qMin(line, lines() - 1), index);
+}
+
+void JsonEditor::clearProblems()
+{
+    const int end = int(SendScintilla(SCI_GETLENGTH));
+    SendScintilla(SCI_SETINDICATORCURRENT, m_errorIndicator);
+    SendScintilla(SCI_INDICATORCLEARRANGE, 0UL, static_cast<long>(end));
+    SendScintilla(SCI_SETINDICATORCURRENT, m_warningIndicator);
+    SendScintilla(SCI_INDICATORCLEARRANGE, 0UL, static_cast<long>(end));
+    clearAnnotations();
+    m_markedLines.clear();
+}
+
+void JsonEditor::mark(qsizetype start, qsizetype end, bool error, const QString &message)
+{
+    const QByteArray utf8 = textUtf8();
+    start = qBound<qsizetype>(0, start, utf8.size());
+    end = qBound<qsizetype>(start, end, utf8.size());
+    // A value spanning lines (an object) is marked on its first line only.
+    const qsizetype newline = utf8.indexOf('\n', start);
+    if (newline >= 0 && newline < end)
+        end = newline;
+    if (end == start)
+        end = qMin<qsizetype>(utf8.size(), start + 1);
+    SendScintilla(SCI_SETINDICATORCURRENT, error ? m_errorIndicator : m_warningIndicator);
+    SendScintilla(SCI_INDICATORFILLRANGE, static_cast<unsigned long>(start), static_cast<long>(end - start));
+    const int line = int(SendScintilla(SCI_LINEFROMPOSITION, static_cast<unsigned long>(start)));
+    m_markedLines.append(line);
+    const QString previous = annotation(line);
+    annotate(line, previous.isEmpty() ? message : previous + QLatin1Char('\n') + message, 0);
+}
+
+void JsonEditor::showProblems(const Problems &problems, const JsonLocator &locator)
+{
+    clearProblems();
+    for (const Problem &p : problems) {
+        const TextRange r = locator.valueRange(p.pointer);
+        if (r.isValid())
+            mark(r.start, r.end, p.isError(), (p.isError() ? QStringLiteral("error: ") : QStringLiteral("warning: ")) + p.message);
+    }
+}
+
+void JsonEditor::showParseError(qsizetype offset, const QString &message)
+{
+    clearProblems();
+    mark(offset, offset + 1, true, QStringLiteral("error: ") + message);
+}
+
+void JsonEditor::jumpTo(qsizetype byteOffset)
+{
+    SendScintilla(SCI_GOTOPOS, static_cast<unsigned long>(byteOffset));
+    setFocus();
+}

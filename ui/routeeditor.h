@@ -1,0 +1,72 @@
+#pragma once
+
+#include "configstore.h"
+#include "plugincatalogue.h"
+
+#include <QTimer>
+#include <QWidget>
+
+class JsonEditor;
+class QLabel;
+class QListWidget;
+class QPushButton;
+class QTabWidget;
+class RouteForm;
+
+// Edits one route or upstream. Routes have two faces kept in step: a form and the exact APISIX object
+// as JSON (QScintilla). Every keystroke is checked by the engine's own validation (EditorChecks);
+// problems are marked on their text and listed; clicking one jumps to it. Errors block Apply;
+// warnings do not. Apply goes through the same store as the Admin API, so traffic changes at once,
+// and a change made elsewhere (curl) reloads the editor, or asks first if there are edits.
+class RouteEditor : public QWidget
+{
+    Q_OBJECT
+public:
+    RouteEditor(ConfigStore *store, PluginCatalogue catalogue, QWidget *parent = nullptr);
+
+    // Loads an existing resource, or a new one when `id` is not in the store (with `initial`).
+    void open(ResourceKind kind, const QString &id, const QJsonObject &initial = {});
+    QString id() const { return m_id; }
+    ResourceKind kind() const { return m_kind; }
+    bool isModified() const { return m_modified; }
+    bool apply();
+
+    JsonEditor *jsonEditor() const { return m_json; }
+    RouteForm *form() const { return m_form; }
+    QListWidget *problemList() const { return m_problems; }
+    const Problems &problems() const { return m_currentProblems; }
+    QPushButton *applyButton() const { return m_apply; }
+    // Runs the pending check now (it normally runs shortly after typing stops).
+    void checkNow();
+
+Q_SIGNALS:
+    void modifiedChanged(bool modified);
+    void applied(const QString &id);
+    void message(const QString &text);
+
+private:
+    void onJsonEdited();
+    void onFormEdited();
+    void onStoreChanged(ResourceKind kind, const QString &id);
+    void setModified(bool modified);
+    void load(const QJsonObject &value);
+    QJsonObject editable(QJsonObject value) const;
+
+    ConfigStore *m_store;
+    PluginCatalogue m_catalogue;
+    ResourceKind m_kind = ResourceKind::Route;
+    QString m_id;
+    quint64 m_version = 0;
+    QTabWidget *m_faces;
+    RouteForm *m_form;
+    JsonEditor *m_json;
+    QListWidget *m_problems;
+    QLabel *m_title;
+    QPushButton *m_apply;
+    QPushButton *m_revert;
+    QTimer m_checkTimer;
+    Problems m_currentProblems;
+    bool m_modified = false;
+    bool m_syncing = false;
+    bool m_jsonValid = true;
+};

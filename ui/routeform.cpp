@@ -1,0 +1,282 @@
+#include "routeform.h"
+
+#include "confeditor.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace {
+const char *const kMethods[] = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "CONNECT", "TRACE", "PURGE"};
+const char *const kPhases[] = {"ext-plugin-pre-req", "ext-plugin-post-req", "ext-plugin-post-resp"};
+
+QStringList listOf(const QJsonObject &o, const char *single, const char *many)
+{
+    QStringList out;
+    if (o.contains(QLatin1String(single)))
+        out << o.value(QLatin1String(single)).toString();
+    for (const QJsonValue &v : o.value(QLatin1String(many)).toArray())
+        out << v.toString();
+    return out;
+}
+
+QStringList split(const QString &text)
+{
+    QStringList out;
+    for (const QString &part : text.split(QLatin1Char(','), Qt::SkipEmptyParts))
+        if (!part.trimmed().isEmpty())
+            out << part.trimmed();
+    return out;
+}
+
+// Writes a list as `single` when the route used that key (or one item and neither), else `many`.
+void putList(QJsonObject &o, const QJsonObject &loaded, const char *single, const char *many, const QStringList &items)
+{
+    const QString one = QLatin1String(single), more = QLatin1String(many);
+    const bool usedSingle = loaded.contains(one) || (!loaded.contains(more) && items.size() == 1);
+    o.remove(one);
+    o.remove(more);
+    if (items.isEmpty())
+        return;
+    if (usedSingle && items.size() == 1)
+        o.insert(one, items.first());
+    else
+        o.insert(more, QJsonArray::fromStringList(items));
+}
+} // namespace
+
+RouteForm::RouteForm(PluginCatalogue catalogue, QWidget *parent)
+    : QWidget(parent), m_uris(new QLineEdit(this)), m_name(new QLineEdit(this)), m_hosts(new QLineEdit(this)),
+      m_priority(new QSpinBox(this)), m_enabled(new QCheckBox(tr("enabled (status 1)"), this)),
+      m_nodes(new QTableWidget(0, 2, this)), m_passHost(new QComboBox(this)), m_upstreamHost(new QLineEdit(this)),
+      m_upstreamId(new QLineEdit(this))
+{
+    auto *content = new QWidget;
+    auto *form = new QFormLayout(content);
+    m_uris->setPlaceholderText(tr("/path or /prefix/* — several separated by commas"));
+    form->addRow(tr("URI"), m_uris);
+    form->addRow(tr("Name"), m_name);
+    auto *methods = new QHBoxLayout;
+    for (const char *m : kMethods) {
+        auto *box = new QCheckBox(QLatin1String(m), content);
+        m_methods << box;
+        methods->addWidget(box);
+        connect(box, &QCheckBox::toggled, this, [this] { if (!m_loading) Q_EMIT edited(); });
+    }
+    methods->addStretch();
+    form->addRow(tr("Methods (none: any)"), methods);
+    m_hosts->setPlaceholderText(tr("any; or example.com, *.example.org"));
+    form->addRow(tr("Hosts"), m_hosts);
+    m_priority->setRange(-1000000, 1000000);
+    form->addRow(tr("Priority"), m_priority);
+    form->addRow(QString(), m_enabled);
+    m_upstreamId->setPlaceholderText(tr("an upstream's id, or nodes below"));
+    form->addRow(tr("Upstream id"), m_upstreamId);
+    m_nodes->setHorizontalHeaderLabels({tr("node (host:port)"), tr("weight")});
+    m_nodes->horizontalHeader()->setStretchLastSection(true);
+    m_nodes->setColumnWidth(0, 220);
+    m_nodes->setMaximumHeight(120);
+    auto *nodeButtons = new QHBoxLayout;
+    auto *addNode = new QPushButton(tr("Add node"), content);
+    auto *removeNode = new QPushButton(tr("Remove node"), content);
+    nodeButtons->addWidget(addNode);
+    nodeButtons->addWidget(removeNode);
+    nodeButtons->addStretch();
+    auto *nodesBox = new QVBoxLayout;
+    nodesBox->addWidget(m_nodes);
+    nodesBox->addLayout(nodeButtons);
+    form->addRow(tr("Upstream nodes"), nodesBox);
+    m_passHost->addItems({QStringLiteral("pass"), QStringLiteral("node"), QStringLiteral("rewrite")});
+    auto *hostRow = new QHBoxLayout;
+    hostRow->addWidget(m_passHost);
+    m_upstreamHost->setPlaceholderText(tr("upstream_host (for rewrite)"));
+    hostRow->addWidget(m_upstreamHost);
+    form->addRow(tr("pass_host"), hostRow);
+    auto *timeouts = new QHBoxLayout;
+    const char *const names[] = {"connect", "send", "read"};
+    for (int i = 0; i < 3; ++i) {
+        m_timeouts[i] = new QDoubleSpinBox(content);
+        m_timeouts[i]->setRange(0, 3600);
+        m_timeouts[i]->setDecimals(3);
+        m_timeouts[i]->setSpecialValueText(tr("default"));
+        m_timeouts[i]->setSuffix(QStringLiteral(" s"));
+        timeouts->addWidget(new QLabel(QLatin1String(names[i]), content));
+        timeouts->addWidget(m_timeouts[i]);
+        connect(m_timeouts[i], &QDoubleSpinBox::valueChanged, this, [this] { if (!m_loading) Q_EMIT edited(); });
+    }
+    form->addRow(tr("Timeouts (all three, or none)"), timeouts);
+    for (int i = 0; i < 3; ++i) {
+        m_confs[i] = new ConfEditor(QLatin1String(kPhases[i]), catalogue, content);
+        form->addRow(m_confs[i]);
+        connect(m_confs[i], &ConfEditor::edited, this, [this] { if (!m_loading) Q_EMIT edited(); });
+    }
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidget(content);
+    scroll->setWidgetResizable(true);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(scroll);
+
+    for (QLineEdit *edit : {m_uris, m_name, m_hosts, m_upstreamHost, m_upstreamId})
+        connect(edit, &QLineEdit::textEdited, this, [this] { if (!m_loading) Q_EMIT edited(); });
+    connect(m_priority, &QSpinBox::valueChanged, this, [this] { if (!m_loading) Q_EMIT edited(); });
+    connect(m_enabled, &QCheckBox::toggled, this, [this] { if (!m_loading) Q_EMIT edited(); });
+    connect(m_passHost, &QComboBox::currentIndexChanged, this, [this] { if (!m_loading) Q_EMIT edited(); });
+    connect(m_nodes, &QTableWidget::cellChanged, this, [this] { if (!m_loading) Q_EMIT edited(); });
+    connect(addNode, &QPushButton::clicked, this, [this] {
+        const int row = m_nodes->rowCount();
+        m_nodes->insertRow(row);
+        m_nodes->setItem(row, 0, new QTableWidgetItem(QStringLiteral("127.0.0.1:1980")));
+        m_nodes->setItem(row, 1, new QTableWidgetItem(QStringLiteral("1")));
+    });
+    connect(removeNode, &QPushButton::clicked, this, [this] {
+        if (m_nodes->currentRow() >= 0)
+            m_nodes->removeRow(m_nodes->currentRow());
+        Q_EMIT edited();
+    });
+}
+
+void RouteForm::setRoute(const QJsonObject &route)
+{
+    m_loading = true;
+    m_loaded = route;
+    m_uris->setText(listOf(route, "uri", "uris").join(QStringLiteral(", ")));
+    m_name->setText(route.value(QStringLiteral("name")).toString());
+    const QStringList methods = listOf(route, "-", "methods");
+    for (QCheckBox *box : std::as_const(m_methods))
+        box->setChecked(methods.contains(box->text()));
+    m_hosts->setText(listOf(route, "host", "hosts").join(QStringLiteral(", ")));
+    m_priority->setValue(route.value(QStringLiteral("priority")).toInt());
+    m_enabled->setChecked(route.value(QStringLiteral("status")).toInt(1) != 0);
+    const QJsonValue id = route.value(QStringLiteral("upstream_id"));
+    m_upstreamId->setText(id.isString() ? id.toString() : id.isDouble() ? QString::number(qint64(id.toDouble())) : QString());
+    const QJsonObject up = route.value(QStringLiteral("upstream")).toObject();
+    m_nodes->setRowCount(0);
+    const QJsonValue nodes = up.value(QStringLiteral("nodes"));
+    auto addNode = [this](const QString &addr, int weight) {
+        const int row = m_nodes->rowCount();
+        m_nodes->insertRow(row);
+        m_nodes->setItem(row, 0, new QTableWidgetItem(addr));
+        m_nodes->setItem(row, 1, new QTableWidgetItem(QString::number(weight)));
+    };
+    if (nodes.isObject()) {
+        const QJsonObject o = nodes.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it)
+            addNode(it.key(), it.value().toInt());
+    } else {
+        for (const QJsonValue &n : nodes.toArray())
+            addNode(QStringLiteral("%1:%2").arg(n.toObject().value(QStringLiteral("host")).toString()).arg(n.toObject().value(QStringLiteral("port")).toInt(80)),
+                    n.toObject().value(QStringLiteral("weight")).toInt());
+    }
+    m_passHost->setCurrentText(up.value(QStringLiteral("pass_host")).toString(QStringLiteral("pass")));
+    m_upstreamHost->setText(up.value(QStringLiteral("upstream_host")).toString());
+    const QJsonObject t = up.value(QStringLiteral("timeout")).toObject();
+    const char *const names[] = {"connect", "send", "read"};
+    for (int i = 0; i < 3; ++i)
+        m_timeouts[i]->setValue(t.value(QLatin1String(names[i])).toDouble(0));
+    const QJsonObject plugins = route.value(QStringLiteral("plugins")).toObject();
+    for (int i = 0; i < 3; ++i)
+        m_confs[i]->setPlugin(plugins.value(QLatin1String(kPhases[i])));
+    m_loading = false;
+}
+
+QJsonObject RouteForm::toJson(QJsonObject o) const
+{
+    putList(o, m_loaded, "uri", "uris", split(m_uris->text()));
+    auto putString = [&o, this](const char *key, const QString &value) {
+        if (value.isEmpty())
+            o.remove(QLatin1String(key));
+        else
+            o.insert(QLatin1String(key), value);
+    };
+    putString("name", m_name->text());
+    QStringList methods;
+    for (QCheckBox *box : m_methods)
+        if (box->isChecked())
+            methods << box->text();
+    if (methods.isEmpty())
+        o.remove(QStringLiteral("methods"));
+    else
+        o.insert(QStringLiteral("methods"), QJsonArray::fromStringList(methods));
+    putList(o, m_loaded, "host", "hosts", split(m_hosts->text()));
+    if (m_priority->value() != 0 || m_loaded.contains(QStringLiteral("priority")))
+        o.insert(QStringLiteral("priority"), m_priority->value());
+    if (!m_enabled->isChecked() || m_loaded.contains(QStringLiteral("status")))
+        o.insert(QStringLiteral("status"), m_enabled->isChecked() ? 1 : 0);
+    const QString upstreamId = m_upstreamId->text().trimmed();
+    if (!upstreamId.isEmpty()) {
+        const QJsonValue old = m_loaded.value(QStringLiteral("upstream_id"));
+        o.insert(QStringLiteral("upstream_id"), old.isDouble() && QString::number(qint64(old.toDouble())) == upstreamId ? old : QJsonValue(upstreamId));
+    } else {
+        o.remove(QStringLiteral("upstream_id"));
+    }
+    if (m_nodes->rowCount() > 0 || o.contains(QStringLiteral("upstream"))) {
+        QJsonObject up = o.value(QStringLiteral("upstream")).toObject();
+        const bool arrayForm = up.value(QStringLiteral("nodes")).isArray();
+        if (arrayForm) {
+            QJsonArray nodes;
+            for (int row = 0; row < m_nodes->rowCount(); ++row) {
+                const QString addr = m_nodes->item(row, 0)->text();
+                const qsizetype colon = addr.lastIndexOf(QLatin1Char(':'));
+                QJsonObject n{{QStringLiteral("host"), addr.left(colon)}, {QStringLiteral("port"), addr.mid(colon + 1).toInt()},
+                              {QStringLiteral("weight"), m_nodes->item(row, 1)->text().toInt()}};
+                nodes.append(n);
+            }
+            up.insert(QStringLiteral("nodes"), nodes);
+        } else {
+            QJsonObject nodes;
+            for (int row = 0; row < m_nodes->rowCount(); ++row)
+                nodes.insert(m_nodes->item(row, 0)->text().trimmed(), m_nodes->item(row, 1)->text().toInt());
+            up.insert(QStringLiteral("nodes"), nodes);
+        }
+        if (m_passHost->currentText() != QLatin1String("pass") || up.contains(QStringLiteral("pass_host")))
+            up.insert(QStringLiteral("pass_host"), m_passHost->currentText());
+        if (m_upstreamHost->text().isEmpty())
+            up.remove(QStringLiteral("upstream_host"));
+        else
+            up.insert(QStringLiteral("upstream_host"), m_upstreamHost->text());
+        const char *const names[] = {"connect", "send", "read"};
+        bool anyTimeout = false;
+        QJsonObject t = up.value(QStringLiteral("timeout")).toObject();
+        for (int i = 0; i < 3; ++i) {
+            if (m_timeouts[i]->value() > 0) {
+                t.insert(QLatin1String(names[i]), m_timeouts[i]->value());
+                anyTimeout = true;
+            } else {
+                t.remove(QLatin1String(names[i]));
+            }
+        }
+        if (anyTimeout)
+            up.insert(QStringLiteral("timeout"), t);
+        else
+            up.remove(QStringLiteral("timeout"));
+        if (m_nodes->rowCount() == 0 && !m_loaded.contains(QStringLiteral("upstream")))
+            o.remove(QStringLiteral("upstream"));
+        else
+            o.insert(QStringLiteral("upstream"), up);
+    }
+    QJsonObject plugins = o.value(QStringLiteral("plugins")).toObject();
+    for (int i = 0; i < 3; ++i) {
+        const QJsonValue p = m_confs[i]->plugin();
+        if (p.isUndefined())
+            plugins.remove(QLatin1String(kPhases[i]));
+        else
+            plugins.insert(QLatin1String(kPhases[i]), p);
+    }
+    if (plugins.isEmpty() && !m_loaded.contains(QStringLiteral("plugins")))
+        o.remove(QStringLiteral("plugins"));
+    else
+        o.insert(QStringLiteral("plugins"), plugins);
+    return o;
+}

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "plugincatalogue.h"
+
+#include <QJsonObject>
+#include <QWidget>
+
+class ConfEditor;
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLineEdit;
+class QSpinBox;
+class QTableWidget;
+
+// The form face of a route: the fields people set most, and the three ext-plugin conf tables.
+// toJson() writes only what the form knows into the given object, so fields it does not show (labels
+// it does not know, other plugins, timestamps) pass through untouched, and no default is added that
+// the route did not have.
+class RouteForm : public QWidget
+{
+    Q_OBJECT
+public:
+    RouteForm(PluginCatalogue catalogue, QWidget *parent = nullptr);
+
+    void setRoute(const QJsonObject &route);
+    QJsonObject toJson(QJsonObject base) const;
+    ConfEditor *confEditor(int phase) const { return m_confs[phase]; } // 0 pre-req, 1 post-req, 2 post-resp
+
+Q_SIGNALS:
+    void edited();
+
+private:
+    QLineEdit *m_uris;
+    QLineEdit *m_name;
+    QList<QCheckBox *> m_methods;
+    QLineEdit *m_hosts;
+    QSpinBox *m_priority;
+    QCheckBox *m_enabled;
+    QTableWidget *m_nodes;
+    QComboBox *m_passHost;
+    QLineEdit *m_upstreamHost;
+    QDoubleSpinBox *m_timeouts[3];
+    QLineEdit *m_upstreamId;
+    ConfEditor *m_confs[3];
+    QJsonObject m_loaded; // as last set, to know which keys were there
+    bool m_loading = false;
+};

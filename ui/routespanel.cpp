@@ -1,0 +1,179 @@
+#include "routespanel.h"
+
+#include "routeeditor.h"
+#include "routesmodel.h"
+#include "upstreamsmodel.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTableView>
+#include <QTimer>
+#include <QUndoCommand>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+namespace {
+// Deleting is undoable: undo puts the resource back as it was.
+class DeleteCommand : public QUndoCommand
+{
+public:
+    DeleteCommand(ConfigStore *store, ResourceKind kind, QString id, QJsonObject value)
+        : m_store(store), m_kind(kind), m_id(std::move(id)), m_value(std::move(value))
+    {
+        setText(QStringLiteral("delete %1").arg(m_id));
+    }
+    void redo() override
+    {
+        if (m_done) { // push() calls redo(): the delete already happened
+            m_done = false;
+            return;
+        }
+        m_store->remove(m_kind, m_id);
+    }
+    void undo() override { m_store->put(m_kind, m_id, m_value); }
+
+private:
+    ConfigStore *m_store;
+    ResourceKind m_kind;
+    QString m_id;
+    QJsonObject m_value;
+    bool m_done = true;
+};
+} // namespace
+
+RoutesPanel::RoutesPanel(ResourceKind kind, ConfigStore *store, PluginCatalogue catalogue, QWidget *parent)
+    : QWidget(parent), m_kind(kind), m_store(store),
+      m_model(kind == ResourceKind::Route ? static_cast<QAbstractTableModel *>(new RoutesModel(store, this))
+                                          : static_cast<QAbstractTableModel *>(new UpstreamsModel(store, this))),
+      m_proxy(new QSortFilterProxyModel(this)), m_table(new QTableView(this)), m_search(new QLineEdit(this)),
+      m_editor(new RouteEditor(store, catalogue, this)), m_undo(new QUndoStack(this))
+{
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setFilterKeyColumn(-1);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_search->setPlaceholderText(kind == ResourceKind::Route ? tr("Search routes") : tr("Search upstreams"));
+    m_search->setClearButtonEnabled(true);
+    connect(m_search, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+    m_table->setModel(m_proxy);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+
+    auto *buttons = new QHBoxLayout;
+    auto button = [this, buttons](const QString &text, const QString &tip, auto slot) {
+        auto *b = new QPushButton(text, this);
+        b->setToolTip(tip);
+        connect(b, &QPushButton::clicked, this, slot);
+        buttons->addWidget(b);
+        return b;
+    };
+    const bool routes = kind == ResourceKind::Route;
+    button(tr("Add"), tr("A new one, in the editor; Apply creates it"), [this, routes] {
+        addNew(routes ? QJsonObject{{"uri", "/new/*"}, {"upstream", QJsonObject{{"type", "roundrobin"}, {"nodes", QJsonObject{{"127.0.0.1:1980", 1}}}}}}
+                      : QJsonObject{{"type", "roundrobin"}, {"nodes", QJsonObject{{"127.0.0.1:1980", 1}}}});
+    });
+    button(tr("Duplicate"), tr("A copy of the selected one, with a new id"), [this] {
+        const auto snap = m_store->snapshot();
+        const auto &map = m_kind == ResourceKind::Route ? snap->routes : snap->upstreams;
+        const QString id = selectedId();
+        if (!map.contains(id))
+            return;
+        QJsonObject copy = map.value(id).value;
+        for (const char *k : {"id", "create_time", "update_time"})
+            copy.remove(QLatin1String(k));
+        addNew(copy);
+    });
+    button(tr("Delete"), tr("Delete the selected one (Undo brings it back)"), [this] { removeSelected(); });
+    if (routes)
+        button(tr("Enable/Disable"), tr("Toggle status between 1 and 0"), [this] { toggleEnabled(); });
+    QPushButton *undo = button(tr("Undo delete"), QString(), [this] { m_undo->undo(); });
+    undo->setEnabled(false);
+    connect(m_undo, &QUndoStack::canUndoChanged, undo, &QPushButton::setEnabled);
+    buttons->addStretch();
+
+    auto *left = new QWidget(this);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(m_search);
+    leftLayout->addWidget(m_table, 1);
+    leftLayout->addLayout(buttons);
+    auto *splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(left);
+    splitter->addWidget(m_editor);
+    splitter->setStretchFactor(0, 2);
+    splitter->setStretchFactor(1, 3);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(splitter);
+
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
+        const QString id = selectedId();
+        if (id.isEmpty() || id == m_editor->id())
+            return;
+        if (m_editor->isModified()
+            && QMessageBox::question(this, tr("Unapplied edits"), tr("Drop the edits of %1?").arg(m_editor->id())) != QMessageBox::Yes)
+            return;
+        m_editor->open(m_kind, id);
+    });
+    connect(m_editor, &RouteEditor::message, this, &RoutesPanel::message);
+    connect(m_editor, &RouteEditor::applied, this, [this](const QString &id) { QTimer::singleShot(0, this, [this, id] { select(id); }); });
+}
+
+QString RoutesPanel::selectedId() const
+{
+    const QModelIndex index = m_table->currentIndex();
+    return index.isValid() ? m_proxy->index(index.row(), 0).data().toString() : QString();
+}
+
+void RoutesPanel::select(const QString &id)
+{
+    for (int row = 0; row < m_proxy->rowCount(); ++row) {
+        if (m_proxy->index(row, 0).data().toString() == id) {
+            m_table->selectRow(row);
+            return;
+        }
+    }
+}
+
+void RoutesPanel::addNew(QJsonObject value)
+{
+    m_editor->open(m_kind, m_store->generateId(), value);
+    Q_EMIT message(tr("New %1 in the editor: Apply (Ctrl+Return) creates it").arg(m_kind == ResourceKind::Route ? tr("route") : tr("upstream")));
+}
+
+void RoutesPanel::removeSelected()
+{
+    const QString id = selectedId();
+    const auto snap = m_store->snapshot();
+    const auto &map = m_kind == ResourceKind::Route ? snap->routes : snap->upstreams;
+    if (!map.contains(id))
+        return;
+    QJsonObject value = map.value(id).value;
+    value.remove(QStringLiteral("update_time"));
+    const ConfigStore::Outcome outcome = m_store->remove(m_kind, id); // refused like the Admin API when in use
+    if (outcome.status >= 400) {
+        Q_EMIT message(outcome.error);
+        return;
+    }
+    m_undo->push(new DeleteCommand(m_store, m_kind, id, value));
+    Q_EMIT message(tr("Deleted %1 (Undo delete brings it back)").arg(id));
+}
+
+void RoutesPanel::toggleEnabled()
+{
+    const QString id = selectedId();
+    const auto snap = m_store->snapshot();
+    if (!snap->routes.contains(id))
+        return;
+    const bool enabled = snap->routes.value(id).value.value(QStringLiteral("status")).toInt(1) != 0;
+    const auto outcome = m_store->patch(ResourceKind::Route, id, QJsonObject{{"status", enabled ? 0 : 1}});
+    Q_EMIT message(outcome.status < 400 ? tr("Route %1 %2").arg(id, enabled ? tr("disabled") : tr("enabled")) : outcome.error);
+}
