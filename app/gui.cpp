@@ -55,6 +55,9 @@ int runGui(int argc, char *argv[])
     std::unique_ptr<BenchMonitor> bench;
     if (parser.isSet(QStringLiteral("bench-report")) && session.engine()->capture())
         bench = std::make_unique<BenchMonitor>(session.engine()->capture(), window.traffic()->model(), parser.value(QStringLiteral("bench-report")));
+    QObject::connect(&session, &Session::saveFailed, &window, [&window](const QString &error) {
+        QMessageBox::warning(&window, QStringLiteral("RouteScope"), QStringLiteral("The workspace could not be saved:\n%1").arg(error));
+    });
     QString reopen;
     QObject::connect(&window, &MainWindow::openWorkspaceRequested, &window, [&reopen, &window](const QString &path) {
         reopen = path;

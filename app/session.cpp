@@ -19,7 +19,9 @@ void addEngineOptions(QCommandLineParser &parser)
 Session::Session()
     : m_engine(&m_store)
 {
-    connect(&m_store, &ConfigStore::changed, this, &Session::save, Qt::QueuedConnection);
+    // Direct: the change is on disk before the Admin API (or the editor) hears back, like APISIX and etcd.
+    // It runs on whichever thread made the change, hence the lock in save().
+    connect(&m_store, &ConfigStore::changed, this, &Session::save, Qt::DirectConnection);
 }
 
 QString Session::open(const QCommandLineParser &args, const QString &workspaceOverride)
@@ -149,12 +151,16 @@ QString Session::startupSummary() const
 
 void Session::saveAs(const QString &path)
 {
-    m_workspace.path = path;
+    {
+        QMutexLocker lock(&m_saveMutex);
+        m_workspace.path = path;
+    }
     save();
 }
 
 void Session::save()
 {
+    QMutexLocker lock(&m_saveMutex);
     m_workspace.takeConfigFrom(m_store);
     const QString error = m_workspace.save();
     if (!error.isEmpty()) {

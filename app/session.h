@@ -5,6 +5,7 @@
 #include "workspace.h"
 
 #include <QCommandLineParser>
+#include <QMutex>
 #include <QObject>
 
 // The options `routescope` and `routescope serve` share (DESIGN.md command line contract).
@@ -43,5 +44,6 @@ private:
     Engine m_engine;
     Workspace m_workspace;
     EngineOptions m_options;
+    QMutex m_saveMutex;
     QStringList m_notes;
 };

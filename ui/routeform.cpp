@@ -6,6 +6,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonArray>
@@ -67,14 +68,13 @@ RouteForm::RouteForm(PluginCatalogue catalogue, QWidget *parent)
     m_uris->setPlaceholderText(tr("/path or /prefix/* — several separated by commas"));
     form->addRow(tr("URI"), m_uris);
     form->addRow(tr("Name"), m_name);
-    auto *methods = new QHBoxLayout;
+    auto *methods = new QGridLayout;
     for (const char *m : kMethods) {
         auto *box = new QCheckBox(QLatin1String(m), content);
+        methods->addWidget(box, int(m_methods.size()) / 5, int(m_methods.size()) % 5);
         m_methods << box;
-        methods->addWidget(box);
         connect(box, &QCheckBox::toggled, this, [this] { if (!m_loading) Q_EMIT edited(); });
     }
-    methods->addStretch();
     form->addRow(tr("Methods (none: any)"), methods);
     m_hosts->setPlaceholderText(tr("any; or example.com, *.example.org"));
     form->addRow(tr("Hosts"), m_hosts);

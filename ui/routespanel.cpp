@@ -65,7 +65,9 @@ RoutesPanel::RoutesPanel(ResourceKind kind, ConfigStore *store, PluginCatalogue 
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setDefaultSectionSize(110);
+    m_table->setColumnWidth(0, 60);
+    m_table->setWordWrap(false);
 
     auto *buttons = new QHBoxLayout;
     auto button = [this, buttons](const QString &text, const QString &tip, auto slot) {

@@ -1,6 +1,9 @@
 #include "testhttp.h"
 
+#include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTcpServer>
@@ -53,6 +56,7 @@ private Q_SLOTS:
     void helpAndVersion();
     void badUsageExits2();
     void serveRunsUntilSigterm();
+    void killedServeLosesNothing();
     void portInUseIsAClearError();
     void unreadableWorkspaceIsKept();
     void validate_data();
@@ -124,6 +128,30 @@ void TestCli::serveRunsUntilSigterm()
     ::kill(pid_t(p.processId()), SIGINT);
     QVERIFY(p.waitForFinished(5000));
     QCOMPARE(p.exitCode(), 0);
+}
+
+void TestCli::killedServeLosesNothing()
+{
+    QTemporaryDir dir;
+    const QString ws = dir.filePath("w.json");
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("ROUTESCOPE_ADMIN_KEY", "k");
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(ROUTESCOPE_BIN), {"serve", "--workspace", ws, "--proxy", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--demo-upstream", "off"});
+    QString out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += QString::fromUtf8(p.readAllStandardOutput())).contains("admin API"), 10000);
+    const quint16 admin = quint16(QRegularExpression("admin API\\s+http://127.0.0.1:(\\d+)").match(out).captured(1).toUInt());
+    for (int i = 0; i < 20; ++i)
+        QCOMPARE(httpRequest(admin, "PUT", "/apisix/admin/routes/r" + QByteArray::number(i), {{"X-API-KEY", "k"}},
+                             "{\"uri\":\"/r" + QByteArray::number(i) + "\",\"upstream\":{\"nodes\":{\"127.0.0.1:1\":1}}}").status, 201);
+    // Every answered change is on disk before its answer; a SIGKILL right after cannot lose one.
+    QVERIFY(readFile(ws).contains("\"/r19\""));
+    ::kill(pid_t(p.processId()), SIGKILL);
+    p.waitForFinished(3000);
+    const QJsonObject saved = QJsonDocument::fromJson(readFile(ws)).object();
+    QCOMPARE(saved.value("routes").toObject().size(), 20 + 1); // and the default demo route
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{"w.json"}); // no temporary left over
 }
 
 void TestCli::portInUseIsAClearError()
