@@ -3,14 +3,15 @@
 #include "benchmonitor.h"
 #include "mainwindow.h"
 #include "quitsignals.h"
-#include "trafficpanel.h"
 #include "session.h"
+#include "trafficpanel.h"
 
 #include <QApplication>
 #include <QMessageBox>
 #include <QSettings>
 
 #include <cstdio>
+#include <memory>
 
 namespace {
 void rememberRecent(const QString &path)
@@ -20,6 +21,56 @@ void rememberRecent(const QString &path)
     recent.removeAll(path);
     recent.prepend(path);
     settings.setValue(QStringLiteral("recentWorkspaces"), recent.mid(0, 8));
+}
+
+struct WindowRun
+{
+    int exitCode = 0;
+    QString failed;        // the workspace could not be opened: why
+    QString reopen;        // the user chose another workspace
+    QString workspacePath; // the one that was open
+};
+
+// One window on one workspace, until the user quits or opens another workspace.
+WindowRun runWindow(const QCommandLineParser &parser, const QString &workspace)
+{
+    WindowRun run;
+    Session session;
+    const QString error = session.open(parser, workspace);
+    if (!error.isEmpty()) {
+        run.failed = error;
+        return run;
+    }
+    run.workspacePath = session.workspace().path;
+    std::printf("%s\n", qPrintable(session.startupSummary()));
+    std::fflush(stdout);
+    rememberRecent(session.workspace().path);
+    MainWindowInfo info{session.workspace().pluginCatalogue, session.workspace().path, session.proxyUrl(), session.adminUrl(),
+                        session.demoUrl(), session.engine()->proxyPort(), session.runnerDescription()};
+    MainWindow window(session.store(), session.engine()->capture(), session.engine()->runnerProcess(), info);
+    window.show();
+    std::unique_ptr<BenchMonitor> bench;
+    if (parser.isSet(QStringLiteral("bench-report")) && session.engine()->capture())
+        bench = std::make_unique<BenchMonitor>(session.engine()->capture(), window.traffic()->model(), parser.value(QStringLiteral("bench-report")));
+    QObject::connect(&session, &Session::saveFailed, &window, [&window](const QString &why) {
+        QMessageBox::warning(&window, QStringLiteral("RouteScope"), QStringLiteral("The workspace could not be saved:\n%1").arg(why));
+    });
+    QObject::connect(&window, &MainWindow::openWorkspaceRequested, &window, [&run, &window](const QString &path) {
+        run.reopen = path;
+        window.close();
+    });
+    QObject::connect(&window, &MainWindow::saveWorkspaceAsRequested, &session, [&session](const QString &path) {
+        session.saveAs(path);
+        rememberRecent(path);
+    });
+    run.exitCode = QApplication::exec();
+    if (bench) {
+        const QString why = bench->writeReport();
+        if (!why.isEmpty())
+            std::fprintf(stderr, "routescope: %s\n", qPrintable(why));
+    }
+    session.engine()->stop();
+    return run;
 }
 } // namespace
 
@@ -35,49 +86,23 @@ int runGui(int argc, char *argv[])
     addEngineOptions(parser);
     parser.addOption({QStringLiteral("bench-report"), QStringLiteral("Benchmark mode: measure GUI stalls and memory, write a JSON report at exit."), QStringLiteral("FILE")});
     parser.process(app); // --help/--version print and exit; bad usage exits non-zero
-    QString workspaceOverride;
-    int rc = 0;
-    while (true) { // File > Open workspace restarts the engine on the other file
-    Session session;
-    const QString error = session.open(parser, workspaceOverride);
-    if (!error.isEmpty()) {
-        std::fprintf(stderr, "routescope: %s\n", qPrintable(error));
-        QMessageBox::critical(nullptr, QStringLiteral("RouteScope"), error);
-        return 1;
-    }
-    std::printf("%s\n", qPrintable(session.startupSummary()));
-    std::fflush(stdout);
-    MainWindowInfo info{session.workspace().pluginCatalogue, session.workspace().path, session.proxyUrl(), session.adminUrl(),
-                        session.demoUrl(), session.engine()->proxyPort(), session.runnerDescription()};
-    rememberRecent(session.workspace().path);
-    MainWindow window(session.store(), session.engine()->capture(), session.engine()->runnerProcess(), info);
-    window.show();
-    std::unique_ptr<BenchMonitor> bench;
-    if (parser.isSet(QStringLiteral("bench-report")) && session.engine()->capture())
-        bench = std::make_unique<BenchMonitor>(session.engine()->capture(), window.traffic()->model(), parser.value(QStringLiteral("bench-report")));
-    QObject::connect(&session, &Session::saveFailed, &window, [&window](const QString &error) {
-        QMessageBox::warning(&window, QStringLiteral("RouteScope"), QStringLiteral("The workspace could not be saved:\n%1").arg(error));
-    });
-    QString reopen;
-    QObject::connect(&window, &MainWindow::openWorkspaceRequested, &window, [&reopen, &window](const QString &path) {
-        reopen = path;
-        window.close();
-    });
-    QObject::connect(&window, &MainWindow::saveWorkspaceAsRequested, &session, [&session](const QString &path) {
-        session.saveAs(path);
-        rememberRecent(path);
-    });
     quitOnTermination();
-    rc = app.exec();
-    if (bench) {
-        const QString error = bench->writeReport();
-        if (!error.isEmpty())
-            std::fprintf(stderr, "routescope: %s\n", qPrintable(error));
+    QString workspace;
+    QString previous;
+    while (true) {
+        const WindowRun run = runWindow(parser, workspace);
+        if (!run.failed.isEmpty()) {
+            std::fprintf(stderr, "routescope: %s\n", qPrintable(run.failed));
+            QMessageBox::critical(nullptr, QStringLiteral("RouteScope"), run.failed);
+            if (previous.isEmpty())
+                return 1;
+            workspace = previous; // back to the one that worked; the unreadable file is left as it is
+            previous.clear();
+            continue;
+        }
+        if (run.reopen.isEmpty())
+            return run.exitCode;
+        previous = run.workspacePath;
+        workspace = run.reopen;
     }
-    session.engine()->stop();
-    if (reopen.isEmpty())
-        break;
-    workspaceOverride = reopen;
-    }
-    return rc;
 }
