@@ -10,21 +10,17 @@
 #include <QJsonDocument>
 
 #include <cstdio>
+#include <optional>
 
 namespace {
 void printErr(const QString &text)
 {
     std::fprintf(stderr, "routescope: %s\n", qPrintable(text));
 }
-} // namespace
 
-int runServe(const QStringList &arguments)
+// Parses; answers --help and --version. Returns an exit status when the command is done already.
+std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &arguments)
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Run the RouteScope engine headless until SIGINT/SIGTERM."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    addEngineOptions(parser);
     if (!parser.parse(arguments)) {
         printErr(parser.errorText());
         return 2;
@@ -37,6 +33,19 @@ int runServe(const QStringList &arguments)
         std::printf("routescope %s\n", qPrintable(QCoreApplication::applicationVersion()));
         return 0;
     }
+    return std::nullopt;
+}
+} // namespace
+
+int runServe(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Run the RouteScope engine headless until SIGINT/SIGTERM."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    addEngineOptions(parser);
+    if (const auto done = parseCommandLine(parser, arguments))
+        return *done;
     if (!parser.positionalArguments().isEmpty()) {
         printErr(QStringLiteral("serve takes no positional arguments"));
         return 2;
@@ -61,15 +70,10 @@ int runValidate(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Validate a route, upstream or workspace JSON file; prints JSON-POINTER: message per problem."));
     parser.addHelpOption();
+    parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The JSON file to check."));
-    if (!parser.parse(arguments)) {
-        printErr(parser.errorText());
-        return 2;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        std::printf("%s", qPrintable(parser.helpText()));
-        return 0;
-    }
+    if (const auto done = parseCommandLine(parser, arguments))
+        return *done;
     if (parser.positionalArguments().size() != 1) {
         printErr(QStringLiteral("validate takes exactly one FILE"));
         return 2;

@@ -2,24 +2,13 @@
 // feature works with nothing else installed. It follows the APISIX runner conventions: the socket comes
 // from APISIX_LISTEN_ADDRESS (unix:/path), tokens expire after APISIX_CONF_EXPIRE_TIME seconds, a stale
 // socket is removed, SIGTERM exits cleanly.
+#include "../quitsignals.h"
 #include "runnerserver.h"
 
 #include <QCoreApplication>
-#include <QSocketNotifier>
 
-#include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <unistd.h>
-
-namespace {
-int g_pipe[2] = {-1, -1};
-void onSignal(int)
-{
-    const char c = 1;
-    [[maybe_unused]] const auto n = ::write(g_pipe[1], &c, 1);
-}
-} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -55,15 +44,7 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "routescope-demo-runner: %s\n", qPrintable(error));
         return 1;
     }
-    if (::pipe(g_pipe) == 0) {
-        auto *notifier = new QSocketNotifier(g_pipe[0], QSocketNotifier::Read, &app);
-        QObject::connect(notifier, &QSocketNotifier::activated, &app, [] { QCoreApplication::quit(); });
-        struct sigaction sa = {};
-        sa.sa_handler = onSignal;
-        sigemptyset(&sa.sa_mask);
-        sigaction(SIGTERM, &sa, nullptr);
-        sigaction(SIGINT, &sa, nullptr);
-    }
+    quitOnTermination(); // SIGTERM: close the socket, remove it, exit 0
     std::printf("routescope-demo-runner listening on %s (conf expire %d s)\n", qPrintable(address), expire);
     std::fflush(stdout);
     const int rc = QCoreApplication::exec();

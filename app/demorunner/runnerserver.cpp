@@ -60,41 +60,33 @@ private:
             send(Frame::PrepareConf, Runner::encode(Runner::PrepareConfResp{m_server->store(req->conf)}));
             return;
         }
-        case Frame::HttpReqCall: {
-            const auto req = Runner::decodeHttpReqCallReq(frame.payload, &error);
-            if (!req) {
-                sendErr(Runner::ErrCode::BadRequest);
-                return;
-            }
-            const auto conf = m_server->conf(req->confToken);
-            if (!conf) {
-                sendErr(Runner::ErrCode::ConfTokenNotFound);
-                return;
-            }
-            begin(Frame::HttpReqCall, *conf, DemoPlugins::needsForRequest(*conf));
-            m_reqCall = *req;
-            askOrAnswer();
+        case Frame::HttpReqCall:
+            startCall(Runner::decodeHttpReqCallReq(frame.payload, &error), Frame::HttpReqCall, &DemoPlugins::needsForRequest, &m_reqCall);
             return;
-        }
-        case Frame::HttpRespCall: {
-            const auto req = Runner::decodeHttpRespCallReq(frame.payload, &error);
-            if (!req) {
-                sendErr(Runner::ErrCode::BadRequest);
-                return;
-            }
-            const auto conf = m_server->conf(req->confToken);
-            if (!conf) {
-                sendErr(Runner::ErrCode::ConfTokenNotFound);
-                return;
-            }
-            begin(Frame::HttpRespCall, *conf, DemoPlugins::needsForResponse(*conf));
-            m_respCall = *req;
-            askOrAnswer();
+        case Frame::HttpRespCall:
+            startCall(Runner::decodeHttpRespCallReq(frame.payload, &error), Frame::HttpRespCall, &DemoPlugins::needsForResponse, &m_respCall);
             return;
-        }
         default:
             sendErr(Runner::ErrCode::BadRequest);
         }
+    }
+
+    // A call: known token, then the ExtraInfo questions its plugins need, then the answer.
+    template<typename Call>
+    void startCall(const std::optional<Call> &call, quint8 type, QList<DemoPlugins::Need> (*needs)(const TextPairs &), Call *keep)
+    {
+        if (!call) {
+            sendErr(Runner::ErrCode::BadRequest);
+            return;
+        }
+        const auto conf = m_server->conf(call->confToken);
+        if (!conf) {
+            sendErr(Runner::ErrCode::ConfTokenNotFound);
+            return;
+        }
+        begin(type, *conf, needs(*conf));
+        *keep = *call;
+        askOrAnswer();
     }
 
     void begin(quint8 type, const TextPairs &conf, QList<DemoPlugins::Need> needs)

@@ -45,19 +45,6 @@ QByteArray route(const QByteArray &uri, const QByteArray &plugins, quint16 upstr
         + QByteArray::number(upstreamPort) + "\":1}}}";
 }
 
-QJsonObject echoOf(const TestResponse &r)
-{
-    return QJsonDocument::fromJson(r.body).object();
-}
-
-QString seenHeader(const TestResponse &r, const QString &name)
-{
-    for (const QJsonValue &h : echoOf(r).value("headers").toArray())
-        if (h.toArray()[0].toString().compare(name, Qt::CaseInsensitive) == 0)
-            return h.toArray()[1].toString();
-    return {};
-}
-
 void waitReady(TestEngine &engine)
 {
     RunnerProcess *p = engine.engine().runnerProcess();
@@ -189,12 +176,7 @@ void TestExtPlugin::queryArgsPreservedUpstream()
 
 void TestExtPlugin::unreachableUpstreamIs502()
 {
-    quint16 dead;
-    {
-        QTcpServer s;
-        s.listen(QHostAddress::LocalHost, 0);
-        dead = s.serverPort();
-    }
+    const quint16 dead = closedPort();
     TestEngine engine(1, demoRunner());
     waitReady(engine);
     QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-post-resp\":{}}", dead)), 201);

@@ -7,37 +7,6 @@
 #include <QTest>
 
 namespace {
-QJsonObject echoOf(const TestResponse &r)
-{
-    return QJsonDocument::fromJson(r.body).object();
-}
-
-// Header value the upstream saw, from the echo body.
-QString seenHeader(const TestResponse &r, const QString &name)
-{
-    for (const QJsonValue &h : echoOf(r).value("headers").toArray())
-        if (h.toArray()[0].toString().compare(name, Qt::CaseInsensitive) == 0)
-            return h.toArray()[1].toString();
-    return {};
-}
-
-bool seesHeader(const TestResponse &r, const QString &name)
-{
-    for (const QJsonValue &h : echoOf(r).value("headers").toArray())
-        if (h.toArray()[0].toString().compare(name, Qt::CaseInsensitive) == 0)
-            return true;
-    return false;
-}
-
-quint16 closedPort()
-{
-    QTcpServer s;
-    s.listen(QHostAddress::LocalHost, 0);
-    const quint16 port = s.serverPort();
-    s.close();
-    return port;
-}
-
 QByteArray route(const QByteArray &uri, const QByteArray &upstream)
 {
     return "{\"uri\":\"" + uri + "\",\"upstream\":" + upstream + "}";

@@ -4,6 +4,8 @@
 #include "responseparser.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QTcpServer>
 
 TestClient::TestClient(quint16 port)
@@ -196,4 +198,32 @@ QByteArray nodesFor(const QList<quint16> &ports, const QList<int> &weights)
         out += "\"127.0.0.1:" + QByteArray::number(ports[i]) + "\":" + QByteArray::number(weights.isEmpty() ? 1 : weights[i]);
     }
     return out + '}';
+}
+
+QJsonObject echoOf(const TestResponse &r)
+{
+    return QJsonDocument::fromJson(r.body).object();
+}
+
+bool seesHeader(const TestResponse &r, const QString &name)
+{
+    for (const QJsonValue &h : echoOf(r).value(QStringLiteral("headers")).toArray())
+        if (h.toArray()[0].toString().compare(name, Qt::CaseInsensitive) == 0)
+            return true;
+    return false;
+}
+
+QString seenHeader(const TestResponse &r, const QString &name)
+{
+    for (const QJsonValue &h : echoOf(r).value(QStringLiteral("headers")).toArray())
+        if (h.toArray()[0].toString().compare(name, Qt::CaseInsensitive) == 0)
+            return h.toArray()[1].toString();
+    return {};
+}
+
+quint16 closedPort()
+{
+    QTcpServer s;
+    s.listen(QHostAddress::LocalHost, 0);
+    return s.serverPort(); // closed when `s` goes
 }

@@ -4,6 +4,7 @@
 #include "engine.h"
 #include "httpserver.h"
 
+#include <QJsonObject>
 #include <QTcpSocket>
 #include <QThread>
 
@@ -97,3 +98,10 @@ private:
 };
 
 QByteArray nodesFor(const QList<quint16> &ports, const QList<int> &weights = {});
+
+// The demo upstream's echo of the request, and what it says the upstream saw.
+QJsonObject echoOf(const TestResponse &r);
+QString seenHeader(const TestResponse &r, const QString &name);
+bool seesHeader(const TestResponse &r, const QString &name);
+// A loopback port where nothing listens.
+quint16 closedPort();
