@@ -125,12 +125,14 @@ void ProxyConnection::handleRequest(HttpRequest request)
     CapturedExchange &rec = m_exchange.record;
     rec.id = m_worker->nextExchangeId();
     rec.startedAtMs = QDateTime::currentMSecsSinceEpoch();
-    rec.clientAddress = m_peer.toString() + QLatin1Char(':') + QString::number(m_peerPort);
-    rec.clientRequest.present = true;
-    rec.clientRequest.method = request.method;
-    rec.clientRequest.target = request.target;
-    rec.clientRequest.headers = request.headers;
-    m_exchange.setBody(rec.clientRequest, request.body);
+    if (m_exchange.capturing) { // without a capture, only what the pipeline itself needs is kept
+        rec.clientAddress = m_peer.toString() + QLatin1Char(':') + QString::number(m_peerPort);
+        rec.clientRequest.present = true;
+        rec.clientRequest.method = request.method;
+        rec.clientRequest.target = request.target;
+        rec.clientRequest.headers = request.headers;
+        m_exchange.setBody(rec.clientRequest, request.body);
+    }
     m_snapshot = m_worker->store()->snapshot();
     m_route = m_snapshot->router.match({request.method, request.path, request.host(), m_peer});
     rec.timings.routeNs = m_exchange.clock.nsecsElapsed();
@@ -165,12 +167,14 @@ void ProxyConnection::startUpstream()
     call.head += r.method + ' ' + r.target + " HTTP/1.1\r\n";
     for (const auto &[name, value] : headers.fields())
         call.head += name + ": " + value + "\r\n";
-    CapturedMessage &sent = m_exchange.record.upstreamRequest;
-    sent.present = true;
-    sent.method = r.method;
-    sent.target = r.target;
-    sent.headers = std::move(headers);
-    m_exchange.setBody(sent, r.body);
+    if (m_exchange.capturing) {
+        CapturedMessage &sent = m_exchange.record.upstreamRequest;
+        sent.present = true;
+        sent.method = r.method;
+        sent.target = r.target;
+        sent.headers = std::move(headers);
+        m_exchange.setBody(sent, r.body);
+    }
     call.hashValue = hashValue(r, *spec);
     call.clientHost = r.headers.value("host");
     call.hostOverride = m_hostOverride;
@@ -264,6 +268,9 @@ void ProxyConnection::writeHead(int status, const QByteArray &reason, const Http
         out += "Connection: keep-alive\r\n";
     out += "\r\n";
     writeNow(m_socket, out);
+    m_exchange.writeStartNs = m_exchange.clock.nsecsElapsed();
+    if (!m_exchange.capturing)
+        return;
     CapturedMessage &m = m_exchange.record.clientResponse;
     m.present = true;
     m.status = status;
@@ -273,16 +280,17 @@ void ProxyConnection::writeHead(int status, const QByteArray &reason, const Http
         m.headers.add("Content-Length", QByteArray::number(length));
     else if (m_framing == Framing::Chunked)
         m.headers.add("Transfer-Encoding", "chunked");
-    m_exchange.writeStartNs = m_exchange.clock.nsecsElapsed();
 }
 
 void ProxyConnection::upstreamHead(HttpResponseHead &&head, ResponseParser::BodyFraming framing, qint64 contentLength)
 {
     CapturedMessage &before = m_exchange.record.upstreamResponse;
-    before.present = true;
+    before.present = true; // kept for statusBefore() and the error check, capture or not
     before.status = head.status;
-    before.reason = head.reason;
-    before.headers = head.headers;
+    if (m_exchange.capturing) {
+        before.reason = head.reason;
+        before.headers = head.headers;
+    }
     const QByteArray connectionTokens = head.headers.value("connection");
     HttpHeaders headers;
     for (auto &field : head.headers.fields()) {
@@ -340,6 +348,8 @@ void ProxyConnection::recordUpstreamCall()
     timings.connectNs = t.connectNs;
     timings.firstByteNs = t.firstByteNs;
     timings.upstreamNs = t.totalNs;
+    if (!m_exchange.capturing)
+        return;
     m_exchange.record.upstreamAddress = m_call.nodeAddress();
     const QByteArray host = m_call.upstreamHostHeader();
     if (!host.isEmpty())
