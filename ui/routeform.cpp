@@ -59,7 +59,7 @@ void putList(QJsonObject &o, const QJsonObject &loaded, const char *single, cons
 
 RouteForm::RouteForm(PluginCatalogue catalogue, QWidget *parent)
     : QWidget(parent), m_uris(new QLineEdit(this)), m_name(new QLineEdit(this)), m_hosts(new QLineEdit(this)),
-      m_priority(new QSpinBox(this)), m_enabled(new QCheckBox(tr("enabled (status 1)"), this)),
+      m_labels(new QLineEdit(this)), m_priority(new QSpinBox(this)), m_enabled(new QCheckBox(tr("enabled (status 1)"), this)),
       m_nodes(new QTableWidget(0, 2, this)), m_passHost(new QComboBox(this)), m_upstreamHost(new QLineEdit(this)),
       m_upstreamId(new QLineEdit(this))
 {
@@ -78,6 +78,8 @@ RouteForm::RouteForm(PluginCatalogue catalogue, QWidget *parent)
     form->addRow(tr("Methods (none: any)"), methods);
     m_hosts->setPlaceholderText(tr("any; or example.com, *.example.org"));
     form->addRow(tr("Hosts"), m_hosts);
+    m_labels->setPlaceholderText(tr("key=value, team=payments"));
+    form->addRow(tr("Labels"), m_labels);
     m_priority->setRange(-1000000, 1000000);
     form->addRow(tr("Priority"), m_priority);
     form->addRow(QString(), m_enabled);
@@ -128,7 +130,7 @@ RouteForm::RouteForm(PluginCatalogue catalogue, QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(scroll);
 
-    for (QLineEdit *edit : {m_uris, m_name, m_hosts, m_upstreamHost, m_upstreamId})
+    for (QLineEdit *edit : {m_uris, m_name, m_hosts, m_labels, m_upstreamHost, m_upstreamId})
         connect(edit, &QLineEdit::textEdited, this, [this] { if (!m_loading) Q_EMIT edited(); });
     connect(m_priority, &QSpinBox::valueChanged, this, [this] { if (!m_loading) Q_EMIT edited(); });
     connect(m_enabled, &QCheckBox::toggled, this, [this] { if (!m_loading) Q_EMIT edited(); });
@@ -157,6 +159,11 @@ void RouteForm::setRoute(const QJsonObject &route)
     for (QCheckBox *box : std::as_const(m_methods))
         box->setChecked(methods.contains(box->text()));
     m_hosts->setText(listOf(route, "host", "hosts").join(QStringLiteral(", ")));
+    QStringList labels;
+    const QJsonObject labelObject = route.value(QStringLiteral("labels")).toObject();
+    for (auto it = labelObject.begin(); it != labelObject.end(); ++it)
+        labels << it.key() + QLatin1Char('=') + it.value().toString();
+    m_labels->setText(labels.join(QStringLiteral(", ")));
     m_priority->setValue(route.value(QStringLiteral("priority")).toInt());
     m_enabled->setChecked(route.value(QStringLiteral("status")).toInt(1) != 0);
     const QJsonValue id = route.value(QStringLiteral("upstream_id"));
@@ -210,6 +217,15 @@ QJsonObject RouteForm::toJson(QJsonObject o) const
     else
         o.insert(QStringLiteral("methods"), QJsonArray::fromStringList(methods));
     putList(o, m_loaded, "host", "hosts", split(m_hosts->text()));
+    QJsonObject labels;
+    for (const QString &pair : split(m_labels->text())) {
+        const qsizetype eq = pair.indexOf(QLatin1Char('='));
+        labels.insert(eq < 0 ? pair : pair.left(eq).trimmed(), eq < 0 ? QString() : pair.mid(eq + 1).trimmed());
+    }
+    if (labels.isEmpty() && !m_loaded.contains(QStringLiteral("labels")))
+        o.remove(QStringLiteral("labels"));
+    else if (labels != m_loaded.value(QStringLiteral("labels")).toObject() || !o.contains(QStringLiteral("labels")))
+        o.insert(QStringLiteral("labels"), labels);
     if (m_priority->value() != 0 || m_loaded.contains(QStringLiteral("priority")))
         o.insert(QStringLiteral("priority"), m_priority->value());
     if (!m_enabled->isChecked() || m_loaded.contains(QStringLiteral("status")))

@@ -13,7 +13,8 @@ class QLineEdit;
 class QSpinBox;
 class QTableWidget;
 
-// The form face of a route: the fields people set most, and the three ext-plugin conf tables.
+// The form face of a route: uri(s), name, methods, hosts, labels, priority, status, upstream (id, or nodes
+// with weights, pass_host, timeouts), and the three ext-plugin conf tables.
 // toJson() writes only what the form knows into the given object, so fields it does not show (labels
 // it does not know, other plugins, timestamps) pass through untouched, and no default is added that
 // the route did not have.
@@ -35,6 +36,7 @@ private:
     QLineEdit *m_name;
     QList<QCheckBox *> m_methods;
     QLineEdit *m_hosts;
+    QLineEdit *m_labels;
     QSpinBox *m_priority;
     QCheckBox *m_enabled;
     QTableWidget *m_nodes;

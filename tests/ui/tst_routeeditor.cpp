@@ -41,7 +41,8 @@ void TestRouteEditor::formRoundTrip_data()
     QTest::newRow("inline upstream") << QByteArray(R"({"uri":"/a","upstream":{"type":"roundrobin","nodes":{"127.0.0.1:1980":1,"127.0.0.1:1981":3},"pass_host":"rewrite","upstream_host":"h.example","timeout":{"connect":1,"send":2.5,"read":3}}})");
     QTest::newRow("array nodes") << QByteArray(R"({"uri":"/a","upstream":{"nodes":[{"host":"127.0.0.1","port":80,"weight":2}],"retries":1}})");
     QTest::newRow("ext plugins") << QByteArray(R"({"uri":"/a","upstream_id":"u","plugins":{"ext-plugin-pre-req":{"conf":[{"name":"b","value":"{}"},{"name":"a","value":"x"}]},"ext-plugin-post-resp":{"allow_degradation":false},"limit-count":{"count":1}}})");
-    QTest::newRow("unknown fields kept") << QByteArray(R"({"uri":"/a","upstream_id":"u","labels":{"team":"x"},"desc":"d","vars":[["arg_a","==","1"]]})");
+    QTest::newRow("unknown fields kept") << QByteArray(R"({"uri":"/a","upstream_id":"u","labels":{"team":"x","env":"dev"},"desc":"d","vars":[["arg_a","==","1"]]})");
+    QTest::newRow("empty labels") << QByteArray(R"({"uri":"/a","upstream_id":"u","labels":{}})");
     QTest::newRow("empty plugins") << QByteArray(R"({"uri":"/a","upstream_id":"u","plugins":{}})");
 }
 
