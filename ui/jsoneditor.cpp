@@ -74,8 +74,12 @@ void JsonEditor::mark(qsizetype start, qsizetype end, bool error, const QString 
 void JsonEditor::showProblems(const Problems &problems, const JsonLocator &locator)
 {
     clearProblems();
+    const QByteArray utf8 = textUtf8();
     for (const Problem &p : problems) {
-        const TextRange r = locator.valueRange(p.pointer);
+        TextRange r = locator.valueRange(p.pointer);
+        if (!p.innerPointer.isNull()) // inside a conf value: mark the exact part of the escaped JSON
+            if (const TextRange inner = innerValueRange(utf8, r, p.innerPointer); inner.isValid())
+                r = inner;
         if (r.isValid())
             mark(r.start, r.end, p.isError(), (p.isError() ? QStringLiteral("error: ") : QStringLiteral("warning: ")) + p.message);
     }

@@ -34,7 +34,8 @@ Problems checkValueAgainstSchema(const QByteArray &value, const QJsonObject &sch
     const QString keyword = QString::fromUtf8(validator.GetInvalidSchemaKeyword());
     out.append({Problem::Severity::Error, pointer,
                 QStringLiteral("value of \"%1\" at %2: does not satisfy \"%3\" of the plugin's schema in the catalogue")
-                    .arg(pluginName, inner.isEmpty() ? QStringLiteral("/") : inner, keyword)});
+                    .arg(pluginName, inner.isEmpty() ? QStringLiteral("/") : inner, keyword),
+                inner});
     return out;
 }
 

@@ -166,3 +166,42 @@ std::pair<int, int> lineColumn(const QByteArray &utf8, qsizetype offset)
     }
     return {line, int(offset - lineStart) + 1};
 }
+
+TextRange innerValueRange(const QByteArray &outer, TextRange stringRange, const QString &innerPointer)
+{
+    if (!stringRange.isValid() || stringRange.end - stringRange.start < 2 || outer[stringRange.start] != '"')
+        return {};
+    // Decode the literal, remembering for each decoded byte where it came from in the outer text.
+    QByteArray decoded;
+    QList<qsizetype> origin;
+    for (qsizetype i = stringRange.start + 1; i < stringRange.end - 1; ++i) {
+        const qsizetype from = i;
+        char c = outer[i];
+        if (c == '\\' && i + 1 < stringRange.end - 1) {
+            const char e = outer[++i];
+            switch (e) {
+            case 'n': c = '\n'; break;
+            case 't': c = '\t'; break;
+            case 'r': c = '\r'; break;
+            case 'b': c = '\b'; break;
+            case 'f': c = '\f'; break;
+            case 'u': { // \uXXXX: one placeholder byte is enough for locating
+                c = '?';
+                i += 4;
+                break;
+            }
+            default: c = e; break; // \" \\ \/
+            }
+        }
+        decoded.append(c);
+        origin.append(from);
+    }
+    origin.append(stringRange.end - 1);
+    const JsonLocator inner(decoded);
+    if (!inner.isValid())
+        return {};
+    const TextRange r = inner.valueRange(innerPointer);
+    if (!r.isValid())
+        return {};
+    return {origin.value(r.start), origin.value(r.end)};
+}

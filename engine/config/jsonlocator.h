@@ -37,5 +37,9 @@ private:
     QString m_errorText;
 };
 
+// The range, in the outer text, of `innerPointer`'s value inside the JSON text held by the string literal
+// at `stringRange` (a conf value: JSON escaped inside JSON). Invalid if the string does not hold JSON.
+TextRange innerValueRange(const QByteArray &outer, TextRange stringRange, const QString &innerPointer);
+
 // Line and column (both from 1) of a byte offset.
 std::pair<int, int> lineColumn(const QByteArray &utf8, qsizetype offset);

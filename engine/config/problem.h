@@ -10,6 +10,8 @@ struct Problem
     Severity severity = Severity::Error;
     QString pointer;
     QString message;
+    // For a conf value (a JSON text inside a JSON string): where inside it, as a JSON Pointer.
+    QString innerPointer;
 
     bool isError() const { return severity == Severity::Error; }
     bool operator==(const Problem &) const = default;

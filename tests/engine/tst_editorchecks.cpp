@@ -13,6 +13,7 @@ private Q_SLOTS:
     void missingPointerFallsBackToAncestor();
     void parseErrorsHaveOffsets_data();
     void parseErrorsHaveOffsets();
+    void innerValueRanges();
     void confChecks_data();
     void confChecks();
 };
@@ -88,6 +89,22 @@ void TestEditorChecks::parseErrorsHaveOffsets()
     QVERIFY(!locator.isValid());
     QVERIFY(!locator.errorText().isEmpty());
     QCOMPARE(lineColumn(text, locator.errorOffset()).first, line);
+}
+
+void TestEditorChecks::innerValueRanges()
+{
+    const QByteArray text = R"({"value": "{\"code\": \"201\", \"list\": [1, {\"deep\": true}]}"})";
+    const JsonLocator outer(text);
+    QVERIFY(outer.isValid());
+    const TextRange value = outer.valueRange("/value");
+    auto at = [&](const char *pointer) {
+        const TextRange r = innerValueRange(text, value, QString::fromLatin1(pointer));
+        return r.isValid() ? text.mid(r.start, r.end - r.start) : QByteArray("(invalid)");
+    };
+    QCOMPARE(at("/code"), QByteArray(R"(\"201\")"));
+    QCOMPARE(at("/list/1/deep"), QByteArray("true"));
+    QCOMPARE(at("/list/0"), QByteArray("1"));
+    QCOMPARE(innerValueRange(QByteArray(R"({"v": "not json"})"), JsonLocator(R"({"v": "not json"})").valueRange("/v"), "/x").isValid(), false);
 }
 
 void TestEditorChecks::confChecks_data()

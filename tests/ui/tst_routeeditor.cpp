@@ -90,6 +90,10 @@ void TestRouteEditor::brokenConfValueIsMarkedOnItsLine()
     QTRY_VERIFY(!editor.problems().isEmpty());
     QVERIFY2(editor.problems().first().message.contains("value of \"status\" at /code"), qPrintable(editor.problems().first().message));
     QCOMPARE(json->markedLines(), QList<int>{line});
+    // The mark is on the offending part inside the escaped value, not the whole value.
+    const int indicatorStart = int(json->SendScintilla(QsciScintillaBase::SCI_INDICATOREND, 8, 0L));
+    const int valueStart = int(json->positionFromLineIndex(line, json->text(line).indexOf("\\\"201")));
+    QCOMPARE(indicatorStart, valueStart);
     QVERIFY(!editor.applyButton()->isEnabled()); // errors block Apply
     QVERIFY(editor.problemList()->item(0)->text().contains(QStringLiteral("line %1").arg(line + 1)));
     // Clicking the problem puts the cursor on it.
