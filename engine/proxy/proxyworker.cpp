@@ -10,6 +10,13 @@ ProxyWorker::ProxyWorker(ConfigStore *store, RequestParser::Limits limits, std::
 {
 }
 
+ProxyWorker::~ProxyWorker()
+{
+    // Connections use the pool and the runner client (members): they must go first, not after the
+    // members as QObject's own clean-up of children would have it.
+    qDeleteAll(findChildren<ProxyConnection *>(QString(), Qt::FindDirectChildrenOnly));
+}
+
 quint64 ProxyWorker::nextExchangeId()
 {
     static std::atomic<quint64> last{0};

@@ -20,6 +20,7 @@ class ProxyWorker : public QObject
 public:
     ProxyWorker(ConfigStore *store, RequestParser::Limits limits, std::shared_ptr<RunnerEndpoint> runner,
                 CaptureStore *capture);
+    ~ProxyWorker() override;
 
     // Takes an accepted socket; call in this worker's thread.
     void addConnection(qintptr descriptor);

@@ -39,6 +39,7 @@ private Q_SLOTS:
     void disabledRouteAndMissingUpstream();
     void http10Client();
     void severalWorkers();
+    void stopsWithRequestsInFlight();
 };
 
 void TestProxy::forwardsAndAddsForwardingHeaders()
@@ -371,6 +372,25 @@ void TestProxy::severalWorkers()
     QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"nodes\":" + nodesFor({up->port()}) + "}")), 201);
     for (int i = 0; i < 12; ++i)
         QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/w").status, 200);
+}
+
+void TestProxy::stopsWithRequestsInFlight()
+{
+    auto up = startEchoUpstream();
+    QList<TestClient *> clients;
+    {
+        TestEngine engine(2);
+        QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"nodes\":" + nodesFor({up->port()}) + "}")), 201);
+        for (int i = 0; i < 6; ++i) {
+            clients << new TestClient(engine.proxyPort());
+            clients.last()->send("GET /delay/2000 HTTP/1.1\r\nHost: x\r\n\r\n"); // upstream calls in flight
+        }
+        QTRY_COMPARE(up->requestCount(), 6);
+    } // the engine stops with six exchanges half-way: no crash, every client is let go
+    for (TestClient *c : clients) {
+        QVERIFY(c->waitClosed());
+        delete c;
+    }
 }
 
 QTEST_GUILESS_MAIN(TestProxy)
