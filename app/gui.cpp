@@ -7,6 +7,7 @@
 #include "trafficpanel.h"
 
 #include <QApplication>
+#include <QIcon>
 #include <QMessageBox>
 #include <QSettings>
 
@@ -77,6 +78,8 @@ WindowRun runWindow(const QCommandLineParser &parser, const QString &workspace)
 int runGui(int argc, char *argv[])
 {
     QApplication app(argc, argv);
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/routescope.svg")));
+    QApplication::setDesktopFileName(QStringLiteral("routescope"));
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "RouteScope: route manager and traffic inspector for Apache APISIX.\n"
