@@ -86,7 +86,7 @@ Problems ConfigStore::check(ResourceKind kind, const QJsonObject &value) const
 
 ConfigStore::Outcome ConfigStore::put(ResourceKind kind, const QString &id, QJsonObject value)
 {
-    return commit(kind, id, std::move(value), true);
+    return commit(kind, id, std::move(value));
 }
 
 ConfigStore::Outcome ConfigStore::patch(ResourceKind kind, const QString &id, const QJsonObject &patchValue)
@@ -98,10 +98,10 @@ ConfigStore::Outcome ConfigStore::patch(ResourceKind kind, const QString &id, co
     if (it == map.constEnd())
         return {404, QStringLiteral("%1 %2 not found").arg(kind == ResourceKind::Route ? QStringLiteral("route") : QStringLiteral("upstream"), id)};
     writer.unlock();
-    return commit(kind, id, mergePatch(it->value, patchValue), true);
+    return commit(kind, id, mergePatch(it->value, patchValue));
 }
 
-ConfigStore::Outcome ConfigStore::commit(ResourceKind kind, const QString &id, QJsonObject value, bool keepCreateTime)
+ConfigStore::Outcome ConfigStore::commit(ResourceKind kind, const QString &id, QJsonObject value)
 {
     QMutexLocker writer(&m_writeMutex);
     Outcome out;
@@ -131,7 +131,7 @@ ConfigStore::Outcome ConfigStore::commit(ResourceKind kind, const QString &id, Q
     }
     out.created = existing == map.constEnd();
     value.insert(QStringLiteral("id"), id);
-    if (keepCreateTime && existing != map.constEnd() && existing->value.contains(QStringLiteral("create_time")))
+    if (existing != map.constEnd() && existing->value.contains(QStringLiteral("create_time")))
         value.insert(QStringLiteral("create_time"), existing->value.value(QStringLiteral("create_time")));
     else if (!value.contains(QStringLiteral("create_time")))
         value.insert(QStringLiteral("create_time"), now);

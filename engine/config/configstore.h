@@ -64,7 +64,7 @@ Q_SIGNALS:
     void changed(ResourceKind kind, const QString &id);
 
 private:
-    Outcome commit(ResourceKind kind, const QString &id, QJsonObject value, bool keepCreateTime);
+    Outcome commit(ResourceKind kind, const QString &id, QJsonObject value);
     void swapIn(QMap<QString, StoredResource> routes, QMap<QString, StoredResource> upstreams);
 
     mutable QMutex m_mutex;          // guards m_current and the counters

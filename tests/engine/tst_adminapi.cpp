@@ -3,6 +3,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTest>
 
 namespace {
@@ -27,6 +28,7 @@ private Q_SLOTS:
     void errorsNameTheProblem();
     void validateEndpointDoesNotSave();
     void wrongMethodAndPath();
+    void randomBodiesGetClearErrors();
 };
 
 void TestAdminApi::apisixDocsCommandsVerbatim()
@@ -203,6 +205,23 @@ void TestAdminApi::wrongMethodAndPath()
     QCOMPARE(engine.admin("GET", "/apisix/admin/services").status, 404);
     QCOMPARE(engine.admin("GET", "/elsewhere").status, 404);
     QCOMPARE(engine.admin("POST", "/apisix/admin/routes/5", "{}").status, 405);
+}
+
+void TestAdminApi::randomBodiesGetClearErrors()
+{
+    TestEngine engine;
+    QRandomGenerator rng(42);
+    const QByteArray good = R"({"uri":"/a","upstream":{"nodes":{"127.0.0.1:1":1}},"plugins":{"ext-plugin-post-resp":{"conf":[{"name":"n","value":"v"}]}}})";
+    for (int i = 0; i < 200; ++i) {
+        QByteArray body = good;
+        for (int k = 0; k < 1 + i % 3; ++k)
+            body[rng.bounded(int(body.size()))] = char(rng.bounded(32, 127));
+        const TestResponse r = engine.admin("PUT", "/apisix/admin/routes/x", body);
+        QVERIFY2(r.status == 200 || r.status == 201 || r.status == 400, qPrintable(QString::number(r.status)));
+        if (r.status == 400)
+            QVERIFY(!jsonOf(r).value("error_msg").toString().isEmpty());
+    }
+    QCOMPARE(engine.admin("GET", "/apisix/admin/routes").status, 200);
 }
 
 QTEST_GUILESS_MAIN(TestAdminApi)
