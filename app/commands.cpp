@@ -1,6 +1,8 @@
 #include "commands.h"
 
 #include "adminapi.h"
+#include "atomicfile.h"
+#include "configexport.h"
 #include "quitsignals.h"
 #include "session.h"
 #include "validator.h"
@@ -105,4 +107,46 @@ int runValidate(const QStringList &arguments)
     for (const Problem &p : problems)
         std::printf("%s: %s%s\n", qPrintable(p.pointer), p.isError() ? "" : "warning: ", qPrintable(p.message));
     return hasErrors(problems) ? 1 : 0;
+}
+
+int runExport(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Export the workspace's routes and upstreams for production APISIX."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOption({QStringLiteral("workspace"), QStringLiteral("Workspace file (default: the default workspace)."), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("format"), QStringLiteral("apisix-yaml (standalone apisix.yaml), apisix-json, or admin-curl (a script of Admin API calls)."), QStringLiteral("FORMAT")});
+    parser.addOption({{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Write to FILE instead of standard output."), QStringLiteral("FILE")});
+    if (const auto done = parseCommandLine(parser, arguments))
+        return *done;
+    const auto format = ConfigExport::formatFromName(parser.value(QStringLiteral("format")));
+    if (!format) {
+        printErr(parser.isSet(QStringLiteral("format"))
+                     ? QStringLiteral("unknown --format \"%1\": use apisix-yaml, apisix-json or admin-curl (adc is not available yet)").arg(parser.value(QStringLiteral("format")))
+                     : QStringLiteral("--format is required: apisix-yaml, apisix-json or admin-curl"));
+        return 2;
+    }
+    const QString path = parser.isSet(QStringLiteral("workspace")) ? parser.value(QStringLiteral("workspace")) : Workspace::defaultPath();
+    const Workspace::LoadResult loaded = Workspace::load(path);
+    if (!loaded.error.isEmpty()) {
+        printErr(loaded.error);
+        return 1;
+    }
+    // Only what validates goes out, exactly as the engine would run it.
+    ConfigStore store;
+    for (const Problem &p : store.load(loaded.workspace.routes, loaded.workspace.upstreams))
+        if (p.isError())
+            printErr(QStringLiteral("skipped %1: %2").arg(p.pointer, p.message));
+    const QByteArray text = ConfigExport::render(*format, store.toJson(ResourceKind::Route), store.toJson(ResourceKind::Upstream));
+    if (!parser.isSet(QStringLiteral("output"))) {
+        std::fwrite(text.constData(), 1, size_t(text.size()), stdout);
+        return 0;
+    }
+    const QString error = writeFileAtomically(parser.value(QStringLiteral("output")), text);
+    if (!error.isEmpty()) {
+        printErr(error);
+        return 1;
+    }
+    return 0;
 }

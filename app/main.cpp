@@ -29,6 +29,8 @@ int main(int argc, char *argv[])
             return runServe(args);
         if (!std::strcmp(command, "validate"))
             return runValidate(args);
+        if (!std::strcmp(command, "export"))
+            return runExport(args);
         std::fprintf(stderr, "routescope: '%s' is not available yet\n", command);
         return 1;
     }

@@ -59,6 +59,7 @@ private Q_SLOTS:
     void killedServeLosesNothing();
     void portInUseIsAClearError();
     void unreadableWorkspaceIsKept();
+    void exportFormats();
     void validate_data();
     void validate();
 };
@@ -175,6 +176,24 @@ void TestCli::unreadableWorkspaceIsKept()
     QCOMPARE(r.code, 1);
     QVERIFY2(r.err.contains("line 3, column"), qPrintable(r.err));
     QCOMPARE(readFile(ws), broken);
+}
+
+void TestCli::exportFormats()
+{
+    QTemporaryDir dir;
+    const QString ws = dir.filePath("w.json");
+    writeFile(ws, R"({"routes":{"r1":{"uri":"/a","upstream_id":"u1"},"bad":{"uri":5}},"upstreams":{"u1":{"nodes":{"127.0.0.1:1980":1}}}})");
+    Run r = run({"export", "--workspace", ws, "--format", "apisix-yaml", "-o", dir.filePath("apisix.yaml")});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.err.contains("skipped /routes/bad/uri")); // only what validates goes out, and it says so
+    const QByteArray yaml = readFile(dir.filePath("apisix.yaml"));
+    QVERIFY(yaml.contains("routes:") && yaml.contains("upstreams:") && yaml.endsWith("#END\n"));
+    QVERIFY(!yaml.contains("/bad"));
+    r = run({"export", "--workspace", ws, "--format", "admin-curl"});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains("/apisix/admin/routes/r1"));
+    QCOMPARE(run({"export", "--workspace", ws, "--format", "adc"}).code, 2);
+    QCOMPARE(run({"export", "--workspace", dir.filePath("missing.json"), "--format", "apisix-json"}).code, 1);
 }
 
 void TestCli::validate_data()

@@ -1,0 +1,135 @@
+#include "configexport.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <yaml-cpp/yaml.h>
+
+namespace ConfigExport {
+namespace {
+// What APISIX keeps itself and does not take back.
+QJsonObject exportable(QJsonObject o)
+{
+    o.remove(QStringLiteral("create_time"));
+    o.remove(QStringLiteral("update_time"));
+    return o;
+}
+
+void emitValue(YAML::Emitter &out, const QJsonValue &v)
+{
+    switch (v.type()) {
+    case QJsonValue::Object: {
+        out << YAML::BeginMap;
+        const QJsonObject o = v.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            out << YAML::Key << it.key().toStdString() << YAML::Value;
+            emitValue(out, it.value());
+        }
+        out << YAML::EndMap;
+        break;
+    }
+    case QJsonValue::Array:
+        out << YAML::BeginSeq;
+        for (const QJsonValue &item : v.toArray())
+            emitValue(out, item);
+        out << YAML::EndSeq;
+        break;
+    case QJsonValue::String:
+        // Quoted, so "1", "true" or "01" stay strings for APISIX.
+        out << YAML::DoubleQuoted << v.toString().toStdString();
+        break;
+    case QJsonValue::Double: {
+        const double d = v.toDouble();
+        if (d == double(qint64(d)))
+            out << qint64(d);
+        else
+            out << d;
+        break;
+    }
+    case QJsonValue::Bool:
+        out << v.toBool();
+        break;
+    case QJsonValue::Null:
+    case QJsonValue::Undefined:
+        out << YAML::Null;
+        break;
+    }
+}
+
+QJsonArray listOf(const QJsonObject &byId)
+{
+    QJsonArray out;
+    for (auto it = byId.begin(); it != byId.end(); ++it) {
+        QJsonObject o = exportable(it.value().toObject());
+        o.insert(QStringLiteral("id"), it.key());
+        out.append(o);
+    }
+    return out;
+}
+
+QString shellQuoted(const QByteArray &text)
+{
+    QString q = QString::fromUtf8(text);
+    q.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
+    return QLatin1Char('\'') + q + QLatin1Char('\'');
+}
+} // namespace
+
+std::optional<Format> formatFromName(const QString &name)
+{
+    if (name == QLatin1String("apisix-yaml"))
+        return Format::ApisixYaml;
+    if (name == QLatin1String("apisix-json"))
+        return Format::ApisixJson;
+    if (name == QLatin1String("admin-curl"))
+        return Format::AdminCurl;
+    return std::nullopt;
+}
+
+QByteArray toApisixYaml(const QJsonObject &routes, const QJsonObject &upstreams)
+{
+    YAML::Emitter out;
+    out << YAML::BeginMap;
+    out << YAML::Key << "routes" << YAML::Value;
+    emitValue(out, listOf(routes));
+    out << YAML::Key << "upstreams" << YAML::Value;
+    emitValue(out, listOf(upstreams));
+    out << YAML::EndMap;
+    return QByteArray("# Exported by RouteScope for APISIX standalone mode (conf/apisix.yaml)\n") + out.c_str() + "\n#END\n";
+}
+
+QByteArray toApisixJson(const QJsonObject &routes, const QJsonObject &upstreams)
+{
+    return QJsonDocument(QJsonObject{{QStringLiteral("routes"), listOf(routes)}, {QStringLiteral("upstreams"), listOf(upstreams)}})
+        .toJson(QJsonDocument::Indented);
+}
+
+QByteArray toAdminCurl(const QJsonObject &routes, const QJsonObject &upstreams)
+{
+    QString out = QStringLiteral("#!/bin/sh\n# Exported by RouteScope: the workspace as APISIX Admin API calls.\n"
+                                 "set -e\n: \"${ADMIN_KEY:?set ADMIN_KEY to the APISIX admin key}\"\n"
+                                 "APISIX_ADMIN=\"${APISIX_ADMIN:-http://127.0.0.1:9180}\"\n");
+    auto put = [&out](const char *kind, const QJsonObject &byId) {
+        for (auto it = byId.begin(); it != byId.end(); ++it) {
+            QJsonObject o = exportable(it.value().toObject());
+            o.remove(QStringLiteral("id"));
+            out += QStringLiteral("curl -sS -f \"$APISIX_ADMIN/apisix/admin/%1/%2\" -H \"X-API-KEY: $ADMIN_KEY\" -X PUT -d %3\n")
+                       .arg(QLatin1String(kind), it.key(), shellQuoted(QJsonDocument(o).toJson(QJsonDocument::Compact)));
+        }
+    };
+    put("upstreams", upstreams);
+    put("routes", routes);
+    return out.toUtf8();
+}
+
+QByteArray render(Format format, const QJsonObject &routes, const QJsonObject &upstreams)
+{
+    switch (format) {
+    case Format::ApisixYaml: return toApisixYaml(routes, upstreams);
+    case Format::ApisixJson: return toApisixJson(routes, upstreams);
+    case Format::AdminCurl: return toAdminCurl(routes, upstreams);
+    }
+    return {};
+}
+
+} // namespace ConfigExport
