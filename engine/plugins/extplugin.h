@@ -17,6 +17,7 @@ struct ExtPluginConfig
     QString name;            // "ext-plugin-pre-req" ...
     TextPairs conf;          // in the user's order
     bool allowDegradation = false;
+    QByteArray tokenKey;     // route#<id>#<plugin>#<version>, set when the route is compiled
 };
 
 // The ext plugins of a route, in execution order; absent ones are nullopt.

@@ -49,7 +49,7 @@ void ProxyConnection::runRequestPlugin(const ExtPluginConfig &plugin, Stage next
     }
     PluginCallSpec spec;
     spec.plugin = plugin.name;
-    spec.tokenKey = confTokenKey(m_route->id, plugin.name, m_route->version);
+    spec.tokenKey = plugin.tokenKey;
     spec.conf = plugin.conf;
     spec.callType = Frame::HttpReqCall;
     spec.buildCall = [this, method](quint32 token) {
@@ -59,7 +59,7 @@ void ProxyConnection::runRequestPlugin(const ExtPluginConfig &plugin, Stage next
     };
     spec.extraInfo = [this](const Runner::ExtraInfoReq &ask) { return extraInfo(ask); };
     m_exchange.stepStartNs = m_exchange.clock.nsecsElapsed();
-    m_plugin.start(std::move(spec), &m_exchange.record.frames, &m_exchange.clock,
+    m_plugin.start(std::move(spec), m_exchange.capturing ? &m_exchange.record.frames : nullptr, &m_exchange.clock,
                    [this, plugin, next](PluginCallOutcome outcome) { onRequestPluginDone(plugin, next, outcome); });
 }
 
@@ -110,7 +110,7 @@ void ProxyConnection::runResponsePlugin()
     const ExtPluginConfig &plugin = *m_route->ext.postResp;
     PluginCallSpec spec;
     spec.plugin = plugin.name;
-    spec.tokenKey = confTokenKey(m_route->id, plugin.name, m_route->version);
+    spec.tokenKey = plugin.tokenKey;
     spec.conf = plugin.conf;
     spec.callType = Frame::HttpRespCall;
     spec.buildCall = [this](quint32 token) {
@@ -124,7 +124,7 @@ void ProxyConnection::runResponsePlugin()
     };
     spec.extraInfo = [this](const Runner::ExtraInfoReq &ask) { return extraInfo(ask); };
     m_exchange.stepStartNs = m_exchange.clock.nsecsElapsed();
-    m_plugin.start(std::move(spec), &m_exchange.record.frames, &m_exchange.clock,
+    m_plugin.start(std::move(spec), m_exchange.capturing ? &m_exchange.record.frames : nullptr, &m_exchange.clock,
                    [this](PluginCallOutcome outcome) { onResponsePluginDone(outcome); });
 }
 

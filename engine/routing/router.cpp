@@ -52,6 +52,9 @@ std::shared_ptr<const CompiledRoute> compileRoute(const QString &id, const QJson
     r->upstream = std::move(upstream);
     r->plugins = o.value(QStringLiteral("plugins")).toObject();
     r->ext = extPluginsOf(r->plugins);
+    for (std::optional<ExtPluginConfig> *p : {&r->ext.preReq, &r->ext.postReq, &r->ext.postResp})
+        if (*p)
+            (*p)->tokenKey = confTokenKey(id, (*p)->name, version);
     return r;
 }
 
