@@ -8,19 +8,10 @@ build=${1:-build}
 duration=${2:-10}
 routescope=$(realpath "$build/bin/routescope")
 runner=$(realpath "$build/bin/routescope-demo-runner")
-command -v nginx >/dev/null || { echo "needs nginx (apt-get install nginx-light)"; exit 2; }
-command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)"; exit 2; }
-work=$(mktemp -d)
-trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null; kill "${rs_pid:-}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
+need_tools
 UP=18981 RSP=18083 RSA=18183
-
-cat > "$work/upstream.conf" <<CONF
-worker_processes 1; daemon on; pid $work/upstream.pid; error_log $work/upstream.err;
-events { worker_connections 4096; }
-http { access_log off;
-  server { listen 127.0.0.1:$UP; keepalive_requests 1000000; location / { return 200 "hello from upstream\n"; } } }
-CONF
-nginx -c "$work/upstream.conf" -p "$work"
+start_upstream $UP
 ROUTESCOPE_ADMIN_KEY=bench "$routescope" serve --workspace "$work/ws.json" --proxy 127.0.0.1:$RSP \
   --admin 127.0.0.1:$RSA --workers 1 --demo-upstream off --runner-cmd "$runner" > "$work/rs.log" 2>&1 &
 rs_pid=$!

@@ -9,9 +9,8 @@ duration=${2:-60}
 budget=${3:-256}
 routescope=$(realpath "$build/bin/routescope")
 runner=$(realpath "$build/bin/routescope-demo-runner")
-command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)"; exit 2; }
-work=$(mktemp -d)
-trap 'kill "${rs_pid:-}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
+need_tools
 RSP=18084 RSA=18184 DEMO=18985
 cat > "$work/ws.json" <<JSON
 {"admin_key": "bench", "capture_budget_mib": $budget, "routes": {}, "upstreams": {}}

@@ -7,18 +7,10 @@ build=${1:-build}
 duration=${2:-10}
 conns=${3:-50}
 routescope=$(realpath "$build/bin/routescope")
-command -v nginx >/dev/null || { echo "needs nginx (apt-get install nginx-light)"; exit 2; }
-command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)"; exit 2; }
-work=$(mktemp -d)
-trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null; kill "${rs_pid:-}" 2>/dev/null; rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
+need_tools
 UP=18980 NGX=18081 RSP=18082 RSA=18182
-
-cat > "$work/upstream.conf" <<CONF
-worker_processes 1; daemon on; pid $work/upstream.pid; error_log $work/upstream.err;
-events { worker_connections 4096; }
-http { access_log off;
-  server { listen 127.0.0.1:$UP; keepalive_requests 1000000; location / { return 200 "hello from upstream\n"; } } }
-CONF
+start_upstream $UP
 cat > "$work/proxy.conf" <<CONF
 worker_processes 1; daemon on; pid $work/proxy.pid; error_log $work/proxy.err;
 events { worker_connections 4096; }
@@ -29,7 +21,6 @@ http { access_log off;
       proxy_set_header Host \$host; proxy_set_header X-Real-IP \$remote_addr;
       proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for; } } }
 CONF
-nginx -c "$work/upstream.conf" -p "$work"
 nginx -c "$work/proxy.conf" -p "$work"
 ROUTESCOPE_ADMIN_KEY=bench "$routescope" serve --workspace "$work/ws.json" --proxy 127.0.0.1:$RSP \
   --admin 127.0.0.1:$RSA --workers 1 --demo-upstream off > "$work/rs.log" 2>&1 &

@@ -45,6 +45,15 @@ QByteArray route(const QByteArray &uri, const QByteArray &plugins, quint16 upstr
         + QByteArray::number(upstreamPort) + "\":1}}}";
 }
 
+// A runner socket where nothing listens, and a short connect timeout.
+RunnerSettings unreachableRunner(const QTemporaryDir &dir)
+{
+    RunnerSettings s;
+    s.socketPath = dir.filePath("nobody-listens.sock");
+    s.connectTimeoutMs = 200;
+    return s;
+}
+
 void waitReady(TestEngine &engine)
 {
     RunnerProcess *p = engine.engine().runnerProcess();
@@ -303,10 +312,7 @@ void TestExtPlugin::runnerSocketUnreachableIs503()
 {
     auto up = startEchoUpstream();
     QTemporaryDir dir;
-    RunnerSettings s;
-    s.socketPath = dir.filePath("nobody-listens.sock");
-    s.connectTimeoutMs = 200;
-    TestEngine engine(1, s);
+    TestEngine engine(1, unreachableRunner(dir));
     QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-post-resp\":{}}", up->port())), 201);
     const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/");
     QCOMPARE(r.status, 503);
@@ -319,10 +325,7 @@ void TestExtPlugin::degradationGivesTheUpstreamAnswer()
 {
     auto up = startEchoUpstream();
     QTemporaryDir dir;
-    RunnerSettings s;
-    s.socketPath = dir.filePath("nobody-listens.sock");
-    s.connectTimeoutMs = 200;
-    TestEngine engine(1, s);
+    TestEngine engine(1, unreachableRunner(dir));
     QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-pre-req\":{\"allow_degradation\":true},\"ext-plugin-post-resp\":{\"allow_degradation\":true}}", up->port())), 201);
     const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/deg");
     QCOMPARE(r.status, 200);
