@@ -1,5 +1,6 @@
 #include "trafficpanel.h"
 
+#include "atomicfile.h"
 #include "capturestore.h"
 #include "exchangeexport.h"
 #include "exchangeview.h"
@@ -16,7 +17,6 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
-#include <QSaveFile>
 #include <QScrollBar>
 #include <QSplitter>
 #include <QTableView>
@@ -183,10 +183,9 @@ void TrafficPanel::exportHar(bool selectionOnly)
     const QString path = QFileDialog::getSaveFileName(this, tr("Export as HAR"), QStringLiteral("routescope.har"), tr("HAR files (*.har)"));
     if (path.isEmpty())
         return;
-    QSaveFile f(path);
     const QByteArray data = QJsonDocument(toHar(list, m_proxyBase, QCoreApplication::applicationVersion())).toJson();
-    if (!f.open(QIODevice::WriteOnly) || f.write(data) != data.size() || !f.commit()) {
-        Q_EMIT message(tr("Could not write %1: %2").arg(path, f.errorString()));
+    if (const QString error = writeFileAtomically(path, data); !error.isEmpty()) { // not QSaveFile: see atomicfile.h
+        Q_EMIT message(error);
         return;
     }
     Q_EMIT message(tr("Exported %1 exchange(s) to %2").arg(list.size()).arg(path));
