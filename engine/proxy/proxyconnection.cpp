@@ -4,6 +4,7 @@
 #include "configstore.h"
 #include "proxyworker.h"
 #include "socketwrite.h"
+#include "vars.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -218,32 +219,17 @@ QByteArray ProxyConnection::hashValue(const HttpRequest &r, const UpstreamSpec &
 {
     if (spec.type != UpstreamSpec::Type::CHash)
         return {};
-    const QByteArray key = spec.hashKey.toUtf8();
+    // The same variables ExtraInfo answers with; like APISIX, a missing value falls back to remote_addr.
+    VarContext c;
+    c.client = &r;
+    c.peer = m_peer;
+    QByteArray name = spec.hashKey.toUtf8();
     if (spec.hashOn == QLatin1String("header"))
-        return r.headers.value(key);
-    if (spec.hashOn == QLatin1String("cookie")) {
-        for (const QByteArray &cookie : r.headers.value("cookie").split(';')) {
-            const QByteArray c = cookie.trimmed();
-            if (c.startsWith(QByteArray(key + '=')))
-                return c.mid(key.size() + 1);
-        }
-        return {};
-    }
-    if (key == "uri")
-        return r.path;
-    if (key == "request_uri")
-        return r.target;
-    if (key == "host")
-        return r.host();
-    if (key.startsWith("http_"))
-        return r.headers.value(key.mid(5).replace('_', '-'));
-    if (key.startsWith("arg_")) {
-        for (const QByteArray &pair : r.query.split('&'))
-            if (pair.startsWith(QByteArray(key.mid(4) + '=')))
-                return pair.mid(key.size() - 3);
-        return {};
-    }
-    return addressText(m_peer); // remote_addr, the default
+        name = "http_" + name.toLower().replace('-', '_');
+    else if (spec.hashOn == QLatin1String("cookie"))
+        name = "cookie_" + name;
+    const std::optional<QByteArray> value = lookupVar(c, name);
+    return value && !value->isEmpty() ? *value : addressText(m_peer);
 }
 
 void ProxyConnection::writeHead(int status, const QByteArray &reason, const HttpHeaders &headers, Framing framing, qint64 length)

@@ -71,12 +71,7 @@ void UpstreamCall::tryNextNode()
     }
     if (m_request.hostOverride)
         m_hostHeader = *m_request.hostOverride;
-    QByteArray key = node.host;
-    key += ':';
-    key += QByteArray::number(node.port);
-    if (m_spec->https)
-        key.prepend("tls:");
-    m_conn = m_pool->take(key, m_spec->https);
+    m_conn = m_pool->take(nodeKey(), m_spec->https);
     m_conn->setHolder(this);
     m_reused = m_conn->isOpen();
     m_anyByte = false;
@@ -84,6 +79,18 @@ void UpstreamCall::tryNextNode()
         send();
         return;
     }
+    openConnection();
+}
+
+QByteArray UpstreamCall::nodeKey() const
+{
+    const UpstreamNode &node = m_spec->nodes[m_node];
+    return (m_spec->https ? QByteArray("tls:") : QByteArray()) + node.host + ':' + QByteArray::number(node.port);
+}
+
+void UpstreamCall::openConnection()
+{
+    const UpstreamNode &node = m_spec->nodes[m_node];
     m_phase = Phase::Connecting;
     setDeadline(m_spec->connectTimeoutMs);
     m_conn->open(QString::fromUtf8(node.host), node.port, QString::fromUtf8(m_hostHeader.isEmpty() ? node.host : m_hostHeader));
@@ -178,14 +185,10 @@ void UpstreamCall::reconnectSameNode()
 {
     // The upstream closed an idle keep-alive connection just as we reused it: connect afresh, same node.
     release(false);
-    const UpstreamNode &node = m_spec->nodes[m_node];
-    QByteArray key = (m_spec->https ? QByteArray("tls:") : QByteArray()) + node.host + ':' + QByteArray::number(node.port);
-    m_conn = new UpstreamConnection(key, m_spec->https, m_pool);
+    m_conn = new UpstreamConnection(nodeKey(), m_spec->https, m_pool);
     m_conn->setHolder(this);
     m_reused = false;
-    m_phase = Phase::Connecting;
-    setDeadline(m_spec->connectTimeoutMs);
-    m_conn->open(QString::fromUtf8(node.host), node.port, QString::fromUtf8(m_hostHeader.isEmpty() ? node.host : m_hostHeader));
+    openConnection();
 }
 
 void UpstreamCall::connectionClosed(UpstreamConnection *c)
