@@ -41,6 +41,16 @@ void writeFile(const QString &path, const QByteArray &data)
     f.write(data);
 }
 
+// Starts `routescope serve` on loopback port 0 with an admin key.
+void startServe(QProcess &p, const QString &workspace, const QString &demoUpstream, const QString &key)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("ROUTESCOPE_ADMIN_KEY", key);
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(ROUTESCOPE_BIN), {"serve", "--workspace", workspace, "--proxy", "127.0.0.1:0", "--admin", "127.0.0.1:0",
+                                             "--demo-upstream", demoUpstream});
+}
+
 QByteArray readFile(const QString &path)
 {
     QFile f(path);
@@ -93,10 +103,7 @@ void TestCli::serveRunsUntilSigterm()
     QTemporaryDir dir;
     const QString ws = dir.filePath("new/w.json");
     QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert("ROUTESCOPE_ADMIN_KEY", "cli-key");
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(ROUTESCOPE_BIN), {"serve", "--workspace", ws, "--proxy", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--demo-upstream", "127.0.0.1:0"});
+    startServe(p, ws, "127.0.0.1:0", "cli-key");
     QVERIFY(p.waitForStarted());
     QString out;
     QRegularExpression adminRe("admin API\\s+http://127.0.0.1:(\\d+)/apisix/admin");
@@ -121,7 +128,7 @@ void TestCli::serveRunsUntilSigterm()
     QCOMPARE(p.exitStatus(), QProcess::NormalExit);
     QCOMPARE(p.exitCode(), 0);
     // And it comes back from the file.
-    p.start(QStringLiteral(ROUTESCOPE_BIN), {"serve", "--workspace", ws, "--proxy", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--demo-upstream", "off"});
+    startServe(p, ws, "off", "cli-key");
     out.clear();
     QTRY_VERIFY_WITH_TIMEOUT((out += QString::fromUtf8(p.readAllStandardOutput())).contains("admin API"), 10000);
     const quint16 admin2 = quint16(adminRe.match(out).captured(1).toUInt());
@@ -136,10 +143,7 @@ void TestCli::killedServeLosesNothing()
     QTemporaryDir dir;
     const QString ws = dir.filePath("w.json");
     QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert("ROUTESCOPE_ADMIN_KEY", "k");
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(ROUTESCOPE_BIN), {"serve", "--workspace", ws, "--proxy", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--demo-upstream", "off"});
+    startServe(p, ws, "off", "k");
     QString out;
     QTRY_VERIFY_WITH_TIMEOUT((out += QString::fromUtf8(p.readAllStandardOutput())).contains("admin API"), 10000);
     const quint16 admin = quint16(QRegularExpression("admin API\\s+http://127.0.0.1:(\\d+)").match(out).captured(1).toUInt());
