@@ -3,13 +3,11 @@
 #include "capturestore.h"
 #include "configstore.h"
 #include "proxyworker.h"
-#include "socketwrite.h"
 #include "vars.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTcpSocket>
 
 namespace {
 constexpr qint64 kClientHighWater = 1024 * 1024;
@@ -40,28 +38,20 @@ QHostAddress plain(QHostAddress a)
 } // namespace
 
 ProxyConnection::ProxyConnection(qintptr descriptor, ProxyWorker *worker)
-    : QObject(worker), m_worker(worker), m_socket(new QTcpSocket(this)), m_parser(worker->limits()),
+    : QObject(worker), m_worker(worker), m_stream(new Stream(this)), m_parser(worker->limits()),
       m_call(worker->pool(), this, this), m_plugin(worker->runner(), this)
 {
-    m_socket->setSocketDescriptor(descriptor);
-    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    m_socket->setReadBufferSize(1024 * 1024);
-    m_peer = plain(m_socket->peerAddress());
-    m_peerPort = m_socket->peerPort();
-    m_local = plain(m_socket->localAddress());
-    m_localPort = m_socket->localPort();
-    connect(m_socket, &QTcpSocket::readyRead, this, &ProxyConnection::onReadyRead);
-    connect(m_socket, &QTcpSocket::disconnected, this, [this] {
-        m_call.abort();
-        m_plugin.abort();
+    m_stream->setReadLimit(1024 * 1024); // pipelined requests wait in here while one is served
+    if (!m_stream->adopt(descriptor)) {
+        qInfo("cannot take a client connection: %s", qPrintable(m_stream->errorString()));
         deleteLater();
-    });
-    connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
-        if (m_call.isActive() && m_socket->bytesToWrite() < kClientLowWater)
-            m_call.resumeReading();
-        if (m_closing && m_socket->bytesToWrite() == 0)
-            m_socket->disconnectFromHost();
-    });
+        return;
+    }
+    m_stream->setHandler(this);
+    m_peer = plain(m_stream->peerAddress());
+    m_peerPort = m_stream->peerPort();
+    m_local = plain(m_stream->localAddress());
+    m_localPort = m_stream->localPort();
     // Checked lazily against the last activity, so requests cost no timer operations.
     m_idleTimer.setSingleShot(true);
     connect(&m_idleTimer, &QTimer::timeout, this, [this] {
@@ -70,23 +60,40 @@ ProxyConnection::ProxyConnection(qintptr descriptor, ProxyWorker *worker)
             m_idleTimer.start(int(kKeepAliveIdleMs - (m_busy ? 0 : idle)));
             return;
         }
-        m_socket->abort();
-        deleteLater();
+        closeNow();
     });
     m_clock.start();
     m_idleTimer.start(kKeepAliveIdleMs);
-    if (m_socket->bytesAvailable())
-        onReadyRead();
 }
 
 ProxyConnection::~ProxyConnection() = default;
 
-void ProxyConnection::onReadyRead()
+void ProxyConnection::streamReadable(Stream *)
 {
     if (m_busy || m_closing)
-        return; // the rest waits in the socket buffer until this exchange ends
-    m_input += m_socket->readAll();
+        return; // the rest waits in the stream until this exchange ends
     processInput();
+}
+
+void ProxyConnection::streamWritten(Stream *)
+{
+    if (m_call.isActive() && m_stream->bytesToWrite() < kClientLowWater)
+        m_call.resumeReading();
+    if (m_closing && m_stream->bytesToWrite() == 0)
+        closeNow();
+}
+
+void ProxyConnection::streamClosed(Stream *)
+{
+    closeNow();
+}
+
+void ProxyConnection::closeNow()
+{
+    m_call.abort();
+    m_plugin.abort();
+    m_stream->abort();
+    deleteLater();
 }
 
 void ProxyConnection::processInput()
@@ -94,20 +101,18 @@ void ProxyConnection::processInput()
     if (m_processing)
         return;
     m_processing = true;
-    while (!m_busy && !m_closing && !m_input.isEmpty()) {
+    while (!m_busy && !m_closing && !m_stream->input().isEmpty()) {
         qsizetype consumed = 0;
-        const auto result = m_parser.feed(m_input, &consumed);
-        m_input.remove(0, consumed);
+        const auto result = m_parser.feed(m_stream->input(), &consumed);
+        m_stream->consume(consumed);
         if (result == RequestParser::Result::Error) {
-            m_input.clear();
+            m_stream->consume(m_stream->input().size());
             respondLocal(m_parser.errorStatus(), m_parser.errorText(), true);
             break;
         }
         if (result == RequestParser::Result::NeedMore)
             break;
         handleRequest(m_parser.takeRequest());
-        if (!m_busy && !m_closing && m_input.isEmpty() && m_socket->bytesAvailable())
-            m_input += m_socket->readAll();
     }
     m_processing = false;
 }
@@ -253,7 +258,8 @@ void ProxyConnection::writeHead(int status, const QByteArray &reason, const Http
     else if (m_clientIsHttp10)
         out += "Connection: keep-alive\r\n";
     out += "\r\n";
-    writeNow(m_socket, out);
+    m_stream->cork(); // the head goes out with the first body bytes
+    m_stream->write(out);
     m_exchange.writeStartNs = m_exchange.clock.nsecsElapsed();
     if (!m_exchange.capturing)
         return;
@@ -316,15 +322,20 @@ void ProxyConnection::upstreamBody(const char *data, qsizetype size)
         QByteArray chunk = QByteArray::number(qulonglong(size), 16) + "\r\n";
         chunk.append(data, size);
         chunk += "\r\n";
-        writeNow(m_socket, chunk);
+        m_stream->write(chunk);
     } else {
-        writeNow(m_socket, data, size);
+        m_stream->write(data, size);
     }
 }
 
 bool ProxyConnection::upstreamCanTakeBody() const
 {
-    return m_buffering || m_socket->bytesToWrite() < kClientHighWater;
+    return m_buffering || m_stream->bytesToWrite() < kClientHighWater;
+}
+
+void ProxyConnection::upstreamIdle()
+{
+    m_stream->uncork();
 }
 
 void ProxyConnection::recordUpstreamCall()
@@ -350,7 +361,7 @@ void ProxyConnection::upstreamDone()
         return;
     }
     if (m_framing == Framing::Chunked)
-        writeNow(m_socket, "0\r\n\r\n", 5);
+        m_stream->write("0\r\n\r\n", 5);
     if (m_framing == Framing::Close)
         m_keepAlive = false;
     endExchange();
@@ -365,8 +376,7 @@ void ProxyConnection::upstreamFailed(int status, const QString &why, bool headSe
     if (headSent && !m_buffering) { // the client already has part of the answer: all we can do is cut it short
         m_exchange.record.notes << QStringLiteral("the response was cut short: the upstream failed after it began");
         finishRecord();
-        m_socket->abort();
-        deleteLater();
+        closeNow();
         return;
     }
     respondLocal(status, reasonPhrase(status).prepend(QByteArray::number(status) + ' ') + ": " + why.toUtf8(), false);
@@ -382,7 +392,7 @@ void ProxyConnection::respondLocal(int status, const QByteArray &errorMessage, b
     headers.add("Content-Type", "application/json");
     m_busy = true;
     writeHead(status, reasonPhrase(status), headers, Framing::Length, body.size());
-    writeNow(m_socket, body);
+    m_stream->write(body);
     m_exchange.setBody(m_exchange.record.clientResponse, body);
     if (m_exchange.record.errorText.isEmpty() && status >= 400 && status != 404)
         m_exchange.record.errorText = QString::fromUtf8(errorMessage);
@@ -395,7 +405,7 @@ void ProxyConnection::respondAnswer(const ClientAnswer &answer)
     writeHead(answer.status, answer.reason.isEmpty() ? reasonPhrase(answer.status) : answer.reason, answer.headers,
               noBody ? Framing::None : Framing::Length, answer.status == 204 || answer.status == 304 ? -1 : answer.body.size());
     if (!noBody) {
-        writeNow(m_socket, answer.body);
+        m_stream->write(answer.body);
         m_exchange.setBody(m_exchange.record.clientResponse, answer.body);
     }
     endExchange();
@@ -419,6 +429,7 @@ void ProxyConnection::finishRecord()
 
 void ProxyConnection::endExchange()
 {
+    m_stream->uncork();
     finishRecord();
     m_busy = false;
     m_lastActivityMs = m_clock.elapsed();
@@ -428,15 +439,13 @@ void ProxyConnection::endExchange()
         closeAfterFlush();
         return;
     }
-    if (!m_processing && (!m_input.isEmpty() || m_socket->bytesAvailable())) {
-        m_input += m_socket->readAll();
+    if (!m_processing && !m_stream->input().isEmpty())
         processInput();
-    }
 }
 
 void ProxyConnection::closeAfterFlush()
 {
     m_closing = true;
-    if (m_socket->bytesToWrite() == 0)
-        m_socket->disconnectFromHost();
+    if (m_stream->bytesToWrite() == 0)
+        closeNow();
 }

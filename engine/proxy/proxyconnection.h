@@ -4,6 +4,7 @@
 #include "extplugin.h"
 #include "plugincall.h"
 #include "requestparser.h"
+#include "stream.h"
 #include "upstreamcall.h"
 
 #include <QHostAddress>
@@ -13,7 +14,6 @@
 #include <memory>
 
 class ProxyWorker;
-class QTcpSocket;
 struct CompiledRoute;
 struct ConfigSnapshot;
 
@@ -21,7 +21,7 @@ struct ConfigSnapshot;
 // answered in order) and each goes through the pipeline of DESIGN.md: route match, ext-plugin-pre-req,
 // ext-plugin-post-req, the upstream call, ext-plugin-post-resp, the client response. Without post-resp
 // the upstream body is streamed; with it, the body is read whole (the runner may ask for it).
-class ProxyConnection : public QObject, private UpstreamSink
+class ProxyConnection : public QObject, private UpstreamSink, private Stream::Handler
 {
     Q_OBJECT
 public:
@@ -33,7 +33,10 @@ private:
     enum class Stage { PreReq, PostReq, Upstream };
 
     // proxyconnection.cpp: client I/O and the upstream call
-    void onReadyRead();
+    void streamReadable(Stream *) override;
+    void streamWritten(Stream *) override;
+    void streamClosed(Stream *) override;
+    void closeNow();
     void processInput();
     void handleRequest(HttpRequest request);
     void startUpstream();
@@ -52,6 +55,7 @@ private:
     void upstreamDone() override;
     void upstreamFailed(int status, const QString &why, bool headSent) override;
     bool upstreamCanTakeBody() const override;
+    void upstreamIdle() override;
 
     // proxyphases.cpp: the ext-plugin phases
     void runStage(Stage stage);
@@ -64,13 +68,12 @@ private:
     QByteArray hostForRunner() const;
 
     ProxyWorker *m_worker;
-    QTcpSocket *m_socket;
+    Stream *m_stream;
     QHostAddress m_peer;
     quint16 m_peerPort = 0;
     QHostAddress m_local;
     quint16 m_localPort = 0;
     RequestParser m_parser;
-    QByteArray m_input;
     QTimer m_idleTimer;
     QElapsedTimer m_clock;
     qint64 m_lastActivityMs = 0;

@@ -1,48 +1,13 @@
 #include "runnerconnection.h"
 
-#include "socketwrite.h"
-
-#include <QLocalSocket>
+#include <cerrno>
 
 RunnerConnection::RunnerConnection(QObject *parent)
-    : QObject(parent), m_socket(new QLocalSocket(this))
+    : QObject(parent)
 {
     m_retry.setParent(this);
     m_retry.setSingleShot(true);
     connect(&m_retry, &QTimer::timeout, this, &RunnerConnection::tryConnect);
-    connect(m_socket, &QLocalSocket::connected, this, [this] {
-        m_connected = true;
-        if (m_holder)
-            m_holder->runnerConnected(this);
-    });
-    connect(m_socket, &QLocalSocket::readyRead, this, &RunnerConnection::onReadyRead);
-    connect(m_socket, &QLocalSocket::disconnected, this, [this] {
-        if (m_connected && m_holder) {
-            m_connected = false;
-            m_holder->runnerLost(this, QStringLiteral("the runner closed the connection"));
-        }
-    });
-    connect(m_socket, &QLocalSocket::errorOccurred, this, [this](QLocalSocket::LocalSocketError e) {
-        if (!m_connected) {
-            // Refused or not there yet: the runner may still be starting.
-            if (m_since.elapsed() + 50 < m_timeoutMs) {
-                m_retry.start(50);
-                return;
-            }
-            if (m_holder) {
-                const QString why = e == QLocalSocket::ServerNotFoundError ? QStringLiteral("nothing listens there")
-                    : e == QLocalSocket::ConnectionRefusedError            ? QStringLiteral("connection refused")
-                                                                           : m_socket->errorString();
-                m_holder->runnerLost(this, QStringLiteral("cannot connect to the runner at %1: %2").arg(m_path, why));
-            }
-            return;
-        }
-        if (e == QLocalSocket::PeerClosedError)
-            return; // disconnected() reports it
-        m_connected = false;
-        if (m_holder)
-            m_holder->runnerLost(this, QStringLiteral("runner connection error: %1").arg(m_socket->errorString()));
-    });
 }
 
 void RunnerConnection::open(const QString &path, int timeoutMs, quint64 generation)
@@ -64,13 +29,61 @@ void RunnerConnection::tryConnect()
         }
         return;
     }
-    m_socket->abort();
-    m_socket->connectToServer(m_path);
+    if (m_stream) { // a stream is good for one connection
+        m_stream->abort();
+        m_stream->deleteLater();
+    }
+    m_stream = new Stream(this);
+    m_stream->setHandler(this);
+    m_stream->connectToPath(m_path);
+}
+
+void RunnerConnection::streamConnected(Stream *)
+{
+    m_connected = true;
+    if (m_holder)
+        m_holder->runnerConnected(this);
+}
+
+void RunnerConnection::streamReadable(Stream *s)
+{
+    m_decoder.feed(s->input());
+    s->consume(s->input().size());
+    while (m_holder) {
+        auto frame = m_decoder.next();
+        if (!frame)
+            break;
+        m_holder->runnerFrame(this, std::move(*frame));
+    }
+}
+
+void RunnerConnection::streamClosed(Stream *s)
+{
+    if (!m_connected) {
+        // Refused or not there yet: the runner may still be starting.
+        if (m_since.elapsed() + 50 < m_timeoutMs) {
+            m_retry.start(50);
+            return;
+        }
+        if (m_holder) {
+            const QString why = s->errorCode() == ENOENT ? QStringLiteral("nothing listens there")
+                : s->errorCode() == ECONNREFUSED         ? QStringLiteral("connection refused")
+                                                         : s->errorString();
+            m_holder->runnerLost(this, QStringLiteral("cannot connect to the runner at %1: %2").arg(m_path, why));
+        }
+        return;
+    }
+    m_connected = false;
+    const bool peerClosed = s->errorCode() == 0 || s->errorCode() == EPIPE || s->errorCode() == ECONNRESET;
+    if (m_holder) {
+        m_holder->runnerLost(this, peerClosed ? QStringLiteral("the runner closed the connection")
+                                       : QStringLiteral("runner connection error: %1").arg(s->errorString()));
+    }
 }
 
 bool RunnerConnection::isOpen() const
 {
-    return m_connected && m_socket->state() == QLocalSocket::ConnectedState;
+    return m_connected && m_stream && m_stream->isConnected();
 }
 
 bool RunnerConnection::send(quint8 type, const QByteArray &payload, QString *error)
@@ -83,25 +96,15 @@ bool RunnerConnection::send(quint8 type, const QByteArray &payload, QString *err
             *error = QStringLiteral("cannot write to the runner: the connection is closed");
         return false;
     }
-    writeNow(m_socket, *frame);
+    m_stream->write(*frame);
     return true;
-}
-
-void RunnerConnection::onReadyRead()
-{
-    m_decoder.feed(m_socket->readAll());
-    while (m_holder) {
-        auto frame = m_decoder.next();
-        if (!frame)
-            break;
-        m_holder->runnerFrame(this, std::move(*frame));
-    }
 }
 
 void RunnerConnection::discard()
 {
     m_holder = nullptr;
     m_retry.stop();
-    m_socket->abort();
+    if (m_stream)
+        m_stream->abort();
     deleteLater();
 }

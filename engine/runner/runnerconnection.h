@@ -1,16 +1,15 @@
 #pragma once
 
 #include "frame.h"
+#include "stream.h"
 
 #include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
 
-class QLocalSocket;
-
 // One stream connection to the runner's Unix socket. Messages on it are strictly sequential, so it
 // serves one call at a time; it reports whole frames to whoever holds it.
-class RunnerConnection : public QObject
+class RunnerConnection : public QObject, private Stream::Handler
 {
     Q_OBJECT
 public:
@@ -39,9 +38,11 @@ public:
 
 private:
     void tryConnect();
-    void onReadyRead();
+    void streamConnected(Stream *) override;
+    void streamReadable(Stream *) override;
+    void streamClosed(Stream *) override;
 
-    QLocalSocket *m_socket;
+    Stream *m_stream = nullptr;
     Holder *m_holder = nullptr;
     FrameDecoder m_decoder;
     QString m_path;

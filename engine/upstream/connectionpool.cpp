@@ -1,7 +1,6 @@
 #include "connectionpool.h"
 
 #include <QDateTime>
-#include <QTcpSocket>
 
 ConnectionPool::ConnectionPool(QObject *parent)
     : QObject(parent)
@@ -16,7 +15,7 @@ UpstreamConnection *ConnectionPool::take(const QByteArray &key, bool tls)
     auto it = m_idle.find(key);
     while (it != m_idle.end() && !it->isEmpty()) {
         UpstreamConnection *c = it->takeLast().conn;
-        if (c->isOpen() && c->socket()->bytesAvailable() == 0)
+        if (c->isOpen() && c->input().isEmpty())
             return c;
         c->discard();
     }

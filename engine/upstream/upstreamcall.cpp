@@ -1,9 +1,6 @@
 #include "upstreamcall.h"
 
 #include "balancer.h"
-#include "socketwrite.h"
-
-#include <QTcpSocket>
 
 UpstreamCall::UpstreamCall(ConnectionPool *pool, UpstreamSink *sink, QObject *parent)
     : QObject(parent), m_pool(pool), m_sink(sink)
@@ -118,9 +115,8 @@ void UpstreamCall::send()
     m_phase = Phase::Sending;
     setDeadline(m_spec->sendTimeoutMs);
     m_conn->uses++;
-    QTcpSocket *s = m_conn->socket();
-    writeNow(s, out);
-    if (s->bytesToWrite() == 0) {
+    m_conn->write(out);
+    if (m_conn && m_conn->bytesToWrite() == 0) {
         m_phase = Phase::Reading;
         setDeadline(m_spec->readTimeoutMs);
     }
@@ -128,7 +124,7 @@ void UpstreamCall::send()
 
 void UpstreamCall::connectionWritten(UpstreamConnection *c)
 {
-    if (m_phase == Phase::Sending && c->socket()->bytesToWrite() == 0) {
+    if (m_phase == Phase::Sending && c->bytesToWrite() == 0) {
         m_phase = Phase::Reading;
         setDeadline(m_spec->readTimeoutMs);
     }
@@ -143,13 +139,13 @@ void UpstreamCall::readResponse()
 {
     if (!m_active || !m_conn)
         return;
-    QTcpSocket *s = m_conn->socket();
     if (m_phase == Phase::Sending) // the answer can come before all is written (e.g. an early 413)
         m_phase = Phase::Reading;
-    while (m_active && m_conn && s->bytesAvailable() > 0) {
+    while (m_active && m_conn && !m_conn->input().isEmpty()) {
         if (m_headSent && !m_sink->upstreamCanTakeBody())
             return; // resumeReading() comes back here
-        const QByteArray data = s->readAll();
+        UpstreamConnection *conn = m_conn;
+        const QByteArray &data = conn->input();
         if (!m_anyByte) {
             m_anyByte = true;
             m_timings.firstByteNs = m_clock.nsecsElapsed() - m_startNs;
@@ -158,26 +154,30 @@ void UpstreamCall::readResponse()
         qsizetype consumed = 0;
         const auto result = m_parser.feed(data, &consumed);
         if (!m_active)
-            return; // the sink gave up during a callback
+            return; // the sink gave up during a callback (the connection is already discarded)
         if (result == ResponseParser::Result::Error) {
             fail(502, QString::fromUtf8(m_parser.errorText()));
             return;
         }
+        const bool clean = consumed == data.size();
+        conn->consume(data.size());
         if (result == ResponseParser::Result::Complete) {
-            release(m_parser.keepAlive() && consumed == data.size() && s->bytesAvailable() == 0);
+            release(m_parser.keepAlive() && clean);
             finish();
             return;
         }
     }
+    if (m_active)
+        m_sink->upstreamIdle();
 }
 
 void UpstreamCall::resumeReading()
 {
     if (!m_active || !m_conn)
         return;
-    if (m_conn->socket()->bytesAvailable() > 0)
+    if (!m_conn->input().isEmpty())
         readResponse();
-    else if (!m_conn->isOpen())
+    if (m_active && m_conn && m_conn->input().isEmpty() && !m_conn->isOpen())
         connectionClosed(m_conn);
 }
 
@@ -195,9 +195,9 @@ void UpstreamCall::connectionClosed(UpstreamConnection *c)
 {
     if (!m_active)
         return;
-    if (c->socket()->bytesAvailable() > 0) {
+    if (!c->input().isEmpty()) {
         readResponse();
-        if (!m_active || !m_conn || m_conn->socket()->bytesAvailable() > 0)
+        if (!m_active || !m_conn || !m_conn->input().isEmpty())
             return;
     }
     if (m_reused && !m_anyByte) {
@@ -221,7 +221,7 @@ void UpstreamCall::connectionFailed(UpstreamConnection *c)
     if (!m_active)
         return;
     if (m_phase == Phase::Connecting) {
-        qInfo("upstream %s: %s", qPrintable(nodeAddress()), qPrintable(c->socket()->errorString()));
+        qInfo("upstream %s: %s", qPrintable(nodeAddress()), qPrintable(c->errorString()));
         release(false);
         tryNextNode();
         return;

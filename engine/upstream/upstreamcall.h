@@ -24,6 +24,8 @@ public:
     virtual void upstreamFailed(int status, const QString &why, bool headSent) = 0;
     // False pauses reading from the upstream until resumeReading() (client back-pressure).
     virtual bool upstreamCanTakeBody() const { return true; }
+    // Everything read so far has been handed over; more follows later (a good moment to send it on).
+    virtual void upstreamIdle() {}
 };
 
 // Proxies requests to an upstream, one at a time: picks a node, takes a pooled connection or connects

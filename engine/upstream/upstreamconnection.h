@@ -1,12 +1,15 @@
 #pragma once
 
+#include "stream.h"
+
 #include <QObject>
 
-class QTcpSocket;
+class QSslSocket;
 
-// A connection to one upstream node. Its socket's signals are connected once, for its whole life, and
-// forwarded to whoever holds it now (a call, or the pool while idle): no connect/disconnect per request.
-class UpstreamConnection : public QObject
+// A connection to one upstream node: a plain Stream, or a QSslSocket for https upstreams. Its events are
+// wired once, for its whole life, and forwarded to whoever holds it now (a call, or the pool while
+// idle): no connect/disconnect per request.
+class UpstreamConnection : public QObject, private Stream::Handler
 {
     Q_OBJECT
 public:
@@ -26,8 +29,13 @@ public:
     // Starts connecting; `peerName` is the TLS server name.
     void open(const QString &host, quint16 port, const QString &peerName);
     void setHolder(Holder *holder) { m_holder = holder; }
-    QTcpSocket *socket() const { return m_socket; }
     bool isOpen() const;
+    // Bytes received and not yet consumed.
+    const QByteArray &input() const;
+    void consume(qsizetype bytes);
+    void write(const QByteArray &data);
+    qsizetype bytesToWrite() const;
+    QString errorString() const;
     // Closes at once and deletes later; the holder hears nothing more.
     void discard();
 
@@ -36,7 +44,17 @@ public:
     qint64 idleSince = 0;
 
 private:
-    QTcpSocket *m_socket;
+    void streamConnected(Stream *) override;
+    void streamReadable(Stream *) override;
+    void streamWritten(Stream *) override;
+    void streamClosed(Stream *) override;
+    void setUpTls();
+    void takeTlsInput();
+
+    Stream *m_stream = nullptr;
+    QSslSocket *m_tls = nullptr;
+    QByteArray m_tlsInput;
     QByteArray m_key;
     Holder *m_holder = nullptr;
+    bool m_established = false;
 };

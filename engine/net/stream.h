@@ -1,0 +1,92 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QObject>
+#include <QString>
+
+class QSocketNotifier;
+
+// A non-blocking stream socket (TCP or Unix) on a plain descriptor, for the proxy's hot path. Compared
+// with QTcpSocket it does one read() per readiness straight into the buffer its owner parses (no
+// FIONREAD, no ring buffer, no copy out), and sends at once, queueing only what the kernel refuses.
+// Events go to one Handler; handlers may abort() or deleteLater() the stream from any callback.
+class Stream : public QObject
+{
+    Q_OBJECT
+public:
+    class Handler
+    {
+    public:
+        virtual ~Handler() = default;
+        virtual void streamConnected(Stream *) {}
+        // New bytes are at the end of input(); take what you use from its front.
+        virtual void streamReadable(Stream *s) = 0;
+        // The write queue drained.
+        virtual void streamWritten(Stream *) {}
+        // The peer closed, or an error happened (errorString()); input() keeps what was read before.
+        virtual void streamClosed(Stream *s) = 0;
+    };
+    enum class State { Unconnected, Connecting, Connected, Closed };
+
+    explicit Stream(QObject *parent = nullptr);
+    ~Stream() override;
+
+    void setHandler(Handler *h) { m_handler = h; }
+    // Takes an accepted, connected socket.
+    bool adopt(qintptr descriptor);
+    // Connects without blocking; streamConnected() or streamClosed() follows. Host names are looked up.
+    void connectToHost(const QString &host, quint16 port);
+    void connectToPath(const QString &path);
+
+    // What was read and not yet consumed.
+    const QByteArray &input() const { return m_in; }
+    // Drops `bytes` from the front of input(); reading resumes if it had stopped at the read limit.
+    void consume(qsizetype bytes);
+    // Reading from the kernel stops while input() holds this much (back-pressure).
+    void setReadLimit(qsizetype bytes) { m_readLimit = bytes; }
+
+    void write(const char *data, qsizetype size);
+    void write(const QByteArray &data) { write(data.constData(), data.size()); }
+    qsizetype bytesToWrite() const { return m_out.size() - m_outSent; }
+    // While corked, writes are queued; uncork() sends them in one system call (head and body together).
+    void cork() { m_corked = true; }
+    void uncork();
+    // Closes at once; the handler hears nothing more.
+    void abort();
+
+    State state() const { return m_state; }
+    bool isConnected() const { return m_state == State::Connected; }
+    QString errorString() const { return m_error; }
+    int errorCode() const { return m_errno; } // errno of the failure, 0 if none
+    QHostAddress peerAddress() const;
+    quint16 peerPort() const;
+    QHostAddress localAddress() const;
+    quint16 localPort() const;
+
+private:
+    void startConnect(int family, const void *address, unsigned length, const QString &target);
+    void attach(int fd);
+    void onReadable();
+    void onWritable();
+    void finishConnect();
+    bool flushQueue();
+    void fail(const QString &why);
+    void reportClosedLater();
+    void release();
+
+    int m_fd = -1;
+    State m_state = State::Unconnected;
+    Handler *m_handler = nullptr;
+    QSocketNotifier *m_readNotifier = nullptr;
+    QSocketNotifier *m_writeNotifier = nullptr;
+    QByteArray m_in;
+    QByteArray m_out;
+    qsizetype m_outSent = 0;
+    qsizetype m_readLimit = 1024 * 1024;
+    int m_errno = 0;
+    bool m_corked = false;
+    bool m_closedReported = false;
+    QString m_error;
+    QString m_target;
+};
