@@ -46,6 +46,8 @@ std::shared_ptr<const UpstreamSpec> compileUpstream(const QJsonObject &u, const 
             spec->nodes.append(n);
         }
     }
+    for (UpstreamNode &n : spec->nodes)
+        n.poolKey = (spec->https ? QByteArray("tls:") : QByteArray()) + n.host + ':' + QByteArray::number(n.port);
     if (u.value(QStringLiteral("type")).toString() == QLatin1String("chash")) {
         spec->type = UpstreamSpec::Type::CHash;
         spec->hashOn = u.value(QStringLiteral("hash_on")).toString(QStringLiteral("vars"));

@@ -12,6 +12,7 @@ struct UpstreamNode
     QByteArray host;
     quint16 port = 80;
     int weight = 1;
+    QByteArray poolKey; // "host:port" ("tls:host:port" for https): connections to it are pooled together
 };
 
 // An upstream object compiled for the proxy: typed fields with APISIX's defaults filled in.

@@ -2,7 +2,7 @@
 
 bool headerNameIs(QByteArrayView name, QByteArrayView expected)
 {
-    return name.compare(expected, Qt::CaseInsensitive) == 0;
+    return name.size() == expected.size() && name.compare(expected, Qt::CaseInsensitive) == 0;
 }
 
 bool headerHasToken(QByteArrayView value, QByteArrayView token)

@@ -73,6 +73,8 @@ int ResponseParser::onHeaderField(http_parser *p, const char *at, size_t len)
 {
     auto *s = self(p);
     auto &fields = s->m_head.headers.fields();
+    if (fields.isEmpty())
+        fields.reserve(16); // one allocation for the usual number of headers
     if (fields.isEmpty() || s->m_lastWasValue)
         fields.append(HttpHeaders::Field{});
     fields.last().first.append(at, qsizetype(len));

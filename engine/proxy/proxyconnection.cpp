@@ -52,6 +52,8 @@ ProxyConnection::ProxyConnection(qintptr descriptor, ProxyWorker *worker)
     m_peerPort = m_stream->peerPort();
     m_local = plain(m_stream->localAddress());
     m_localPort = m_stream->localPort();
+    m_peerText = addressText(m_peer);
+    m_localPortText = QByteArray::number(m_localPort);
     // Checked lazily against the last activity, so requests cost no timer operations.
     m_idleTimer.setSingleShot(true);
     connect(&m_idleTimer, &QTimer::timeout, this, [this] {
@@ -168,18 +170,17 @@ void ProxyConnection::startUpstream()
     m_upstreamAnswer = ClientAnswer();
     HttpRequest &r = m_upstreamRequest;
     UpstreamCall::Request call;
-    HttpHeaders headers = upstreamHeaders(r);
     call.head.reserve(512);
     call.head += r.method + ' ' + r.target + " HTTP/1.1\r\n";
-    for (const auto &[name, value] : headers.fields())
-        call.head += name + ": " + value + "\r\n";
     if (m_exchange.capturing) {
         CapturedMessage &sent = m_exchange.record.upstreamRequest;
         sent.present = true;
         sent.method = r.method;
         sent.target = r.target;
-        sent.headers = std::move(headers);
+        appendUpstreamHeaders(r, call.head, &sent.headers);
         m_exchange.setBody(sent, r.body);
+    } else {
+        appendUpstreamHeaders(r, call.head, nullptr);
     }
     call.hashValue = hashValue(r, *spec);
     call.clientHost = r.headers.value("host");
@@ -189,10 +190,13 @@ void ProxyConnection::startUpstream()
     m_call.start(spec, m_worker->balancerFor(*spec), std::move(call));
 }
 
-HttpHeaders ProxyConnection::upstreamHeaders(const HttpRequest &r) const
+void ProxyConnection::appendUpstreamHeaders(const HttpRequest &r, QByteArray &head, HttpHeaders *captured) const
 {
-    HttpHeaders out;
-    out.fields().reserve(r.headers.size() + 6);
+    const auto add = [&head, captured](const QByteArray &name, const QByteArray &value) {
+        head += name + ": " + value + "\r\n";
+        if (captured)
+            captured->add(name, value);
+    };
     const QByteArray connectionTokens = r.headers.value("connection");
     QByteArray forwardedFor;
     for (const auto &[name, value] : r.headers.fields()) {
@@ -206,18 +210,18 @@ HttpHeaders ProxyConnection::upstreamHeaders(const HttpRequest &r) const
             forwardedFor += value;
             continue;
         }
-        out.add(name, value);
+        add(name, value);
     }
-    const QByteArray peer = addressText(m_peer);
-    out.add("X-Real-IP", peer);
-    out.add("X-Forwarded-For", forwardedFor.isEmpty() ? peer : forwardedFor + ", " + peer);
-    out.add("X-Forwarded-Proto", "http");
+    static const QByteArray realIp("X-Real-IP"), forwardedForName("X-Forwarded-For"), proto("X-Forwarded-Proto"),
+        http("http"), forwardedHost("X-Forwarded-Host"), forwardedPort("X-Forwarded-Port"), length("Content-Length");
+    add(realIp, m_peerText);
+    add(forwardedForName, forwardedFor.isEmpty() ? m_peerText : forwardedFor + ", " + m_peerText);
+    add(proto, http);
     if (const QByteArray h = r.host(); !h.isEmpty())
-        out.add("X-Forwarded-Host", h);
-    out.add("X-Forwarded-Port", QByteArray::number(m_localPort));
+        add(forwardedHost, h);
+    add(forwardedPort, m_localPortText);
     if (!r.body.isEmpty() || r.chunked || r.headers.contains("content-length"))
-        out.add("Content-Length", QByteArray::number(r.body.size()));
-    return out;
+        add(length, QByteArray::number(r.body.size()));
 }
 
 QByteArray ProxyConnection::hashValue(const HttpRequest &r, const UpstreamSpec &spec) const
@@ -234,7 +238,7 @@ QByteArray ProxyConnection::hashValue(const HttpRequest &r, const UpstreamSpec &
     else if (spec.hashOn == QLatin1String("cookie"))
         name = "cookie_" + name;
     const std::optional<QByteArray> value = lookupVar(c, name);
-    return value && !value->isEmpty() ? *value : addressText(m_peer);
+    return value && !value->isEmpty() ? *value : m_peerText;
 }
 
 void ProxyConnection::writeHead(int status, const QByteArray &reason, const HttpHeaders &headers, Framing framing, qint64 length)

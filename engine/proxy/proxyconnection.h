@@ -44,7 +44,7 @@ private:
     void respondAnswer(const ClientAnswer &answer);
     void endExchange();
     void closeAfterFlush();
-    HttpHeaders upstreamHeaders(const HttpRequest &r) const;
+    void appendUpstreamHeaders(const HttpRequest &r, QByteArray &head, HttpHeaders *captured) const;
     void recordUpstreamCall();
     void finishRecord();
     QByteArray hashValue(const HttpRequest &r, const UpstreamSpec &spec) const;
@@ -73,6 +73,8 @@ private:
     quint16 m_peerPort = 0;
     QHostAddress m_local;
     quint16 m_localPort = 0;
+    QByteArray m_peerText;      // for X-Real-IP and X-Forwarded-For
+    QByteArray m_localPortText; // for X-Forwarded-Port
     RequestParser m_parser;
     QTimer m_idleTimer;
     QElapsedTimer m_clock;

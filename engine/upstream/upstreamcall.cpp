@@ -68,7 +68,7 @@ void UpstreamCall::tryNextNode()
     }
     if (m_request.hostOverride)
         m_hostHeader = *m_request.hostOverride;
-    m_conn = m_pool->take(nodeKey(), m_spec->https);
+    m_conn = m_pool->take(m_spec->nodes[m_node].poolKey, m_spec->https);
     m_conn->setHolder(this);
     m_reused = m_conn->isOpen();
     m_anyByte = false;
@@ -77,12 +77,6 @@ void UpstreamCall::tryNextNode()
         return;
     }
     openConnection();
-}
-
-QByteArray UpstreamCall::nodeKey() const
-{
-    const UpstreamNode &node = m_spec->nodes[m_node];
-    return (m_spec->https ? QByteArray("tls:") : QByteArray()) + node.host + ':' + QByteArray::number(node.port);
 }
 
 void UpstreamCall::openConnection()
@@ -185,7 +179,7 @@ void UpstreamCall::reconnectSameNode()
 {
     // The upstream closed an idle keep-alive connection just as we reused it: connect afresh, same node.
     release(false);
-    m_conn = new UpstreamConnection(nodeKey(), m_spec->https, m_pool);
+    m_conn = new UpstreamConnection(m_spec->nodes[m_node].poolKey, m_spec->https, m_pool);
     m_conn->setHolder(this);
     m_reused = false;
     openConnection();

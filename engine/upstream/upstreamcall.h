@@ -69,7 +69,6 @@ private:
     enum class Phase { Connecting, Sending, Reading };
 
     void tryNextNode();
-    QByteArray nodeKey() const;   // the pool key of the node in use
     void openConnection();        // connects m_conn to the node in use
     void send();
     void readResponse();
