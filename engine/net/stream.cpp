@@ -2,7 +2,6 @@
 
 #include <QFile>
 #include <QHostInfo>
-#include <QSocketNotifier>
 
 #include <cerrno>
 #include <cstring>
@@ -93,9 +92,11 @@ bool Stream::adopt(qintptr descriptor)
     }
     const int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)); // fails harmlessly on Unix sockets
-    attach(fd);
     m_state = State::Connected;
-    return true;
+    if (attach(fd))
+        return true;
+    m_state = State::Closed;
+    return false;
 }
 
 void Stream::connectToHost(const QString &host, quint16 port)
@@ -162,20 +163,41 @@ void Stream::startConnect(int family, const void *address, unsigned length, cons
         reportClosedLater();
         return;
     }
-    attach(fd);
-    // Whether connect() finished at once or not, the outcome is told from the event loop, never from here.
-    m_readNotifier->setEnabled(false);
-    m_writeNotifier->setEnabled(true);
+    // Whether connect() finished at once or not, the outcome is told from the event loop, never from here:
+    // the first output readiness (which epoll reports at once for a socket already connected).
+    if (!attach(fd))
+        reportClosedLater();
 }
 
-void Stream::attach(int fd)
+bool Stream::attach(int fd)
 {
     m_fd = fd;
-    m_readNotifier = new QSocketNotifier(fd, QSocketNotifier::Read, this);
-    m_writeNotifier = new QSocketNotifier(fd, QSocketNotifier::Write, this);
-    m_writeNotifier->setEnabled(false);
-    connect(m_readNotifier, &QSocketNotifier::activated, this, &Stream::onReadable);
-    connect(m_writeNotifier, &QSocketNotifier::activated, this, &Stream::onWritable);
+    if (IoLoop::current()->add(fd, this, &m_error))
+        return true;
+    ::close(m_fd);
+    m_fd = -1;
+    fail(m_error);
+    return false;
+}
+
+void Stream::ioReady(quint32 events)
+{
+    if (m_state == State::Connecting) {
+        if (!(events & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
+            return;
+        finishConnect(); // then on to any input that came with it
+        events &= ~quint32(EPOLLOUT);
+    }
+    if (m_state != State::Connected)
+        return;
+    if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+        // A short read normally means "drained", but not when the end is already known: read on to it.
+        onReadable(events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR));
+        if (m_state != State::Connected) // closed, or aborted by the handler
+            return;
+    }
+    if (events & (EPOLLOUT | EPOLLERR))
+        onWritable();
 }
 
 void Stream::finishConnect()
@@ -194,15 +216,13 @@ void Stream::finishConnect()
         return;
     }
     m_state = State::Connected;
-    m_readNotifier->setEnabled(true);
     if (!flushQueue())
         return;
-    m_writeNotifier->setEnabled(bytesToWrite() > 0);
     if (m_handler)
         m_handler->streamConnected(this);
 }
 
-void Stream::onReadable()
+void Stream::onReadable(bool toTheEnd)
 {
     if (m_state != State::Connected)
         return;
@@ -211,20 +231,19 @@ void Stream::onReadable()
     bool closed = false;
     for (;;) {
         if (m_in.size() >= m_readLimit) {
-            m_readNotifier->setEnabled(false); // resumeReading() turns it back on
+            m_readPaused = true; // consume() reads on
             break;
         }
         const ssize_t n = ::read(m_fd, scratch, size_t(kReadChunk));
         if (n > 0) {
             m_in.append(scratch, n);
             got += n;
-            if (n < kReadChunk)
-                break; // the kernel had no more; the next readiness brings the rest
+            if (n < kReadChunk && !toTheEnd)
+                break; // drained: edge-triggered readiness tells us when more comes
             continue;
         }
         if (n == 0) {
             closed = true;
-            m_state = State::Closed;
             break;
         }
         if (errno == EINTR)
@@ -233,14 +252,11 @@ void Stream::onReadable()
             m_errno = errno;
             m_error = errnoText(errno);
             closed = true;
-            m_state = State::Closed;
         }
         break;
     }
-    if (closed) {
-        m_readNotifier->setEnabled(false);
-        m_writeNotifier->setEnabled(false);
-    }
+    if (closed)
+        m_state = State::Closed;
     if (got > 0 && m_handler)
         m_handler->streamReadable(this);
     if (closed && m_handler && !m_closedReported) {
@@ -259,32 +275,26 @@ void Stream::consume(qsizetype bytes)
     } else if (bytes > 0) {
         m_in.remove(0, bytes);
     }
-    if (m_state == State::Connected && m_readNotifier && !m_readNotifier->isEnabled() && m_in.size() < m_readLimit)
-        m_readNotifier->setEnabled(true);
+    if (m_readPaused && m_in.size() < m_readLimit) {
+        // No new edge comes for what the kernel already holds: read it from the event loop.
+        m_readPaused = false;
+        QMetaObject::invokeMethod(this, [this] { onReadable(true); }, Qt::QueuedConnection);
+    }
 }
 
 void Stream::uncork()
 {
     m_corked = false;
-    if (m_state != State::Connected || bytesToWrite() == 0 || m_writeNotifier->isEnabled())
-        return;
-    if (flushQueue() && bytesToWrite() > 0)
-        m_writeNotifier->setEnabled(true);
+    if (m_state == State::Connected && bytesToWrite() > 0)
+        flushQueue();
 }
 
 void Stream::onWritable()
 {
-    if (m_state == State::Connecting) {
-        finishConnect();
+    if (m_state != State::Connected || bytesToWrite() == 0)
         return;
-    }
-    if (m_state != State::Connected)
+    if (!flushQueue() || bytesToWrite() > 0)
         return;
-    if (!flushQueue())
-        return;
-    if (bytesToWrite() > 0)
-        return;
-    m_writeNotifier->setEnabled(false);
     if (m_handler)
         m_handler->streamWritten(this);
 }
@@ -301,7 +311,7 @@ bool Stream::flushQueue()
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            return true;
+            return true; // the next output readiness sends the rest
         m_errno = errno;
         fail(errnoText(errno));
         reportClosedLater();
@@ -339,10 +349,8 @@ void Stream::write(const char *data, qsizetype size)
         reportClosedLater(); // never call the handler from inside its own write
         return;
     }
-    if (done < size) {
-        m_out.append(data + done, size - done);
-        m_writeNotifier->setEnabled(true);
-    }
+    if (done < size)
+        m_out.append(data + done, size - done); // the next output readiness sends it
 }
 
 void Stream::abort()
@@ -356,10 +364,6 @@ void Stream::fail(const QString &why)
 {
     m_error = why;
     m_state = State::Closed;
-    if (m_readNotifier) {
-        m_readNotifier->setEnabled(false);
-        m_writeNotifier->setEnabled(false);
-    }
 }
 
 void Stream::reportClosedLater()
@@ -374,16 +378,10 @@ void Stream::reportClosedLater()
 
 void Stream::release()
 {
-    if (m_readNotifier) {
-        // Deleted later: one of them may be the sender of the signal being handled right now.
-        m_readNotifier->setEnabled(false);
-        m_writeNotifier->setEnabled(false);
-        m_readNotifier->deleteLater();
-        m_writeNotifier->deleteLater();
-        m_readNotifier = m_writeNotifier = nullptr;
-    }
     if (m_fd >= 0) {
-        ::close(m_fd);
+        if (IoLoop *loop = IoLoop::existing())
+            loop->forget(this);
+        ::close(m_fd); // also takes it out of the epoll set
         m_fd = -1;
     }
     m_out.clear();

@@ -1,17 +1,18 @@
 #pragma once
 
+#include "ioloop.h"
+
 #include <QByteArray>
 #include <QHostAddress>
 #include <QObject>
 #include <QString>
 
-class QSocketNotifier;
-
 // A non-blocking stream socket (TCP or Unix) on a plain descriptor, for the proxy's hot path. Compared
 // with QTcpSocket it does one read() per readiness straight into the buffer its owner parses (no
 // FIONREAD, no ring buffer, no copy out), and sends at once, queueing only what the kernel refuses.
-// Events go to one Handler; handlers may abort() or deleteLater() the stream from any callback.
-class Stream : public QObject
+// Readiness comes from the thread's IoLoop. Events go to one Handler; handlers may abort() or
+// deleteLater() the stream from any callback. A stream stays in the thread that created it.
+class Stream : public QObject, private IoLoop::Client
 {
     Q_OBJECT
 public:
@@ -66,8 +67,9 @@ public:
 
 private:
     void startConnect(int family, const void *address, unsigned length, const QString &target);
-    void attach(int fd);
-    void onReadable();
+    bool attach(int fd);
+    void ioReady(quint32 events) override;
+    void onReadable(bool toTheEnd);
     void onWritable();
     void finishConnect();
     bool flushQueue();
@@ -78,8 +80,7 @@ private:
     int m_fd = -1;
     State m_state = State::Unconnected;
     Handler *m_handler = nullptr;
-    QSocketNotifier *m_readNotifier = nullptr;
-    QSocketNotifier *m_writeNotifier = nullptr;
+    bool m_readPaused = false; // stopped at the read limit: the kernel may hold more
     QByteArray m_in;
     QByteArray m_out;
     qsizetype m_outSent = 0;

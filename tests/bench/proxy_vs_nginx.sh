@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Issue 2 benchmark: wrk through nginx (Debian, 1 worker, reverse proxy with upstream keep-alive) and
 # through `routescope serve --workers 1`, both in front of the same nginx `return 200` upstream.
-# Usage: tests/bench/proxy_vs_nginx.sh [BUILD_DIR] [DURATION_S] [CONNECTIONS]
+# The two are measured in alternating rounds and the medians compared, so that a noisy shared machine
+# does not decide the ratio.
+# Usage: tests/bench/proxy_vs_nginx.sh [BUILD_DIR] [DURATION_S] [CONNECTIONS] [ROUNDS]
 set -euo pipefail
 build=${1:-build}
 duration=${2:-10}
 conns=${3:-50}
+rounds=${4:-3}
 routescope=$(realpath "$build/bin/routescope")
 . "$(dirname "$0")/lib.sh"
 need_tools
@@ -39,10 +42,18 @@ measure() { # name url -> "rps p99_ms"
   p99=$(awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}' "$work/$1.wrk")
   echo "$rps $p99"
 }
-read -r n_rps n_p99 < <(measure nginx "http://127.0.0.1:$NGX/x")
-read -r r_rps r_p99 < <(measure routescope "http://127.0.0.1:$RSP/x")
+median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+: > "$work/nginx.runs"; : > "$work/routescope.runs"
+for round in $(seq "$rounds"); do
+  measure nginx "http://127.0.0.1:$NGX/x" >> "$work/nginx.runs"
+  measure routescope "http://127.0.0.1:$RSP/x" >> "$work/routescope.runs"
+  printf 'round %s: nginx %s, routescope %s (req/s p99_ms)\n' "$round" "$(tail -1 "$work/nginx.runs")" \
+    "$(tail -1 "$work/routescope.runs")"
+done
+n_rps=$(cut -d' ' -f1 "$work/nginx.runs" | median); n_p99=$(cut -d' ' -f2 "$work/nginx.runs" | median)
+r_rps=$(cut -d' ' -f1 "$work/routescope.runs" | median); r_p99=$(cut -d' ' -f2 "$work/routescope.runs" | median)
 rss=$(awk '/VmRSS/ {print $2/1024}' /proc/$rs_pid/status)
-printf 'wrk -t1 -c%s -d%ss, one worker each, same upstream\n' "$conns" "$duration"
+printf 'wrk -t1 -c%s -d%ss, one worker each, same upstream; medians of %s rounds\n' "$conns" "$duration" "$rounds"
 printf '%-12s %12s %10s\n' target req/s p99_ms
 printf '%-12s %12s %10s\n' nginx "$n_rps" "$n_p99" routescope "$r_rps" "$r_p99"
 awk -v a="$r_rps" -v b="$n_rps" -v c="$r_p99" -v d="$n_p99" 'BEGIN {

@@ -1,0 +1,79 @@
+#include "ioloop.h"
+
+#include <QAbstractEventDispatcher>
+#include <QSocketNotifier>
+
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
+
+namespace {
+thread_local IoLoop *t_loop = nullptr;
+}
+
+IoLoop *IoLoop::current()
+{
+    if (!t_loop)
+        t_loop = new IoLoop;
+    return t_loop;
+}
+
+IoLoop *IoLoop::existing()
+{
+    return t_loop;
+}
+
+IoLoop::IoLoop()
+    : QObject(QAbstractEventDispatcher::instance()) // goes with the thread's dispatcher
+{
+    m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
+    if (m_epoll < 0)
+        qFatal("cannot create an epoll set: %s", std::strerror(errno));
+    m_notifier = new QSocketNotifier(m_epoll, QSocketNotifier::Read, this);
+    connect(m_notifier, &QSocketNotifier::activated, this, &IoLoop::dispatch);
+}
+
+IoLoop::~IoLoop()
+{
+    t_loop = nullptr;
+    delete m_notifier;
+    ::close(m_epoll);
+}
+
+bool IoLoop::add(int fd, Client *client, QString *error)
+{
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+    ev.data.ptr = client;
+    if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev) == 0)
+        return true;
+    if (error)
+        *error = QString::fromLocal8Bit(std::strerror(errno));
+    return false;
+}
+
+void IoLoop::forget(Client *client)
+{
+    for (int i = m_next; i < m_count; ++i)
+        if (m_events[i].data.ptr == client)
+            m_events[i].data.ptr = nullptr;
+}
+
+void IoLoop::dispatch()
+{
+    if (m_dispatching)
+        return; // a nested event loop; the notifier fires again once this batch is done
+    m_dispatching = true;
+    int n;
+    do
+        n = ::epoll_wait(m_epoll, m_events, kBatch, 0);
+    while (n < 0 && errno == EINTR);
+    m_count = qMax(n, 0);
+    for (m_next = 0; m_next < m_count;) {
+        const epoll_event &ev = m_events[m_next++];
+        if (auto *client = static_cast<Client *>(ev.data.ptr))
+            client->ioReady(ev.events);
+    }
+    m_count = m_next = 0;
+    m_dispatching = false;
+}

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QObject>
+
+#include <sys/epoll.h>
+
+class QSocketNotifier;
+
+// One epoll set per thread for the proxy's sockets, driven from Qt's event loop by a single notifier on
+// the epoll descriptor. Sockets are registered once, edge-triggered, and events reach their client by
+// a direct call: no notifier per socket, no enabling and disabling, and Qt's poll() watches one
+// descriptor however many connections there are.
+class IoLoop : public QObject
+{
+    Q_OBJECT
+public:
+    class Client
+    {
+    public:
+        virtual ~Client() = default;
+        virtual void ioReady(quint32 events) = 0;
+    };
+
+    // The loop of the calling thread, created on first use; it lives as long as the thread's event
+    // dispatcher.
+    static IoLoop *current();
+    // The calling thread's loop if it still exists.
+    static IoLoop *existing();
+
+    // Watches `fd` for input, output and hang-up, edge-triggered.
+    bool add(int fd, Client *client, QString *error);
+    // Drops events already fetched for `client`; call before it closes its descriptor or goes away.
+    void forget(Client *client);
+
+private:
+    IoLoop();
+    ~IoLoop() override;
+    void dispatch();
+
+    int m_epoll = -1;
+    QSocketNotifier *m_notifier = nullptr;
+    static constexpr int kBatch = 128;
+    epoll_event m_events[kBatch];
+    int m_count = 0;
+    int m_next = 0;
+    bool m_dispatching = false;
+};
