@@ -1,33 +1,42 @@
 #include "runnerserver.h"
 
-#include <QFile>
-#include <QLocalSocket>
+#include "stream.h"
 
-class RunnerServer::Session : public QObject
+#include <QFile>
+
+class RunnerServer::Session : public QObject, private Stream::Handler
 {
 public:
-    Session(QLocalSocket *socket, RunnerServer *server)
-        : QObject(server), m_socket(socket), m_server(server)
+    Session(qintptr descriptor, RunnerServer *server)
+        : QObject(server), m_socket(new Stream(this)), m_server(server)
     {
-        socket->setParent(this);
-        connect(socket, &QLocalSocket::readyRead, this, &Session::onReadyRead);
-        connect(socket, &QLocalSocket::disconnected, this, &QObject::deleteLater);
+        m_socket->setReadLimit(32 * 1024 * 1024); // whole frames (up to 16 MiB) are taken at once
+        if (!m_socket->adopt(descriptor)) {
+            deleteLater();
+            return;
+        }
+        m_socket->setHandler(this);
     }
 
 private:
-    void onReadyRead()
+    void streamReadable(Stream *s) override
     {
-        m_decoder.feed(m_socket->readAll());
+        m_decoder.feed(s->input());
+        s->consume(s->input().size());
         while (auto frame = m_decoder.next())
             handle(*frame);
     }
 
+    void streamClosed(Stream *s) override
+    {
+        s->abort();
+        deleteLater();
+    }
+
     void send(quint8 type, const QByteArray &payload)
     {
-        if (const auto frame = Frame::encode(type, payload)) {
-            m_socket->write(*frame);
-            m_socket->flush(); // now, not on the next turn of the event loop
-        }
+        if (const auto frame = Frame::encode(type, payload))
+            m_socket->write(*frame); // sent now; only what the kernel refuses waits
     }
 
     void sendErr(Runner::ErrCode code)
@@ -112,7 +121,7 @@ private:
             send(Frame::HttpRespCall, Runner::encode(DemoPlugins::runResponse(m_conf, m_respCall, m_answers)));
     }
 
-    QLocalSocket *m_socket;
+    Stream *m_socket;
     RunnerServer *m_server;
     FrameDecoder m_decoder;
     bool m_waiting = false;
@@ -129,10 +138,11 @@ RunnerServer::RunnerServer(int confExpireSeconds, QObject *parent)
     : QObject(parent), m_expireSeconds(confExpireSeconds)
 {
     m_clock.start();
-    connect(&m_server, &QLocalServer::newConnection, this, [this] {
-        while (QLocalSocket *s = m_server.nextPendingConnection())
-            new Session(s, this);
-    });
+}
+
+void RunnerServer::Listener::incomingConnection(quintptr descriptor)
+{
+    new Session(qintptr(descriptor), m_server);
 }
 
 QString RunnerServer::listen(const QString &path)

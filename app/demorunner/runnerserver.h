@@ -7,8 +7,6 @@
 #include <QHash>
 #include <QLocalServer>
 
-class QLocalSocket;
-
 // The runner side of the protocol: accepts the gateway's connections on the Unix socket, keeps the
 // conf tokens (with APISIX_CONF_EXPIRE_TIME), answers calls, asking ExtraInfo as plugins need it.
 class RunnerServer : public QObject
@@ -31,7 +29,18 @@ private:
     std::optional<TextPairs> conf(quint32 token) const;
     quint32 store(const TextPairs &entries);
 
-    QLocalServer m_server;
+    // Hands each accepted descriptor to a Session on our own Stream (no QLocalSocket in between).
+    class Listener : public QLocalServer
+    {
+    public:
+        explicit Listener(RunnerServer *server) : m_server(server) {}
+    protected:
+        void incomingConnection(quintptr descriptor) override;
+    private:
+        RunnerServer *m_server;
+    };
+
+    Listener m_server{this};
     QString m_path;
     QHash<quint32, Conf> m_confs;
     quint32 m_nextToken = 0;

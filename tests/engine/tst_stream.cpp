@@ -1,0 +1,209 @@
+#include "stream.h"
+
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+
+#include <cerrno>
+
+namespace {
+// Records what a stream reports, consuming input only when told to.
+class Recorder : public Stream::Handler
+{
+public:
+    QStringList events;
+    QByteArray received;
+    bool consumeInput = true;
+
+    void streamConnected(Stream *) override { events << QStringLiteral("connected"); }
+    void streamReadable(Stream *s) override
+    {
+        events << QStringLiteral("readable");
+        if (!consumeInput)
+            return;
+        received += s->input();
+        s->consume(s->input().size());
+    }
+    void streamWritten(Stream *) override { events << QStringLiteral("written"); }
+    void streamClosed(Stream *) override { events << QStringLiteral("closed"); }
+};
+
+QByteArray pattern(qsizetype size)
+{
+    QByteArray out(size, Qt::Uninitialized);
+    for (qsizetype i = 0; i < size; ++i)
+        out[i] = char('a' + i % 23);
+    return out;
+}
+
+struct Peer
+{
+    QTcpServer server;
+    QTcpSocket *socket = nullptr;
+
+    Peer() { server.listen(QHostAddress::Any, 0); }
+    bool accept()
+    {
+        if (!server.hasPendingConnections() && !server.waitForNewConnection(5000))
+            return false;
+        socket = server.nextPendingConnection();
+        return socket != nullptr;
+    }
+};
+} // namespace
+
+class TestStream : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void connectsAndExchangesBytes();
+    void dataThenCloseAreBothReported();
+    void refusedConnectionIsReported();
+    void missingUnixSocketIsReported();
+    void hostNamesAreLookedUp();
+    void bigWriteIsQueuedAndDrains();
+    void readLimitHoldsInputBackUntilConsumed();
+    void corkedWritesLeaveTogether();
+};
+
+void TestStream::connectsAndExchangesBytes()
+{
+    Peer peer;
+    Recorder rec;
+    Stream stream;
+    stream.setHandler(&rec);
+    stream.connectToHost(QStringLiteral("127.0.0.1"), peer.server.serverPort());
+    stream.write("hello", 5); // queued until connected
+    QVERIFY(peer.accept());
+    QTRY_VERIFY(rec.events.contains(QStringLiteral("connected")));
+    QVERIFY(stream.isConnected());
+    QCOMPARE(stream.peerPort(), peer.server.serverPort());
+    QTRY_COMPARE(peer.socket->bytesAvailable(), 5);
+    QCOMPARE(peer.socket->readAll(), QByteArray("hello"));
+    peer.socket->write("world");
+    QTRY_COMPARE(rec.received, QByteArray("world"));
+    QVERIFY(!rec.events.contains(QStringLiteral("closed")));
+}
+
+void TestStream::dataThenCloseAreBothReported()
+{
+    // The last bytes and the end arrive together: both must be told, in that order (edge-triggered
+    // readiness gives one event for both).
+    Peer peer;
+    Recorder rec;
+    Stream stream;
+    stream.setHandler(&rec);
+    stream.connectToHost(QStringLiteral("127.0.0.1"), peer.server.serverPort());
+    QVERIFY(peer.accept());
+    QTRY_VERIFY(stream.isConnected());
+    peer.socket->write("last words");
+    peer.socket->flush();
+    peer.socket->close();
+    QTRY_VERIFY(rec.events.contains(QStringLiteral("closed")));
+    QCOMPARE(rec.received, QByteArray("last words"));
+    QCOMPARE(rec.events.indexOf(QStringLiteral("readable")) < rec.events.indexOf(QStringLiteral("closed")), true);
+    QCOMPARE(stream.state(), Stream::State::Closed);
+    QCOMPARE(stream.errorCode(), 0);
+}
+
+void TestStream::refusedConnectionIsReported()
+{
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = probe.serverPort();
+    probe.close(); // nothing listens there now
+    Recorder rec;
+    Stream stream;
+    stream.setHandler(&rec);
+    stream.connectToHost(QStringLiteral("127.0.0.1"), port);
+    QTRY_COMPARE(rec.events, QStringList{QStringLiteral("closed")});
+    QCOMPARE(stream.errorCode(), ECONNREFUSED);
+    QVERIFY2(stream.errorString().contains(QStringLiteral("refused")), qPrintable(stream.errorString()));
+}
+
+void TestStream::missingUnixSocketIsReported()
+{
+    Recorder rec;
+    Stream stream;
+    stream.setHandler(&rec);
+    stream.connectToPath(QStringLiteral("/nonexistent-dir/runner.sock"));
+    QTRY_COMPARE(rec.events, QStringList{QStringLiteral("closed")});
+    QCOMPARE(stream.errorCode(), ENOENT);
+}
+
+void TestStream::hostNamesAreLookedUp()
+{
+    Peer peer;
+    Recorder rec;
+    Stream stream;
+    stream.setHandler(&rec);
+    stream.connectToHost(QStringLiteral("localhost"), peer.server.serverPort());
+    QTRY_VERIFY(rec.events.contains(QStringLiteral("connected")));
+    QVERIFY(peer.accept());
+}
+
+void TestStream::bigWriteIsQueuedAndDrains()
+{
+    Peer peer;
+    Recorder rec;
+    Stream stream;
+    stream.setHandler(&rec);
+    stream.connectToHost(QStringLiteral("127.0.0.1"), peer.server.serverPort());
+    QVERIFY(peer.accept());
+    QTRY_VERIFY(stream.isConnected());
+    const QByteArray data = pattern(16 * 1024 * 1024); // more than the kernel buffers hold
+    stream.write(data);
+    QVERIFY(stream.bytesToWrite() > 0);
+    QByteArray got;
+    QTRY_VERIFY_WITH_TIMEOUT((got += peer.socket->readAll(), got.size() == data.size()), 20000);
+    QCOMPARE(got, data);
+    QTRY_VERIFY(rec.events.contains(QStringLiteral("written")));
+    QCOMPARE(stream.bytesToWrite(), 0);
+}
+
+void TestStream::readLimitHoldsInputBackUntilConsumed()
+{
+    Peer peer;
+    Recorder rec;
+    rec.consumeInput = false;
+    Stream stream;
+    stream.setReadLimit(64 * 1024);
+    stream.setHandler(&rec);
+    stream.connectToHost(QStringLiteral("127.0.0.1"), peer.server.serverPort());
+    QVERIFY(peer.accept());
+    QTRY_VERIFY(stream.isConnected());
+    const QByteArray data = pattern(4 * 1024 * 1024);
+    peer.socket->write(data);
+    QTRY_VERIFY(stream.input().size() >= 64 * 1024);
+    QTest::qWait(50);
+    QVERIFY2(stream.input().size() < 256 * 1024, "reading went on past the limit");
+    QVERIFY(peer.socket->bytesToWrite() > 0); // the sender is held back
+    QByteArray got;
+    QTRY_VERIFY_WITH_TIMEOUT((got += stream.input(), stream.consume(stream.input().size()), got.size() == data.size()), 20000);
+    QCOMPARE(got, data);
+}
+
+void TestStream::corkedWritesLeaveTogether()
+{
+    Peer peer;
+    Recorder rec;
+    Stream stream;
+    stream.setHandler(&rec);
+    stream.connectToHost(QStringLiteral("127.0.0.1"), peer.server.serverPort());
+    QVERIFY(peer.accept());
+    QTRY_VERIFY(stream.isConnected());
+    stream.cork();
+    stream.write("head|", 5);
+    stream.write("body", 4);
+    QCOMPARE(stream.bytesToWrite(), 9);
+    QTest::qWait(20);
+    QCOMPARE(peer.socket->bytesAvailable(), 0); // nothing left while corked
+    stream.uncork();
+    QCOMPARE(stream.bytesToWrite(), 0);
+    QTRY_COMPARE(peer.socket->bytesAvailable(), 9);
+    QCOMPARE(peer.socket->readAll(), QByteArray("head|body"));
+}
+
+QTEST_GUILESS_MAIN(TestStream)
+#include "tst_stream.moc"
