@@ -1,6 +1,7 @@
 #include "proxyconnection.h"
 
 #include "capturestore.h"
+#include "coarseclock.h"
 #include "configstore.h"
 #include "proxyworker.h"
 #include "vars.h"
@@ -57,14 +58,14 @@ ProxyConnection::ProxyConnection(qintptr descriptor, ProxyWorker *worker)
     // Checked lazily against the last activity, so requests cost no timer operations.
     m_idleTimer.setSingleShot(true);
     connect(&m_idleTimer, &QTimer::timeout, this, [this] {
-        const qint64 idle = m_clock.elapsed() - m_lastActivityMs;
+        const qint64 idle = coarseNowMs() - m_lastActivityMs;
         if (m_busy || idle < kKeepAliveIdleMs) {
             m_idleTimer.start(int(kKeepAliveIdleMs - (m_busy ? 0 : idle)));
             return;
         }
         closeNow();
     });
-    m_clock.start();
+    m_lastActivityMs = coarseNowMs();
     m_idleTimer.start(kKeepAliveIdleMs);
 }
 
@@ -436,7 +437,7 @@ void ProxyConnection::endExchange()
     m_stream->uncork();
     finishRecord();
     m_busy = false;
-    m_lastActivityMs = m_clock.elapsed();
+    m_lastActivityMs = coarseNowMs();
     m_snapshot.reset();
     m_route = nullptr;
     if (!m_keepAlive) {

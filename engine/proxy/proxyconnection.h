@@ -77,7 +77,6 @@ private:
     QByteArray m_localPortText; // for X-Forwarded-Port
     RequestParser m_parser;
     QTimer m_idleTimer;
-    QElapsedTimer m_clock;
     qint64 m_lastActivityMs = 0;
     UpstreamCall m_call;
     PluginCall m_plugin;

@@ -1,5 +1,7 @@
 #include "plugincall.h"
 
+#include "coarseclock.h"
+
 #include <QPointer>
 
 PluginCall::PluginCall(RunnerClient *client, QObject *parent)
@@ -8,12 +10,11 @@ PluginCall::PluginCall(RunnerClient *client, QObject *parent)
     m_timer.setParent(this);
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &PluginCall::onTimer);
-    m_clockMs.start();
 }
 
 void PluginCall::arm(int timeoutMs)
 {
-    m_deadlineMs = m_clockMs.elapsed() + timeoutMs;
+    m_deadlineMs = coarseNowMs() + timeoutMs;
     if (!m_timer.isActive() || m_timerFiresMs > m_deadlineMs) {
         m_timer.start(timeoutMs);
         m_timerFiresMs = m_deadlineMs;
@@ -24,7 +25,7 @@ void PluginCall::onTimer()
 {
     if (m_step == Step::Idle)
         return;
-    const qint64 now = m_clockMs.elapsed();
+    const qint64 now = coarseNowMs();
     if (now < m_deadlineMs) {
         m_timer.start(int(m_deadlineMs - now));
         m_timerFiresMs = m_deadlineMs;

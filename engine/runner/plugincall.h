@@ -72,7 +72,6 @@ private:
     bool m_preparer = false;
     // Lazily re-armed like UpstreamCall's: waits on a steady runner cost no timer operations.
     QTimer m_timer;
-    QElapsedTimer m_clockMs;
     qint64 m_deadlineMs = 0;
     qint64 m_timerFiresMs = 0;
 };

@@ -1,6 +1,6 @@
 #include "runnerclient.h"
 
-#include <QDateTime>
+#include "coarseclock.h"
 
 RunnerClient::RunnerClient(std::shared_ptr<RunnerEndpoint> endpoint, QObject *parent)
     : QObject(parent), m_endpoint(std::move(endpoint))
@@ -53,7 +53,7 @@ std::optional<quint32> RunnerClient::token(const QByteArray &key)
     const auto it = m_tokens.constFind(key);
     if (it == m_tokens.constEnd())
         return std::nullopt;
-    if (it->generation != generation || it->expiresAtMs <= QDateTime::currentMSecsSinceEpoch()) {
+    if (it->generation != generation || it->expiresAtMs <= coarseNowMs()) {
         m_tokens.erase(it);
         return std::nullopt;
     }
@@ -64,7 +64,7 @@ void RunnerClient::storeToken(const QByteArray &key, quint32 token, quint64 gene
 {
     if (generation != m_endpoint->generation())
         return; // prepared with a runner that is gone
-    m_tokens.insert(key, {token, QDateTime::currentMSecsSinceEpoch() + qint64(m_endpoint->settings().confExpireSeconds) * 1000, generation});
+    m_tokens.insert(key, {token, coarseNowMs() + qint64(m_endpoint->settings().confExpireSeconds) * 1000, generation});
 }
 
 void RunnerClient::flushTokens()

@@ -1,6 +1,6 @@
 #include "connectionpool.h"
 
-#include <QDateTime>
+#include "coarseclock.h"
 
 ConnectionPool::ConnectionPool(QObject *parent)
     : QObject(parent)
@@ -30,7 +30,7 @@ void ConnectionPool::give(UpstreamConnection *conn, int maxIdle, int idleTimeout
         return;
     }
     conn->setHolder(this);
-    conn->idleSince = QDateTime::currentMSecsSinceEpoch();
+    conn->idleSince = coarseNowMs();
     list.append({conn, idleTimeoutMs});
     if (!m_sweep.isActive())
         m_sweep.start();
@@ -54,7 +54,7 @@ void ConnectionPool::drop(UpstreamConnection *c)
 
 void ConnectionPool::sweep()
 {
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 now = coarseNowMs();
     for (auto &list : m_idle) {
         list.removeIf([now](const Idle &i) {
             if (now - i.conn->idleSince < i.idleTimeoutMs)

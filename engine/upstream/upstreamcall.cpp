@@ -1,6 +1,7 @@
 #include "upstreamcall.h"
 
 #include "balancer.h"
+#include "coarseclock.h"
 
 UpstreamCall::UpstreamCall(ConnectionPool *pool, UpstreamSink *sink, QObject *parent)
     : QObject(parent), m_pool(pool), m_sink(sink)
@@ -229,7 +230,7 @@ void UpstreamCall::connectionFailed(UpstreamConnection *c)
 
 void UpstreamCall::setDeadline(int timeoutMs)
 {
-    const qint64 now = m_clock.elapsed();
+    const qint64 now = coarseNowMs();
     m_deadlineMs = now + timeoutMs;
     if (!m_timer.isActive() || m_timerFiresMs > m_deadlineMs) {
         m_timer.start(timeoutMs);
@@ -241,7 +242,7 @@ void UpstreamCall::onTimer()
 {
     if (!m_active)
         return;
-    const qint64 now = m_clock.elapsed();
+    const qint64 now = coarseNowMs();
     if (now < m_deadlineMs) {
         m_timer.start(int(m_deadlineMs - now));
         m_timerFiresMs = m_deadlineMs;
