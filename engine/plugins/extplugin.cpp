@@ -235,10 +235,10 @@ ClientAnswer applyRespCall(const ClientAnswer &upstream, const Runner::HttpRespC
     } else {
         QStringList dropped;
         for (const auto &[name, value] : upstream.headers.fields()) {
-            if (isExcludedResponseHeader(name))
-                dropped << QString::fromLatin1(name);
-            else
+            if (!isExcludedResponseHeader(name))
                 a.headers.add(name, value);
+            else if (notes)
+                dropped << QString::fromLatin1(name);
         }
         if (notes && !dropped.isEmpty())
             *notes << QStringLiteral("%1 dropped: runner returned no headers, so APISIX keeps the upstream headers minus its exclusion list")

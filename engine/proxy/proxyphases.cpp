@@ -145,7 +145,7 @@ void ProxyConnection::onResponsePluginDone(const PluginCallOutcome &outcome)
         }
         return;
     }
-    ClientAnswer answer = applyRespCall(m_upstreamAnswer, *reply, &m_exchange.record.notes);
+    ClientAnswer answer = applyRespCall(m_upstreamAnswer, *reply, m_exchange.capturing ? &m_exchange.record.notes : nullptr);
     m_exchange.record.modifiedByRunner = reply->status || !reply->headers.isEmpty() || !reply->body.isEmpty();
     setHeaders(answer.headers, m_respHeaders);
     respondAnswer(answer);
