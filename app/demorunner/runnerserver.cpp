@@ -15,6 +15,7 @@ public:
             deleteLater();
             return;
         }
+        m_socket->setBatchedWrites(true); // the gateway wakes once for the replies of a whole batch
         m_socket->setHandler(this);
     }
 

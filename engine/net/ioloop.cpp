@@ -57,6 +57,9 @@ void IoLoop::forget(Client *client)
     for (int i = m_next; i < m_count; ++i)
         if (m_events[i].data.ptr == client)
             m_events[i].data.ptr = nullptr;
+    for (Client *&c : m_flushes)
+        if (c == client)
+            c = nullptr;
 }
 
 void IoLoop::dispatch()
@@ -75,5 +78,9 @@ void IoLoop::dispatch()
             client->ioReady(ev.events);
     }
     m_count = m_next = 0;
+    for (qsizetype i = 0; i < m_flushes.size(); ++i) // flushing may queue more: taken in order
+        if (Client *c = m_flushes[i])
+            c->ioFlush();
+    m_flushes.resize(0);
     m_dispatching = false;
 }

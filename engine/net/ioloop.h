@@ -19,6 +19,8 @@ public:
     public:
         virtual ~Client() = default;
         virtual void ioReady(quint32 events) = 0;
+        // Sends what was held back for the end of the batch (see flushAfterBatch()).
+        virtual void ioFlush() {}
     };
 
     // The loop of the calling thread, created on first use; it lives as long as the thread's event
@@ -31,6 +33,11 @@ public:
     bool add(int fd, Client *client, QString *error);
     // Drops events already fetched for `client`; call before it closes its descriptor or goes away.
     void forget(Client *client);
+    // True while events are being delivered; writes made then can wait for the end of the batch.
+    bool isDispatching() const { return m_dispatching; }
+    // Calls client->ioFlush() once the events of this batch are all delivered. Writes gathered like
+    // this leave together, so the peer wakes once for many of them.
+    void flushAfterBatch(Client *client) { m_flushes.append(client); }
 
 private:
     IoLoop();
@@ -44,4 +51,5 @@ private:
     int m_count = 0;
     int m_next = 0;
     bool m_dispatching = false;
+    QList<Client *> m_flushes;
 };

@@ -285,8 +285,33 @@ void Stream::consume(qsizetype bytes)
 void Stream::uncork()
 {
     m_corked = false;
-    if (m_state == State::Connected && bytesToWrite() > 0)
+    if (m_state == State::Connected && bytesToWrite() > 0 && !holdForBatch())
         flushQueue();
+}
+
+bool Stream::holdForBatch()
+{
+    if (!m_batched)
+        return false;
+    IoLoop *loop = IoLoop::existing();
+    if (!loop || !loop->isDispatching())
+        return false; // outside a batch nothing would come back for it: send now
+    if (!m_flushQueued) {
+        m_flushQueued = true;
+        loop->flushAfterBatch(this);
+    }
+    return true;
+}
+
+void Stream::ioFlush()
+{
+    m_flushQueued = false;
+    if (m_state != State::Connected || m_corked || bytesToWrite() == 0)
+        return;
+    if (!flushQueue() || bytesToWrite() > 0)
+        return; // the next output readiness sends the rest and tells the handler
+    if (m_handler)
+        m_handler->streamWritten(this);
 }
 
 void Stream::onWritable()
@@ -331,6 +356,10 @@ void Stream::write(const char *data, qsizetype size)
         return;
     if (m_corked || m_state != State::Connected || bytesToWrite() > 0) {
         m_out.append(data, size); // sent on uncork or connect, or after what is already queued
+        return;
+    }
+    if (holdForBatch()) {
+        m_out.append(data, size);
         return;
     }
     qsizetype done = 0;

@@ -53,6 +53,9 @@ public:
     // While corked, writes are queued; uncork() sends them in one system call (head and body together).
     void cork() { m_corked = true; }
     void uncork();
+    // Writes made while the IoLoop delivers events wait for the end of its batch, so that a peer
+    // process wakes once for all of them (a runner serving many calls) instead of once per message.
+    void setBatchedWrites(bool on) { m_batched = on; }
     // Closes at once; the handler hears nothing more.
     void abort();
 
@@ -69,6 +72,8 @@ private:
     void startConnect(int family, const void *address, unsigned length, const QString &target);
     bool attach(int fd);
     void ioReady(quint32 events) override;
+    void ioFlush() override;
+    bool holdForBatch();
     void onReadable(bool toTheEnd);
     void onWritable();
     void finishConnect();
@@ -87,6 +92,8 @@ private:
     qsizetype m_readLimit = 1024 * 1024;
     int m_errno = 0;
     bool m_corked = false;
+    bool m_batched = false;
+    bool m_flushQueued = false;
     bool m_closedReported = false;
     QString m_error;
     QString m_target;

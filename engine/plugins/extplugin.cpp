@@ -70,10 +70,10 @@ QByteArray confTokenKey(const QString &routeId, const QString &plugin, quint64 v
 
 bool isExcludedResponseHeader(QByteArrayView name)
 {
-    static const char *const excluded[] = {"connection", "content-length", "transfer-encoding", "location", "server",
+    static constexpr QByteArrayView excluded[] = {"connection", "content-length", "transfer-encoding", "location", "server",
                                            "www-authenticate", "content-encoding", "content-type",
                                            "content-location", "content-language"};
-    for (const char *e : excluded)
+    for (QByteArrayView e : excluded)
         if (headerNameIs(name, e))
             return true;
     return false;

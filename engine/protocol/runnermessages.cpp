@@ -105,7 +105,7 @@ QString errCodeName(quint8 code)
 
 int methodCode(QByteArrayView method)
 {
-    static const char *const names[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "MKCOL", "COPY", "MOVE",
+    static constexpr QByteArrayView names[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "MKCOL", "COPY", "MOVE",
                                         "OPTIONS", "PROPFIND", "PROPPATCH", "LOCK", "UNLOCK", "PATCH", "TRACE"};
     for (int i = 0; i < int(std::size(names)); ++i)
         if (method == names[i])

@@ -17,9 +17,9 @@ constexpr int kKeepAliveIdleMs = 60000;
 
 bool isHopByHop(QByteArrayView name, const QByteArray &connectionTokens)
 {
-    static const char *const hop[] = {"connection", "keep-alive", "proxy-connection", "te", "trailer",
+    static constexpr QByteArrayView hop[] = {"connection", "keep-alive", "proxy-connection", "te", "trailer",
                                       "transfer-encoding", "upgrade"};
-    for (const char *h : hop)
+    for (QByteArrayView h : hop)
         if (headerNameIs(name, h))
             return true;
     return !connectionTokens.isEmpty() && headerHasToken(connectionTokens, name);

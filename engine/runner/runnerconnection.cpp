@@ -34,6 +34,7 @@ void RunnerConnection::tryConnect()
         m_stream->deleteLater();
     }
     m_stream = new Stream(this);
+    m_stream->setBatchedWrites(true); // the runner wakes once for the calls of a whole batch
     m_stream->setHandler(this);
     m_stream->connectToPath(m_path);
 }
