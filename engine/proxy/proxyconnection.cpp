@@ -43,6 +43,7 @@ ProxyConnection::ProxyConnection(qintptr descriptor, ProxyWorker *worker)
       m_call(worker->pool(), this, this), m_plugin(worker->runner(), this)
 {
     m_stream->setReadLimit(1024 * 1024); // pipelined requests wait in here while one is served
+    m_stream->setBatchedWrites(true);
     if (!m_stream->adopt(descriptor)) {
         qInfo("cannot take a client connection: %s", qPrintable(m_stream->errorString()));
         deleteLater();

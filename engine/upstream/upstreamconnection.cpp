@@ -15,6 +15,7 @@ UpstreamConnection::UpstreamConnection(QByteArray key, bool tls, QObject *parent
     }
     m_stream = new Stream(this);
     m_stream->setReadLimit(kReadLimit);
+    m_stream->setBatchedWrites(true);
     m_stream->setHandler(this);
 }
 
