@@ -150,6 +150,7 @@ QString RunnerServer::listen(const QString &path)
 {
     QLocalServer::removeServer(path); // a stale socket left by a runner that died
     m_server.setSocketOptions(QLocalServer::UserAccessOption);
+    m_server.setListenBacklogSize(1024); // a gateway under load opens many connections at once
     if (!m_server.listen(path))
         return QStringLiteral("cannot listen on %1: %2").arg(path, m_server.errorString());
     m_path = path;

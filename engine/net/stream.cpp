@@ -156,7 +156,8 @@ void Stream::startConnect(int family, const void *address, unsigned length, cons
     do
         r = ::connect(fd, static_cast<const sockaddr *>(address), socklen_t(length));
     while (r < 0 && errno == EINTR);
-    if (r < 0 && errno != EINPROGRESS && errno != EAGAIN) {
+    // EAGAIN here is a Unix socket whose listen backlog is full: a failure the caller may retry.
+    if (r < 0 && errno != EINPROGRESS) {
         m_errno = errno;
         ::close(fd);
         fail(errnoText(m_errno));

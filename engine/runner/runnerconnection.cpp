@@ -61,9 +61,11 @@ void RunnerConnection::streamReadable(Stream *s)
 void RunnerConnection::streamClosed(Stream *s)
 {
     if (!m_connected) {
-        // Refused or not there yet: the runner may still be starting.
-        if (m_since.elapsed() + 50 < m_timeoutMs) {
-            m_retry.start(50);
+        // Refused or not there yet: the runner may still be starting. A full listen backlog (EAGAIN)
+        // clears as soon as the runner accepts: try again almost at once.
+        const int wait = s->errorCode() == EAGAIN ? 2 : 50;
+        if (m_since.elapsed() + wait < m_timeoutMs) {
+            m_retry.start(wait);
             return;
         }
         if (m_holder) {

@@ -5,7 +5,12 @@
 #include <QTcpSocket>
 #include <QTest>
 
+#include <QTemporaryDir>
+
 #include <cerrno>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 namespace {
 // Records what a stream reports, consuming input only when told to.
@@ -61,6 +66,7 @@ private Q_SLOTS:
     void dataThenCloseAreBothReported();
     void refusedConnectionIsReported();
     void missingUnixSocketIsReported();
+    void fullUnixBacklogIsAFailure();
     void hostNamesAreLookedUp();
     void bigWriteIsQueuedAndDrains();
     void readLimitHoldsInputBackUntilConsumed();
@@ -130,6 +136,39 @@ void TestStream::missingUnixSocketIsReported()
     stream.connectToPath(QStringLiteral("/nonexistent-dir/runner.sock"));
     QTRY_COMPARE(rec.events, QStringList{QStringLiteral("closed")});
     QCOMPARE(stream.errorCode(), ENOENT);
+}
+
+void TestStream::fullUnixBacklogIsAFailure()
+{
+    // A Unix listener that never accepts, with the smallest backlog: connect() soon answers EAGAIN,
+    // which must be reported as a failure to retry, not taken for a connection in progress.
+    QTemporaryDir dir;
+    const QByteArray path = QFile::encodeName(dir.filePath(QStringLiteral("busy.sock")));
+    const int listener = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un sun{};
+    sun.sun_family = AF_UNIX;
+    std::memcpy(sun.sun_path, path.constData(), size_t(path.size()));
+    QCOMPARE(::bind(listener, reinterpret_cast<sockaddr *>(&sun), sizeof(sun)), 0);
+    QCOMPARE(::listen(listener, 0), 0);
+    std::vector<std::unique_ptr<Recorder>> recs;
+    std::vector<std::unique_ptr<Stream>> streams;
+    for (int i = 0; i < 6; ++i) {
+        recs.push_back(std::make_unique<Recorder>());
+        streams.push_back(std::make_unique<Stream>());
+        streams.back()->setHandler(recs.back().get());
+        streams.back()->connectToPath(QString::fromLocal8Bit(path));
+    }
+    QTRY_VERIFY(std::all_of(recs.begin(), recs.end(), [](const auto &r) { return !r->events.isEmpty(); }));
+    int connected = 0, refused = 0;
+    for (qsizetype i = 0; i < qsizetype(streams.size()); ++i) {
+        if (recs[i]->events.contains(QStringLiteral("connected")))
+            ++connected;
+        else if (streams[i]->errorCode() == EAGAIN)
+            ++refused;
+    }
+    QVERIFY2(connected <= 2, "more connections than the backlog holds were reported as connected");
+    QVERIFY(refused >= 1);
+    ::close(listener);
 }
 
 void TestStream::hostNamesAreLookedUp()
