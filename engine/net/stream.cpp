@@ -325,24 +325,34 @@ void Stream::onWritable()
         m_handler->streamWritten(this);
 }
 
-bool Stream::flushQueue()
+bool Stream::sendSome(const char *data, qsizetype size, qsizetype *sent)
 {
-    while (m_outSent < m_out.size()) {
-        const ssize_t n = ::send(m_fd, m_out.constData() + m_outSent, size_t(m_out.size() - m_outSent),
-                                 MSG_NOSIGNAL | MSG_DONTWAIT);
+    *sent = 0;
+    while (*sent < size) {
+        const ssize_t n = ::send(m_fd, data + *sent, size_t(size - *sent), MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n > 0) {
-            m_outSent += n;
+            *sent += n;
             continue;
         }
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            return true; // the next output readiness sends the rest
+            return true; // the kernel is full: the next output readiness sends the rest
         m_errno = errno;
         fail(errnoText(errno));
-        reportClosedLater();
+        reportClosedLater(); // never call the handler from inside a write
         return false;
     }
+    return true;
+}
+
+bool Stream::flushQueue()
+{
+    qsizetype sent = 0;
+    const bool ok = sendSome(m_out.constData() + m_outSent, m_out.size() - m_outSent, &sent);
+    m_outSent += sent;
+    if (!ok || m_outSent < m_out.size())
+        return ok;
     if (m_out.capacity() > kReadChunk)
         m_out.clear();
     else
@@ -364,22 +374,7 @@ void Stream::write(const char *data, qsizetype size)
         return;
     }
     qsizetype done = 0;
-    while (done < size) {
-        const ssize_t n = ::send(m_fd, data + done, size_t(size - done), MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n > 0) {
-            done += n;
-            continue;
-        }
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            break;
-        m_errno = errno;
-        fail(errnoText(errno));
-        reportClosedLater(); // never call the handler from inside its own write
-        return;
-    }
-    if (done < size)
+    if (sendSome(data, size, &done) && done < size)
         m_out.append(data + done, size - done); // the next output readiness sends it
 }
 

@@ -77,6 +77,7 @@ private:
     void onReadable(bool toTheEnd);
     void onWritable();
     void finishConnect();
+    bool sendSome(const char *data, qsizetype size, qsizetype *sent);
     bool flushQueue();
     void fail(const QString &why);
     void reportClosedLater();

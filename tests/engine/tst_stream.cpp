@@ -48,6 +48,15 @@ struct Peer
     QTcpSocket *socket = nullptr;
 
     Peer() { server.listen(QHostAddress::Any, 0); }
+    // Connects `stream` (reporting to `rec`) to this peer and waits until both ends have it.
+    bool connect(Stream &stream, Stream::Handler &rec)
+    {
+        stream.setHandler(&rec);
+        stream.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort());
+        if (!accept())
+            return false;
+        return QTest::qWaitFor([&stream] { return stream.isConnected(); }, 5000);
+    }
     bool accept()
     {
         if (!server.hasPendingConnections() && !server.waitForNewConnection(5000))
@@ -99,10 +108,7 @@ void TestStream::dataThenCloseAreBothReported()
     Peer peer;
     Recorder rec;
     Stream stream;
-    stream.setHandler(&rec);
-    stream.connectToHost(QStringLiteral("127.0.0.1"), peer.server.serverPort());
-    QVERIFY(peer.accept());
-    QTRY_VERIFY(stream.isConnected());
+    QVERIFY(peer.connect(stream, rec));
     peer.socket->write("last words");
     peer.socket->flush();
     peer.socket->close();
@@ -187,10 +193,7 @@ void TestStream::bigWriteIsQueuedAndDrains()
     Peer peer;
     Recorder rec;
     Stream stream;
-    stream.setHandler(&rec);
-    stream.connectToHost(QStringLiteral("127.0.0.1"), peer.server.serverPort());
-    QVERIFY(peer.accept());
-    QTRY_VERIFY(stream.isConnected());
+    QVERIFY(peer.connect(stream, rec));
     const QByteArray data = pattern(16 * 1024 * 1024); // more than the kernel buffers hold
     stream.write(data);
     QVERIFY(stream.bytesToWrite() > 0);
@@ -208,10 +211,7 @@ void TestStream::readLimitHoldsInputBackUntilConsumed()
     rec.consumeInput = false;
     Stream stream;
     stream.setReadLimit(64 * 1024);
-    stream.setHandler(&rec);
-    stream.connectToHost(QStringLiteral("127.0.0.1"), peer.server.serverPort());
-    QVERIFY(peer.accept());
-    QTRY_VERIFY(stream.isConnected());
+    QVERIFY(peer.connect(stream, rec));
     const QByteArray data = pattern(4 * 1024 * 1024);
     peer.socket->write(data);
     QTRY_VERIFY(stream.input().size() >= 64 * 1024);
@@ -228,10 +228,7 @@ void TestStream::corkedWritesLeaveTogether()
     Peer peer;
     Recorder rec;
     Stream stream;
-    stream.setHandler(&rec);
-    stream.connectToHost(QStringLiteral("127.0.0.1"), peer.server.serverPort());
-    QVERIFY(peer.accept());
-    QTRY_VERIFY(stream.isConnected());
+    QVERIFY(peer.connect(stream, rec));
     stream.cork();
     stream.write("head|", 5);
     stream.write("body", 4);
