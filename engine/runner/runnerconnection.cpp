@@ -95,8 +95,11 @@ bool RunnerConnection::send(quint8 type, const QByteArray &payload, QString *err
     if (!frame)
         return false;
     if (!isOpen()) {
+        // Its end may already have been read along with its last reply, before anyone was told.
         if (error)
-            *error = QStringLiteral("cannot write to the runner: the connection is closed");
+            *error = m_stream && m_stream->state() == Stream::State::Closed
+                ? QStringLiteral("cannot write to the runner: the runner closed the connection")
+                : QStringLiteral("cannot write to the runner: the connection is closed");
         return false;
     }
     m_stream->write(*frame);
