@@ -379,7 +379,9 @@ void TestExtPlugin::runnerIgnoringSigtermDoesNotBlockShutdown()
 {
     QTemporaryDir dir;
     RunnerSettings s;
-    s.cmd = {"/bin/sh", "-c", "trap '' TERM; while true; do sleep 0.1; done"};
+    // Marked with our pid, so that another test run on the machine cannot be mistaken for an orphan.
+    const QString marker = QStringLiteral("rs-ignores-term-%1").arg(QCoreApplication::applicationPid());
+    s.cmd = {"/bin/sh", "-c", "trap '' TERM; while true; do sleep 0.1; done", marker};
     QElapsedTimer clock;
     QString socketDir;
     {
@@ -389,7 +391,7 @@ void TestExtPlugin::runnerIgnoringSigtermDoesNotBlockShutdown()
     } // the engine stops here
     QVERIFY2(clock.elapsed() < 3000, qPrintable(QString::number(clock.elapsed())));
     QProcess pgrep;
-    pgrep.start("pgrep", {"-f", "trap '' TERM; while true"});
+    pgrep.start("pgrep", {"-f", marker});
     pgrep.waitForFinished();
     QVERIFY(pgrep.readAllStandardOutput().trimmed().isEmpty()); // killed, not orphaned
 }
