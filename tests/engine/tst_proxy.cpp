@@ -3,9 +3,73 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QFile>
 #include <QRandomGenerator>
+#include <QSslKey>
+#include <QSslServer>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTest>
+#include <QThread>
+
+namespace {
+// An https upstream on its own thread (tests/data has its self-signed certificate): answers every
+// request with the Host it got.
+class TlsUpstream
+{
+public:
+    TlsUpstream()
+    {
+        m_thread.start();
+        auto *server = new QSslServer;
+        server->moveToThread(&m_thread);
+        m_server = server;
+        QMetaObject::invokeMethod(server, [this, server] {
+            QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+            QFile cert(QStringLiteral(ROUTESCOPE_TEST_DATA "/upstream-tls.crt"));
+            QFile key(QStringLiteral(ROUTESCOPE_TEST_DATA "/upstream-tls.key"));
+            if (!cert.open(QIODevice::ReadOnly) || !key.open(QIODevice::ReadOnly))
+                return;
+            tls.setLocalCertificate(QSslCertificate(cert.readAll()));
+            tls.setPrivateKey(QSslKey(key.readAll(), QSsl::Rsa));
+            server->setSslConfiguration(tls);
+            QObject::connect(server, &QSslServer::pendingConnectionAvailable, server, [this, server] {
+                while (auto *s = qobject_cast<QSslSocket *>(server->nextPendingConnection())) {
+                    m_connections.fetchAndAddRelaxed(1);
+                    QObject::connect(s, &QSslSocket::readyRead, s, [s] {
+                        const QByteArray request = s->readAll();
+                        if (!request.contains("\r\n\r\n"))
+                            return;
+                        QByteArray host;
+                        for (const QByteArray &line : request.split('\n'))
+                            if (line.toLower().startsWith("host:"))
+                                host = line.mid(5).trimmed();
+                        const QByteArray body = "over tls, host " + host;
+                        s->write("HTTP/1.1 200 OK\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+                    });
+                    QObject::connect(s, &QSslSocket::disconnected, s, &QObject::deleteLater);
+                }
+            });
+            server->listen(QHostAddress::LocalHost, 0);
+            m_port = server->serverPort();
+        }, Qt::BlockingQueuedConnection);
+    }
+    ~TlsUpstream()
+    {
+        QMetaObject::invokeMethod(m_server, [this] { delete m_server; }, Qt::BlockingQueuedConnection);
+        m_thread.quit();
+        m_thread.wait();
+    }
+    quint16 port() const { return m_port; }
+    int connections() const { return m_connections.loadRelaxed(); }
+
+private:
+    QThread m_thread;
+    QSslServer *m_server = nullptr;
+    quint16 m_port = 0;
+    QAtomicInt m_connections;
+};
+} // namespace
 
 namespace {
 QByteArray route(const QByteArray &uri, const QByteArray &upstream)
@@ -22,6 +86,7 @@ private Q_SLOTS:
     void stripsHopByHopHeaders();
     void passHost_data();
     void passHost();
+    void httpsUpstream();
     void weightedDistributionOver1000Requests();
     void chashKeepsClientOnOneNode();
     void upstreamDownIs502();
@@ -102,6 +167,26 @@ void TestProxy::passHost()
     const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/", {{"Host", "client.example"}});
     QCOMPARE(r.status, 200);
     QCOMPARE(seenHeader(r, "host"), expected.contains("%1") ? expected.arg(up->port()) : expected);
+}
+
+void TestProxy::httpsUpstream()
+{
+    if (!QSslSocket::supportsSsl())
+        QSKIP("no TLS backend in this Qt");
+    TlsUpstream up;
+    QVERIFY(up.port() != 0);
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"scheme\":\"https\",\"pass_host\":\"rewrite\","
+        "\"upstream_host\":\"localhost\",\"nodes\":" + nodesFor({up.port()}) + "}")), 201);
+    TestClient client(engine.proxyPort());
+    for (int i = 0; i < 3; ++i) {
+        client.send("GET /secure HTTP/1.1\r\nHost: client.example\r\n\r\n");
+        const TestResponse r = client.read();
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body, QByteArray("over tls, host localhost"));
+    }
+    QCOMPARE(up.connections(), 1); // one TLS connection, kept alive and reused
 }
 
 void TestProxy::weightedDistributionOver1000Requests()
