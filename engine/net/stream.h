@@ -69,6 +69,7 @@ public:
     quint16 localPort() const;
 
 private:
+    static QString errnoText(int error);
     void startConnect(int family, const void *address, unsigned length, const QString &target);
     bool attach(int fd);
     void ioReady(quint32 events) override;
