@@ -136,6 +136,7 @@ bool Stream::attach(int fd)
     fail(m_error);
     return false;
 }
+
 void Stream::finishConnect()
 {
     int error = 0;
@@ -157,6 +158,7 @@ void Stream::finishConnect()
     if (m_handler)
         m_handler->streamConnected(this);
 }
+
 QHostAddress Stream::peerAddress() const
 {
     return addressOf(m_fd, true).first;
