@@ -11,6 +11,8 @@
 #include <QHostAddress>
 #include <QThread>
 
+#include "epolldispatcher.h"
+
 bool parseHostPort(const QString &text, QString *host, quint16 *port)
 {
     const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
@@ -86,6 +88,7 @@ QString Engine::start(const EngineOptions &options)
     for (int i = 0; i < qMax(1, options.workers); ++i) {
         auto *thread = new QThread;
         thread->setObjectName(QStringLiteral("engine-worker-%1").arg(i));
+        thread->setEventDispatcher(new EpollDispatcher); // one epoll_wait per turn for all its sockets
         auto *worker = new ProxyWorker(m_store, options.limits, m_endpoint, m_capture);
         worker->moveToThread(thread);
         QObject::connect(thread, &QThread::finished, worker, &QObject::deleteLater);

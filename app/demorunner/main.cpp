@@ -3,6 +3,7 @@
 // from APISIX_LISTEN_ADDRESS (unix:/path), tokens expire after APISIX_CONF_EXPIRE_TIME seconds, a stale
 // socket is removed, SIGTERM exits cleanly.
 #include "../quitsignals.h"
+#include "epolldispatcher.h"
 #include "runnerserver.h"
 
 #include <QCoreApplication>
@@ -28,6 +29,7 @@ int main(int argc, char *argv[])
     }
     if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
         qputenv("QT_NO_GLIB", "1"); // the plain UNIX event dispatcher answers sooner
+    QCoreApplication::setEventDispatcher(new EpollDispatcher); // one epoll_wait per turn
     QCoreApplication app(argc, argv);
     const QString address = qEnvironmentVariable("APISIX_LISTEN_ADDRESS");
     if (!address.startsWith(QLatin1String("unix:"))) {

@@ -1,5 +1,7 @@
 #include "ioloop.h"
 
+#include "epolldispatcher.h"
+
 #include <QAbstractEventDispatcher>
 #include <QSocketNotifier>
 
@@ -26,6 +28,10 @@ IoLoop *IoLoop::existing()
 IoLoop::IoLoop()
     : QObject(QAbstractEventDispatcher::instance()) // goes with the thread's dispatcher
 {
+    if (auto *dispatcher = qobject_cast<EpollDispatcher *>(QAbstractEventDispatcher::instance())) {
+        m_epoll = dispatcher->epollDescriptor(); // one set for everything: it calls deliver()
+        return;
+    }
     m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
     if (m_epoll < 0)
         qFatal("cannot create an epoll set: %s", std::strerror(errno));
@@ -36,8 +42,10 @@ IoLoop::IoLoop()
 IoLoop::~IoLoop()
 {
     t_loop = nullptr;
-    delete m_notifier;
-    ::close(m_epoll);
+    if (m_notifier) { // our own set
+        delete m_notifier;
+        ::close(m_epoll);
+    }
 }
 
 bool IoLoop::add(int fd, Client *client, QString *error)
@@ -55,8 +63,8 @@ bool IoLoop::add(int fd, Client *client, QString *error)
 void IoLoop::forget(Client *client)
 {
     for (int i = m_next; i < m_count; ++i)
-        if (m_events[i].data.ptr == client)
-            m_events[i].data.ptr = nullptr;
+        if (m_batch[i].data.ptr == client)
+            m_batch[i].data.ptr = nullptr;
     for (Client *&c : m_flushes)
         if (c == client)
             c = nullptr;
@@ -66,18 +74,27 @@ void IoLoop::dispatch()
 {
     if (m_dispatching)
         return; // a nested event loop; the notifier fires again once this batch is done
-    m_dispatching = true;
     int n;
     do
         n = ::epoll_wait(m_epoll, m_events, kBatch, 0);
     while (n < 0 && errno == EINTR);
-    m_count = qMax(n, 0);
+    deliver(m_events, qMax(n, 0));
+}
+
+void IoLoop::deliver(epoll_event *events, int count)
+{
+    if (m_dispatching)
+        return;
+    m_dispatching = true;
+    m_batch = events;
+    m_count = count;
     for (m_next = 0; m_next < m_count;) {
-        const epoll_event &ev = m_events[m_next++];
+        const epoll_event &ev = m_batch[m_next++];
         if (auto *client = static_cast<Client *>(ev.data.ptr))
             client->ioReady(ev.events);
     }
     m_count = m_next = 0;
+    m_batch = nullptr;
     for (qsizetype i = 0; i < m_flushes.size(); ++i) // flushing may queue more: taken in order
         if (Client *c = m_flushes[i])
             c->ioFlush();

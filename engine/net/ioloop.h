@@ -6,10 +6,10 @@
 
 class QSocketNotifier;
 
-// One epoll set per thread for the proxy's sockets, driven from Qt's event loop by a single notifier on
-// the epoll descriptor. Sockets are registered once, edge-triggered, and events reach their client by
-// a direct call: no notifier per socket, no enabling and disabling, and Qt's poll() watches one
-// descriptor however many connections there are.
+// One epoll set per thread for the proxy's sockets. On a thread running the EpollDispatcher it is the
+// dispatcher's own set (one epoll_wait() per turn); on any other thread it is driven from Qt's event
+// loop by a single notifier on the epoll descriptor. Sockets are registered once, edge-triggered, and
+// events reach their client by a direct call: no notifier per socket, no enabling and disabling.
 class IoLoop : public QObject
 {
     Q_OBJECT
@@ -31,6 +31,8 @@ public:
 
     // Watches `fd` for input, output and hang-up, edge-triggered.
     bool add(int fd, Client *client, QString *error);
+    // Delivers fetched events (the EpollDispatcher's, when the thread runs on it).
+    void deliver(epoll_event *events, int count);
     // Drops events already fetched for `client`; call before it closes its descriptor or goes away.
     void forget(Client *client);
     // True while events are being delivered; writes made then can wait for the end of the batch.
@@ -48,6 +50,7 @@ private:
     QSocketNotifier *m_notifier = nullptr;
     static constexpr int kBatch = 128;
     epoll_event m_events[kBatch];
+    epoll_event *m_batch = nullptr;
     int m_count = 0;
     int m_next = 0;
     bool m_dispatching = false;
