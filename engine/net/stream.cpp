@@ -157,12 +157,8 @@ bool Stream::holdForBatch()
 void Stream::ioFlush()
 {
     m_flushQueued = false;
-    if (m_state != State::Connected || m_corked || bytesToWrite() == 0)
-        return;
-    if (!flushQueue() || bytesToWrite() > 0)
-        return; // the next output readiness sends the rest and tells the handler
-    if (m_handler)
-        m_handler->streamWritten(this);
+    if (!m_corked)
+        onWritable(); // the same as when the kernel asks for more: send, and tell the handler once drained
 }
 
 void Stream::onWritable()

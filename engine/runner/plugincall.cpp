@@ -1,36 +1,16 @@
 #include "plugincall.h"
 
-#include "coarseclock.h"
-
 #include <QPointer>
 
 PluginCall::PluginCall(RunnerClient *client, QObject *parent)
     : QObject(parent), m_client(client)
 {
-    m_timer.setParent(this);
-    m_timer.setSingleShot(true);
-    connect(&m_timer, &QTimer::timeout, this, &PluginCall::onTimer);
-}
-
-void PluginCall::arm(int timeoutMs)
-{
-    m_deadlineMs = coarseNowMs() + timeoutMs;
-    if (!m_timer.isActive() || m_timerFiresMs > m_deadlineMs) {
-        m_timer.start(timeoutMs);
-        m_timerFiresMs = m_deadlineMs;
-    }
 }
 
 void PluginCall::onTimer()
 {
     if (m_step == Step::Idle)
         return;
-    const qint64 now = coarseNowMs();
-    if (now < m_deadlineMs) {
-        m_timer.start(int(m_deadlineMs - now));
-        m_timerFiresMs = m_deadlineMs;
-        return;
-    }
     fail(m_step == Step::Connecting
              ? QStringLiteral("cannot connect to the runner within %1 s").arg(m_client->settings().connectTimeoutMs / 1000.0)
              : QStringLiteral("the runner did not answer within %1 s").arg(m_client->settings().timeoutMs / 1000.0),
@@ -61,7 +41,7 @@ void PluginCall::start(PluginCallSpec spec, QList<RunnerFrameRecord> *log, const
         return;
     }
     m_step = Step::Connecting;
-    arm(m_client->settings().connectTimeoutMs + 500); // RunnerConnection gives up at the connect timeout itself
+    m_deadline.arm(m_client->settings().connectTimeoutMs + 500); // RunnerConnection gives up at the connect timeout itself
     m_client->openConnection(m_conn);
 }
 
@@ -78,7 +58,7 @@ void PluginCall::proceed()
     }
     if (m_client->isPreparing(m_spec.tokenKey)) {
         m_step = Step::WaitingForToken;
-        arm(m_client->settings().timeoutMs);
+        m_deadline.arm(m_client->settings().timeoutMs);
         QPointer<PluginCall> self(this);
         m_client->waitForToken(m_spec.tokenKey, [self](std::optional<quint32> token, const QString &error) {
             if (!self || self->m_step != Step::WaitingForToken)
@@ -115,7 +95,7 @@ bool PluginCall::send(quint8 type, const QByteArray &payload)
         fail(error, false);
         return false;
     }
-    arm(m_client->settings().timeoutMs);
+    m_deadline.arm(m_client->settings().timeoutMs);
     return true;
 }
 

@@ -1,12 +1,12 @@
 #pragma once
 
+#include "deadline.h"
 #include "runnerclient.h"
 #include "runnerframe.h"
 #include "runnermessages.h"
 
 #include <QElapsedTimer>
 #include <QObject>
-#include <QTimer>
 
 #include <functional>
 
@@ -53,7 +53,6 @@ private:
     void onErr(const QByteArray &payload);
     void succeed(const QByteArray &reply);
     void fail(const QString &why, bool connectionUsable);
-    void arm(int timeoutMs);
     void onTimer();
     void record(bool fromRunner, quint8 type, const QByteArray &payload);
 
@@ -70,8 +69,5 @@ private:
     Step m_step = Step::Idle;
     int m_attempts = 0;
     bool m_preparer = false;
-    // Lazily re-armed like UpstreamCall's: waits on a steady runner cost no timer operations.
-    QTimer m_timer;
-    qint64 m_deadlineMs = 0;
-    qint64 m_timerFiresMs = 0;
+    Deadline m_deadline{this, [this] { onTimer(); }};
 };

@@ -1,14 +1,11 @@
 #include "upstreamcall.h"
 
 #include "balancer.h"
-#include "coarseclock.h"
 
 UpstreamCall::UpstreamCall(ConnectionPool *pool, UpstreamSink *sink, QObject *parent)
     : QObject(parent), m_pool(pool), m_sink(sink)
 {
     m_clock.start();
-    m_timer.setSingleShot(true);
-    connect(&m_timer, &QTimer::timeout, this, &UpstreamCall::onTimer);
     m_parser.onHead = [this](HttpResponseHead &&head) {
         m_headSent = true;
         m_sink->upstreamHead(std::move(head), m_parser.framing(), m_parser.contentLength());
@@ -84,7 +81,7 @@ void UpstreamCall::openConnection()
 {
     const UpstreamNode &node = m_spec->nodes[m_node];
     m_phase = Phase::Connecting;
-    setDeadline(m_spec->connectTimeoutMs);
+    m_deadline.arm(m_spec->connectTimeoutMs);
     m_conn->open(QString::fromUtf8(node.host), node.port, QString::fromUtf8(m_hostHeader.isEmpty() ? node.host : m_hostHeader));
 }
 
@@ -108,12 +105,12 @@ void UpstreamCall::send()
     out += "\r\n";
     out += m_request.body;
     m_phase = Phase::Sending;
-    setDeadline(m_spec->sendTimeoutMs);
+    m_deadline.arm(m_spec->sendTimeoutMs);
     m_conn->uses++;
     m_conn->write(out);
     if (m_conn && m_conn->bytesToWrite() == 0) {
         m_phase = Phase::Reading;
-        setDeadline(m_spec->readTimeoutMs);
+        m_deadline.arm(m_spec->readTimeoutMs);
     }
 }
 
@@ -121,7 +118,7 @@ void UpstreamCall::connectionWritten(UpstreamConnection *c)
 {
     if (m_phase == Phase::Sending && c->bytesToWrite() == 0) {
         m_phase = Phase::Reading;
-        setDeadline(m_spec->readTimeoutMs);
+        m_deadline.arm(m_spec->readTimeoutMs);
     }
 }
 
@@ -145,7 +142,7 @@ void UpstreamCall::readResponse()
             m_anyByte = true;
             m_timings.firstByteNs = m_clock.nsecsElapsed() - m_startNs;
         }
-        setDeadline(m_spec->readTimeoutMs);
+        m_deadline.arm(m_spec->readTimeoutMs);
         qsizetype consumed = 0;
         const auto result = m_parser.feed(data, &consumed);
         if (!m_active)
@@ -228,26 +225,10 @@ void UpstreamCall::connectionFailed(UpstreamConnection *c)
     connectionClosed(c);
 }
 
-void UpstreamCall::setDeadline(int timeoutMs)
-{
-    const qint64 now = coarseNowMs();
-    m_deadlineMs = now + timeoutMs;
-    if (!m_timer.isActive() || m_timerFiresMs > m_deadlineMs) {
-        m_timer.start(timeoutMs);
-        m_timerFiresMs = m_deadlineMs;
-    }
-}
-
 void UpstreamCall::onTimer()
 {
     if (!m_active)
         return;
-    const qint64 now = coarseNowMs();
-    if (now < m_deadlineMs) {
-        m_timer.start(int(m_deadlineMs - now));
-        m_timerFiresMs = m_deadlineMs;
-        return;
-    }
     switch (m_phase) {
     case Phase::Connecting:
         release(false);

@@ -1,12 +1,12 @@
 #pragma once
 
 #include "connectionpool.h"
+#include "deadline.h"
 #include "responseparser.h"
 #include "upstreamspec.h"
 
 #include <QElapsedTimer>
 #include <QObject>
-#include <QTimer>
 
 #include <memory>
 
@@ -74,7 +74,6 @@ private:
     void readResponse();
     void reconnectSameNode();
     void onTimer();
-    void setDeadline(int timeoutMs);
     void fail(int status, const QString &why);
     void finish();
     void release(bool reusable);
@@ -100,12 +99,8 @@ private:
     bool m_anyByte = false;
     Phase m_phase = Phase::Connecting;
     ResponseParser m_parser;
-    // One timer for all deadlines: it is re-armed only when a deadline comes closer than its firing time,
-    // so a steady stream of requests with the same timeouts costs no timer operations at all.
-    QTimer m_timer;
+    Deadline m_deadline{this, [this] { onTimer(); }}; // connect, send and read timeouts in turn
     QElapsedTimer m_clock;
     qint64 m_startNs = 0;
-    qint64 m_deadlineMs = 0;
-    qint64 m_timerFiresMs = 0;
     Timings m_timings;
 };
