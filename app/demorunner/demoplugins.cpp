@@ -7,23 +7,18 @@
 namespace DemoPlugins {
 namespace {
 
-QJsonObject valueObject(const TextPair &entry)
-{
-    return QJsonDocument::fromJson(entry.value.value_or(QByteArray())).object();
-}
-
-QList<Need> varNeeds(const TextPair &entry)
+QList<Need> varNeeds(const Plugin &plugin)
 {
     QList<Need> out;
-    for (const QJsonValue &n : valueObject(entry).value(QStringLiteral("names")).toArray())
+    for (const QJsonValue &n : plugin.json.value(QStringLiteral("names")).toArray())
         out.append(Need{{Runner::ExtraInfoReq::Kind::Var, n.toString().toUtf8()}});
     return out;
 }
 
-QList<std::pair<QByteArray, QByteArray>> varHeaders(const TextPair &entry, const Answers &answers)
+QList<std::pair<QByteArray, QByteArray>> varHeaders(const Plugin &plugin, const Answers &answers)
 {
     QList<std::pair<QByteArray, QByteArray>> out;
-    for (const QJsonValue &n : valueObject(entry).value(QStringLiteral("names")).toArray()) {
+    for (const QJsonValue &n : plugin.json.value(QStringLiteral("names")).toArray()) {
         const QByteArray name = n.toString().toUtf8();
         const auto v = answers.value("var:" + name);
         out.append({QByteArray("X-Var-" + name), v ? *v : QByteArray("(absent)")});
@@ -42,10 +37,11 @@ struct HeaderEdit
 {
     bool touched = false;
     TextPairs headers;
-    void start(const TextPairs &upstream)
+    void start(const HeaderFields &upstream)
     {
         if (!touched)
-            headers = upstream;
+            for (const auto &[name, value] : upstream)
+                headers.append({name, value});
         touched = true;
     }
     void set(const QByteArray &name, const QByteArray &value)
@@ -71,28 +67,26 @@ QByteArray answerKey(const Runner::ExtraInfoReq &ask)
     return {};
 }
 
-QList<Need> needsForRequest(const TextPairs &conf)
+Conf prepare(const TextPairs &entries)
 {
-    QList<Need> out;
-    for (const TextPair &e : conf) {
-        if (e.name == "vars")
-            out += varNeeds(e);
-        else if (e.name == "req-body")
-            out.append(Need{{Runner::ExtraInfoReq::Kind::ReqBody, {}}});
+    Conf conf;
+    for (const TextPair &e : entries) {
+        Plugin p{e.name, e.value, QJsonDocument::fromJson(e.value.value_or(QByteArray())).object()};
+        if (p.name == "vars")
+            conf.requestNeeds += varNeeds(p);
+        else if (p.name == "req-body")
+            conf.requestNeeds.append(Need{{Runner::ExtraInfoReq::Kind::ReqBody, {}}});
+        else if (p.name == "body" && p.json.contains(QStringLiteral("append")))
+            conf.responseNeeds.append(Need{{Runner::ExtraInfoReq::Kind::RespBody, {}}});
+        if (p.name == "ext-plugin-A" || p.name == "response-headers" || p.name == "vars" || p.name == "req-body")
+            conf.readsResponseHeaders = true;
+        conf.plugins.append(std::move(p));
     }
-    return out;
+    conf.responseNeeds = conf.requestNeeds + conf.responseNeeds;
+    return conf;
 }
 
-QList<Need> needsForResponse(const TextPairs &conf)
-{
-    QList<Need> out = needsForRequest(conf);
-    for (const TextPair &e : conf)
-        if (e.name == "body" && valueObject(e).contains(QStringLiteral("append")))
-            out.append(Need{{Runner::ExtraInfoReq::Kind::RespBody, {}}});
-    return out;
-}
-
-Runner::HttpReqCallResp runRequest(const TextPairs &conf, const Runner::HttpReqCallReq &call, const Answers &answers)
+Runner::HttpReqCallResp runRequest(const Conf &conf, const Runner::HttpReqCallReq &call, const Answers &answers)
 {
     Runner::HttpReqCallResp out;
     out.id = call.id;
@@ -100,8 +94,8 @@ Runner::HttpReqCallResp runRequest(const TextPairs &conf, const Runner::HttpReqC
         out.action = Runner::HttpReqCallResp::Action::Rewrite;
         return out.rewrite;
     };
-    for (const TextPair &e : conf) {
-        const QJsonObject v = valueObject(e);
+    for (const Plugin &e : conf.plugins) {
+        const QJsonObject &v = e.json;
         if (e.name == "ext-plugin-A") {
             rewrite().respHeaders.append(TextPair{"X-Ext-Plugin-A", QByteArray("executed")});
             rewrite().respHeaders.append({"X-Ext-Plugin-A-Conf", e.value.value_or(QByteArray())});
@@ -148,15 +142,15 @@ Runner::HttpReqCallResp runRequest(const TextPairs &conf, const Runner::HttpReqC
     return out;
 }
 
-Runner::HttpRespCallResp runResponse(const TextPairs &conf, const Runner::HttpRespCallReq &call, const Answers &answers)
+Runner::HttpRespCallResp runResponse(const Conf &conf, const Runner::HttpRespCallReq &call, const Answers &answers)
 {
     Runner::HttpRespCallResp out;
     out.id = call.id;
     HeaderEdit edit;
     QByteArray body;
     bool bodySet = false;
-    for (const TextPair &e : conf) {
-        const QJsonObject v = valueObject(e);
+    for (const Plugin &e : conf.plugins) {
+        const QJsonObject &v = e.json;
         if (e.name == "ext-plugin-A") {
             edit.start(call.headers);
             edit.set("X-Ext-Plugin-A", "executed");

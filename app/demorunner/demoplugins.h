@@ -3,6 +3,7 @@
 #include "runnermessages.h"
 
 #include <QHash>
+#include <QJsonObject>
 #include <QList>
 
 // The plugins of routescope-demo-runner. Each conf entry names a plugin; its value is JSON:
@@ -26,11 +27,24 @@ using Answers = QHash<QByteArray, std::optional<QByteArray>>; // "var:<name>", "
 
 QByteArray answerKey(const Runner::ExtraInfoReq &ask);
 
-// What the conf needs to know from the gateway before it can answer.
-QList<Need> needsForRequest(const TextPairs &conf);
-QList<Need> needsForResponse(const TextPairs &conf);
+struct Plugin
+{
+    QByteArray name;
+    std::optional<QByteArray> value;
+    QJsonObject json; // the value parsed, empty when it is not a JSON object
+};
 
-Runner::HttpReqCallResp runRequest(const TextPairs &conf, const Runner::HttpReqCallReq &call, const Answers &answers);
-Runner::HttpRespCallResp runResponse(const TextPairs &conf, const Runner::HttpRespCallReq &call, const Answers &answers);
+// A conf as the runner keeps it behind its token: parsed once at PrepareConf, not on every call.
+struct Conf
+{
+    QList<Plugin> plugins;
+    QList<Need> requestNeeds;  // what the gateway must tell before a request phase can be answered
+    QList<Need> responseNeeds; // the same for post-resp
+    bool readsResponseHeaders = false; // whether post-resp looks at the upstream's headers at all
+};
+Conf prepare(const TextPairs &entries);
+
+Runner::HttpReqCallResp runRequest(const Conf &conf, const Runner::HttpReqCallReq &call, const Answers &answers);
+Runner::HttpRespCallResp runResponse(const Conf &conf, const Runner::HttpRespCallReq &call, const Answers &answers);
 
 } // namespace DemoPlugins

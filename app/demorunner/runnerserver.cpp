@@ -1,8 +1,11 @@
 #include "runnerserver.h"
 
+#include "coarseclock.h"
 #include "stream.h"
 
 #include <QFile>
+
+#include <cstdio>
 
 class RunnerServer::Session : public QObject, private Stream::Handler
 {
@@ -34,15 +37,21 @@ private:
         deleteLater();
     }
 
-    void send(quint8 type, const QByteArray &payload)
+    template<typename Message>
+    void send(const Message &m)
     {
-        if (const auto frame = Frame::encode(type, payload))
-            m_socket->write(*frame); // sent now; only what the kernel refuses waits
+        QString error;
+        if (const auto frame = Runner::encodeFrame(m, &error)) {
+            m_socket->write(*frame); // leaves at the end of this batch of events
+            return;
+        }
+        std::fprintf(stderr, "routescope-demo-runner: cannot answer: %s\n", qPrintable(error));
+        sendErr(Runner::ErrCode::ServiceUnavailable);
     }
 
     void sendErr(Runner::ErrCode code)
     {
-        send(Frame::RpcError, Runner::encode(Runner::ErrResp{quint8(code)}));
+        send(Runner::ErrResp{quint8(code)});
     }
 
     void handle(const DecodedFrame &frame)
@@ -67,59 +76,71 @@ private:
                 sendErr(Runner::ErrCode::BadRequest);
                 return;
             }
-            send(Frame::PrepareConf, Runner::encode(Runner::PrepareConfResp{m_server->store(req->conf)}));
+            send(Runner::PrepareConfResp{m_server->store(DemoPlugins::prepare(req->conf))});
             return;
         }
-        case Frame::HttpReqCall:
-            startCall(Runner::decodeHttpReqCallReq(frame.payload, &error), Frame::HttpReqCall, &DemoPlugins::needsForRequest, &m_reqCall);
+        case Frame::HttpReqCall: {
+            auto call = Runner::decodeHttpReqCallReq(frame.payload, &error);
+            if (const auto conf = confFor(call)) {
+                m_reqCall = std::move(*call);
+                begin(Frame::HttpReqCall, conf, conf->requestNeeds);
+            }
             return;
-        case Frame::HttpRespCall:
-            startCall(Runner::decodeHttpRespCallReq(frame.payload, &error), Frame::HttpRespCall, &DemoPlugins::needsForResponse, &m_respCall);
+        }
+        case Frame::HttpRespCall: {
+            // The upstream's headers are copied out only for plugins that read them.
+            auto call = Runner::decodeHttpRespCallReq(frame.payload, &error, Runner::Headers::Skip);
+            if (const auto conf = confFor(call)) {
+                if (conf->readsResponseHeaders)
+                    call = Runner::decodeHttpRespCallReq(frame.payload, &error);
+                m_respCall = std::move(*call);
+                begin(Frame::HttpRespCall, conf, conf->responseNeeds);
+            }
             return;
+        }
         default:
             sendErr(Runner::ErrCode::BadRequest);
         }
     }
 
-    // A call: known token, then the ExtraInfo questions its plugins need, then the answer.
+    // A call needs a well-formed message and a known token; otherwise the error is sent here.
     template<typename Call>
-    void startCall(const std::optional<Call> &call, quint8 type, QList<DemoPlugins::Need> (*needs)(const TextPairs &), Call *keep)
+    std::shared_ptr<const DemoPlugins::Conf> confFor(const std::optional<Call> &call)
     {
         if (!call) {
             sendErr(Runner::ErrCode::BadRequest);
-            return;
+            return nullptr;
         }
-        const auto conf = m_server->conf(call->confToken);
-        if (!conf) {
+        auto conf = m_server->conf(call->confToken);
+        if (!conf)
             sendErr(Runner::ErrCode::ConfTokenNotFound);
-            return;
-        }
-        begin(type, *conf, needs(*conf));
-        *keep = *call;
-        askOrAnswer();
+        return conf;
     }
 
-    void begin(quint8 type, const TextPairs &conf, QList<DemoPlugins::Need> needs)
+    // Then the ExtraInfo questions its plugins need, then the answer.
+    void begin(quint8 type, std::shared_ptr<const DemoPlugins::Conf> conf, const QList<DemoPlugins::Need> &needs)
     {
         m_type = type;
-        m_conf = conf;
-        m_needs = std::move(needs);
+        m_conf = std::move(conf);
+        m_needs = needs;
         m_next = 0;
-        m_answers.clear();
+        if (!m_answers.isEmpty())
+            m_answers.clear();
+        askOrAnswer();
     }
 
     void askOrAnswer()
     {
         if (m_next < m_needs.size()) {
             m_waiting = true;
-            send(Frame::ExtraInfo, Runner::encode(m_needs[m_next].ask));
+            send(m_needs[m_next].ask);
             return;
         }
         m_waiting = false;
         if (m_type == Frame::HttpReqCall)
-            send(Frame::HttpReqCall, Runner::encode(DemoPlugins::runRequest(m_conf, m_reqCall, m_answers)));
+            send(DemoPlugins::runRequest(*m_conf, m_reqCall, m_answers));
         else
-            send(Frame::HttpRespCall, Runner::encode(DemoPlugins::runResponse(m_conf, m_respCall, m_answers)));
+            send(DemoPlugins::runResponse(*m_conf, m_respCall, m_answers));
     }
 
     Stream *m_socket;
@@ -127,7 +148,7 @@ private:
     FrameDecoder m_decoder;
     bool m_waiting = false;
     quint8 m_type = 0;
-    TextPairs m_conf;
+    std::shared_ptr<const DemoPlugins::Conf> m_conf;
     QList<DemoPlugins::Need> m_needs;
     qsizetype m_next = 0;
     DemoPlugins::Answers m_answers;
@@ -138,7 +159,6 @@ private:
 RunnerServer::RunnerServer(int confExpireSeconds, QObject *parent)
     : QObject(parent), m_expireSeconds(confExpireSeconds)
 {
-    m_clock.start();
 }
 
 void RunnerServer::Listener::incomingConnection(quintptr descriptor)
@@ -164,18 +184,18 @@ void RunnerServer::close()
         QFile::remove(m_path);
 }
 
-std::optional<TextPairs> RunnerServer::conf(quint32 token) const
+std::shared_ptr<const DemoPlugins::Conf> RunnerServer::conf(quint32 token) const
 {
     const auto it = m_confs.constFind(token);
-    if (it == m_confs.constEnd() || it->expiresAtMs <= m_clock.elapsed())
-        return std::nullopt;
-    return it->entries;
+    if (it == m_confs.constEnd() || it->expiresAtMs <= coarseNowMs())
+        return nullptr;
+    return it->conf;
 }
 
-quint32 RunnerServer::store(const TextPairs &entries)
+quint32 RunnerServer::store(DemoPlugins::Conf conf)
 {
-    const qint64 now = m_clock.elapsed();
+    const qint64 now = coarseNowMs();
     m_confs.removeIf([now](const auto &it) { return it.value().expiresAtMs <= now; });
-    m_confs.insert(++m_nextToken, {entries, now + qint64(m_expireSeconds) * 1000});
+    m_confs.insert(++m_nextToken, {std::make_shared<const DemoPlugins::Conf>(std::move(conf)), now + qint64(m_expireSeconds) * 1000});
     return m_nextToken;
 }

@@ -3,9 +3,10 @@
 #include "demoplugins.h"
 #include "frame.h"
 
-#include <QElapsedTimer>
 #include <QHash>
 #include <QLocalServer>
+
+#include <memory>
 
 // The runner side of the protocol: accepts the gateway's connections on the Unix socket, keeps the
 // conf tokens (with APISIX_CONF_EXPIRE_TIME), answers calls, asking ExtraInfo as plugins need it.
@@ -21,13 +22,14 @@ public:
 private:
     struct Conf
     {
-        TextPairs entries;
+        std::shared_ptr<const DemoPlugins::Conf> conf;
         qint64 expiresAtMs = 0;
     };
     class Session;
 
-    std::optional<TextPairs> conf(quint32 token) const;
-    quint32 store(const TextPairs &entries);
+    // The conf behind a token, or null when it is unknown or has expired.
+    std::shared_ptr<const DemoPlugins::Conf> conf(quint32 token) const;
+    quint32 store(DemoPlugins::Conf conf);
 
     // Hands each accepted descriptor to a Session on our own Stream (no QLocalSocket in between).
     class Listener : public QLocalServer
@@ -45,5 +47,4 @@ private:
     QHash<quint32, Conf> m_confs;
     quint32 m_nextToken = 0;
     int m_expireSeconds;
-    QElapsedTimer m_clock;
 };

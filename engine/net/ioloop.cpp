@@ -48,16 +48,31 @@ IoLoop::~IoLoop()
     }
 }
 
-bool IoLoop::add(int fd, Client *client, QString *error)
+namespace {
+epoll_event eventFor(IoLoop::Client *client, bool output)
 {
     epoll_event ev{};
-    ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+    ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET | (output ? EPOLLOUT : 0);
     ev.data.ptr = client;
+    return ev;
+}
+} // namespace
+
+bool IoLoop::add(int fd, Client *client, bool output, QString *error)
+{
+    epoll_event ev = eventFor(client, output);
     if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev) == 0)
         return true;
     if (error)
         *error = QString::fromLocal8Bit(std::strerror(errno));
     return false;
+}
+
+bool IoLoop::watchOutput(int fd, Client *client, bool output)
+{
+    // Modifying re-checks readiness: output that became possible meanwhile is reported, not lost.
+    epoll_event ev = eventFor(client, output);
+    return ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &ev) == 0;
 }
 
 void IoLoop::forget(Client *client)

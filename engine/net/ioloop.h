@@ -9,7 +9,7 @@ class QSocketNotifier;
 // One epoll set per thread for the proxy's sockets. On a thread running the EpollDispatcher it is the
 // dispatcher's own set (one epoll_wait() per turn); on any other thread it is driven from Qt's event
 // loop by a single notifier on the epoll descriptor. Sockets are registered once, edge-triggered, and
-// events reach their client by a direct call: no notifier per socket, no enabling and disabling.
+// events reach their client by a direct call: no notifier per socket.
 class IoLoop : public QObject
 {
     Q_OBJECT
@@ -29,8 +29,12 @@ public:
     // The calling thread's loop if it still exists.
     static IoLoop *existing();
 
-    // Watches `fd` for input, output and hang-up, edge-triggered.
-    bool add(int fd, Client *client, QString *error);
+    // Watches `fd` for input and hang-up, and for output when `output` is set, edge-triggered.
+    bool add(int fd, Client *client, bool output, QString *error);
+    // Starts or stops watching `fd` for output. A Unix socket reports output readiness every time its
+    // peer reads, so a stream watches only while something waits to be sent (or a connect to finish):
+    // otherwise each message would wake its sender once more for nothing.
+    bool watchOutput(int fd, Client *client, bool output);
     // Delivers fetched events (the EpollDispatcher's, when the thread runs on it).
     void deliver(epoll_event *events, int count);
     // Drops events already fetched for `client`; call before it closes its descriptor or goes away.

@@ -69,8 +69,18 @@ void Stream::ioReady(quint32 events)
         if (m_state != State::Connected) // closed, or aborted by the handler
             return;
     }
-    if (events & (EPOLLOUT | EPOLLERR))
+    if (events & EPOLLERR)
         onWritable();
+    else if (events & EPOLLOUT)
+        bytesToWrite() > 0 ? onWritable() : watchOutput(false); // nothing waits: stop being told
+}
+
+void Stream::watchOutput(bool on)
+{
+    if (m_watchingOutput == on || m_fd < 0)
+        return;
+    if (IoLoop *loop = IoLoop::existing(); loop && loop->watchOutput(m_fd, this, on))
+        m_watchingOutput = on;
 }
 
 void Stream::onReadable(bool toTheEnd)
@@ -182,8 +192,10 @@ bool Stream::sendSome(const char *data, qsizetype size, qsizetype *sent)
         }
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            return true; // the kernel is full: the next output readiness sends the rest
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            watchOutput(true); // the kernel is full: the next output readiness sends the rest
+            return true;
+        }
         m_errno = errno;
         fail(errnoText(errno));
         reportClosedLater(); // never call the handler from inside a write

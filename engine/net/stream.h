@@ -79,6 +79,7 @@ private:
     void onWritable();
     void finishConnect();
     bool sendSome(const char *data, qsizetype size, qsizetype *sent);
+    void watchOutput(bool on);
     bool flushQueue();
     void fail(const QString &why);
     void reportClosedLater();
@@ -97,6 +98,7 @@ private:
     bool m_batched = false;
     bool m_flushQueued = false;
     bool m_closedReported = false;
+    bool m_watchingOutput = false;
     QString m_error;
     QString m_target;
 };

@@ -129,7 +129,8 @@ void Stream::startConnect(int family, const void *address, unsigned length, cons
 bool Stream::attach(int fd)
 {
     m_fd = fd;
-    if (IoLoop::current()->add(fd, this, &m_error))
+    m_watchingOutput = m_state == State::Connecting; // output readiness says the connect is done
+    if (IoLoop::current()->add(fd, this, m_watchingOutput, &m_error))
         return true;
     ::close(m_fd);
     m_fd = -1;

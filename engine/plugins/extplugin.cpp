@@ -132,16 +132,16 @@ Runner::HttpReqCallReq buildReqCall(const HttpRequest &r, const QByteArray &upst
     m.path = r.path;
     m.args = parseQueryArgs(r.query);
     bool hostSeen = false;
-    for (const auto &[name, value] : r.headers.fields()) {
-        const QByteArray lower = name.toLower();
-        if (lower == "host") {
+    m.headers.reserve(r.headers.fields().size());
+    for (const auto &[name, value] : r.headers.fields()) { // names are lower-cased by the encoder
+        if (headerNameIs(name, "host")) {
             if (hostSeen)
                 continue;
             hostSeen = true;
-            m.headers.append({lower, upstreamHost});
+            m.headers.append({name, upstreamHost});
             continue;
         }
-        m.headers.append({lower, value});
+        m.headers.append({name, value});
     }
     if (!hostSeen && !upstreamHost.isEmpty())
         m.headers.append({"host", upstreamHost});
@@ -234,6 +234,7 @@ ClientAnswer applyRespCall(const ClientAnswer &upstream, const Runner::HttpRespC
                           .arg(reply.headers.size());
     } else {
         QStringList dropped;
+        a.headers.fields().reserve(upstream.headers.fields().size());
         for (const auto &[name, value] : upstream.headers.fields()) {
             if (!isExcludedResponseHeader(name))
                 a.headers.add(name, value);

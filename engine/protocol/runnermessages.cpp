@@ -5,30 +5,61 @@
 
 #include <flatbuffers/flatbuffers.h>
 
+#include <QVarLengthArray>
+
+#include <algorithm>
+
 namespace Runner {
 namespace {
 
 using Builder = flatbuffers::FlatBufferBuilder;
-using EntryOffsets = std::vector<flatbuffers::Offset<A6::TextEntry>>;
 
-flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<A6::TextEntry>>> entries(Builder &b, const TextPairs &pairs)
+// One builder per thread, cleared between messages, so encoding a message allocates only its result.
+Builder &scratch()
+{
+    thread_local Builder builder(1024);
+    builder.Clear();
+    return builder;
+}
+
+enum class NameCase { AsIs, Lower };
+
+flatbuffers::Offset<flatbuffers::String> name(Builder &b, const QByteArray &s, NameCase nameCase)
+{
+    const auto isUpper = [](char c) { return c >= 'A' && c <= 'Z'; };
+    if (nameCase == NameCase::AsIs || std::none_of(s.cbegin(), s.cend(), isUpper))
+        return b.CreateString(s.constData(), size_t(s.size()));
+    QVarLengthArray<char, 128> lower(s.size());
+    std::transform(s.cbegin(), s.cend(), lower.begin(), [&](char c) { return isUpper(c) ? char(c + 32) : c; });
+    return b.CreateString(lower.constData(), size_t(lower.size()));
+}
+
+const QByteArray *valueOf(const TextPair &p) { return p.value ? &*p.value : nullptr; }
+const QByteArray *valueOf(const HeaderFields::value_type &p) { return &p.second; }
+const QByteArray &nameOf(const TextPair &p) { return p.name; }
+const QByteArray &nameOf(const HeaderFields::value_type &p) { return p.first; }
+
+template<typename Pairs>
+flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<A6::TextEntry>>> entries(Builder &b, const Pairs &pairs,
+                                                                                   NameCase nameCase = NameCase::AsIs)
 {
     if (pairs.isEmpty())
         return 0;
-    EntryOffsets offsets;
-    offsets.reserve(size_t(pairs.size()));
-    for (const TextPair &p : pairs) {
-        const auto name = b.CreateString(p.name.constData(), size_t(p.name.size()));
+    QVarLengthArray<flatbuffers::Offset<A6::TextEntry>, 32> offsets;
+    offsets.reserve(pairs.size());
+    for (const auto &p : pairs) {
+        const auto n = name(b, nameOf(p), nameCase);
+        const QByteArray *v = valueOf(p);
         flatbuffers::Offset<flatbuffers::String> value;
-        if (p.value)
-            value = b.CreateString(p.value->constData(), size_t(p.value->size()));
+        if (v)
+            value = b.CreateString(v->constData(), size_t(v->size()));
         A6::TextEntryBuilder e(b);
-        e.add_name(name);
-        if (p.value)
+        e.add_name(n);
+        if (v)
             e.add_value(value);
-        offsets.push_back(e.Finish());
+        offsets.append(e.Finish());
     }
-    return b.CreateVector(offsets);
+    return b.CreateVector(offsets.constData(), size_t(offsets.size()));
 }
 
 flatbuffers::Offset<flatbuffers::Vector<uint8_t>> bytes(Builder &b, const QByteArray &data)
@@ -43,9 +74,13 @@ flatbuffers::Offset<flatbuffers::String> string(Builder &b, const QByteArray &s)
     return b.CreateString(s.constData(), size_t(s.size()));
 }
 
+// The finished buffer, copied out; a builder grown for a large message gives its memory back.
 QByteArray finish(Builder &b)
 {
-    return QByteArray(reinterpret_cast<const char *>(b.GetBufferPointer()), qsizetype(b.GetSize()));
+    QByteArray out(reinterpret_cast<const char *>(b.GetBufferPointer()), qsizetype(b.GetSize()));
+    if (b.GetSize() > 64 * 1024)
+        b.Reset();
+    return out;
 }
 
 QByteArray toBytes(const flatbuffers::String *s)
@@ -56,6 +91,18 @@ QByteArray toBytes(const flatbuffers::String *s)
 QByteArray toBytes(const flatbuffers::Vector<uint8_t> *v)
 {
     return v ? QByteArray(reinterpret_cast<const char *>(v->data()), qsizetype(v->size())) : QByteArray();
+}
+
+// Entries whose value is always there (headers): an absent value reads as empty.
+HeaderFields toFields(const flatbuffers::Vector<flatbuffers::Offset<A6::TextEntry>> *v)
+{
+    HeaderFields out;
+    if (!v)
+        return out;
+    out.reserve(qsizetype(v->size()));
+    for (const A6::TextEntry *e : *v)
+        out.append({toBytes(e->name()), toBytes(e->value())});
+    return out;
 }
 
 TextPairs toPairs(const flatbuffers::Vector<flatbuffers::Offset<A6::TextEntry>> *v)
@@ -119,9 +166,10 @@ QByteArray methodName(quint8 code)
     return name && *name ? QByteArray(name) : QByteArray("METHOD_") + QByteArray::number(code);
 }
 
-QByteArray encode(const PrepareConfReq &m)
+namespace {
+
+void build(Builder &b, const PrepareConfReq &m)
 {
-    Builder b(256);
     const auto conf = entries(b, m.conf);
     const auto key = string(b, m.key);
     A6::PrepareConf::ReqBuilder r(b);
@@ -129,23 +177,19 @@ QByteArray encode(const PrepareConfReq &m)
         r.add_conf(conf);
     r.add_key(key);
     b.Finish(r.Finish());
-    return finish(b);
 }
 
-QByteArray encode(const PrepareConfResp &m)
+void build(Builder &b, const PrepareConfResp &m)
 {
-    Builder b(64);
     b.Finish(A6::PrepareConf::CreateResp(b, m.confToken));
-    return finish(b);
 }
 
-QByteArray encode(const HttpReqCallReq &m)
+void build(Builder &b, const HttpReqCallReq &m)
 {
-    Builder b(1024);
     const auto src = bytes(b, m.srcIp);
     const auto path = string(b, m.path);
     const auto args = entries(b, m.args);
-    const auto headers = entries(b, m.headers);
+    const auto headers = entries(b, m.headers, NameCase::Lower);
     A6::HTTPReqCall::ReqBuilder r(b);
     r.add_id(m.id);
     if (!src.IsNull())
@@ -158,12 +202,10 @@ QByteArray encode(const HttpReqCallReq &m)
         r.add_headers(headers);
     r.add_conf_token(m.confToken);
     b.Finish(r.Finish());
-    return finish(b);
 }
 
-QByteArray encode(const HttpReqCallResp &m)
+void build(Builder &b, const HttpReqCallResp &m)
 {
-    Builder b(512);
     flatbuffers::Offset<void> action;
     A6::HTTPReqCall::Action type = A6::HTTPReqCall::Action::NONE;
     if (m.action == HttpReqCallResp::Action::Stop) {
@@ -206,13 +248,11 @@ QByteArray encode(const HttpReqCallResp &m)
         r.add_action(action);
     }
     b.Finish(r.Finish());
-    return finish(b);
 }
 
-QByteArray encode(const HttpRespCallReq &m)
+void build(Builder &b, const HttpRespCallReq &m)
 {
-    Builder b(512);
-    const auto headers = entries(b, m.headers);
+    const auto headers = entries(b, m.headers, NameCase::Lower);
     A6::HTTPRespCall::ReqBuilder r(b);
     r.add_id(m.id);
     r.add_status(m.status);
@@ -220,12 +260,10 @@ QByteArray encode(const HttpRespCallReq &m)
         r.add_headers(headers);
     r.add_conf_token(m.confToken);
     b.Finish(r.Finish());
-    return finish(b);
 }
 
-QByteArray encode(const HttpRespCallResp &m)
+void build(Builder &b, const HttpRespCallResp &m)
 {
-    Builder b(512);
     const auto headers = entries(b, m.headers);
     const auto body = bytes(b, m.body);
     A6::HTTPRespCall::RespBuilder r(b);
@@ -236,12 +274,10 @@ QByteArray encode(const HttpRespCallResp &m)
     if (!body.IsNull())
         r.add_body(body);
     b.Finish(r.Finish());
-    return finish(b);
 }
 
-QByteArray encode(const ExtraInfoReq &m)
+void build(Builder &b, const ExtraInfoReq &m)
 {
-    Builder b(128);
     flatbuffers::Offset<void> info;
     A6::ExtraInfo::Info type = A6::ExtraInfo::Info::Var;
     switch (m.kind) {
@@ -260,12 +296,10 @@ QByteArray encode(const ExtraInfoReq &m)
         break;
     }
     b.Finish(A6::ExtraInfo::CreateReq(b, type, info));
-    return finish(b);
 }
 
-QByteArray encode(const ExtraInfoResp &m)
+void build(Builder &b, const ExtraInfoResp &m)
 {
-    Builder b(m.result ? size_t(m.result->size()) + 64 : 64);
     flatbuffers::Offset<flatbuffers::Vector<uint8_t>> result;
     if (m.result)
         result = b.CreateVector(reinterpret_cast<const uint8_t *>(m.result->constData()), size_t(m.result->size()));
@@ -273,19 +307,120 @@ QByteArray encode(const ExtraInfoResp &m)
     if (m.result)
         r.add_result(result);
     b.Finish(r.Finish());
-    return finish(b);
 }
 
-QByteArray encode(const ErrResp &m)
+void build(Builder &b, const ErrResp &m)
 {
-    Builder b(64);
     A6::Err::RespBuilder r(b);
     // Written even when 0, so the buffer is never empty (PROTOCOL.md: always send a non-empty buffer).
     b.ForceDefaults(true);
     r.add_code(A6::Err::Code(m.code));
     b.Finish(r.Finish());
+    b.ForceDefaults(false);
+}
+
+constexpr quint8 frameType(const PrepareConfReq *) { return Frame::PrepareConf; }
+constexpr quint8 frameType(const PrepareConfResp *) { return Frame::PrepareConf; }
+constexpr quint8 frameType(const HttpReqCallReq *) { return Frame::HttpReqCall; }
+constexpr quint8 frameType(const HttpReqCallResp *) { return Frame::HttpReqCall; }
+constexpr quint8 frameType(const HttpRespCallReq *) { return Frame::HttpRespCall; }
+constexpr quint8 frameType(const HttpRespCallResp *) { return Frame::HttpRespCall; }
+constexpr quint8 frameType(const ExtraInfoReq *) { return Frame::ExtraInfo; }
+constexpr quint8 frameType(const ExtraInfoResp *) { return Frame::ExtraInfo; }
+constexpr quint8 frameType(const ErrResp *) { return Frame::RpcError; }
+
+} // namespace
+
+QByteArray encode(const PrepareConfReq &m)
+{
+    Builder &b = scratch();
+    build(b, m);
     return finish(b);
 }
+
+QByteArray encode(const PrepareConfResp &m)
+{
+    Builder &b = scratch();
+    build(b, m);
+    return finish(b);
+}
+
+QByteArray encode(const HttpReqCallReq &m)
+{
+    Builder &b = scratch();
+    build(b, m);
+    return finish(b);
+}
+
+QByteArray encode(const HttpReqCallResp &m)
+{
+    Builder &b = scratch();
+    build(b, m);
+    return finish(b);
+}
+
+QByteArray encode(const HttpRespCallReq &m)
+{
+    Builder &b = scratch();
+    build(b, m);
+    return finish(b);
+}
+
+QByteArray encode(const HttpRespCallResp &m)
+{
+    Builder &b = scratch();
+    build(b, m);
+    return finish(b);
+}
+
+QByteArray encode(const ExtraInfoReq &m)
+{
+    Builder &b = scratch();
+    build(b, m);
+    return finish(b);
+}
+
+QByteArray encode(const ExtraInfoResp &m)
+{
+    Builder &b = scratch();
+    build(b, m);
+    return finish(b);
+}
+
+QByteArray encode(const ErrResp &m)
+{
+    Builder &b = scratch();
+    build(b, m);
+    return finish(b);
+}
+
+template<typename Message>
+std::optional<QByteArray> encodeFrame(const Message &m, QString *error)
+{
+    Builder &b = scratch();
+    build(b, m);
+    const quint32 size = b.GetSize();
+    if (size > quint32(Frame::kMaxPayload)) {
+        if (error)
+            *error = QStringLiteral("message of %1 bytes exceeds the protocol limit of %2 bytes").arg(size).arg(Frame::kMaxPayload);
+        b.Reset();
+        return std::nullopt;
+    }
+    // The builder writes back to front, so the frame header goes in front of the finished payload.
+    const uint8_t header[Frame::kHeaderSize] = {frameType(&m), uint8_t(size >> 16), uint8_t(size >> 8), uint8_t(size)};
+    b.PushBytes(header, sizeof header);
+    return finish(b);
+}
+
+template std::optional<QByteArray> encodeFrame(const PrepareConfReq &, QString *);
+template std::optional<QByteArray> encodeFrame(const PrepareConfResp &, QString *);
+template std::optional<QByteArray> encodeFrame(const HttpReqCallReq &, QString *);
+template std::optional<QByteArray> encodeFrame(const HttpReqCallResp &, QString *);
+template std::optional<QByteArray> encodeFrame(const HttpRespCallReq &, QString *);
+template std::optional<QByteArray> encodeFrame(const HttpRespCallResp &, QString *);
+template std::optional<QByteArray> encodeFrame(const ExtraInfoReq &, QString *);
+template std::optional<QByteArray> encodeFrame(const ExtraInfoResp &, QString *);
+template std::optional<QByteArray> encodeFrame(const ErrResp &, QString *);
 
 std::optional<PrepareConfReq> decodePrepareConfReq(QByteArrayView payload, QString *error)
 {
@@ -347,12 +482,12 @@ std::optional<HttpReqCallResp> decodeHttpReqCallResp(QByteArrayView payload, QSt
     return m;
 }
 
-std::optional<HttpRespCallReq> decodeHttpRespCallReq(QByteArrayView payload, QString *error)
+std::optional<HttpRespCallReq> decodeHttpRespCallReq(QByteArrayView payload, QString *error, Headers headers)
 {
     const auto *r = verified<A6::HTTPRespCall::Req>(payload, error, "HTTPRespCall.Req");
     if (!r)
         return std::nullopt;
-    return HttpRespCallReq{r->id(), r->status(), toPairs(r->headers()), r->conf_token()};
+    return HttpRespCallReq{r->id(), r->status(), headers == Headers::Decode ? toFields(r->headers()) : HeaderFields(), r->conf_token()};
 }
 
 std::optional<HttpRespCallResp> decodeHttpRespCallResp(QByteArrayView payload, QString *error)

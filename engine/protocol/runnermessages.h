@@ -5,6 +5,7 @@
 #include <QString>
 
 #include <optional>
+#include <utility>
 
 // The runner protocol's messages as plain values, with encoders and verifying decoders for both sides
 // (the gateway in the engine, the runner in routescope-demo-runner and in tests). Payloads are bare
@@ -19,6 +20,9 @@ struct TextPair
     bool operator==(const TextPair &) const = default;
 };
 using TextPairs = QList<TextPair>;
+// Name/value pairs whose value is always there, as HttpHeaders keeps them (shared, not copied, when a
+// call is built from them).
+using HeaderFields = QList<std::pair<QByteArray, QByteArray>>;
 
 namespace Runner {
 
@@ -45,7 +49,7 @@ struct HttpReqCallReq
     quint8 method = 0;
     QByteArray path;
     TextPairs args;
-    TextPairs headers;
+    TextPairs headers; // names go out lower-cased, as APISIX sends them
     quint32 confToken = 0;
 };
 struct Stop
@@ -74,7 +78,7 @@ struct HttpRespCallReq
 {
     quint32 id = 0;
     quint16 status = 0;
-    TextPairs headers;
+    HeaderFields headers; // names go out lower-cased, as APISIX sends them
     quint32 confToken = 0;
 };
 struct HttpRespCallResp
@@ -109,12 +113,19 @@ QByteArray encode(const ExtraInfoReq &m);
 QByteArray encode(const ExtraInfoResp &m);
 QByteArray encode(const ErrResp &m);
 
+// Any of these messages as a whole frame ([type][u24 length][payload], the type implied by the message)
+// built in one pass; nullopt, and why in `error`, when the payload exceeds the protocol's 16 MiB - 1.
+template<typename Message>
+std::optional<QByteArray> encodeFrame(const Message &m, QString *error = nullptr);
+
 // Each verifies the buffer first; on failure it returns nullopt and says why in `error`.
 std::optional<PrepareConfReq> decodePrepareConfReq(QByteArrayView payload, QString *error);
 std::optional<PrepareConfResp> decodePrepareConfResp(QByteArrayView payload, QString *error);
 std::optional<HttpReqCallReq> decodeHttpReqCallReq(QByteArrayView payload, QString *error);
 std::optional<HttpReqCallResp> decodeHttpReqCallResp(QByteArrayView payload, QString *error);
-std::optional<HttpRespCallReq> decodeHttpRespCallReq(QByteArrayView payload, QString *error);
+// A runner whose plugins never look at the upstream's headers may skip copying them out.
+enum class Headers { Decode, Skip };
+std::optional<HttpRespCallReq> decodeHttpRespCallReq(QByteArrayView payload, QString *error, Headers headers = Headers::Decode);
 std::optional<HttpRespCallResp> decodeHttpRespCallResp(QByteArrayView payload, QString *error);
 std::optional<ExtraInfoReq> decodeExtraInfoReq(QByteArrayView payload, QString *error);
 std::optional<ExtraInfoResp> decodeExtraInfoResp(QByteArrayView payload, QString *error);

@@ -52,10 +52,10 @@ void ProxyConnection::runRequestPlugin(const ExtPluginConfig &plugin, Stage next
     spec.tokenKey = plugin.tokenKey;
     spec.conf = plugin.conf;
     spec.callType = Frame::HttpReqCall;
-    spec.buildCall = [this, method](quint32 token) {
+    spec.buildCall = [this, method](quint32 token, QString *error) {
         Runner::HttpReqCallReq req = buildReqCall(m_upstreamRequest, hostForRunner(), m_peer, quint32(m_exchange.record.id), quint8(method));
         req.confToken = token;
-        return Runner::encode(req);
+        return Runner::encodeFrame(req, error);
     };
     spec.extraInfo = [this](const Runner::ExtraInfoReq &ask) { return extraInfo(ask); };
     m_exchange.stepStartNs = m_exchange.clock.nsecsElapsed();
@@ -113,14 +113,13 @@ void ProxyConnection::runResponsePlugin()
     spec.tokenKey = plugin.tokenKey;
     spec.conf = plugin.conf;
     spec.callType = Frame::HttpRespCall;
-    spec.buildCall = [this](quint32 token) {
+    spec.buildCall = [this](quint32 token, QString *error) {
         Runner::HttpRespCallReq req;
         req.id = quint32(m_exchange.record.id);
         req.status = quint16(m_upstreamAnswer.status);
         req.confToken = token;
-        for (const auto &[name, value] : m_upstreamAnswer.headers.fields())
-            req.headers.append({name.toLower(), value});
-        return Runner::encode(req);
+        req.headers = m_upstreamAnswer.headers.fields(); // shared, not copied; names lower-cased by the encoder
+        return Runner::encodeFrame(req, error);
     };
     spec.extraInfo = [this](const Runner::ExtraInfoReq &ask) { return extraInfo(ask); };
     m_exchange.stepStartNs = m_exchange.clock.nsecsElapsed();

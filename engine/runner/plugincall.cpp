@@ -78,20 +78,28 @@ void PluginCall::sendPrepare()
     m_client->beginPreparing(m_spec.tokenKey);
     m_preparer = true;
     m_step = Step::Preparing;
-    send(Frame::PrepareConf, Runner::encode(Runner::PrepareConfReq{m_spec.conf, m_spec.tokenKey}));
+    QString error;
+    const auto frame = Runner::encodeFrame(Runner::PrepareConfReq{m_spec.conf, m_spec.tokenKey}, &error);
+    send(frame, error);
 }
 
 void PluginCall::sendCall(quint32 token)
 {
     m_step = Step::Calling;
-    send(m_spec.callType, m_spec.buildCall(token));
+    QString error;
+    const auto frame = m_spec.buildCall(token, &error);
+    send(frame, error);
 }
 
-bool PluginCall::send(quint8 type, const QByteArray &payload)
+bool PluginCall::send(const std::optional<QByteArray> &frame, const QString &encodeError)
 {
-    record(false, type, payload);
+    if (!frame) {
+        fail(encodeError, false);
+        return false;
+    }
+    record(false, quint8(frame->at(0)), QByteArrayView(*frame).sliced(Frame::kHeaderSize));
     QString error;
-    if (!m_conn->send(type, payload, &error)) {
+    if (!m_conn->send(*frame, &error)) {
         fail(error, false);
         return false;
     }
@@ -99,7 +107,7 @@ bool PluginCall::send(quint8 type, const QByteArray &payload)
     return true;
 }
 
-void PluginCall::record(bool fromRunner, quint8 type, const QByteArray &payload)
+void PluginCall::record(bool fromRunner, quint8 type, QByteArrayView payload)
 {
     if (!m_log)
         return;
@@ -109,7 +117,7 @@ void PluginCall::record(bool fromRunner, quint8 type, const QByteArray &payload)
     r.fromRunner = fromRunner;
     r.type = type;
     r.size = payload.size();
-    r.payload = payload.size() > RunnerFrameRecord::kPayloadCap ? payload.left(RunnerFrameRecord::kPayloadCap) : payload;
+    r.payload = payload.first(qMin(payload.size(), RunnerFrameRecord::kPayloadCap)).toByteArray();
     m_log->append(std::move(r));
 }
 
@@ -142,7 +150,8 @@ void PluginCall::runnerFrame(RunnerConnection *, DecodedFrame frame)
         Runner::ExtraInfoResp answer;
         if (m_spec.extraInfo)
             answer.result = m_spec.extraInfo(*ask);
-        send(Frame::ExtraInfo, Runner::encode(answer));
+        const auto reply = Runner::encodeFrame(answer, &error);
+        send(reply, error);
         return;
     }
     if (m_step == Step::Calling && frame.type == m_spec.callType) {

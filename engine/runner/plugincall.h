@@ -17,7 +17,8 @@ struct PluginCallSpec
     QByteArray tokenKey;   // "route#<id>#<plugin>#<version>"
     TextPairs conf;        // in the order the user wrote it
     quint8 callType = 0;   // Frame::HttpReqCall or Frame::HttpRespCall
-    std::function<QByteArray(quint32 token)> buildCall;
+    // The call's whole frame (Runner::encodeFrame), or nullopt and why in `error`.
+    std::function<std::optional<QByteArray>(quint32 token, QString *error)> buildCall;
     std::function<std::optional<QByteArray>(const Runner::ExtraInfoReq &)> extraInfo;
 };
 
@@ -49,12 +50,12 @@ private:
     void proceed();
     void sendPrepare();
     void sendCall(quint32 token);
-    bool send(quint8 type, const QByteArray &payload);
+    bool send(const std::optional<QByteArray> &frame, const QString &error);
     void onErr(const QByteArray &payload);
     void succeed(const QByteArray &reply);
     void fail(const QString &why, bool connectionUsable);
     void onTimer();
-    void record(bool fromRunner, quint8 type, const QByteArray &payload);
+    void record(bool fromRunner, quint8 type, QByteArrayView payload);
 
     void runnerConnected(RunnerConnection *c) override;
     void runnerFrame(RunnerConnection *c, DecodedFrame frame) override;

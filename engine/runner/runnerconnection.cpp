@@ -89,11 +89,8 @@ bool RunnerConnection::isOpen() const
     return m_connected && m_stream && m_stream->isConnected();
 }
 
-bool RunnerConnection::send(quint8 type, const QByteArray &payload, QString *error)
+bool RunnerConnection::send(const QByteArray &frame, QString *error)
 {
-    const auto frame = Frame::encode(type, payload, error);
-    if (!frame)
-        return false;
     if (!isOpen()) {
         // Its end may already have been read along with its last reply, before anyone was told.
         if (error)
@@ -102,7 +99,7 @@ bool RunnerConnection::send(quint8 type, const QByteArray &payload, QString *err
                 : QStringLiteral("cannot write to the runner: the connection is closed");
         return false;
     }
-    m_stream->write(*frame);
+    m_stream->write(frame);
     return true;
 }
 

@@ -29,7 +29,8 @@ public:
     // starting). The generation is that of the endpoint when connecting.
     void open(const QString &path, int timeoutMs, quint64 generation);
     bool isOpen() const;
-    bool send(quint8 type, const QByteArray &payload, QString *error);
+    // Sends a whole frame (Runner::encodeFrame).
+    bool send(const QByteArray &frame, QString *error);
     void setHolder(Holder *h) { m_holder = h; }
     void discard();
 

@@ -15,6 +15,9 @@ private Q_SLOTS:
     void decoderSplitsAndJoins();
     void truncatedFrameStaysPending();
     void roundTrips();
+    void encodeFrameIsHeaderPlusPayload();
+    void encodeFrameRefusesOversized();
+    void callHeaderNamesGoOutLowerCased();
     void absentIsNotEmpty();
     void emptyPrepareConfHasNoConfVector();
     void garbageNeverDecodes_data();
@@ -137,6 +140,69 @@ void TestProtocol::roundTrips()
     QCOMPARE(decodeErrResp(encode(ErrResp{0}), &error)->code, quint8(0));
     QCOMPARE(decodeExtraInfoReq(encode(ExtraInfoReq{ExtraInfoReq::Kind::Var, "uri"}), &error)->name, QByteArray("uri"));
     QCOMPARE(decodeExtraInfoReq(encode(ExtraInfoReq{ExtraInfoReq::Kind::RespBody, {}}), &error)->kind, ExtraInfoReq::Kind::RespBody);
+}
+
+void TestProtocol::encodeFrameIsHeaderPlusPayload()
+{
+    // The one-pass frame must be byte for byte the frame of the separately encoded payload, whatever the
+    // shared builder held before (a large message first, then small ones).
+    const ExtraInfoResp big{QByteArray(200 * 1024, 'b')};
+    QCOMPARE(*encodeFrame(big), *Frame::encode(Frame::ExtraInfo, encode(big)));
+    const HttpRespCallReq call{7, 200, {{"content-type", "text/plain"}, {"x-empty", ""}}, 3};
+    QCOMPARE(*encodeFrame(call), *Frame::encode(Frame::HttpRespCall, encode(call)));
+    QCOMPARE(*encodeFrame(PrepareConfReq{{{"noop", QByteArray("")}}, "route#1#ext-plugin-post-resp#1"}),
+             *Frame::encode(Frame::PrepareConf, encode(PrepareConfReq{{{"noop", QByteArray("")}}, "route#1#ext-plugin-post-resp#1"})));
+    QCOMPARE(*encodeFrame(ErrResp{0}), *Frame::encode(Frame::RpcError, encode(ErrResp{0})));
+    QVERIFY(!encode(ErrResp{0}).isEmpty()); // code 0 is still written
+    QCOMPARE(*encodeFrame(ExtraInfoReq{ExtraInfoReq::Kind::Var, "uri"}),
+             *Frame::encode(Frame::ExtraInfo, encode(ExtraInfoReq{ExtraInfoReq::Kind::Var, "uri"})));
+    // Decoding the frame gives the message back.
+    FrameDecoder d;
+    d.feed(*encodeFrame(call));
+    const auto frame = d.next();
+    QVERIFY(frame);
+    QCOMPARE(frame->type, quint8(Frame::HttpRespCall));
+    QString error;
+    const auto back = decodeHttpRespCallReq(frame->payload, &error);
+    QVERIFY2(back, qPrintable(error));
+    QCOMPARE(back->headers, call.headers);
+    QCOMPARE(back->confToken, 3u);
+    // Skipping the headers keeps everything else.
+    const auto bare = decodeHttpRespCallReq(frame->payload, &error, Headers::Skip);
+    QVERIFY(bare);
+    QVERIFY(bare->headers.isEmpty());
+    QCOMPARE(bare->id, 7u);
+    QCOMPARE(bare->status, quint16(200));
+}
+
+void TestProtocol::encodeFrameRefusesOversized()
+{
+    QString error;
+    QVERIFY(!encodeFrame(ExtraInfoResp{QByteArray(Frame::kMaxPayload, 'x')}, &error));
+    QVERIFY2(error.contains("exceeds the protocol limit of 16777215 bytes"), qPrintable(error));
+    QVERIFY(encodeFrame(ExtraInfoResp{QByteArray(16, 'x')})); // the builder is usable again
+}
+
+void TestProtocol::callHeaderNamesGoOutLowerCased()
+{
+    // APISIX sends the headers of both calls with lower-case names (ngx.req/resp.get_headers); a runner
+    // that looks up "content-type" must find it. Everything else keeps the case it was given.
+    QString error;
+    const auto resp = decodeHttpRespCallReq(encode(HttpRespCallReq{1, 200, {{"Content-Type", "text/plain"}, {"X-MiXed-9", "V"}}, 2}), &error);
+    QVERIFY2(resp, qPrintable(error));
+    QCOMPARE(resp->headers, (HeaderFields{{"content-type", "text/plain"}, {"x-mixed-9", "V"}}));
+    HttpReqCallReq call;
+    call.path = "/P";
+    call.args = {{"Key", "Value"}};
+    call.headers = {{"X-Long-" + QByteArray(300, 'N'), "v"}}; // longer than the on-stack buffer
+    const auto req = decodeHttpReqCallReq(encode(call), &error);
+    QVERIFY2(req, qPrintable(error));
+    QCOMPARE(req->headers.first().name, "x-long-" + QByteArray(300, 'n'));
+    QCOMPARE(req->args, call.args);
+    QCOMPARE(req->path, QByteArray("/P"));
+    const auto reply = decodeHttpRespCallResp(encode(HttpRespCallResp{1, 0, {{"X-Ext-Plugin-A", "executed"}}, {}}), &error);
+    QVERIFY(reply);
+    QCOMPARE(reply->headers.first().name, QByteArray("X-Ext-Plugin-A"));
 }
 
 void TestProtocol::absentIsNotEmpty()

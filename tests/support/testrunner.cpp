@@ -79,7 +79,9 @@ TestRunner::Answer TestRunner::standard(const DecodedFrame &frame)
         const auto req = Runner::decodeHttpRespCallReq(frame.payload, &e);
         Runner::HttpRespCallResp resp;
         resp.id = req ? req->id : 0;
-        resp.headers = req ? req->headers : TextPairs{};
+        if (req)
+            for (const auto &[name, value] : req->headers)
+                resp.headers.append({name, value});
         return reply(Frame::HttpRespCall, Runner::encode(resp));
     }
     }
