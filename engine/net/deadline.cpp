@@ -13,7 +13,7 @@ Deadline::Deadline(QObject *owner, std::function<void()> expired)
 void Deadline::arm(int timeoutMs)
 {
     m_deadlineMs = coarseNowMs() + timeoutMs;
-    if (!m_timer.isActive() || m_firesMs > m_deadlineMs) {
+    if (!m_firesMs || m_firesMs > m_deadlineMs) {
         m_timer.start(timeoutMs);
         m_firesMs = m_deadlineMs;
     }
@@ -21,6 +21,7 @@ void Deadline::arm(int timeoutMs)
 
 void Deadline::check()
 {
+    m_firesMs = 0; // the single-shot timer is no longer running
     const qint64 now = coarseNowMs();
     if (now < m_deadlineMs) { // pushed back since the timer was started
         m_timer.start(int(m_deadlineMs - now));

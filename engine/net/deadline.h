@@ -19,5 +19,5 @@ private:
     QTimer m_timer;
     std::function<void()> m_expired;
     qint64 m_deadlineMs = 0;
-    qint64 m_firesMs = 0;
+    qint64 m_firesMs = 0; // when the running timer fires; 0 when it is not running
 };

@@ -1,3 +1,4 @@
+#include "ioloop.h"
 #include "stream.h"
 
 #include <QSignalSpy>
@@ -80,6 +81,7 @@ private Q_SLOTS:
     void bigWriteIsQueuedAndDrains();
     void readLimitHoldsInputBackUntilConsumed();
     void corkedWritesLeaveTogether();
+    void peerReadingDoesNotWakeTheWriter();
 };
 
 void TestStream::connectsAndExchangesBytes()
@@ -242,4 +244,45 @@ void TestStream::corkedWritesLeaveTogether()
 }
 
 QTEST_GUILESS_MAIN(TestStream)
+
+namespace {
+struct EventCounter : IoLoop::Client
+{
+    int outputEvents = 0;
+    int inputEvents = 0;
+    void ioReady(quint32 events) override
+    {
+        outputEvents += (events & EPOLLOUT) ? 1 : 0;
+        inputEvents += (events & EPOLLIN) ? 1 : 0;
+    }
+};
+} // namespace
+
+void TestStream::peerReadingDoesNotWakeTheWriter()
+{
+    // A Unix socket reports "writable" each time its peer reads. A socket registered without output
+    // interest must not be woken by that (one wasted wake-up per runner message otherwise); asking for
+    // output later must report the readiness that is already there.
+    int fds[2];
+    QCOMPARE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds), 0);
+    EventCounter writer;
+    IoLoop *loop = IoLoop::current();
+    QVERIFY(loop->add(fds[0], &writer, false, nullptr));
+    for (int i = 0; i < 20; ++i) {
+        QCOMPARE(::write(fds[0], "frame", 5), ssize_t(5));
+        char buf[16];
+        QCOMPARE(::read(fds[1], buf, sizeof buf), ssize_t(5));
+        QCoreApplication::processEvents();
+    }
+    QTest::qWait(20);
+    QCOMPARE(writer.outputEvents, 0);
+    QVERIFY(loop->watchOutput(fds[0], &writer, true));
+    QVERIFY(QTest::qWaitFor([&] { return writer.outputEvents == 1; }, 2000));
+    QCOMPARE(::write(fds[1], "x", 1), ssize_t(1)); // input is still reported as before
+    QVERIFY(QTest::qWaitFor([&] { return writer.inputEvents == 1; }, 2000));
+    loop->forget(&writer);
+    ::close(fds[0]);
+    ::close(fds[1]);
+}
+
 #include "tst_stream.moc"
