@@ -103,18 +103,11 @@ struct ErrResp
     quint8 code = 0;
 };
 
-QByteArray encode(const PrepareConfReq &m);
-QByteArray encode(const PrepareConfResp &m);
-QByteArray encode(const HttpReqCallReq &m);
-QByteArray encode(const HttpReqCallResp &m);
-QByteArray encode(const HttpRespCallReq &m);
-QByteArray encode(const HttpRespCallResp &m);
-QByteArray encode(const ExtraInfoReq &m);
-QByteArray encode(const ExtraInfoResp &m);
-QByteArray encode(const ErrResp &m);
-
-// Any of these messages as a whole frame ([type][u24 length][payload], the type implied by the message)
-// built in one pass; nullopt, and why in `error`, when the payload exceeds the protocol's 16 MiB - 1.
+// Encoders for each message above (runnerencode.cpp): the bare payload, and the whole frame
+// ([type][u24 length][payload], the type implied by the message) built in one pass; nullopt, and why in
+// `error`, when the payload exceeds the protocol's 16 MiB - 1.
+template<typename Message>
+QByteArray encode(const Message &m);
 template<typename Message>
 std::optional<QByteArray> encodeFrame(const Message &m, QString *error = nullptr);
 
