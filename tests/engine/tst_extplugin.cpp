@@ -72,6 +72,7 @@ private Q_SLOTS:
     void headerEchoAndChange();
     void statusTo304WithoutBody();
     void chunkedUpstreamRespBodyDechunked();
+    void megabyteBodiesCrossTheRunnerSocket();
     void queryArgsPreservedUpstream();
     void unreachableUpstreamIs502();
     void shortUpstreamBodyIs502();
@@ -171,6 +172,27 @@ void TestExtPlugin::chunkedUpstreamRespBodyDechunked()
     QVERIFY(r.body.endsWith("}\n<END>")); // the whole de-chunked JSON, then the append
     QVERIFY(!r.chunked);
     QCOMPARE(QJsonDocument::fromJson(r.body.chopped(5)).object().value("path").toString(), QStringLiteral("/chunked"));
+}
+
+void TestExtPlugin::megabyteBodiesCrossTheRunnerSocket()
+{
+    // Several times what a Unix socket buffer holds, both ways: the request body as ExtraInfo ReqBody, the
+    // echoed response as RespBody, and the runner's reply with the whole body appended. Each side must
+    // queue what the kernel refuses and send it as the peer reads.
+    auto up = startEchoUpstream();
+    TestEngine engine(1, demoRunner());
+    waitReady(engine);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-post-resp\":{\"conf\":"
+        + conf({{"req-body", ""}, {"body", "{\"append\":\"<END>\"}"}}) + "}}", up->port())), 201);
+    const QByteArray big(900 * 1024, 'x'); // under the 1 MiB request body limit
+    for (int i = 0; i < 2; ++i) { // the second time on the pooled runner connection
+        const TestResponse r = httpRequest(engine.proxyPort(), "POST", "/big", {{"Content-Type", "text/plain"}}, big);
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.headers.value("x-req-body"), QByteArray::number(big.size()));
+        QVERIFY(r.body.endsWith("}\n<END>"));
+        QCOMPARE(QJsonDocument::fromJson(r.body.chopped(5)).object().value("body").toString().size(), big.size());
+    }
 }
 
 void TestExtPlugin::queryArgsPreservedUpstream()
