@@ -211,12 +211,23 @@ bool Stream::flushQueue()
     m_outSent += sent;
     if (!ok || m_outSent < m_out.size())
         return ok;
-    if (m_out.capacity() > kReadChunk)
-        m_out.clear();
+    if (m_out.capacity() > kReadChunk || !m_out.isDetached())
+        m_out.clear(); // a queued reference is let go; a big buffer is given back
     else
-        m_out.resize(0);
+        m_out.resize(0); // keeps the allocation for the next queued write
     m_outSent = 0;
     return true;
+}
+
+void Stream::write(const QByteArray &data)
+{
+    if (m_out.isEmpty() && !data.isEmpty() && m_state != State::Closed
+        && (m_corked || m_state != State::Connected || holdForBatch())) {
+        m_out = data; // queued by reference: the caller's bytes are not copied
+        m_outSent = 0;
+        return;
+    }
+    write(data.constData(), data.size());
 }
 
 void Stream::write(const char *data, qsizetype size)

@@ -48,7 +48,8 @@ public:
     void setReadLimit(qsizetype bytes) { m_readLimit = bytes; }
 
     void write(const char *data, qsizetype size);
-    void write(const QByteArray &data) { write(data.constData(), data.size()); }
+    // Same; when nothing else waits, a write that must be queued keeps a reference instead of a copy.
+    void write(const QByteArray &data);
     qsizetype bytesToWrite() const { return m_out.size() - m_outSent; }
     // While corked, writes are queued; uncork() sends them in one system call (head and body together).
     void cork() { m_corked = true; }
