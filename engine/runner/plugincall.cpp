@@ -97,7 +97,7 @@ bool PluginCall::send(const std::optional<QByteArray> &frame, const QString &enc
         fail(encodeError, false);
         return false;
     }
-    record(false, quint8(frame->at(0)), QByteArrayView(*frame).sliced(Frame::kHeaderSize));
+    record(false, quint8(frame->at(0)), *frame, Frame::kHeaderSize);
     QString error;
     if (!m_conn->send(*frame, &error)) {
         fail(error, false);
@@ -107,7 +107,7 @@ bool PluginCall::send(const std::optional<QByteArray> &frame, const QString &enc
     return true;
 }
 
-void PluginCall::record(bool fromRunner, quint8 type, QByteArrayView payload)
+void PluginCall::record(bool fromRunner, quint8 type, const QByteArray &bytes, qsizetype payloadAt)
 {
     if (!m_log)
         return;
@@ -116,14 +116,15 @@ void PluginCall::record(bool fromRunner, quint8 type, QByteArrayView payload)
     r.plugin = m_spec.plugin;
     r.fromRunner = fromRunner;
     r.type = type;
-    r.size = payload.size();
-    r.payload = payload.first(qMin(payload.size(), RunnerFrameRecord::kPayloadCap)).toByteArray();
+    r.size = bytes.size() - payloadAt;
+    const qsizetype kept = qMin(r.size, RunnerFrameRecord::kPayloadCap);
+    r.payload = payloadAt == 0 && kept == r.size ? bytes : bytes.sliced(payloadAt, kept); // shared when whole
     m_log->append(std::move(r));
 }
 
 void PluginCall::runnerFrame(RunnerConnection *, DecodedFrame frame)
 {
-    record(true, frame.type, frame.payload);
+    record(true, frame.type, frame.payload, 0);
     QString error;
     if (frame.type == Frame::RpcError && (m_step == Step::Preparing || m_step == Step::Calling)) {
         onErr(frame.payload);

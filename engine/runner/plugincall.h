@@ -55,7 +55,8 @@ private:
     void succeed(const QByteArray &reply);
     void fail(const QString &why, bool connectionUsable);
     void onTimer();
-    void record(bool fromRunner, quint8 type, QByteArrayView payload);
+    // Keeps the payload that starts at `payloadAt` in `bytes` (a whole frame or a bare payload).
+    void record(bool fromRunner, quint8 type, const QByteArray &bytes, qsizetype payloadAt);
 
     void runnerConnected(RunnerConnection *c) override;
     void runnerFrame(RunnerConnection *c, DecodedFrame frame) override;

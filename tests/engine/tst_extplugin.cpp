@@ -1,5 +1,7 @@
 // ext-plugin-pre-req / -post-req / -post-resp end to end: engine, real upstream, and the demo runner
 // process started by the engine exactly as a user's runner would be.
+#include "capturestore.h"
+#include "frame.h"
 #include "runnerprocess.h"
 #include "testhttp.h"
 
@@ -73,6 +75,7 @@ private Q_SLOTS:
     void statusTo304WithoutBody();
     void chunkedUpstreamRespBodyDechunked();
     void megabyteBodiesCrossTheRunnerSocket();
+    void exchangeRecordsTheRunnerConversation();
     void queryArgsPreservedUpstream();
     void unreachableUpstreamIs502();
     void shortUpstreamBodyIs502();
@@ -193,6 +196,43 @@ void TestExtPlugin::megabyteBodiesCrossTheRunnerSocket()
         QVERIFY(r.body.endsWith("}\n<END>"));
         QCOMPARE(QJsonDocument::fromJson(r.body.chopped(5)).object().value("body").toString().size(), big.size());
     }
+}
+
+void TestExtPlugin::exchangeRecordsTheRunnerConversation()
+{
+    // What the inspector's Runner tab shows: every frame both ways, in order, with its real size and a
+    // payload that decodes to the message that was sent.
+    auto up = startEchoUpstream();
+    TestEngine engine(1, demoRunner());
+    waitReady(engine);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-post-resp\":{\"conf\":" + conf({{"ext-plugin-A", "{}"}}) + "}}", up->port())), 201);
+    QSignalSpy added(engine.engine().capture(), &CaptureStore::exchangesAdded);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/first").status, 200);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/second").status, 200);
+    QList<ExchangePtr> seen;
+    QTRY_VERIFY((seen = [&] { QList<ExchangePtr> all; for (const auto &a : added) all += a.first().value<QList<ExchangePtr>>(); return all; }()).size() == 2);
+    const QList<RunnerFrameRecord> &first = seen[0]->frames;
+    QCOMPARE(first.size(), 4); // PrepareConf both ways, then the call both ways
+    const QList<std::pair<bool, quint8>> expected = {{false, Frame::PrepareConf}, {true, Frame::PrepareConf},
+                                                     {false, Frame::HttpRespCall}, {true, Frame::HttpRespCall}};
+    for (int i = 0; i < 4; ++i) {
+        QCOMPARE(first[i].fromRunner, expected[i].first);
+        QCOMPARE(first[i].type, expected[i].second);
+        QCOMPARE(first[i].size, first[i].payload.size());
+        QCOMPARE(first[i].plugin, QStringLiteral("ext-plugin-post-resp"));
+        if (i)
+            QVERIFY(first[i].atNs >= first[i - 1].atNs);
+    }
+    QVERIFY(Runner::summarize(first[0].type, false, first[0].payload).startsWith("PrepareConf.Req key=route#1#ext-plugin-post-resp#"));
+    QString error;
+    const auto call = Runner::decodeHttpRespCallReq(first[2].payload, &error);
+    QVERIFY2(call, qPrintable(error));
+    QCOMPARE(call->status, quint16(200));
+    const auto reply = Runner::decodeHttpRespCallResp(first[3].payload, &error);
+    QVERIFY2(reply, qPrintable(error));
+    QVERIFY(std::any_of(reply->headers.cbegin(), reply->headers.cend(), [](const TextPair &h) { return h.name == "X-Ext-Plugin-A"; }));
+    QCOMPARE(seen[1]->frames.size(), 2); // the token is cached: only the call
+    QCOMPARE(seen[1]->frames[0].type, quint8(Frame::HttpRespCall));
 }
 
 void TestExtPlugin::queryArgsPreservedUpstream()
