@@ -221,27 +221,36 @@ bool Stream::flushQueue()
 
 void Stream::write(const QByteArray &data)
 {
-    if (m_out.isEmpty() && !data.isEmpty() && m_state != State::Closed
-        && (m_corked || m_state != State::Connected || holdForBatch())) {
+    if (data.isEmpty() || m_state == State::Closed)
+        return;
+    if (!mustQueue()) {
+        sendNow(data.constData(), data.size());
+    } else if (m_out.isEmpty()) {
         m_out = data; // queued by reference: the caller's bytes are not copied
         m_outSent = 0;
-        return;
+    } else {
+        m_out.append(data);
     }
-    write(data.constData(), data.size());
 }
 
 void Stream::write(const char *data, qsizetype size)
 {
     if (size <= 0 || m_state == State::Closed)
         return;
-    if (m_corked || m_state != State::Connected || bytesToWrite() > 0) {
-        m_out.append(data, size); // sent on uncork or connect, or after what is already queued
-        return;
-    }
-    if (holdForBatch()) {
+    if (mustQueue())
         m_out.append(data, size);
-        return;
-    }
+    else
+        sendNow(data, size);
+}
+
+bool Stream::mustQueue()
+{
+    // Sent on uncork or connect, after what is already queued, or at the end of the batch.
+    return m_corked || m_state != State::Connected || bytesToWrite() > 0 || holdForBatch();
+}
+
+void Stream::sendNow(const char *data, qsizetype size)
+{
     qsizetype done = 0;
     if (sendSome(data, size, &done) && done < size)
         m_out.append(data + done, size - done); // the next output readiness sends it

@@ -76,6 +76,8 @@ private:
     void ioReady(quint32 events) override;
     void ioFlush() override;
     bool holdForBatch();
+    bool mustQueue();
+    void sendNow(const char *data, qsizetype size);
     void onReadable(bool toTheEnd);
     void onWritable();
     void finishConnect();
