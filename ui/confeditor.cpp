@@ -3,6 +3,7 @@
 #include "editorchecks.h"
 #include "jsoneditor.h"
 #include "jsonlocator.h"
+#include "tablecells.h"
 
 #include <QCheckBox>
 #include <QCompleter>
@@ -18,6 +19,8 @@
 #include <QStyledItemDelegate>
 #include <QTableWidget>
 #include <QVBoxLayout>
+
+#include <utility>
 
 namespace {
 // Completes conf names from the catalogue.
@@ -127,6 +130,7 @@ ConfEditor::ConfEditor(QString pluginName, PluginCatalogue catalogue, QWidget *p
     };
     button(tr("Add"), [this] {
         addRow(m_catalogue.names().value(0, QStringLiteral("name")), QString());
+        m_table->setCurrentCell(m_table->rowCount() - 1, 0);
         Q_EMIT edited();
     });
     button(tr("Remove"), [this] {
@@ -163,13 +167,18 @@ ConfEditor::ConfEditor(QString pluginName, PluginCatalogue catalogue, QWidget *p
 
 void ConfEditor::addRow(const QString &name, const QString &value)
 {
+    // A row is only seen once both cells exist: cellChanged on the first cell must not report an edit
+    // that plugin() would read half-made.
+    const bool wasLoading = std::exchange(m_loading, true);
     const int row = m_table->rowCount();
     m_table->insertRow(row);
     m_table->setItem(row, 0, new QTableWidgetItem(name));
     auto *valueItem = new QTableWidgetItem(value);
     valueItem->setFlags(valueItem->flags() & ~Qt::ItemIsEditable);
     m_table->setItem(row, 1, valueItem);
+    m_loading = wasLoading;
 }
+
 
 void ConfEditor::moveRow(int delta)
 {
@@ -193,8 +202,8 @@ void ConfEditor::editValue(int row)
 {
     if (row < 0 || row >= m_table->rowCount())
         return;
-    ValueDialog dialog(m_table->item(row, 0)->text(), m_table->item(row, 1)->text(), m_catalogue, this);
-    if (dialog.exec() != QDialog::Accepted)
+    ValueDialog dialog(cellText(m_table, row, 0), cellText(m_table, row, 1), m_catalogue, this);
+    if (dialog.exec() != QDialog::Accepted || !m_table->item(row, 1))
         return;
     m_table->item(row, 1)->setText(dialog.value());
 }
@@ -223,8 +232,7 @@ QJsonValue ConfEditor::plugin() const
     if (m_table->rowCount() > 0) {
         QJsonArray conf;
         for (int row = 0; row < m_table->rowCount(); ++row)
-            conf.append(QJsonObject{{QStringLiteral("name"), m_table->item(row, 0)->text()},
-                                    {QStringLiteral("value"), m_table->item(row, 1)->text()}});
+            conf.append(QJsonObject{{QStringLiteral("name"), cellText(m_table, row, 0)}, {QStringLiteral("value"), cellText(m_table, row, 1)}});
         o.insert(QStringLiteral("conf"), conf);
     }
     if (m_degradation->isChecked() || m_hadDegradationKey)

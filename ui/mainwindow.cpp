@@ -8,6 +8,7 @@
 #include "trafficpanel.h"
 
 #include <QAction>
+#include <QCloseEvent>
 #include <QDateTime>
 #include <QDialog>
 #include <QFileDialog>
@@ -93,6 +94,8 @@ void MainWindow::buildMenus()
     action(file, tr("Open capture session (HAR)…"), QKeySequence::Open, [this] { m_traffic->openHar(); });
     file->addSeparator();
     action(file, tr("Open workspace…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), [this] {
+        if (!confirmLeave())
+            return;
         const QString path = QFileDialog::getOpenFileName(this, tr("Open workspace"), QFileInfo(m_workspacePath).path(), tr("Workspaces (*.json)"));
         if (!path.isEmpty())
             Q_EMIT openWorkspaceRequested(path);
@@ -100,7 +103,10 @@ void MainWindow::buildMenus()
     QMenu *recent = file->addMenu(tr("Open recent workspace"));
     for (const QString &path : QSettings().value(QStringLiteral("recentWorkspaces")).toStringList())
         if (path != m_workspacePath)
-            recent->addAction(path, this, [this, path] { Q_EMIT openWorkspaceRequested(path); });
+            recent->addAction(path, this, [this, path] {
+                if (confirmLeave())
+                    Q_EMIT openWorkspaceRequested(path);
+            });
     recent->setEnabled(!recent->actions().isEmpty());
     action(file, tr("Save workspace"), QKeySequence::Save, [this] {
         statusBar()->showMessage(tr("Saved: every applied change is written to %1 at once").arg(m_workspacePath), 5000);
@@ -168,6 +174,27 @@ void MainWindow::showRunnerLog()
     layout->addWidget(text);
     dialog->resize(800, 400);
     dialog->show();
+}
+
+bool MainWindow::confirmLeave()
+{
+    for (RoutesPanel *panel : {m_routesPanel, m_upstreamsPanel}) {
+        if (!panel->editor()->isModified())
+            continue;
+        if (auto *tabs = qobject_cast<QTabWidget *>(centralWidget()))
+            tabs->setCurrentWidget(panel); // the user sees what the question is about
+        if (!panel->editor()->confirmLeave(this))
+            return false;
+    }
+    return true;
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (confirmLeave())
+        event->accept();
+    else
+        event->ignore();
 }
 
 bool MainWindow::eventFilter(QObject *watched, QEvent *event)

@@ -34,6 +34,8 @@ public:
     TrafficPanel *traffic() const { return m_traffic; }
     RoutesPanel *routes() const { return m_routesPanel; }
     RoutesPanel *upstreams() const { return m_upstreamsPanel; }
+    // Every editor with unapplied edits asks Save / Discard / Cancel; true when nothing is lost by going on.
+    bool confirmLeave();
 
 Q_SIGNALS:
     // The user chose another workspace file (File > Open, Open Recent) or a new name for this one.
@@ -42,6 +44,7 @@ Q_SIGNALS:
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
+    void closeEvent(QCloseEvent *event) override;
 
 private:
     void buildMenus();

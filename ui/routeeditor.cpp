@@ -8,6 +8,7 @@
 #include <QHBoxLayout>
 #include <QJsonDocument>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
@@ -15,6 +16,8 @@
 #include <QSplitter>
 #include <QTabWidget>
 #include <QVBoxLayout>
+
+#include <optional>
 
 namespace {
 constexpr int kPointerRole = Qt::UserRole + 1;
@@ -28,17 +31,21 @@ QString pretty(const QJsonObject &o)
 RouteEditor::RouteEditor(ConfigStore *store, PluginCatalogue catalogue, QWidget *parent)
     : QWidget(parent), m_store(store), m_catalogue(catalogue), m_faces(new QTabWidget(this)),
       m_form(new RouteForm(catalogue, this)), m_json(new JsonEditor(this)), m_problems(new QListWidget(this)),
-      m_title(new QLabel(this)), m_apply(new QPushButton(tr("Apply"), this)), m_revert(new QPushButton(tr("Revert"), this))
+      m_title(new QLabel(this)), m_idEdit(new QLineEdit(this)), m_undo(new QPushButton(tr("Undo"), this)),
+      m_redo(new QPushButton(tr("Redo"), this)), m_apply(new QPushButton(tr("Apply"), this)), m_revert(new QPushButton(tr("Revert"), this))
 {
     m_faces->addTab(m_form, tr("Form"));
     m_faces->addTab(m_json, tr("JSON"));
-    auto *undo = new QPushButton(tr("Undo"), this);
-    auto *redo = new QPushButton(tr("Redo"), this);
     m_apply->setToolTip(tr("Apply to the running engine (Ctrl+Return)"));
+    m_revert->setToolTip(tr("Drop the edits: back to the applied version"));
+    m_idEdit->setToolTip(tr("The id in the Admin API path (/apisix/admin/routes/<id>): letters, digits, - _ . (1 to 64), as APISIX accepts"));
+    m_idEdit->setMaximumWidth(180);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_title, 1);
-    buttons->addWidget(undo);
-    buttons->addWidget(redo);
+    buttons->addWidget(new QLabel(tr("id"), this));
+    buttons->addWidget(m_idEdit);
+    buttons->addWidget(m_undo);
+    buttons->addWidget(m_redo);
     buttons->addWidget(m_revert);
     buttons->addWidget(m_apply);
     auto *splitter = new QSplitter(Qt::Vertical, this);
@@ -56,21 +63,25 @@ RouteEditor::RouteEditor(ConfigStore *store, PluginCatalogue catalogue, QWidget 
     connect(&m_checkTimer, &QTimer::timeout, this, &RouteEditor::checkNow);
     connect(m_json, &QsciScintilla::textChanged, this, &RouteEditor::onJsonEdited);
     connect(m_form, &RouteForm::edited, this, &RouteEditor::onFormEdited);
+    connect(m_idEdit, &QLineEdit::textEdited, this, &RouteEditor::onIdEdited);
     connect(m_apply, &QPushButton::clicked, this, &RouteEditor::apply);
-    connect(m_revert, &QPushButton::clicked, this, [this] { open(m_kind, m_id); });
-    connect(undo, &QPushButton::clicked, m_json, &QsciScintilla::undo);
-    connect(redo, &QPushButton::clicked, m_json, &QsciScintilla::redo);
+    connect(m_revert, &QPushButton::clicked, this, &RouteEditor::revert);
+    connect(m_undo, &QPushButton::clicked, m_json, &QsciScintilla::undo);
+    connect(m_redo, &QPushButton::clicked, m_json, &QsciScintilla::redo);
     auto *applyShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
     applyShortcut->setContext(Qt::WidgetWithChildrenShortcut);
     connect(applyShortcut, &QShortcut::activated, this, &RouteEditor::apply);
     connect(m_problems, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
-        const qsizetype offset = item->data(kPointerRole).toLongLong();
+        const QVariant offset = item->data(kPointerRole);
+        if (!offset.isValid())
+            return; // "No problems.", or the store's answer, which has no place in the text
         m_faces->setCurrentWidget(m_json);
-        m_json->jumpTo(offset);
+        m_json->jumpTo(offset.toLongLong());
     });
     connect(m_problems, &QListWidget::itemClicked, m_problems, &QListWidget::itemActivated);
     connect(store, &ConfigStore::changed, this, &RouteEditor::onStoreChanged, Qt::QueuedConnection);
     setEnabled(false);
+    updateButtons();
 }
 
 QJsonObject RouteEditor::editable(QJsonObject value) const
@@ -85,22 +96,57 @@ void RouteEditor::open(ResourceKind kind, const QString &id, const QJsonObject &
 {
     m_kind = kind;
     m_id = id;
+    m_applyError.clear();
     const auto snap = m_store->snapshot();
     const auto &map = kind == ResourceKind::Route ? snap->routes : snap->upstreams;
     const auto it = map.constFind(id);
     m_version = it != map.constEnd() ? it->version : 0;
+    m_initial = initial;
+    m_idEdit->setText(id);
+    m_idEdit->setReadOnly(!isNew());
     m_faces->setTabVisible(0, kind == ResourceKind::Route);
     if (kind != ResourceKind::Route)
         m_faces->setCurrentWidget(m_json);
     setEnabled(true);
     load(it != map.constEnd() ? editable(it->value) : initial);
-    setModified(it == map.constEnd());
+    setModified(isNew());
+}
+
+void RouteEditor::revert()
+{
+    if (!isEnabled())
+        return;
+    const QString id = m_id;
+    open(m_kind, id, m_initial);
+    Q_EMIT message(tr("Reverted %1").arg(id));
+}
+
+bool RouteEditor::confirmLeave(QWidget *dialogParent)
+{
+    if (!isEnabled() || !m_modified)
+        return true;
+    const QString what = m_kind == ResourceKind::Route ? tr("route") : tr("upstream");
+    QMessageBox box(QMessageBox::Warning, tr("Unapplied edits"),
+                    tr("The %1 %2 has edits that are not applied.").arg(what, m_id),
+                    QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, dialogParent);
+    box.setInformativeText(tr("Save applies them to the running engine and the workspace."));
+    box.setDefaultButton(QMessageBox::Save);
+    switch (box.exec()) {
+    case QMessageBox::Save:
+        return apply(); // a refused Apply keeps the edits, and the problems panel says why
+    case QMessageBox::Discard:
+        revert();
+        return true;
+    default:
+        return false;
+    }
 }
 
 void RouteEditor::load(const QJsonObject &value)
 {
     m_syncing = true;
     m_json->setText(pretty(value));
+    m_json->SendScintilla(QsciScintillaBase::SCI_EMPTYUNDOBUFFER); // Undo never goes back into another resource
     if (m_kind == ResourceKind::Route)
         m_form->setRoute(value);
     m_syncing = false;
@@ -109,6 +155,7 @@ void RouteEditor::load(const QJsonObject &value)
 
 void RouteEditor::onJsonEdited()
 {
+    updateButtons();
     if (m_syncing)
         return;
     setModified(true);
@@ -131,6 +178,24 @@ void RouteEditor::onFormEdited()
     m_checkTimer.start();
 }
 
+void RouteEditor::onIdEdited(const QString &text)
+{
+    if (!isNew())
+        return;
+    m_id = text.trimmed();
+    // An "id" in the JSON follows the box, so the two never disagree.
+    const QJsonDocument doc = QJsonDocument::fromJson(m_json->textUtf8());
+    if (doc.isObject() && doc.object().contains(QStringLiteral("id"))) {
+        QJsonObject o = doc.object();
+        o.insert(QStringLiteral("id"), m_id);
+        m_syncing = true;
+        m_json->replaceAllText(pretty(o));
+        m_syncing = false;
+    }
+    setModified(true);
+    m_checkTimer.start();
+}
+
 void RouteEditor::checkNow()
 {
     m_checkTimer.stop();
@@ -138,59 +203,86 @@ void RouteEditor::checkNow()
     const JsonLocator locator(text);
     m_problems->clear();
     m_currentProblems.clear();
-    auto addItem = [this, &text](bool error, qsizetype offset, const QString &pointer, const QString &message) {
-        const auto [line, column] = lineColumn(text, offset);
-        auto *item = new QListWidgetItem(QStringLiteral("%1  line %2  %3  %4").arg(error ? tr("error") : tr("warning")).arg(line)
-                                             .arg(pointer.isEmpty() ? QStringLiteral("/") : pointer, message), m_problems);
+    auto addItem = [this, &text](bool error, std::optional<qsizetype> offset, const QString &pointer, const QString &message) {
+        const QString where = offset ? tr("line %1").arg(lineColumn(text, *offset).first) : tr("Apply");
+        auto *item = new QListWidgetItem(QStringLiteral("%1  %2  %3  %4").arg(error ? tr("error") : tr("warning"), where,
+                                             pointer.isEmpty() ? QStringLiteral("/") : pointer, message), m_problems);
         item->setForeground(error ? QColor(0xd0, 0x20, 0x20) : QColor(0xb0, 0x70, 0x00));
-        item->setData(kPointerRole, QVariant::fromValue<qlonglong>(offset));
+        if (offset)
+            item->setData(kPointerRole, QVariant::fromValue<qlonglong>(*offset));
     };
+    if (!m_applyError.isEmpty())
+        addItem(true, std::nullopt, QString(), tr("not applied: %1").arg(m_applyError));
     if (!locator.isValid()) {
         m_jsonValid = false;
         m_json->showParseError(locator.errorOffset(), locator.errorText());
         addItem(true, locator.errorOffset(), QString(), tr("not valid JSON: %1").arg(locator.errorText()));
         m_currentProblems.append({Problem::Severity::Error, QString(), locator.errorText()});
-        m_apply->setEnabled(false);
         m_form->setEnabled(false);
+        updateButtons();
         return;
     }
     m_jsonValid = true;
     m_form->setEnabled(true);
     const QJsonObject value = QJsonDocument::fromJson(text).object();
     const auto snap = m_store->snapshot();
+    const QString what = m_kind == ResourceKind::Route ? QStringLiteral("route") : QStringLiteral("upstream");
+    const QJsonValue bodyId = value.value(QStringLiteral("id"));
+    if (!bodyId.isUndefined() && isNew()) {
+        // A new one takes the id its JSON gives, as PUT /apisix/admin/<kind>/<id> would.
+        const QString given = bodyId.isString() ? bodyId.toString() : QString::number(qint64(bodyId.toDouble()));
+        if (given != m_id) {
+            m_id = given;
+            m_idEdit->setText(given);
+            updateTitle();
+        }
+    }
+    if (const QString bad = Validator::checkId(m_id); !bad.isEmpty())
+        m_currentProblems.append({Problem::Severity::Error, QStringLiteral("/id"), tr("%1 (\"%2\": letters, digits, - _ . only, 1 to 64)").arg(bad, m_id)});
+    else if (isNew() && (m_kind == ResourceKind::Route ? snap->routes : snap->upstreams).contains(m_id))
+        m_currentProblems.append({Problem::Severity::Error, QStringLiteral("/id"), tr("%1 %2 exists already: choose another id").arg(what, m_id)});
+    else if (!bodyId.isUndefined() && (bodyId.isString() ? bodyId.toString() : QString::number(qint64(bodyId.toDouble()))) != m_id)
+        m_currentProblems.append({Problem::Severity::Error, QStringLiteral("/id"), tr("wrong %1 id: this editor edits %1 %2").arg(what, m_id)});
     if (m_kind == ResourceKind::Route) {
-        m_currentProblems = EditorChecks::checkRoute(value, [&snap](const QString &id) { return snap->upstreams.contains(id); }, m_catalogue);
+        m_currentProblems += EditorChecks::checkRoute(value, [&snap](const QString &id) { return snap->upstreams.contains(id); }, m_catalogue);
         if (!m_syncing && m_faces->currentWidget() == m_json) {
             m_syncing = true;
             m_form->setRoute(value);
             m_syncing = false;
         }
     } else {
-        m_currentProblems = Validator::validateUpstream(value);
+        m_currentProblems += Validator::validateUpstream(value);
     }
     m_json->showProblems(m_currentProblems, locator);
     for (const Problem &p : std::as_const(m_currentProblems))
         addItem(p.isError(), locator.valueRange(p.pointer).start, p.pointer, p.message);
-    if (m_currentProblems.isEmpty())
+    if (m_currentProblems.isEmpty() && m_applyError.isEmpty())
         new QListWidgetItem(tr("No problems."), m_problems);
-    m_apply->setEnabled(!hasErrors(m_currentProblems));
+    updateButtons();
 }
 
 bool RouteEditor::apply()
 {
+    if (!isEnabled())
+        return false;
+    m_applyError.clear();
     checkNow();
     if (!m_jsonValid || hasErrors(m_currentProblems)) {
-        Q_EMIT message(tr("Not applied: fix the errors first"));
+        Q_EMIT message(tr("Not applied: fix the errors first (listed below the editor)"));
         return false;
     }
     const QJsonObject value = QJsonDocument::fromJson(m_json->textUtf8()).object();
     const ConfigStore::Outcome outcome = m_store->put(m_kind, m_id, value);
     if (outcome.status >= 400) {
+        m_applyError = outcome.error;
+        checkNow();
         Q_EMIT message(tr("Not applied: %1").arg(outcome.error));
         return false;
     }
     m_version = outcome.stored.version;
+    m_idEdit->setReadOnly(true);
     setModified(false);
+    checkNow();
     Q_EMIT applied(m_id);
     Q_EMIT message(tr("Applied %1 %2: live traffic uses it now").arg(m_kind == ResourceKind::Route ? tr("route") : tr("upstream"), m_id));
     return true;
@@ -204,8 +296,11 @@ void RouteEditor::onStoreChanged(ResourceKind kind, const QString &id)
     const auto &map = kind == ResourceKind::Route ? snap->routes : snap->upstreams;
     const auto it = map.constFind(m_id);
     const quint64 version = it != map.constEnd() ? it->version : 0;
-    if (version == m_version)
-        return; // our own apply, or nothing new
+    if (version == m_version) {
+        if (isNew())
+            checkNow(); // e.g. the id it would take was just created elsewhere
+        return;
+    }
     if (m_modified) {
         const auto answer = QMessageBox::question(this, tr("Changed elsewhere"),
             tr("%1 %2 was changed outside this editor (Admin API or another window).\nLoad the new version and drop your edits?")
@@ -218,6 +313,7 @@ void RouteEditor::onStoreChanged(ResourceKind kind, const QString &id)
     if (it == map.constEnd()) {
         Q_EMIT message(tr("%1 was deleted elsewhere; Apply creates it again").arg(m_id));
         m_version = 0;
+        m_idEdit->setReadOnly(false);
         setModified(true);
         return;
     }
@@ -229,10 +325,26 @@ void RouteEditor::onStoreChanged(ResourceKind kind, const QString &id)
 
 void RouteEditor::setModified(bool modified)
 {
-    const QString what = m_kind == ResourceKind::Route ? tr("Route") : tr("Upstream");
-    m_title->setText(QStringLiteral("<b>%1 %2</b>%3").arg(what, m_id.toHtmlEscaped(), modified ? tr(" — edited, not applied") : QString()));
-    if (m_modified == modified)
-        return;
+    const bool changed = m_modified != modified;
     m_modified = modified;
-    Q_EMIT modifiedChanged(modified);
+    updateTitle();
+    updateButtons();
+    if (changed)
+        Q_EMIT modifiedChanged(modified);
+}
+
+void RouteEditor::updateTitle()
+{
+    const QString what = m_kind == ResourceKind::Route ? tr("Route") : tr("Upstream");
+    const QString state = isNew() ? tr(" — new, not applied") : m_modified ? tr(" — edited, not applied") : QString();
+    m_title->setText(QStringLiteral("<b>%1 %2</b>%3").arg(what, m_id.toHtmlEscaped(), state));
+}
+
+void RouteEditor::updateButtons()
+{
+    const bool open = isEnabled();
+    m_undo->setEnabled(open && m_json->isUndoAvailable());
+    m_redo->setEnabled(open && m_json->isRedoAvailable());
+    m_revert->setEnabled(open && m_modified);
+    m_apply->setEnabled(open && m_modified && m_jsonValid && !hasErrors(m_currentProblems));
 }

@@ -8,6 +8,7 @@
 
 class JsonEditor;
 class QLabel;
+class QLineEdit;
 class QListWidget;
 class QPushButton;
 class QTabWidget;
@@ -24,18 +25,29 @@ class RouteEditor : public QWidget
 public:
     RouteEditor(ConfigStore *store, PluginCatalogue catalogue, QWidget *parent = nullptr);
 
-    // Loads an existing resource, or a new one when `id` is not in the store (with `initial`).
+    // Loads an existing resource, or a new one when `id` is not in the store (with `initial`); a new
+    // one's id can still be changed in the id box (or by an "id" in its JSON) until it is applied.
     void open(ResourceKind kind, const QString &id, const QJsonObject &initial = {});
     QString id() const { return m_id; }
     ResourceKind kind() const { return m_kind; }
     bool isModified() const { return m_modified; }
+    bool isNew() const { return m_version == 0; }
     bool apply();
+    // Drops the edits: back to the stored version (or the initial value of a new one).
+    void revert();
+    // Before the edits would be lost (quit, another workspace, another route): asks Save / Discard /
+    // Cancel when there are edits. True when the caller may go on (applied, discarded, or nothing to lose).
+    bool confirmLeave(QWidget *dialogParent);
 
     JsonEditor *jsonEditor() const { return m_json; }
     RouteForm *form() const { return m_form; }
     QListWidget *problemList() const { return m_problems; }
     const Problems &problems() const { return m_currentProblems; }
     QPushButton *applyButton() const { return m_apply; }
+    QPushButton *revertButton() const { return m_revert; }
+    QPushButton *undoButton() const { return m_undo; }
+    QPushButton *redoButton() const { return m_redo; }
+    QLineEdit *idEdit() const { return m_idEdit; }
     // Runs the pending check now (it normally runs shortly after typing stops).
     void checkNow();
 
@@ -48,7 +60,10 @@ private:
     void onJsonEdited();
     void onFormEdited();
     void onStoreChanged(ResourceKind kind, const QString &id);
+    void onIdEdited(const QString &text);
     void setModified(bool modified);
+    void updateTitle();
+    void updateButtons();
     void load(const QJsonObject &value);
     QJsonObject editable(QJsonObject value) const;
 
@@ -62,8 +77,13 @@ private:
     JsonEditor *m_json;
     QListWidget *m_problems;
     QLabel *m_title;
+    QLineEdit *m_idEdit;
+    QPushButton *m_undo;
+    QPushButton *m_redo;
     QPushButton *m_apply;
     QPushButton *m_revert;
+    QJsonObject m_initial;     // what a new one started as, for Revert
+    QString m_applyError;      // the store's refusal of the last Apply, shown with the problems
     QTimer m_checkTimer;
     Problems m_currentProblems;
     bool m_modified = false;

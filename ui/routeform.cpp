@@ -1,6 +1,7 @@
 #include "routeform.h"
 
 #include "confeditor.h"
+#include "tablecells.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -17,6 +18,8 @@
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
+
+#include <utility>
 
 namespace {
 const char *const kMethods[] = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "CONNECT", "TRACE", "PURGE"};
@@ -65,6 +68,12 @@ RouteForm::RouteForm(PluginCatalogue catalogue, QWidget *parent)
 {
     auto *content = new QWidget;
     auto *form = new QFormLayout(content);
+    m_uris->setObjectName(QStringLiteral("uris"));
+    m_name->setObjectName(QStringLiteral("name"));
+    m_hosts->setObjectName(QStringLiteral("hosts"));
+    m_labels->setObjectName(QStringLiteral("labels"));
+    m_upstreamId->setObjectName(QStringLiteral("upstreamId"));
+    m_upstreamHost->setObjectName(QStringLiteral("upstreamHost"));
     m_uris->setPlaceholderText(tr("/path or /prefix/* — several separated by commas"));
     form->addRow(tr("URI"), m_uris);
     form->addRow(tr("Name"), m_name);
@@ -137,16 +146,27 @@ RouteForm::RouteForm(PluginCatalogue catalogue, QWidget *parent)
     connect(m_passHost, &QComboBox::currentIndexChanged, this, [this] { if (!m_loading) Q_EMIT edited(); });
     connect(m_nodes, &QTableWidget::cellChanged, this, [this] { if (!m_loading) Q_EMIT edited(); });
     connect(addNode, &QPushButton::clicked, this, [this] {
-        const int row = m_nodes->rowCount();
-        m_nodes->insertRow(row);
-        m_nodes->setItem(row, 0, new QTableWidgetItem(QStringLiteral("127.0.0.1:1980")));
-        m_nodes->setItem(row, 1, new QTableWidgetItem(QStringLiteral("1")));
-    });
-    connect(removeNode, &QPushButton::clicked, this, [this] {
-        if (m_nodes->currentRow() >= 0)
-            m_nodes->removeRow(m_nodes->currentRow());
+        addNodeRow(QStringLiteral("127.0.0.1:1980"), 1);
+        m_nodes->setCurrentCell(m_nodes->rowCount() - 1, 0);
         Q_EMIT edited();
     });
+    connect(removeNode, &QPushButton::clicked, this, [this] {
+        if (m_nodes->currentRow() < 0)
+            return;
+        m_nodes->removeRow(m_nodes->currentRow());
+        Q_EMIT edited();
+    });
+}
+
+void RouteForm::addNodeRow(const QString &address, int weight)
+{
+    // Both cells first, then the edit is reported: cellChanged on a half-made row would be read as one.
+    const bool wasLoading = std::exchange(m_loading, true);
+    const int row = m_nodes->rowCount();
+    m_nodes->insertRow(row);
+    m_nodes->setItem(row, 0, new QTableWidgetItem(address));
+    m_nodes->setItem(row, 1, new QTableWidgetItem(QString::number(weight)));
+    m_loading = wasLoading;
 }
 
 void RouteForm::setRoute(const QJsonObject &route)
@@ -171,19 +191,13 @@ void RouteForm::setRoute(const QJsonObject &route)
     const QJsonObject up = route.value(QStringLiteral("upstream")).toObject();
     m_nodes->setRowCount(0);
     const QJsonValue nodes = up.value(QStringLiteral("nodes"));
-    auto addNode = [this](const QString &addr, int weight) {
-        const int row = m_nodes->rowCount();
-        m_nodes->insertRow(row);
-        m_nodes->setItem(row, 0, new QTableWidgetItem(addr));
-        m_nodes->setItem(row, 1, new QTableWidgetItem(QString::number(weight)));
-    };
     if (nodes.isObject()) {
         const QJsonObject o = nodes.toObject();
         for (auto it = o.begin(); it != o.end(); ++it)
-            addNode(it.key(), it.value().toInt());
+            addNodeRow(it.key(), it.value().toInt());
     } else {
         for (const QJsonValue &n : nodes.toArray())
-            addNode(QStringLiteral("%1:%2").arg(n.toObject().value(QStringLiteral("host")).toString()).arg(n.toObject().value(QStringLiteral("port")).toInt(80)),
+            addNodeRow(QStringLiteral("%1:%2").arg(n.toObject().value(QStringLiteral("host")).toString()).arg(n.toObject().value(QStringLiteral("port")).toInt(80)),
                     n.toObject().value(QStringLiteral("weight")).toInt());
     }
     m_passHost->setCurrentText(up.value(QStringLiteral("pass_host")).toString(QStringLiteral("pass")));
@@ -243,17 +257,17 @@ QJsonObject RouteForm::toJson(QJsonObject o) const
         if (arrayForm) {
             QJsonArray nodes;
             for (int row = 0; row < m_nodes->rowCount(); ++row) {
-                const QString addr = m_nodes->item(row, 0)->text();
+                const QString addr = cellText(m_nodes, row, 0);
                 const qsizetype colon = addr.lastIndexOf(QLatin1Char(':'));
                 QJsonObject n{{QStringLiteral("host"), addr.left(colon)}, {QStringLiteral("port"), addr.mid(colon + 1).toInt()},
-                              {QStringLiteral("weight"), m_nodes->item(row, 1)->text().toInt()}};
+                              {QStringLiteral("weight"), cellText(m_nodes, row, 1).toInt()}};
                 nodes.append(n);
             }
             up.insert(QStringLiteral("nodes"), nodes);
         } else {
             QJsonObject nodes;
             for (int row = 0; row < m_nodes->rowCount(); ++row)
-                nodes.insert(m_nodes->item(row, 0)->text().trimmed(), m_nodes->item(row, 1)->text().toInt());
+                nodes.insert(cellText(m_nodes, row, 0).trimmed(), cellText(m_nodes, row, 1).toInt());
             up.insert(QStringLiteral("nodes"), nodes);
         }
         if (m_passHost->currentText() != QLatin1String("pass") || up.contains(QStringLiteral("pass_host")))

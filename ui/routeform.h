@@ -27,11 +27,14 @@ public:
     void setRoute(const QJsonObject &route);
     QJsonObject toJson(QJsonObject base) const;
     ConfEditor *confEditor(int phase) const { return m_confs[phase]; } // 0 pre-req, 1 post-req, 2 post-resp
+    QTableWidget *nodesTable() const { return m_nodes; }
 
 Q_SIGNALS:
     void edited();
 
 private:
+    void addNodeRow(const QString &address, int weight);
+
     QLineEdit *m_uris;
     QLineEdit *m_name;
     QList<QCheckBox *> m_methods;

@@ -1,6 +1,9 @@
 #include "routesmodel.h"
 
+#include <QFont>
+#include <QGuiApplication>
 #include <QJsonArray>
+#include <QPalette>
 
 namespace {
 QString joined(const QJsonObject &o, const char *single, const char *many)
@@ -58,9 +61,21 @@ int RoutesModel::columnCount(const QModelIndex &parent) const
 
 QVariant RoutesModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() || index.row() >= m_rows.size() || (role != Qt::DisplayRole && role != Qt::ToolTipRole))
+    if (!index.isValid() || index.row() >= m_rows.size())
         return {};
     const QJsonObject &r = m_rows[index.row()];
+    const bool disabled = r.value(QStringLiteral("status")).toInt(1) == 0;
+    if (role == Qt::ForegroundRole && disabled)
+        return QGuiApplication::palette().brush(QPalette::Disabled, QPalette::Text);
+    if (role == Qt::FontRole && disabled) {
+        QFont font;
+        font.setItalic(true);
+        return font;
+    }
+    if (role == Qt::ToolTipRole && disabled)
+        return tr("Disabled (status 0): the router skips this route");
+    if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
+        return {};
     switch (index.column()) {
     case Id: return r.value(QStringLiteral("id")).toString();
     case Name: return r.value(QStringLiteral("name")).toString();
@@ -69,7 +84,7 @@ QVariant RoutesModel::data(const QModelIndex &index, int role) const
     case Hosts: return r.contains(QStringLiteral("host")) || r.contains(QStringLiteral("hosts")) ? joined(r, "host", "hosts") : QStringLiteral("any");
     case Upstream: return upstreamText(r);
     case Plugins: return r.value(QStringLiteral("plugins")).toObject().keys().join(QStringLiteral(", "));
-    case Enabled: return r.value(QStringLiteral("status")).toInt(1) ? tr("yes") : tr("no");
+    case Enabled: return disabled ? tr("no") : tr("yes");
     }
     return {};
 }
@@ -78,6 +93,6 @@ QVariant RoutesModel::headerData(int section, Qt::Orientation orientation, int r
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const char *const names[] = {"ID", "Name", "URI", "Methods", "Host", "Upstream", "Plugins", "Enabled"};
+    static const char *const names[] = {"ID", "Enabled", "Name", "URI", "Methods", "Host", "Upstream", "Plugins"};
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }

@@ -9,7 +9,7 @@ class RoutesModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Id, Name, Uris, Methods, Hosts, Upstream, Plugins, Enabled, ColumnCount };
+    enum Column { Id, Enabled, Name, Uris, Methods, Hosts, Upstream, Plugins, ColumnCount };
 
     explicit RoutesModel(ConfigStore *store, QObject *parent = nullptr);
 

@@ -17,6 +17,8 @@
 #include <QUndoStack>
 #include <QVBoxLayout>
 
+#include <utility>
+
 namespace {
 // Deleting is undoable: undo puts the resource back as it was.
 class DeleteCommand : public QUndoCommand
@@ -81,7 +83,7 @@ RoutesPanel::RoutesPanel(ResourceKind kind, ConfigStore *store, PluginCatalogue 
     button(tr("Add"), tr("A new one, in the editor; Apply creates it"), [this, routes] {
         addNew(routes ? QJsonObject{{"uri", "/new/*"}, {"upstream", QJsonObject{{"type", "roundrobin"}, {"nodes", QJsonObject{{"127.0.0.1:1980", 1}}}}}}
                       : QJsonObject{{"type", "roundrobin"}, {"nodes", QJsonObject{{"127.0.0.1:1980", 1}}}});
-    });
+    })->setShortcut(QKeySequence::New);
     button(tr("Duplicate"), tr("A copy of the selected one, with a new id"), [this] {
         const auto snap = m_store->snapshot();
         const auto &map = m_kind == ResourceKind::Route ? snap->routes : snap->upstreams;
@@ -118,15 +120,54 @@ RoutesPanel::RoutesPanel(ResourceKind kind, ConfigStore *store, PluginCatalogue 
 
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
         const QString id = selectedId();
-        if (id.isEmpty() || id == m_editor->id())
+        if (m_reselecting || id.isEmpty() || id == m_editor->id())
             return;
-        if (m_editor->isModified()
-            && QMessageBox::question(this, tr("Unapplied edits"), tr("Drop the edits of %1?").arg(m_editor->id())) != QMessageBox::Yes)
+        if (!m_editor->confirmLeave(this)) {
+            // Cancelled: the list goes back to the one still in the editor.
+            QTimer::singleShot(0, this, [this] { reselectEditor(); });
             return;
+        }
         m_editor->open(m_kind, id);
     });
+    // The list is rebuilt on every change; the selection stays on the one in the editor.
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, [this] { reselectEditor(); });
     connect(m_editor, &RouteEditor::message, this, &RoutesPanel::message);
-    connect(m_editor, &RouteEditor::applied, this, [this](const QString &id) { QTimer::singleShot(0, this, [this, id] { select(id); }); });
+    // Once the list shows an applied new one, it is selected; by then the editor may have moved on.
+    connect(m_editor, &RouteEditor::applied, this, [this] { QTimer::singleShot(0, this, [this] { reselectEditor(); }); });
+}
+
+void RoutesPanel::reselectEditor()
+{
+    const bool was = std::exchange(m_reselecting, true);
+    const int row = rowOf(m_editor->id());
+    if (row >= 0)
+        m_table->selectRow(row);
+    else
+        m_table->clearSelection();
+    m_reselecting = was;
+}
+
+int RoutesPanel::rowOf(const QString &id) const
+{
+    for (int row = 0; row < m_proxy->rowCount(); ++row)
+        if (m_proxy->index(row, 0).data().toString() == id)
+            return row;
+    return -1;
+}
+
+QString RoutesPanel::nextFreeId() const
+{
+    // As in the APISIX docs (routes/1, upstreams/1): the integer after the highest integer id in use.
+    const auto snap = m_store->snapshot();
+    const auto &map = m_kind == ResourceKind::Route ? snap->routes : snap->upstreams;
+    qint64 highest = 0;
+    for (auto it = map.keyBegin(); it != map.keyEnd(); ++it) {
+        bool ok = false;
+        const qint64 n = it->toLongLong(&ok);
+        if (ok && n > highest && it->size() < 19)
+            highest = n;
+    }
+    return QString::number(highest + 1);
 }
 
 QString RoutesPanel::selectedId() const
@@ -137,17 +178,17 @@ QString RoutesPanel::selectedId() const
 
 void RoutesPanel::select(const QString &id)
 {
-    for (int row = 0; row < m_proxy->rowCount(); ++row) {
-        if (m_proxy->index(row, 0).data().toString() == id) {
-            m_table->selectRow(row);
-            return;
-        }
-    }
+    const int row = rowOf(id);
+    if (row >= 0)
+        m_table->selectRow(row);
 }
 
 void RoutesPanel::addNew(QJsonObject value)
 {
-    m_editor->open(m_kind, m_store->generateId(), value);
+    if (!m_editor->confirmLeave(this))
+        return;
+    m_editor->open(m_kind, nextFreeId(), value);
+    reselectEditor();
     Q_EMIT message(tr("New %1 in the editor: Apply (Ctrl+Return) creates it").arg(m_kind == ResourceKind::Route ? tr("route") : tr("upstream")));
 }
 
@@ -175,7 +216,14 @@ void RoutesPanel::toggleEnabled()
     const auto snap = m_store->snapshot();
     if (!snap->routes.contains(id))
         return;
+    if (id == m_editor->id() && m_editor->isModified()) {
+        // The toggle would be overwritten by the next Apply, or drop the edits: the user decides first.
+        Q_EMIT message(tr("Route %1 has edits in the editor: apply or revert them first, or untick \"enabled\" in the form").arg(id));
+        return;
+    }
     const bool enabled = snap->routes.value(id).value.value(QStringLiteral("status")).toInt(1) != 0;
     const auto outcome = m_store->patch(ResourceKind::Route, id, QJsonObject{{"status", enabled ? 0 : 1}});
+    if (outcome.status < 400 && id == m_editor->id())
+        m_editor->open(m_kind, id); // our own change: shown as it is now, not as a change made elsewhere
     Q_EMIT message(outcome.status < 400 ? tr("Route %1 %2").arg(id, enabled ? tr("disabled") : tr("enabled")) : outcome.error);
 }

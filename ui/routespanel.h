@@ -31,6 +31,9 @@ Q_SIGNALS:
 
 private:
     QString selectedId() const;
+    int rowOf(const QString &id) const;
+    QString nextFreeId() const;
+    void reselectEditor();
     void addNew(QJsonObject value);
     void removeSelected();
     void toggleEnabled();
@@ -43,4 +46,5 @@ private:
     QLineEdit *m_search;
     RouteEditor *m_editor;
     QUndoStack *m_undo;
+    bool m_reselecting = false;
 };

@@ -105,6 +105,8 @@ ConfigStore::Outcome ConfigStore::commit(ResourceKind kind, const QString &id, Q
 {
     QMutexLocker writer(&m_writeMutex);
     Outcome out;
+    if (const QString bad = Validator::checkId(id); !bad.isEmpty())
+        return {400, bad};
     const QJsonValue bodyId = value.value(QStringLiteral("id"));
     if (!bodyId.isUndefined()) {
         const QString given = bodyId.isString() ? bodyId.toString() : QString::number(qint64(bodyId.toDouble()));

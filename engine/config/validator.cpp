@@ -301,6 +301,16 @@ void checkEnum(Checker &c, const QJsonObject &o, const QString &key, const QStri
 
 } // namespace
 
+QString checkId(const QString &id)
+{
+    // APISIX's id_schema: a string of 1..64 of [a-zA-Z0-9-_.], or an integer >= 1 (which is also such a
+    // string once it is in the path); the error is the schema checker's.
+    static const QRegularExpression pattern(QStringLiteral("^[a-zA-Z0-9\\-_.]{1,64}$"));
+    if (pattern.match(id).hasMatch())
+        return {};
+    return QStringLiteral("invalid configuration: property \"id\" validation failed: object matches none of the required");
+}
+
 bool isExtPlugin(const QString &name)
 {
     return name == QLatin1String("ext-plugin-pre-req") || name == QLatin1String("ext-plugin-post-req")

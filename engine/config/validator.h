@@ -20,5 +20,7 @@ Problems validateExtPluginConf(const QString &pluginName, const QJsonValue &conf
 
 bool isExtPlugin(const QString &name);
 bool isCidrOrIp(const QString &text);
+// An id as APISIX accepts it (in the path or the body): the Admin API's error text, or empty when valid.
+QString checkId(const QString &id);
 
 } // namespace Validator

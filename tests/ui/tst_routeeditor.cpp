@@ -3,11 +3,14 @@
 #include "plugincatalogue.h"
 #include "routeeditor.h"
 #include "routeform.h"
+#include "routesmodel.h"
 #include "routespanel.h"
 #include "testhttp.h"
+#include "uidriver.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
 #include <QTableView>
@@ -28,7 +31,242 @@ private Q_SLOTS:
     void adminApiChangeReloadsTheEditor();
     void deleteIsUndoable();
     void confTableReorders();
+    void confAddButtonOnEachPlugin_data();
+    void confAddButtonOnEachPlugin();
+    void addNodeButton();
+    void buttonsFollowTheState();
+    void newRouteIdIsChosenAndValidated();
+    void jsonIdOfAnExistingRouteIsAProblem();
+    void switchingRoutesAsksAboutEdits();
+    void selectionSurvivesChanges();
+    void enableDisableIsShownAndQuiet();
 };
+
+namespace {
+QJsonObject editorJson(RouteEditor &editor)
+{
+    return QJsonDocument::fromJson(editor.jsonEditor()->textUtf8()).object();
+}
+
+RouteEditor *panelEditorWithRoutes(RoutesPanel &panel)
+{
+    panel.show();
+    return panel.editor();
+}
+} // namespace
+
+void TestRouteEditor::confAddButtonOnEachPlugin_data()
+{
+    QTest::addColumn<int>("phase");
+    QTest::newRow("ext-plugin-pre-req") << 0;
+    QTest::newRow("ext-plugin-post-req") << 1;
+    QTest::newRow("ext-plugin-post-resp") << 2;
+}
+
+void TestRouteEditor::confAddButtonOnEachPlugin()
+{
+    // The crash of issue 10: Routes -> Add -> tick a plugin -> the conf table's Add.
+    ConfigStore store;
+    RoutesPanel panel(ResourceKind::Route, &store, PluginCatalogue::demoRunner());
+    panel.resize(1200, 800);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    UiDriver::button(&panel, "Add")->click();
+    RouteEditor *editor = panel.editor();
+    QVERIFY(editor->isEnabled());
+    QFETCH(int, phase);
+    ConfEditor *conf = editor->form()->confEditor(phase);
+    conf->ensurePolished();
+    UiDriver::clickGroupBoxCheck(conf);
+    QVERIFY(conf->isChecked());
+    QPushButton *add = UiDriver::button<QPushButton>(conf, "Add");
+    QVERIFY(add && add->isEnabled());
+    QTest::mouseClick(add, Qt::LeftButton);
+    QTest::mouseClick(add, Qt::LeftButton);
+    QCOMPARE(conf->table()->rowCount(), 2);
+    const QString name = QString::fromLatin1(QTest::currentDataTag());
+    const QJsonArray entries = editorJson(*editor).value("plugins").toObject().value(name).toObject().value("conf").toArray();
+    QCOMPARE(entries.size(), 2);
+    QCOMPARE(entries[0].toObject().value("name").toString(), PluginCatalogue::demoRunner().names().value(0));
+    QVERIFY(entries[0].toObject().contains("value"));
+    // Remove, Up, Down and Edit value… on the new rows, as a user would next.
+    QTest::mouseClick(UiDriver::button<QPushButton>(conf, "Up"), Qt::LeftButton);
+    QTest::mouseClick(UiDriver::button<QPushButton>(conf, "Down"), Qt::LeftButton);
+    UiDriver::DialogAnswer cancel(QMessageBox::Cancel);
+    QTest::mouseClick(UiDriver::button<QPushButton>(conf, "Edit value…"), Qt::LeftButton);
+    QVERIFY(cancel.answered());
+    QTest::mouseClick(UiDriver::button<QPushButton>(conf, "Remove"), Qt::LeftButton);
+    QCOMPARE(conf->table()->rowCount(), 1);
+    QVERIFY(editor->isModified()); // and nothing was lost
+}
+
+void TestRouteEditor::addNodeButton()
+{
+    ConfigStore store;
+    RouteEditor editor(&store, PluginCatalogue::demoRunner());
+    editor.show();
+    editor.open(ResourceKind::Route, "1", QJsonObject{{"uri", "/a"}, {"upstream", QJsonObject{{"nodes", QJsonObject{{"127.0.0.1:1", 1}}}}}});
+    QTest::mouseClick(UiDriver::button<QPushButton>(&editor, "Add node"), Qt::LeftButton);
+    QCOMPARE(editor.form()->nodesTable()->rowCount(), 2);
+    QCOMPARE(editorJson(editor).value("upstream").toObject().value("nodes").toObject().value("127.0.0.1:1980").toInt(), 1);
+    QTest::mouseClick(UiDriver::button<QPushButton>(&editor, "Remove node"), Qt::LeftButton);
+    QCOMPARE(editor.form()->nodesTable()->rowCount(), 1);
+    QVERIFY(!editorJson(editor).value("upstream").toObject().value("nodes").toObject().contains("127.0.0.1:1980"));
+}
+
+void TestRouteEditor::buttonsFollowTheState()
+{
+    ConfigStore store;
+    QCOMPARE(store.put(ResourceKind::Route, "1", QJsonObject{{"uri", "/a"}, {"upstream", QJsonObject{{"nodes", QJsonObject{{"127.0.0.1:1", 1}}}}}}).status, 201);
+    RouteEditor editor(&store, PluginCatalogue::demoRunner());
+    QVERIFY(!editor.applyButton()->isEnabled()); // nothing open
+    editor.open(ResourceKind::Route, "1");
+    QVERIFY(!editor.applyButton()->isEnabled());
+    QVERIFY(!editor.revertButton()->isEnabled());
+    QVERIFY(!editor.undoButton()->isEnabled());
+    QVERIFY(!editor.redoButton()->isEnabled());
+    editor.show();
+    QLineEdit *name = editor.form()->findChild<QLineEdit *>("name");
+    QTest::keyClicks(name, "shop");
+    QVERIFY(editor.isModified());
+    editor.checkNow();
+    QVERIFY(editor.applyButton()->isEnabled());
+    QVERIFY(editor.revertButton()->isEnabled());
+    QVERIFY(editor.undoButton()->isEnabled());
+    editor.undoButton()->click();
+    QVERIFY(editor.redoButton()->isEnabled());
+    editor.revertButton()->click();
+    QVERIFY(!editor.isModified());
+    QVERIFY(!editor.applyButton()->isEnabled());
+    QVERIFY(!editor.undoButton()->isEnabled()); // Undo does not reach into the text before the revert
+    QVERIFY(!editorJson(editor).contains("name"));
+}
+
+void TestRouteEditor::newRouteIdIsChosenAndValidated()
+{
+    ConfigStore store;
+    RoutesPanel panel(ResourceKind::Route, &store, PluginCatalogue::demoRunner());
+    panel.show();
+    RouteEditor *editor = panel.editor();
+    UiDriver::button(&panel, "Add")->click();
+    QCOMPARE(editor->id(), QStringLiteral("1")); // as in the APISIX docs
+    QVERIFY(!editor->idEdit()->isReadOnly());
+    // An id APISIX refuses is an error where the user looks, and blocks Apply.
+    editor->idEdit()->selectAll();
+    QTest::keyClicks(editor->idEdit(), "my route");
+    editor->checkNow();
+    QVERIFY(!editor->applyButton()->isEnabled());
+    QVERIFY2(editor->problemList()->item(0)->text().contains("property \"id\" validation failed"), qPrintable(editor->problemList()->item(0)->text()));
+    // Typing an "id" in the JSON face chooses it too.
+    QJsonObject o = editorJson(*editor);
+    o.insert("id", "7");
+    editor->jsonEditor()->setText(QString::fromUtf8(QJsonDocument(o).toJson()));
+    editor->checkNow();
+    QCOMPARE(editor->id(), QStringLiteral("7"));
+    QCOMPARE(editor->idEdit()->text(), QStringLiteral("7"));
+    QVERIFY(editor->applyButton()->isEnabled());
+    QVERIFY(editor->apply());
+    QVERIFY(store.snapshot()->routes.contains("7"));
+    QVERIFY(editor->idEdit()->isReadOnly());
+    // The next one follows the highest integer id; an id in use is refused, not overwritten.
+    UiDriver::button(&panel, "Add")->click();
+    QCOMPARE(editor->id(), QStringLiteral("8"));
+    editor->idEdit()->selectAll();
+    QTest::keyClicks(editor->idEdit(), "7");
+    editor->checkNow();
+    QVERIFY(!editor->applyButton()->isEnabled());
+    QVERIFY(editor->problemList()->item(0)->text().contains("route 7 exists already"));
+}
+
+void TestRouteEditor::jsonIdOfAnExistingRouteIsAProblem()
+{
+    ConfigStore store;
+    QCOMPARE(store.put(ResourceKind::Route, "1", QJsonObject{{"uri", "/a"}, {"upstream", QJsonObject{{"nodes", QJsonObject{{"127.0.0.1:1", 1}}}}}}).status, 201);
+    RouteEditor editor(&store, PluginCatalogue::demoRunner());
+    editor.open(ResourceKind::Route, "1");
+    QJsonObject o = editorJson(editor);
+    o.insert("id", "2");
+    editor.jsonEditor()->setText(QString::fromUtf8(QJsonDocument(o).toJson()));
+    editor.checkNow();
+    QVERIFY(editor.problemList()->item(0)->text().contains("wrong route id"));
+    QVERIFY(!editor.applyButton()->isEnabled());
+    QVERIFY(!editor.apply());
+    QCOMPARE(editor.id(), QStringLiteral("1"));
+}
+
+void TestRouteEditor::switchingRoutesAsksAboutEdits()
+{
+    ConfigStore store;
+    for (const char *id : {"1", "2"})
+        QCOMPARE(store.put(ResourceKind::Route, id, QJsonObject{{"uri", QStringLiteral("/%1").arg(id)}, {"upstream", QJsonObject{{"nodes", QJsonObject{{"127.0.0.1:1", 1}}}}}}).status, 201);
+    RoutesPanel panel(ResourceKind::Route, &store, PluginCatalogue::demoRunner());
+    RouteEditor *editor = panelEditorWithRoutes(panel);
+    QTRY_COMPARE(panel.table()->model()->rowCount(), 2);
+    panel.select("1");
+    QCOMPARE(editor->id(), QStringLiteral("1"));
+    QTest::keyClicks(editor->form()->findChild<QLineEdit *>("name"), "edited");
+    QVERIFY(editor->isModified());
+    {
+        UiDriver::DialogAnswer cancel(QMessageBox::Cancel);
+        panel.select("2");
+        QVERIFY(cancel.answered());
+    }
+    QCOMPARE(editor->id(), QStringLiteral("1")); // edits kept
+    QVERIFY(editor->isModified());
+    QTRY_COMPARE(panel.table()->currentIndex().data().toString(), QStringLiteral("1"));
+    {
+        UiDriver::DialogAnswer save(QMessageBox::Save);
+        panel.select("2");
+        QVERIFY(save.answered());
+    }
+    QCOMPARE(store.snapshot()->routes.value("1").value.value("name").toString(), QStringLiteral("edited"));
+    QCOMPARE(editor->id(), QStringLiteral("2"));
+    QTest::keyClicks(editor->form()->findChild<QLineEdit *>("name"), "dropped");
+    {
+        UiDriver::DialogAnswer discard(QMessageBox::Discard);
+        UiDriver::button(&panel, "Add")->click(); // a new one would replace the edits too
+        QVERIFY(discard.answered());
+    }
+    QVERIFY(!store.snapshot()->routes.value("2").value.contains("name"));
+    QCOMPARE(editor->id(), QStringLiteral("3"));
+}
+
+void TestRouteEditor::selectionSurvivesChanges()
+{
+    ConfigStore store;
+    for (const char *id : {"1", "2"})
+        QCOMPARE(store.put(ResourceKind::Route, id, QJsonObject{{"uri", QStringLiteral("/%1").arg(id)}, {"upstream", QJsonObject{{"nodes", QJsonObject{{"127.0.0.1:1", 1}}}}}}).status, 201);
+    RoutesPanel panel(ResourceKind::Route, &store, PluginCatalogue::demoRunner());
+    RouteEditor *editor = panelEditorWithRoutes(panel);
+    QTRY_COMPARE(panel.table()->model()->rowCount(), 2);
+    panel.select("2");
+    QTest::keyClicks(editor->form()->findChild<QLineEdit *>("name"), "x");
+    QVERIFY(editor->apply());
+    QCOMPARE(store.put(ResourceKind::Route, "3", QJsonObject{{"uri", "/3"}, {"upstream", QJsonObject{{"nodes", QJsonObject{{"127.0.0.1:1", 1}}}}}}).status, 201);
+    QTRY_COMPARE(panel.table()->model()->rowCount(), 3);
+    QCOMPARE(panel.table()->currentIndex().siblingAtColumn(0).data().toString(), QStringLiteral("2"));
+    QVERIFY(panel.table()->selectionModel()->isRowSelected(panel.table()->currentIndex().row()));
+}
+
+void TestRouteEditor::enableDisableIsShownAndQuiet()
+{
+    ConfigStore store;
+    QCOMPARE(store.put(ResourceKind::Route, "1", QJsonObject{{"uri", "/a"}, {"upstream", QJsonObject{{"nodes", QJsonObject{{"127.0.0.1:1", 1}}}}}}).status, 201);
+    RoutesPanel panel(ResourceKind::Route, &store, PluginCatalogue::demoRunner());
+    panelEditorWithRoutes(panel);
+    QTRY_COMPARE(panel.table()->model()->rowCount(), 1);
+    panel.select("1");
+    QStringList messages;
+    connect(&panel, &RoutesPanel::message, this, [&messages](const QString &m) { messages << m; });
+    UiDriver::button(&panel, "Enable/Disable")->click();
+    QCOMPARE(store.snapshot()->routes.value("1").value.value("status").toInt(), 0);
+    QTRY_COMPARE(panel.table()->model()->index(0, RoutesModel::Enabled).data().toString(), QStringLiteral("no"));
+    QVERIFY(panel.table()->model()->index(0, RoutesModel::Id).data(Qt::FontRole).value<QFont>().italic());
+    QCoreApplication::processEvents(); // the store's queued change notice reaches the editor
+    QCOMPARE(messages, QStringList{"Route 1 disabled"});
+    QVERIFY(!panel.editor()->isModified());
+    QCOMPARE(editorJson(*panel.editor()).value("status").toInt(), 0);
+}
 
 void TestRouteEditor::formRoundTrip_data()
 {
