@@ -1,90 +1,199 @@
 #include "changesview.h"
 
 #include "bodytext.h"
-#include "textdiff.h"
+
+#include <QFontDatabase>
+#include <QGridLayout>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QTextBlock>
+#include <QTextCursor>
+#include <QTextDocument>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace {
-QStringList headerLines(const CapturedMessage &m)
+constexpr qsizetype kOffThreadBytes = 64 * 1024;
+
+// Line backgrounds that read in a light and a dark palette alike.
+QBrush background(ChangesView::LineKind kind, const QPalette &palette)
 {
-    QStringList out;
-    out << QStringLiteral("%1 %2").arg(m.status).arg(QString::fromLatin1(m.reason));
-    for (const auto &[name, value] : m.headers.fields())
-        out << QString::fromLatin1(name).toLower() + QStringLiteral(": ") + QString::fromUtf8(value);
-    return out;
+    const bool dark = palette.color(QPalette::Base).lightness() < 128;
+    switch (kind) {
+    case ChangesView::Removed: return dark ? QColor(0x5c, 0x2b, 0x2e) : QColor(0xf8, 0xd7, 0xda);
+    case ChangesView::Added: return dark ? QColor(0x25, 0x4d, 0x30) : QColor(0xd4, 0xed, 0xda);
+    case ChangesView::Missing: return palette.brush(QPalette::AlternateBase);
+    case ChangesView::Heading: return palette.brush(QPalette::Button);
+    case ChangesView::Same: break;
+    }
+    return Qt::NoBrush;
 }
 
-QStringList lines(const QString &text)
+QString cutLine(const QString &line)
 {
-    QStringList out = text.split(QLatin1Char('\n'));
-    if (!out.isEmpty() && out.last().isEmpty())
-        out.removeLast();
-    return out;
+    if (line.size() <= ChangesView::kLineChars)
+        return line;
+    return line.left(ChangesView::kLineChars) + QStringLiteral(" … (%1 more characters)").arg(line.size() - ChangesView::kLineChars);
 }
 
-// Both bodies pretty-printed when both can be; otherwise both as they are, so that a change of form
-// does not show as a change of every line.
-std::pair<QStringList, QStringList> bodyLines(const CapturedMessage &before, const CapturedMessage &after)
+void addLine(QTextCursor &cursor, const QString &text, ChangesView::LineKind kind, const QPalette &palette, bool first)
 {
-    const BodyText a = makeBodyText(before.headers, before.body, before.bodySize);
-    const BodyText b = makeBodyText(after.headers, after.body, after.bodySize);
-    if (a.kind == b.kind)
-        return {lines(a.text), lines(b.text)};
-    return {lines(QString::fromUtf8(a.decoded)), lines(QString::fromUtf8(b.decoded))};
+    QTextBlockFormat format;
+    format.setBackground(background(kind, palette));
+    QTextCharFormat chars;
+    chars.setFontWeight(kind == ChangesView::Heading ? QFont::Bold : QFont::Normal);
+    if (first)
+        cursor.setBlockFormat(format);
+    else
+        cursor.insertBlock(format);
+    cursor.block().setUserState(kind);
+    cursor.insertText(text, chars);
 }
 
-QString cell(const QString &text, DiffLine::Op op, bool present)
+ChangesView::LineKind kindOf(DiffLine::Op op, bool present)
 {
     if (!present)
-        return QStringLiteral("<td width='50%' class='none'></td>");
-    const char *cls = op == DiffLine::Op::Removed ? "del" : op == DiffLine::Op::Added ? "add" : "same";
-    return QStringLiteral("<td width='50%' class='%1'><pre>%2</pre></td>").arg(QLatin1String(cls), text.toHtmlEscaped());
-}
-
-QString table(const QString &title, const QStringList &before, const QStringList &after)
-{
-    const auto rows = sideBySide(diffLines(before, after));
-    int changed = 0;
-    QString html = QStringLiteral("<table width='100%' cellspacing='0' cellpadding='2'>");
-    for (const DiffRow &r : rows) {
-        if (r.leftOp != DiffLine::Op::Same || r.rightOp != DiffLine::Op::Same)
-            ++changed;
-        html += QStringLiteral("<tr>") + cell(r.left, r.leftOp, r.hasLeft) + cell(r.right, r.rightOp, r.hasRight) + QStringLiteral("</tr>");
-    }
-    html += QStringLiteral("</table>");
-    const QString summary = changed ? QStringLiteral("%1 line(s) differ").arg(changed) : QStringLiteral("identical");
-    return QStringLiteral("<h3>%1 <small>(%2)</small></h3>").arg(title, summary) + html;
+        return ChangesView::Missing;
+    return op == DiffLine::Op::Removed ? ChangesView::Removed : op == DiffLine::Op::Added ? ChangesView::Added : ChangesView::Same;
 }
 } // namespace
 
-QString changesHtml(const CapturedExchange &e)
-{
-    QString html = QStringLiteral(
-        "<style>td{vertical-align:top;font-family:monospace;} pre{margin:0;white-space:pre-wrap;}"
-        " td.del{background:#f8d7da;color:#000;} td.add{background:#d4edda;color:#000;} td.none{background:#eeeeee;}"
-        " .note{background:#fff3cd;color:#000;padding:4px;} th{text-align:left;}</style>");
-    if (!e.upstreamResponse.present) {
-        html += QStringLiteral("<p>No upstream response to compare: %1</p>")
-                    .arg(e.errorText.isEmpty() ? QStringLiteral("the upstream was not called (no route, or a runner Stop).")
-                                               : (e.errorStep + QStringLiteral(": ") + e.errorText).toHtmlEscaped());
-    }
-    for (const QString &note : e.notes)
-        html += QStringLiteral("<p class='note'>%1</p>").arg(note.toHtmlEscaped());
-    if (!e.upstreamResponse.present)
-        return html;
-    html += QStringLiteral("<table width='100%'><tr><th width='50%'>Before: upstream response</th><th>After: client response</th></tr></table>");
-    html += table(QStringLiteral("Status and headers"), headerLines(e.upstreamResponse), headerLines(e.clientResponse));
-    const auto [before, after] = bodyLines(e.upstreamResponse, e.clientResponse);
-    html += table(QStringLiteral("Body"), before, after);
-    return html;
-}
-
 ChangesView::ChangesView(QWidget *parent)
-    : QTextBrowser(parent)
+    : QWidget(parent), m_notes(new QLabel(this)), m_status(new QLabel(this)), m_before(new QPlainTextEdit(this)),
+      m_after(new QPlainTextEdit(this)), m_showAll(new QPushButton(tr("Show all rows"), this))
 {
-    setOpenLinks(false);
+    m_notes->setWordWrap(true);
+    m_notes->setTextFormat(Qt::PlainText);
+    m_notes->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_notes->setAutoFillBackground(true);
+    m_notes->setMargin(4);
+    m_status->setWordWrap(true);
+    m_status->setTextFormat(Qt::PlainText);
+    for (QPlainTextEdit *side : {m_before, m_after}) {
+        side->setReadOnly(true);
+        side->setLineWrapMode(QPlainTextEdit::NoWrap);
+        side->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+        side->document()->setUndoRedoEnabled(false);
+    }
+    // One row is one line on both sides: they scroll together.
+    connect(m_before->verticalScrollBar(), &QScrollBar::valueChanged, m_after->verticalScrollBar(), &QScrollBar::setValue);
+    connect(m_after->verticalScrollBar(), &QScrollBar::valueChanged, m_before->verticalScrollBar(), &QScrollBar::setValue);
+    m_showAll->setToolTip(tr("Long diffs show their first %1 rows; this shows every row").arg(kShownRows));
+    m_showAll->hide();
+    connect(m_showAll, &QPushButton::clicked, this, [this] {
+        m_all = true;
+        render();
+    });
+    auto *layout = new QGridLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_notes, 0, 0, 1, 2);
+    layout->addWidget(m_status, 1, 0);
+    layout->addWidget(m_showAll, 1, 1, Qt::AlignRight);
+    layout->addWidget(new QLabel(tr("<b>Before:</b> upstream response"), this), 2, 0);
+    layout->addWidget(new QLabel(tr("<b>After:</b> client response"), this), 2, 1);
+    layout->addWidget(m_before, 3, 0);
+    layout->addWidget(m_after, 3, 1);
+    layout->setRowStretch(3, 1);
+    connect(&m_watcher, &QFutureWatcher<ExchangeChanges>::finished, this, [this] {
+        if (m_watcher.property("generation").toULongLong() == m_generation)
+            display(m_watcher.result());
+    });
+    clear();
 }
 
-void ChangesView::setExchange(const CapturedExchange &e)
+void ChangesView::clear()
 {
-    setHtml(changesHtml(e));
+    ++m_generation;
+    display({});
+    m_status->setText(tr("Select an exchange."));
+}
+
+void ChangesView::setExchange(const ExchangePtr &e)
+{
+    if (!e) {
+        clear();
+        return;
+    }
+    ++m_generation;
+    m_all = false;
+    const qsizetype bytes = e->upstreamResponse.body.size() + e->clientResponse.body.size();
+    if (bytes <= kOffThreadBytes) {
+        display(computeChanges(*e));
+        return;
+    }
+    m_computing = true;
+    m_changes = {};
+    m_before->clear();
+    m_after->clear();
+    m_notes->hide();
+    m_showAll->hide();
+    m_status->setText(tr("Comparing bodies of %1 and %2…").arg(sizeText(e->upstreamResponse.bodySize), sizeText(e->clientResponse.bodySize)));
+    m_watcher.setProperty("generation", QVariant::fromValue(m_generation));
+    m_watcher.setFuture(QtConcurrent::run([e] { return computeChanges(*e); }));
+}
+
+void ChangesView::display(const ExchangeChanges &changes)
+{
+    m_computing = false;
+    m_changes = changes;
+    render();
+}
+
+void ChangesView::render()
+{
+    const ExchangeChanges &c = m_changes;
+    m_notes->setText(c.notes.join(QLatin1Char('\n')));
+    m_notes->setBackgroundRole(QPalette::ToolTipBase);
+    m_notes->setForegroundRole(QPalette::ToolTipText);
+    m_notes->setVisible(!c.notes.isEmpty());
+    QStringList summary;
+    if (!c.absent.isEmpty())
+        summary << c.absent;
+    int total = 0;
+    for (const ChangeSection &s : c.sections) {
+        summary << QStringLiteral("%1: %2").arg(s.title, s.summary);
+        total += int(s.rows.size()) + 1;
+    }
+    const bool bounded = !m_all && total > kShownRows;
+    if (bounded)
+        summary << tr("showing the first %1 of %2 rows").arg(kShownRows).arg(total);
+    m_status->setText(summary.join(QStringLiteral(" · ")));
+    m_showAll->setVisible(bounded);
+
+    const QPalette palette = this->palette();
+    for (int side = 0; side < 2; ++side) {
+        QPlainTextEdit *edit = side == 0 ? m_before : m_after;
+        edit->clear();
+        QTextCursor cursor(edit->document());
+        cursor.beginEditBlock();
+        int shown = 0;
+        bool first = true;
+        for (const ChangeSection &s : c.sections) {
+            if (bounded && shown >= kShownRows)
+                break;
+            addLine(cursor, QStringLiteral("── %1 (%2)").arg(s.title, s.summary), Heading, palette, first);
+            first = false;
+            ++shown;
+            for (const DiffRow &r : s.rows) {
+                if (bounded && shown >= kShownRows)
+                    break;
+                const bool present = side == 0 ? r.hasLeft : r.hasRight;
+                addLine(cursor, present ? cutLine(side == 0 ? r.left : r.right) : QString(),
+                        kindOf(side == 0 ? r.leftOp : r.rightOp, present), palette, false);
+                ++shown;
+            }
+        }
+        cursor.endEditBlock();
+        edit->moveCursor(QTextCursor::Start);
+    }
+}
+
+QString ChangesView::plainText() const
+{
+    QStringList out;
+    if (m_notes->isVisible() || !m_notes->text().isEmpty())
+        out << m_notes->text();
+    out << m_status->text() << m_before->toPlainText() << m_after->toPlainText();
+    return out.join(QLatin1Char('\n'));
 }

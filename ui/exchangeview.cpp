@@ -42,7 +42,7 @@ void ExchangeView::setExchange(const ExchangePtr &e)
     m_messages[UpstreamResponse]->setMessage(e->upstreamResponse, false,
         tr("No upstream response%1.").arg(e->errorText.isEmpty() ? QString() : QStringLiteral(": ") + e->errorText));
     m_messages[ClientResponse]->setMessage(e->clientResponse, false, tr("No response was sent."));
-    m_changes->setExchange(*e);
+    m_changes->setExchange(e);
     m_runner->setExchange(*e);
     m_timing->setTimings(e->timings);
     setTabText(Runner, e->frames.isEmpty() ? tr("Runner") : tr("Runner (%1)").arg(e->frames.size()));

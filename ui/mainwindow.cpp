@@ -137,6 +137,11 @@ void MainWindow::buildMenus()
     traffic->addSeparator();
     QAction *pause = action(traffic, tr("Pause capture"), QKeySequence(Qt::CTRL | Qt::Key_P), [this](bool on) { m_traffic->setPaused(on); });
     pause->setCheckable(true);
+    QAction *follow = action(traffic, tr("Follow new traffic"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F), [this](bool on) { m_traffic->setFollow(on); });
+    follow->setCheckable(true);
+    follow->setChecked(m_traffic->isFollowing());
+    follow->setToolTip(tr("Keep the newest exchange in view; selecting a row or scrolling stops it"));
+    connect(m_traffic, &TrafficPanel::followChanged, follow, &QAction::setChecked);
     action(traffic, tr("Clear"), QKeySequence(Qt::CTRL | Qt::Key_K), [this] { m_traffic->clear(); });
     traffic->addSeparator();
     action(traffic, tr("Runner log…"), {}, [this] { showRunnerLog(); });
@@ -144,6 +149,7 @@ void MainWindow::buildMenus()
     QToolBar *bar = addToolBar(tr("Traffic"));
     bar->setMovable(false);
     bar->addAction(pause);
+    bar->addAction(follow);
     for (QAction *a : traffic->actions())
         if (a->text() == tr("Clear") || a->text() == tr("Replay") || a->text() == tr("Copy as curl"))
             bar->addAction(a);
@@ -159,7 +165,10 @@ void MainWindow::tick()
     const quint64 seen = m_capture->totalSeen();
     m_rate->setText(tr("%1 req/s").arg(seen - m_lastSeen));
     m_lastSeen = seen;
-    m_memory->setText(tr("Capture %1 of %2").arg(sizeText(m_capture->memoryUsed()), sizeText(m_capture->budget())));
+    const quint64 dropped = m_capture->droppedForBudget();
+    m_memory->setText(tr("Capture %1 of %2").arg(sizeText(m_capture->memoryUsed()), sizeText(m_capture->budget()))
+                      + (dropped ? tr(", %1 older dropped").arg(dropped) : QString()));
+    m_memory->setToolTip(dropped ? tr("%1 older exchanges were dropped to stay within the capture budget (capture_budget_mib in the workspace)").arg(dropped) : QString());
 }
 
 void MainWindow::showRunnerLog()

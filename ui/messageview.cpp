@@ -1,6 +1,11 @@
 #include "messageview.h"
 
+#include "atomicfile.h"
+
+#include <QFileDialog>
 #include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QPushButton>
 #include <QLabel>
 #include <QPixmap>
 #include <QPlainTextEdit>
@@ -21,18 +26,41 @@ QString headText(const CapturedMessage &m, bool isRequest)
 }
 
 MessageView::MessageView(QWidget *parent)
-    : QWidget(parent), m_note(new QLabel(this)), m_text(new QPlainTextEdit(this)), m_image(new QLabel(this))
+    : QWidget(parent), m_note(new QLabel(this)), m_showAll(new QPushButton(tr("Show all"), this)),
+      m_save(new QPushButton(tr("Save body…"), this)), m_text(new QPlainTextEdit(this)), m_image(new QLabel(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     m_note->setWordWrap(true);
-    m_note->hide();
+    m_note->setTextFormat(Qt::PlainText);
+    m_showAll->setToolTip(tr("Large bodies show their first %1; this lays out all of it (may take a moment)").arg(sizeText(kShownChars)));
+    m_showAll->hide();
+    m_save->setToolTip(tr("Save the body, exactly as captured, to a file"));
+    m_save->hide();
+    connect(m_showAll, &QPushButton::clicked, this, [this] {
+        m_all = true;
+        render();
+    });
+    connect(m_save, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save body"), QStringLiteral("body.bin"));
+        if (path.isEmpty())
+            return;
+        const QString error = saveBody(path);
+        const QString what = m_message.truncated() ? tr("the first %1 of %2 (all the capture kept)").arg(sizeText(m_message.body.size()), sizeText(m_message.bodySize))
+                                                   : sizeText(m_message.body.size());
+        m_note->setText(error.isEmpty() ? tr("Saved %1 to %2").arg(what, path) : error);
+        m_note->show();
+    });
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(m_note, 1);
+    bar->addWidget(m_showAll);
+    bar->addWidget(m_save);
+    layout->addLayout(bar);
     m_text->setReadOnly(true);
     m_text->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_image->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     m_image->hide();
-    layout->addWidget(m_note);
     layout->addWidget(m_text, 1);
     layout->addWidget(m_image);
     connect(&m_watcher, &QFutureWatcher<BodyText>::finished, this, [this] {
@@ -46,6 +74,11 @@ void MessageView::setMessage(const CapturedMessage &m, bool isRequest, const QSt
     ++m_generation;
     m_image->hide();
     m_note->hide();
+    m_showAll->hide();
+    m_all = false;
+    m_message = m;
+    m_body = {};
+    m_save->setVisible(m.present && !m.body.isEmpty());
     if (!m.present) {
         m_head.clear();
         m_text->setPlainText(absentText);
@@ -66,10 +99,7 @@ void MessageView::setMessage(const CapturedMessage &m, bool isRequest, const QSt
 
 void MessageView::showBody(const BodyText &body)
 {
-    if (!body.note.isEmpty()) {
-        m_note->setText(body.note);
-        m_note->show();
-    }
+    m_body = body;
     if (body.kind == BodyText::Kind::Image) {
         QPixmap pixmap;
         if (pixmap.loadFromData(body.decoded)) {
@@ -77,7 +107,28 @@ void MessageView::showBody(const BodyText &body)
             m_image->show();
         }
     }
-    m_text->setPlainText(m_head + body.text);
+    render();
+}
+
+void MessageView::render()
+{
+    const ShownText shown = shownText(m_body.text, m_all ? -1 : kShownChars, kLineChars);
+    QStringList notes;
+    if (!m_body.note.isEmpty())
+        notes << m_body.note;
+    if (shown.cut)
+        notes << tr("showing the first %1 of %2 of text").arg(sizeText(kShownChars), sizeText(m_body.text.size()));
+    if (shown.linesSplit)
+        notes << tr("lines longer than %1 characters are shown in pieces").arg(kLineChars);
+    m_note->setText(notes.join(QStringLiteral("; ")));
+    m_note->setVisible(!notes.isEmpty());
+    m_showAll->setVisible(shown.cut);
+    m_text->setPlainText(m_head + shown.text);
+}
+
+QString MessageView::saveBody(const QString &path) const
+{
+    return writeFileAtomically(path, m_message.body);
 }
 
 bool MessageView::find(const QString &text)

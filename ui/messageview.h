@@ -9,25 +9,40 @@
 
 class QLabel;
 class QPlainTextEdit;
+class QPushButton;
 
 // One version of a message: start line and headers, then the body made readable (decoded,
-// pretty-printed, hex for binary, a preview for images). Large bodies are prepared off the GUI thread.
+// pretty-printed, hex for binary, a preview for images). Large bodies are prepared off the GUI thread,
+// and only a bounded prefix is laid out until the user asks for all of it; the exact bytes can be saved.
 class MessageView : public QWidget
 {
     Q_OBJECT
 public:
+    static constexpr qsizetype kShownChars = 256 * 1024;
+    static constexpr qsizetype kLineChars = 4096;
+
     explicit MessageView(QWidget *parent = nullptr);
     void setMessage(const CapturedMessage &message, bool isRequest, const QString &absentText);
     bool find(const QString &text);
     QString plainText() const;
+    QPushButton *showAllButton() const { return m_showAll; }
+    QPushButton *saveButton() const { return m_save; }
+    // Writes the body as captured (content-encoding kept) to `path`; an error text, or empty.
+    QString saveBody(const QString &path) const;
 
 private:
     void showBody(const BodyText &body);
+    void render();
 
     QLabel *m_note;
+    QPushButton *m_showAll;
+    QPushButton *m_save;
     QPlainTextEdit *m_text;
     QLabel *m_image;
     QString m_head;
+    CapturedMessage m_message;
+    BodyText m_body;
+    bool m_all = false;
     QFutureWatcher<BodyText> m_watcher;
     quint64 m_generation = 0;
 };

@@ -114,8 +114,23 @@ void TrafficModel::append(const QList<ExchangePtr> &batch)
 {
     if (batch.isEmpty())
         return;
-    beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + batch.size() - 1));
-    m_rows.append(batch);
+    // Exchanges finish out of order (a slow one after quick ones that started later); rows stay in the
+    // order they started, as the # column says. Nearly always the whole batch goes at the end.
+    QList<ExchangePtr> sorted = batch;
+    const auto byId = [](const ExchangePtr &a, const ExchangePtr &b) { return a->id < b->id; };
+    std::stable_sort(sorted.begin(), sorted.end(), byId);
+    qsizetype tail = 0;
+    while (tail < sorted.size() && !m_rows.isEmpty() && sorted[tail]->id < m_rows.last()->id) {
+        const int row = int(std::upper_bound(m_rows.begin(), m_rows.end(), sorted[tail], byId) - m_rows.begin());
+        beginInsertRows({}, row, row);
+        m_rows.insert(row, sorted[tail]);
+        endInsertRows();
+        ++tail;
+    }
+    if (tail == sorted.size())
+        return;
+    beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + sorted.size() - tail - 1));
+    m_rows.append(QList<ExchangePtr>(sorted.begin() + tail, sorted.end()));
     endInsertRows();
 }
 

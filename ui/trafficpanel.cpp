@@ -1,6 +1,7 @@
 #include "trafficpanel.h"
 
 #include "atomicfile.h"
+#include "bodytext.h"
 #include "capturestore.h"
 #include "exchangeexport.h"
 #include "exchangeview.h"
@@ -21,17 +22,24 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QTcpSocket>
+#include <QKeyEvent>
 #include <QVBoxLayout>
 
 TrafficPanel::TrafficPanel(CaptureStore *capture, QString proxyBase, quint16 proxyPort, QWidget *parent)
     : QWidget(parent), m_capture(capture), m_proxyBase(std::move(proxyBase)), m_proxyPort(proxyPort),
       m_model(new TrafficModel(this)), m_filter(new TrafficFilter(this)), m_filterEdit(new QLineEdit(this)),
-      m_filterProblem(new QLabel(this)), m_table(new QTableView(this)), m_detail(new ExchangeView(this))
+      m_filterProblem(new QLabel(this)), m_dropped(new QLabel(this)), m_table(new QTableView(this)), m_detail(new ExchangeView(this))
 {
     m_filter->setSourceModel(m_model);
     m_filterEdit->setPlaceholderText(tr("Filter (Ctrl+L): status:>=400  method:POST  route:1  host:…  modified  error  -negation  text in URL"));
     m_filterEdit->setClearButtonEnabled(true);
     m_filterProblem->hide();
+    // Stands where the dropped rows were, at the top of the table.
+    m_dropped->setAutoFillBackground(true);
+    m_dropped->setBackgroundRole(QPalette::ToolTipBase);
+    m_dropped->setForegroundRole(QPalette::ToolTipText);
+    m_dropped->setMargin(3);
+    m_dropped->hide();
     m_table->setModel(m_filter);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setAlternatingRowColors(true);
@@ -43,8 +51,14 @@ TrafficPanel::TrafficPanel(CaptureStore *capture, QString proxyBase, quint16 pro
     for (int i = 0; i < int(std::size(widths)); ++i)
         m_table->setColumnWidth(i, widths[i]);
 
+    auto *tableBox = new QWidget(this);
+    auto *tableLayout = new QVBoxLayout(tableBox);
+    tableLayout->setContentsMargins(0, 0, 0, 0);
+    tableLayout->setSpacing(0);
+    tableLayout->addWidget(m_dropped);
+    tableLayout->addWidget(m_table, 1);
     auto *splitter = new QSplitter(Qt::Vertical, this);
-    splitter->addWidget(m_table);
+    splitter->addWidget(tableBox);
     splitter->addWidget(m_detail);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
@@ -54,28 +68,104 @@ TrafficPanel::TrafficPanel(CaptureStore *capture, QString proxyBase, quint16 pro
     layout->addWidget(m_filterProblem);
     layout->addWidget(splitter, 1);
 
-    connect(m_filterEdit, &QLineEdit::textChanged, this, [this](const QString &text) {
-        m_filter->setExpression(text);
-        const QStringList problems = m_filter->problems();
-        m_filterProblem->setText(problems.join(QStringLiteral("; ")));
-        m_filterProblem->setVisible(!problems.isEmpty());
-    });
+    connect(m_filterEdit, &QLineEdit::textChanged, this, &TrafficPanel::applyFilter);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &TrafficPanel::showCurrent);
+    connect(m_filter, &QAbstractItemModel::rowsRemoved, this, &TrafficPanel::syncDetail, Qt::QueuedConnection);
+    connect(m_filter, &QAbstractItemModel::modelReset, this, &TrafficPanel::syncDetail, Qt::QueuedConnection);
+    connect(m_filter, &QAbstractItemModel::layoutChanged, this, &TrafficPanel::syncDetail, Qt::QueuedConnection);
+    // A user who picks a row or scrolls away wants the table to hold still.
+    connect(m_table, &QAbstractItemView::pressed, this, [this] { setFollow(false); });
+    connect(m_table->verticalScrollBar(), &QScrollBar::actionTriggered, this, [this] { setFollow(false); });
+    m_table->installEventFilter(this);
+    m_table->viewport()->installEventFilter(this);
     if (m_capture) {
         connect(m_capture, &CaptureStore::exchangesAdded, this, &TrafficPanel::onAdded);
         connect(m_capture, &CaptureStore::exchangesEvicted, m_model, &TrafficModel::evict);
+        connect(m_capture, &CaptureStore::exchangesEvicted, this, &TrafficPanel::updateDropped);
         connect(m_capture, &CaptureStore::cleared, m_model, &TrafficModel::clear);
+        connect(m_capture, &CaptureStore::cleared, this, &TrafficPanel::updateDropped);
     }
     m_detail->setExchange(nullptr);
 }
 
+bool TrafficPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::Wheel && watched == m_table->viewport())
+        setFollow(false);
+    if (event->type() == QEvent::KeyPress && watched == m_table) {
+        switch (static_cast<QKeyEvent *>(event)->key()) {
+        case Qt::Key_Up: case Qt::Key_Down: case Qt::Key_PageUp: case Qt::Key_PageDown: case Qt::Key_Home:
+            setFollow(false);
+            break;
+        case Qt::Key_End:
+            setFollow(true);
+            break;
+        default:
+            break;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void TrafficPanel::setFollow(bool follow)
+{
+    if (m_follow == follow)
+        return;
+    m_follow = follow;
+    if (follow)
+        m_table->scrollToBottom();
+    Q_EMIT followChanged(follow);
+}
+
 void TrafficPanel::onAdded(const QList<ExchangePtr> &batch)
 {
-    QScrollBar *bar = m_table->verticalScrollBar();
-    const bool following = bar->value() >= bar->maximum() - 2; // the user has not scrolled away
     m_model->append(batch);
-    if (following)
+    updateDropped();
+    if (m_follow)
         m_table->scrollToBottom();
+}
+
+void TrafficPanel::updateDropped()
+{
+    const quint64 dropped = m_capture ? m_capture->droppedForBudget() : 0;
+    m_dropped->setVisible(dropped > 0);
+    if (dropped)
+        m_dropped->setText(tr("%1 older exchange(s) dropped to stay within %2 (capture_budget_mib in the workspace)")
+                               .arg(dropped).arg(sizeText(m_capture->budget())));
+}
+
+void TrafficPanel::syncDetail()
+{
+    const ExchangePtr now = current();
+    if (now != m_detail->exchange())
+        m_detail->setExchange(now);
+}
+
+void TrafficPanel::applyFilter(const QString &expression)
+{
+    // The exchange the user picked, even if an intermediate filter (while typing) hid it for a moment.
+    const ExchangePtr shown = m_picked;
+    m_filter->setExpression(expression);
+    const QStringList problems = m_filter->problems();
+    m_filterProblem->setText(problems.join(QStringLiteral("; ")));
+    m_filterProblem->setVisible(!problems.isEmpty());
+    // The exchange in the details pane stays selected while it passes the filter, and leaves the pane
+    // when it does not: never a neighbour in its place.
+    int row = -1;
+    for (int r = 0; shown && r < m_filter->rowCount(); ++r) {
+        if (m_filter->index(r, 0).data(TrafficModel::ExchangeRole).value<ExchangePtr>() == shown) {
+            row = r;
+            break;
+        }
+    }
+    if (row >= 0) {
+        m_table->selectRow(row);
+        m_picked = shown;
+        m_table->scrollTo(m_filter->index(row, 0));
+    } else {
+        m_table->selectionModel()->clear();
+        m_detail->setExchange(nullptr);
+    }
 }
 
 ExchangePtr TrafficPanel::current() const
@@ -95,7 +185,10 @@ QList<ExchangePtr> TrafficPanel::selected() const
 
 void TrafficPanel::showCurrent()
 {
-    m_detail->setExchange(current());
+    const ExchangePtr now = current();
+    if (now)
+        m_picked = now;
+    m_detail->setExchange(now);
 }
 
 void TrafficPanel::focusFilter()

@@ -28,6 +28,8 @@ public:
 
     ExchangePtr current() const;
     QList<ExchangePtr> selected() const;
+    bool isFollowing() const { return m_follow; }
+    QLabel *droppedBanner() const { return m_dropped; }
 
 public Q_SLOTS:
     void focusFilter();
@@ -40,13 +42,23 @@ public Q_SLOTS:
     void exportHar(bool selectionOnly);
     void openHar();
     void findInBody();
+    // Follow mode: the table keeps the newest exchange in view. Selecting a row or scrolling away stops it.
+    void setFollow(bool follow);
 
 Q_SIGNALS:
     void message(const QString &text);
+    void followChanged(bool follow);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void onAdded(const QList<ExchangePtr> &batch);
     void showCurrent();
+    // The details pane shows the current row's exchange, or nothing once that row is gone.
+    void syncDetail();
+    void applyFilter(const QString &expression);
+    void updateDropped();
 
     CaptureStore *m_capture;
     QString m_proxyBase;
@@ -55,7 +67,10 @@ private:
     TrafficFilter *m_filter;
     QLineEdit *m_filterEdit;
     QLabel *m_filterProblem;
+    QLabel *m_dropped;
     QTableView *m_table;
     ExchangeView *m_detail;
     QString m_lastFind;
+    bool m_follow = true;
+    ExchangePtr m_picked; // the exchange last selected
 };

@@ -203,3 +203,28 @@ BodyText makeBodyText(const HttpHeaders &headers, const QByteArray &body, qint64
     b.text = QString::fromUtf8(data);
     return b;
 }
+
+ShownText shownText(const QString &text, qsizetype maxChars, qsizetype maxLineChars)
+{
+    ShownText out;
+    const qsizetype limit = maxChars < 0 ? text.size() : qMin(maxChars, text.size());
+    out.cut = limit < text.size();
+    out.text.reserve(limit + limit / qMax<qsizetype>(maxLineChars, 1) + 1);
+    qsizetype pos = 0;
+    while (pos < limit) {
+        qsizetype end = text.indexOf(QLatin1Char('\n'), pos);
+        if (end < 0 || end > limit)
+            end = limit;
+        for (qsizetype at = pos; at < end; at += maxLineChars) {
+            if (at > pos) {
+                out.text += QLatin1Char('\n');
+                out.linesSplit = true;
+            }
+            out.text += QStringView(text).mid(at, qMin(maxLineChars, end - at));
+        }
+        if (end < limit)
+            out.text += QLatin1Char('\n');
+        pos = end + 1;
+    }
+    return out;
+}

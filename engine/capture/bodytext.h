@@ -19,5 +19,15 @@ BodyText makeBodyText(const HttpHeaders &headers, const QByteArray &body, qint64
 
 // Undoes a Content-Encoding; false (with `error`) when the data is not what it claims.
 bool decodeContent(const QByteArray &encoding, const QByteArray &data, QByteArray *out, QString *error);
+// What a text view can lay out quickly: at most `maxChars` characters (-1: all), and lines longer than
+// `maxLineChars` cut into pieces of that length (one very long line is what makes text layout slow).
+struct ShownText
+{
+    QString text;
+    bool cut = false;         // not all of it
+    bool linesSplit = false;  // some long lines were cut into pieces
+};
+ShownText shownText(const QString &text, qsizetype maxChars, qsizetype maxLineChars);
+
 QString hexDump(const QByteArray &data, qsizetype maxBytes = 64 * 1024);
 QString sizeText(qint64 bytes);

@@ -29,6 +29,7 @@ void CaptureStore::add(ExchangePtr exchange)
         else
             m_evictedSinceFlush.append(oldest->id);
         m_kept.pop_front();
+        m_dropped.fetch_add(1, std::memory_order_relaxed);
     }
 }
 
@@ -52,6 +53,7 @@ void CaptureStore::clear()
         m_pending.clear();
         m_used = 0;
         m_evictedSinceFlush.clear();
+        m_dropped.store(0, std::memory_order_relaxed);
     }
     Q_EMIT cleared();
 }

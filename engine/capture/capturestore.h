@@ -36,6 +36,8 @@ public:
     qint64 budget() const { return m_settings.budgetBytes; }
     qint64 memoryUsed() const;
     quint64 totalSeen() const { return m_seen.load(); }
+    // How many exchanges were dropped (oldest first) to stay within the budget since the last clear.
+    quint64 droppedForBudget() const { return m_dropped.load(std::memory_order_relaxed); }
     QList<ExchangePtr> all() const;
     void clear();
     // Publishes what is pending now (the timer does this on its own).
@@ -51,6 +53,7 @@ private:
     Settings m_settings;
     std::atomic<bool> m_paused{false};
     std::atomic<quint64> m_seen{0};
+    std::atomic<quint64> m_dropped{0};
     mutable QMutex m_mutex;
     QList<ExchangePtr> m_pending;
     std::deque<ExchangePtr> m_kept;

@@ -29,6 +29,8 @@ class TestTrafficModel : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void batchesAreOneInsertEach();
+    void rowsStayInStartOrder();
+    void budgetDropsAreCounted();
     void evictionRemovesRows();
     void filterProxy();
     void routesModelFollowsTheStore();
@@ -49,6 +51,31 @@ void TestTrafficModel::batchesAreOneInsertEach()
     QCOMPARE(model.index(499, TrafficModel::Status).data().toString(), QStringLiteral("200"));
     model.append({});
     QCOMPARE(inserted.size(), 1);
+}
+
+void TestTrafficModel::rowsStayInStartOrder()
+{
+    // A slow exchange finishes after quicker ones that started later: its row still goes by its #.
+    TrafficModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.append({make(1, 200), make(4, 200), make(3, 200)});
+    model.append({make(6, 200), make(2, 200), make(5, 200)});
+    QStringList ids;
+    for (int row = 0; row < model.rowCount(); ++row)
+        ids << model.index(row, TrafficModel::Id).data().toString();
+    QCOMPARE(ids, (QStringList{"1", "2", "3", "4", "5", "6"}));
+}
+
+void TestTrafficModel::budgetDropsAreCounted()
+{
+    CaptureStore::Settings settings;
+    settings.budgetBytes = make(10, 200)->memoryBytes() * 3 + 10; // room for three
+    CaptureStore capture(settings);
+    for (quint64 i = 1; i <= 10; ++i)
+        capture.add(make(i, 200));
+    QCOMPARE(capture.droppedForBudget(), quint64(7));
+    capture.clear();
+    QCOMPARE(capture.droppedForBudget(), quint64(0));
 }
 
 void TestTrafficModel::evictionRemovesRows()

@@ -1,0 +1,88 @@
+#include "changesdiff.h"
+
+#include "bodytext.h"
+
+namespace {
+QStringList headerLines(const CapturedMessage &m)
+{
+    QStringList out;
+    out << QStringLiteral("%1 %2").arg(m.status).arg(QString::fromLatin1(m.reason));
+    for (const auto &[name, value] : m.headers.fields())
+        out << QString::fromLatin1(name).toLower() + QStringLiteral(": ") + QString::fromUtf8(value);
+    return out;
+}
+
+QStringList lines(const QString &text)
+{
+    QStringList out = text.split(QLatin1Char('\n'));
+    if (!out.isEmpty() && out.last().isEmpty())
+        out.removeLast();
+    return out;
+}
+
+ChangeSection lineSection(const QString &title, const QStringList &before, const QStringList &after)
+{
+    ChangeSection s;
+    s.title = title;
+    s.rows = sideBySide(diffLines(before, after));
+    for (const DiffRow &r : std::as_const(s.rows))
+        if (r.leftOp != DiffLine::Op::Same || r.rightOp != DiffLine::Op::Same)
+            ++s.changedRows;
+    s.summary = s.changedRows ? QStringLiteral("%1 line(s) differ").arg(s.changedRows) : QStringLiteral("identical");
+    return s;
+}
+
+ChangeSection bodySection(const CapturedMessage &before, const CapturedMessage &after, const ChangesLimits &limits)
+{
+    const BodyText a = makeBodyText(before.headers, before.body, before.bodySize);
+    const BodyText b = makeBodyText(after.headers, after.body, after.bodySize);
+    // Both pretty-printed when both can be; otherwise both as they are, so that a change of form does
+    // not show as a change of every line.
+    const QString left = a.kind == b.kind ? a.text : QString::fromUtf8(a.decoded);
+    const QString right = a.kind == b.kind ? b.text : QString::fromUtf8(b.decoded);
+    const QStringList leftLines = lines(left);
+    const QStringList rightLines = lines(right);
+    const bool small = left.size() <= limits.maxDiffBytes && right.size() <= limits.maxDiffBytes
+                       && leftLines.size() <= limits.maxDiffLines && rightLines.size() <= limits.maxDiffLines;
+    if (small)
+        return lineSection(QStringLiteral("Body"), leftLines, rightLines);
+    ChangeSection s;
+    s.title = QStringLiteral("Body");
+    const qsizetype at = firstDifference(before.body, after.body);
+    const QString kept = before.truncated() || after.truncated()
+                             ? QStringLiteral(" (of the %1 and %2 kept by the capture)").arg(sizeText(before.body.size()), sizeText(after.body.size()))
+                             : QString();
+    if (at < 0 && before.bodySize == after.bodySize) {
+        s.summary = QStringLiteral("identical, %1 bytes%2; too large to show line by line").arg(before.bodySize).arg(kept);
+    } else {
+        s.changedRows = 1;
+        s.summary = QStringLiteral("bodies differ (%1 bytes vs %2 bytes), first difference at offset %3%4; too large to diff line by line")
+                        .arg(before.bodySize).arg(after.bodySize).arg(at < 0 ? qMin(before.body.size(), after.body.size()) : at).arg(kept);
+    }
+    return s;
+}
+} // namespace
+
+qsizetype firstDifference(const QByteArray &a, const QByteArray &b)
+{
+    const qsizetype n = qMin(a.size(), b.size());
+    const auto mismatch = std::mismatch(a.cbegin(), a.cbegin() + n, b.cbegin());
+    const qsizetype at = mismatch.first - a.cbegin();
+    if (at < n)
+        return at;
+    return a.size() == b.size() ? -1 : n;
+}
+
+ExchangeChanges computeChanges(const CapturedExchange &e, const ChangesLimits &limits)
+{
+    ExchangeChanges out;
+    out.notes = e.notes;
+    if (!e.upstreamResponse.present) {
+        out.absent = e.errorText.isEmpty() ? QStringLiteral("No upstream response to compare: the upstream was not called (no route, or a runner Stop).")
+                                           : QStringLiteral("No upstream response to compare: %1: %2").arg(e.errorStep, e.errorText);
+        return out;
+    }
+    out.sections << lineSection(QStringLiteral("Status and headers"), headerLines(e.upstreamResponse), headerLines(e.clientResponse));
+    out.sections << bodySection(e.upstreamResponse, e.clientResponse, limits);
+    return out;
+}

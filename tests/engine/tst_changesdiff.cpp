@@ -1,0 +1,133 @@
+#include "bodytext.h"
+#include "changesdiff.h"
+
+#include <QTest>
+
+namespace {
+CapturedMessage response(const QByteArray &body, const QByteArray &type = "text/plain")
+{
+    CapturedMessage m;
+    m.present = true;
+    m.status = 200;
+    m.reason = "OK";
+    m.headers.add("Content-Type", type);
+    m.body = body;
+    m.bodySize = body.size();
+    return m;
+}
+} // namespace
+
+class TestChangesDiff : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void firstDifference_data();
+    void firstDifference();
+    void smallBodiesAreDiffedByLine();
+    void largeBodiesSayWhereTheyDiffer();
+    void noUpstreamResponse();
+    void shownTextIsBounded_data();
+    void shownTextIsBounded();
+};
+
+void TestChangesDiff::firstDifference_data()
+{
+    QTest::addColumn<QByteArray>("a");
+    QTest::addColumn<QByteArray>("b");
+    QTest::addColumn<qsizetype>("at");
+    QTest::newRow("same") << QByteArray("abc") << QByteArray("abc") << qsizetype(-1);
+    QTest::newRow("both empty") << QByteArray() << QByteArray() << qsizetype(-1);
+    QTest::newRow("first byte") << QByteArray("xbc") << QByteArray("abc") << qsizetype(0);
+    QTest::newRow("middle") << QByteArray("abXd") << QByteArray("abcd") << qsizetype(2);
+    QTest::newRow("prefix") << QByteArray("ab") << QByteArray("abcd") << qsizetype(2);
+    QTest::newRow("longer") << QByteArray("abcd") << QByteArray("ab") << qsizetype(2);
+}
+
+void TestChangesDiff::firstDifference()
+{
+    QFETCH(QByteArray, a);
+    QFETCH(QByteArray, b);
+    QFETCH(qsizetype, at);
+    QCOMPARE(::firstDifference(a, b), at);
+}
+
+void TestChangesDiff::smallBodiesAreDiffedByLine()
+{
+    CapturedExchange e;
+    e.upstreamResponse = response("one\ntwo\nthree\n");
+    e.clientResponse = response("one\nTWO\nthree\n");
+    e.clientResponse.status = 202;
+    e.clientResponse.reason = "Accepted";
+    const ExchangeChanges c = computeChanges(e);
+    QCOMPARE(c.sections.size(), 2);
+    QCOMPARE(c.sections[0].summary, QStringLiteral("1 line(s) differ")); // the status line
+    QCOMPARE(c.sections[1].changedRows, 1);
+    QCOMPARE(c.sections[1].rows.size(), 3);
+    QCOMPARE(c.sections[1].rows[1].left, QStringLiteral("two"));
+    QCOMPARE(c.sections[1].rows[1].right, QStringLiteral("TWO"));
+}
+
+void TestChangesDiff::largeBodiesSayWhereTheyDiffer()
+{
+    QByteArray before(5 * 1024 * 1024, 'a');
+    for (qsizetype i = 80; i < before.size(); i += 81)
+        before[i] = '\n';
+    QByteArray after = before;
+    after[3'000'000] = 'Z';
+    CapturedExchange e;
+    e.upstreamResponse = response(before);
+    e.clientResponse = response(after);
+    const ExchangeChanges c = computeChanges(e);
+    QVERIFY(c.sections[1].rows.isEmpty()); // not diffed line by line
+    QVERIFY2(c.sections[1].summary.startsWith("bodies differ (5242880 bytes vs 5242880 bytes), first difference at offset 3000000; too"),
+             qPrintable(c.sections[1].summary));
+    e.clientResponse = response(before);
+    QVERIFY(computeChanges(e).sections[1].summary.startsWith("identical, 5242880 bytes"));
+    // Under the limits, the same kind of body is diffed by line.
+    ChangesLimits wide;
+    wide.maxDiffBytes = 64 * 1024 * 1024;
+    wide.maxDiffLines = 1'000'000;
+    e.upstreamResponse = response(before.left(81 * 2000));
+    e.clientResponse = response(after.left(81 * 2000));
+    QCOMPARE(computeChanges(e, wide).sections[1].changedRows, 0);
+}
+
+void TestChangesDiff::noUpstreamResponse()
+{
+    CapturedExchange e;
+    e.errorStep = "ext-plugin-pre-req";
+    e.errorText = "runner unreachable";
+    const ExchangeChanges c = computeChanges(e);
+    QVERIFY(c.sections.isEmpty());
+    QCOMPARE(c.absent, QStringLiteral("No upstream response to compare: ext-plugin-pre-req: runner unreachable"));
+}
+
+void TestChangesDiff::shownTextIsBounded_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<qsizetype>("maxChars");
+    QTest::addColumn<qsizetype>("maxLine");
+    QTest::addColumn<QString>("shown");
+    QTest::addColumn<bool>("cut");
+    QTest::addColumn<bool>("split");
+    QTest::newRow("fits") << "ab\ncd" << qsizetype(-1) << qsizetype(10) << "ab\ncd" << false << false;
+    QTest::newRow("trailing newline") << "ab\n" << qsizetype(-1) << qsizetype(10) << "ab\n" << false << false;
+    QTest::newRow("prefix") << "abcdef" << qsizetype(3) << qsizetype(10) << "abc" << true << false;
+    QTest::newRow("long line split") << "abcdefg\nh" << qsizetype(-1) << qsizetype(3) << "abc\ndef\ng\nh" << false << true;
+    QTest::newRow("exact line") << "abc\nd" << qsizetype(-1) << qsizetype(3) << "abc\nd" << false << false;
+    QTest::newRow("empty lines kept") << "a\n\nb" << qsizetype(-1) << qsizetype(3) << "a\n\nb" << false << false;
+}
+
+void TestChangesDiff::shownTextIsBounded()
+{
+    QFETCH(QString, text);
+    QFETCH(qsizetype, maxChars);
+    QFETCH(qsizetype, maxLine);
+    const ShownText s = shownText(text, maxChars, maxLine);
+    QTEST(s.text, "shown");
+    QTEST(s.cut, "cut");
+    QTEST(s.linesSplit, "split");
+}
+
+QTEST_GUILESS_MAIN(TestChangesDiff)
+#include "tst_changesdiff.moc"
