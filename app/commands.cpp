@@ -3,6 +3,7 @@
 #include "adminapi.h"
 #include "atomicfile.h"
 #include "configexport.h"
+#include "editorchecks.h"
 #include "quitsignals.h"
 #include "session.h"
 #include "validator.h"
@@ -95,14 +96,26 @@ int runValidate(const QStringList &arguments)
         return 1;
     }
     const QJsonObject o = doc.object();
+    // The editor's checks, on the same code: APISIX's schema (Validator) plus what the editor warns about
+    // ext-plugin confs (EditorChecks), against the workspace's plugin catalogue, or the one a new
+    // workspace starts with (the demo runner's).
+    const QJsonValue catalogueJson = o.value(QStringLiteral("plugin_catalogue"));
+    const PluginCatalogue catalogue = catalogueJson.isArray() ? PluginCatalogue::fromJson(catalogueJson.toArray()) : PluginCatalogue::demoRunner();
     Problems problems;
     if (o.contains(QStringLiteral("routes")) || o.contains(QStringLiteral("upstreams"))) {
         ConfigStore store;
         problems = store.load(o.value(QStringLiteral("routes")).toObject(), o.value(QStringLiteral("upstreams")).toObject());
+        const QJsonObject routes = o.value(QStringLiteral("routes")).toObject();
+        for (auto it = routes.begin(); it != routes.end(); ++it) {
+            for (Problem p : EditorChecks::checkExtPluginConfs(it.value().toObject(), catalogue)) {
+                p.pointer.prepend(QStringLiteral("/routes/") + pointerToken(it.key()));
+                problems.append(p);
+            }
+        }
     } else if (o.contains(QStringLiteral("nodes")) && !o.contains(QStringLiteral("uri")) && !o.contains(QStringLiteral("uris"))) {
         problems = Validator::validateUpstream(o);
     } else {
-        problems = Validator::validateRoute(o, {}); // upstream_id cannot be resolved from one file
+        problems = EditorChecks::checkRoute(o, {}, catalogue); // upstream_id cannot be resolved from one file
     }
     for (const Problem &p : problems)
         std::printf("%s: %s%s\n", qPrintable(p.pointer), p.isError() ? "" : "warning: ", qPrintable(p.message));

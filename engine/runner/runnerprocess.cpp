@@ -1,10 +1,13 @@
 #include "runnerprocess.h"
 
+#include <QDateTime>
 #include <QDir>
+#include <QRegularExpression>
 #include <QFileInfo>
 #include <QLocalSocket>
 #include <QStandardPaths>
 
+#include <cerrno>
 #include <csignal>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -32,12 +35,42 @@ RunnerProcess::~RunnerProcess()
     stop();
 }
 
+QString RunnerProcess::folderBase()
+{
+    const QString base = qEnvironmentVariable("XDG_RUNTIME_DIR");
+    return base.isEmpty() || !QFileInfo(base).isWritable() ? QDir::tempPath() : base;
+}
+
+int RunnerProcess::removeStaleFolders(const QString &base)
+{
+    static const QRegularExpression named(QStringLiteral("^routescope-runner-(?:(\\d+)-)?[A-Za-z0-9]{6}$"));
+    int removed = 0;
+    const QFileInfoList entries = QDir(base).entryInfoList({QStringLiteral("routescope-runner-*")}, QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden);
+    for (const QFileInfo &dir : entries) {
+        const QRegularExpressionMatch m = named.match(dir.fileName());
+        if (!m.hasMatch() || dir.ownerId() != ::getuid() || dir.isSymLink())
+            continue;
+        bool stale = false;
+        if (m.hasCaptured(1)) {
+            const qint64 pid = m.captured(1).toLongLong();
+            stale = pid > 0 && pid != ::getpid() && ::kill(pid_t(pid), 0) != 0 && errno == ESRCH;
+        } else {
+            QLocalSocket probe;
+            probe.connectToServer(dir.filePath() + QStringLiteral("/runner.sock"));
+            const bool listening = probe.waitForConnected(100);
+            stale = !listening && dir.lastModified().secsTo(QDateTime::currentDateTime()) > 60;
+        }
+        if (stale && QDir(dir.filePath()).removeRecursively())
+            ++removed;
+    }
+    return removed;
+}
+
 QString RunnerProcess::start()
 {
-    QString base = qEnvironmentVariable("XDG_RUNTIME_DIR");
-    if (base.isEmpty() || !QFileInfo(base).isWritable())
-        base = QDir::tempPath();
-    m_dir = std::make_unique<QTemporaryDir>(base + QStringLiteral("/routescope-runner-XXXXXX")); // created 0700
+    const QString base = folderBase();
+    removeStaleFolders(base);
+    m_dir = std::make_unique<QTemporaryDir>(base + QStringLiteral("/routescope-runner-%1-XXXXXX").arg(::getpid())); // created 0700
     if (!m_dir->isValid())
         return QStringLiteral("cannot create a private folder for the runner socket: %1").arg(m_dir->errorString());
     m_socketPath = m_dir->filePath(QStringLiteral("runner.sock"));

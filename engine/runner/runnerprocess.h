@@ -28,6 +28,13 @@ public:
     QString start();
     void stop();
 
+    // Removes the runner folders under `base` that a RouteScope which is gone left behind (a crash, a
+    // SIGKILL): ours are named routescope-runner-<pid>-XXXXXX and stale once that process is gone; older
+    // ones without a pid are stale when nobody listens on their socket and they are a minute old.
+    // Only folders this user owns are touched. Returns how many were removed.
+    static int removeStaleFolders(const QString &base);
+    static QString folderBase();
+
     State state() const { return m_state; }
     QString socketPath() const { return m_socketPath; }
     qint64 pid() const { return m_process ? m_process->processId() : 0; }

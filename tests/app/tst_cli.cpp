@@ -214,6 +214,19 @@ void TestCli::validate_data()
                               << QStringLiteral("/type: invalid configuration: property \"type\" validation failed: matches none of the enum values\n");
     QTest::newRow("workspace") << QByteArray(R"({"routes":{"r":{"uri":3}},"upstreams":{}})") << 1
                                << QStringLiteral("/routes/r/uri: invalid configuration: property \"uri\" validation failed: wrong type: expected string, got number\n");
+    // The editor's warnings, the same checks (issue 10), exit status 0 when only warnings.
+    QTest::newRow("value not JSON") << QByteArray(R"({"uri":"/a","plugins":{"ext-plugin-pre-req":{"conf":[{"name":"noop","value":"{nope"}]}},"upstream":{"nodes":{"127.0.0.1:1":1}}})")
+                                    << 0 << QStringLiteral("/plugins/ext-plugin-pre-req/conf/0/value: warning: the value is not valid JSON");
+    QTest::newRow("name twice") << QByteArray(R"({"uri":"/a","plugins":{"ext-plugin-post-resp":{"conf":[{"name":"noop","value":"{}"},{"name":"noop","value":"{}"}]}},"upstream":{"nodes":{"127.0.0.1:1":1}}})")
+                                << 0 << QStringLiteral("/plugins/ext-plugin-post-resp/conf/1/name: warning: \"noop\" appears more than once");
+    QTest::newRow("no conf") << QByteArray(R"({"uri":"/a","plugins":{"ext-plugin-post-resp":{}},"upstream":{"nodes":{"127.0.0.1:1":1}}})")
+                             << 0 << QStringLiteral("/plugins/ext-plugin-post-resp: warning: no conf");
+    QTest::newRow("not in catalogue") << QByteArray(R"({"uri":"/a","plugins":{"ext-plugin-post-resp":{"conf":[{"name":"mystery","value":"{}"}]}},"upstream":{"nodes":{"127.0.0.1:1":1}}})")
+                                      << 0 << QStringLiteral("/plugins/ext-plugin-post-resp/conf/0/name: warning: the runner is not known to serve \"mystery\"");
+    QTest::newRow("post-resp with proxy-mirror") << QByteArray(R"({"uri":"/a","plugins":{"proxy-mirror":{"host":"http://127.0.0.1:2"},"ext-plugin-post-resp":{"conf":[{"name":"noop","value":"{}"}]}},"upstream":{"nodes":{"127.0.0.1:1":1}}})")
+                                                 << 0 << QStringLiteral("/plugins");
+    QTest::newRow("workspace catalogue") << QByteArray(R"({"plugin_catalogue":[{"name":"mine"}],"routes":{"r":{"uri":"/a","plugins":{"ext-plugin-pre-req":{"conf":[{"name":"noop","value":"{}"}]}},"upstream":{"nodes":{"127.0.0.1:1":1}}}},"upstreams":{}})")
+                                         << 0 << QStringLiteral("/routes/r/plugins/ext-plugin-pre-req/conf/0/name: warning: the runner is not known to serve \"noop\"");
     QTest::newRow("broken json") << QByteArray("{\n\"uri\": }") << 1 << QStringLiteral(": invalid JSON at line 2, column");
 }
 
