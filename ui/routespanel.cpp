@@ -140,10 +140,13 @@ void RoutesPanel::reselectEditor()
 {
     const bool was = std::exchange(m_reselecting, true);
     const int row = rowOf(m_editor->id());
-    if (row >= 0)
+    if (row >= 0) {
         m_table->selectRow(row);
-    else
+    } else {
+        // Not in the list (a new one): no row stays current, so a click on any row opens it.
+        m_table->selectionModel()->clearCurrentIndex();
         m_table->clearSelection();
+    }
     m_reselecting = was;
 }
 

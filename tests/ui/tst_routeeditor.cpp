@@ -40,6 +40,7 @@ private Q_SLOTS:
     void switchingRoutesAsksAboutEdits();
     void selectionSurvivesChanges();
     void enableDisableIsShownAndQuiet();
+    void afterAddTheSelectedRowOpensAgain();
 };
 
 namespace {
@@ -406,6 +407,23 @@ void TestRouteEditor::confTableReorders()
     const QJsonObject out = conf.plugin().toObject();
     QCOMPARE(out.value("conf").toArray()[0].toObject().value("name").toString(), QStringLiteral("b")); // order = execution order
     QVERIFY(!out.contains("allow_degradation")); // no default added
+}
+
+
+void TestRouteEditor::afterAddTheSelectedRowOpensAgain()
+{
+    ConfigStore store;
+    QCOMPARE(store.put(ResourceKind::Route, "1", QJsonObject{{"uri", "/a"}, {"upstream", QJsonObject{{"nodes", QJsonObject{{"127.0.0.1:1", 1}}}}}}).status, 201);
+    RoutesPanel panel(ResourceKind::Route, &store, PluginCatalogue::demoRunner());
+    panelEditorWithRoutes(panel);
+    QTRY_COMPARE(panel.table()->model()->rowCount(), 1);
+    panel.select("1");
+    UiDriver::button(&panel, "Add")->click();
+    QCOMPARE(panel.editor()->id(), QStringLiteral("2"));
+    UiDriver::DialogAnswer discard(QMessageBox::Discard);
+    panel.select("1"); // the row that was current before Add
+    QVERIFY(discard.answered());
+    QCOMPARE(panel.editor()->id(), QStringLiteral("1"));
 }
 
 QTEST_MAIN(TestRouteEditor)

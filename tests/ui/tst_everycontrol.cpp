@@ -1,0 +1,271 @@
+// Every button pressed, every action and menu entry triggered, every dialog opened and cancelled, in each
+// state of each tab: the next crash is in a control nobody's test pressed (issue 10).
+#include "confeditor.h"
+#include "exchangeview.h"
+#include "routeeditor.h"
+#include "routeform.h"
+#include "routespanel.h"
+#include "trafficmodel.h"
+#include "trafficpanel.h"
+#include "uidriver.h"
+#include "windowfixture.h"
+
+#include <QAbstractButton>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QStatusBar>
+#include <QMenuBar>
+#include <QPointer>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTableWidget>
+
+using namespace WindowFixture;
+
+class TestEveryControl : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void trafficTabInEveryState();
+    void routesTabInEveryState();
+    void upstreamsTab();
+    void everyActionAndMenu();
+    void quitAsksAboutEdits();
+    void cleanupTestCase();
+
+private:
+    // Opens `id` in the panel's editor, dropping what the editor held.
+    void openDiscarding(RoutesPanel *panel, const QString &id);
+    // Presses each visible, enabled button (and checkable group box) under `root`, as a user would,
+    // in the order they sit; `skip` names buttons this state must not press yet.
+    int pressEverything(QWidget *root, const QStringList &skip = {});
+    QTabWidget *mainTabs() const { return qobject_cast<QTabWidget *>(m_fixture->window->centralWidget()); }
+    void closeStrayWindows();
+    void checkAlive();
+
+    std::unique_ptr<Fixture> m_fixture;
+    std::unique_ptr<DialogCloser> m_closer;
+    int m_presses = 0;
+};
+
+void TestEveryControl::initTestCase()
+{
+    m_fixture = std::make_unique<Fixture>();
+    QVERIFY(m_fixture->start());
+    m_closer = std::make_unique<DialogCloser>();
+}
+
+void TestEveryControl::cleanupTestCase()
+{
+    qInfo("%d presses, %d dialogs and popups opened and cancelled", m_presses, m_closer->closed());
+    m_fixture.reset();
+}
+
+void TestEveryControl::closeStrayWindows()
+{
+    for (QWidget *w : QApplication::topLevelWidgets())
+        if (w != m_fixture->window.get() && w->isVisible() && !qobject_cast<QMenu *>(w))
+            w->close();
+}
+
+void TestEveryControl::checkAlive()
+{
+    QVERIFY(m_fixture->window->isVisible());
+    QCOMPARE(httpRequest(m_fixture->engine.proxyPort(), "GET", "/plain/alive").status, 200); // the engine kept serving
+}
+
+int TestEveryControl::pressEverything(QWidget *root, const QStringList &skip)
+{
+    QList<QPointer<QWidget>> controls;
+    for (QWidget *w : root->findChildren<QWidget *>())
+        if (qobject_cast<QAbstractButton *>(w) || (qobject_cast<QGroupBox *>(w) && static_cast<QGroupBox *>(w)->isCheckable()))
+            controls << w;
+    int pressed = 0;
+    for (const QPointer<QWidget> &w : std::as_const(controls)) {
+        if (!w || !w->isVisible() || !w->isEnabled() || !w->window()->isVisible())
+            continue;
+        if (auto *b = qobject_cast<QAbstractButton *>(w.data())) {
+            if (skip.contains(b->text().remove(QLatin1Char('&'))) || b->text().isEmpty())
+                continue; // unnamed buttons: scroll arrows, tab-bar and corner buttons of Qt's own widgets
+            QTest::mouseClick(b, Qt::LeftButton, {}, b->rect().center());
+        } else {
+            UiDriver::clickGroupBoxCheck(static_cast<QGroupBox *>(w.data()));
+        }
+        ++pressed;
+        QCoreApplication::processEvents();
+        closeStrayWindows();
+    }
+    m_presses += pressed;
+    return pressed;
+}
+
+void TestEveryControl::openDiscarding(RoutesPanel *panel, const QString &id)
+{
+    m_closer->pause();
+    {
+        UiDriver::DialogAnswer discard(QMessageBox::Discard);
+        panel->select(id);
+    }
+    m_closer->resume();
+    QCOMPARE(panel->editor()->id(), id);
+}
+
+void TestEveryControl::trafficTabInEveryState()
+{
+    mainTabs()->setCurrentIndex(0);
+    TrafficPanel *traffic = m_fixture->window->traffic();
+    // Nothing selected, nothing captured yet.
+    QVERIFY(pressEverything(traffic, {"Save body…"}) >= 0);
+    const int kinds = m_fixture->sendEveryKind();
+    QTRY_COMPARE(traffic->model()->rowCount(), kinds);
+    ExchangeView *detail = traffic->detail();
+    for (int row = 0; row < kinds; ++row) {
+        traffic->table()->selectRow(row);
+        QVERIFY(detail->exchange());
+        for (int tab = 0; tab < detail->count(); ++tab) {
+            detail->setCurrentIndex(tab);
+            pressEverything(detail);
+        }
+        // Double-click on the row too (nothing should open, nothing should break).
+        const QModelIndex index = traffic->table()->model()->index(row, TrafficModel::Path);
+        QTest::mouseDClick(traffic->table()->viewport(), Qt::LeftButton, {}, traffic->table()->visualRect(index).center());
+    }
+    QVERIFY2(m_presses > 0 && m_closer->closed() > 0, qPrintable(QString::number(m_presses))); // Show all, Save body… (cancelled)
+    checkAlive();
+}
+
+void TestEveryControl::routesTabInEveryState()
+{
+    mainTabs()->setCurrentIndex(1);
+    RoutesPanel *routes = m_fixture->window->routes();
+    QTRY_VERIFY(routes->table()->model()->rowCount() >= 3);
+    // Nothing selected.
+    routes->table()->clearSelection();
+    pressEverything(routes, {"Add", "Delete", "Duplicate"});
+    // A new route, then each plugin ticked with a row added, then every button of the editor.
+    UiDriver::button(routes, "Add")->click();
+    RouteEditor *editor = routes->editor();
+    QVERIFY(editor->isNew());
+    for (int phase = 0; phase < 3; ++phase) {
+        ConfEditor *conf = editor->form()->confEditor(phase);
+        if (!conf->isChecked())
+            UiDriver::clickGroupBoxCheck(conf);
+        QVERIFY(conf->isChecked());
+        QTest::mouseClick(UiDriver::button(conf, "Add"), Qt::LeftButton);
+        QCOMPARE(conf->table()->rowCount(), 1);
+        // Double-click the value: its JSON editor opens (and the closer cancels it).
+        const QRect cell = conf->table()->visualItemRect(conf->table()->item(0, 1));
+        QTest::mouseDClick(conf->table()->viewport(), Qt::LeftButton, {}, cell.center());
+    }
+    QTest::mouseClick(UiDriver::button(editor, "Add node"), Qt::LeftButton);
+    QVERIFY(editor->isModified());
+    pressEverything(editor);
+    // An existing route with each ext-plugin on it.
+    for (const char *id : {"1", "2", "3"}) {
+        openDiscarding(routes, QString::fromLatin1(id));
+        pressEverything(editor);
+    }
+    // The list's own buttons last: they change what is selected.
+    openDiscarding(routes, "3");
+    pressEverything(routes);
+    checkAlive();
+}
+
+void TestEveryControl::upstreamsTab()
+{
+    mainTabs()->setCurrentIndex(2);
+    RoutesPanel *upstreams = m_fixture->window->upstreams();
+    QTRY_VERIFY(upstreams->table()->model()->rowCount() >= 1);
+    upstreams->table()->clearSelection();
+    pressEverything(upstreams, {"Delete", "Duplicate"});
+    openDiscarding(upstreams, "u1");
+    pressEverything(upstreams->editor());
+    openDiscarding(upstreams, "u1");
+    pressEverything(upstreams);
+    checkAlive();
+}
+
+void TestEveryControl::everyActionAndMenu()
+{
+    MainWindow *window = m_fixture->window.get();
+    mainTabs()->setCurrentIndex(0);
+    m_fixture->sendEveryKind();
+    QTRY_VERIFY(window->traffic()->model()->rowCount() > 3);
+    window->traffic()->table()->selectRow(1);
+    // Each menu opens from the menu bar (and is closed again).
+    m_closer->pause();
+    for (QAction *menuAction : window->menuBar()->actions()) {
+        QMenu *menu = menuAction->menu();
+        QVERIFY(menu);
+        QTest::mouseClick(window->menuBar(), Qt::LeftButton, {}, window->menuBar()->actionGeometry(menuAction).center());
+        QTRY_VERIFY(menu->isVisible());
+        for (QAction *sub : menu->actions()) {
+            if (sub->menu()) {
+                sub->menu()->popup(menu->mapToGlobal(menu->actionGeometry(sub).topRight()));
+                QTRY_VERIFY(sub->menu()->isVisible());
+                sub->menu()->close();
+            }
+        }
+        menu->close();
+    }
+    m_closer->resume();
+    // Each entry triggered; Quit is its own test.
+    int triggered = 0;
+    QList<QAction *> actions;
+    for (QAction *menuAction : window->menuBar()->actions())
+        for (QAction *a : menuAction->menu()->actions())
+            actions << a;
+    for (QAction *a : std::as_const(actions)) {
+        if (a->isSeparator() || a->menu() || !a->isEnabled() || a->text() == QLatin1String("Quit"))
+            continue;
+        window->traffic()->table()->selectRow(0);
+        a->trigger();
+        if (a->isCheckable() && a->isChecked())
+            a->trigger(); // and back: Pause, Follow
+        ++triggered;
+        QCoreApplication::processEvents();
+        closeStrayWindows();
+    }
+    QVERIFY2(triggered >= 15, qPrintable(QString::number(triggered)));
+    // The status bar's runner label opens the runner log.
+    for (QLabel *label : window->statusBar()->findChildren<QLabel *>())
+        if (label->text().startsWith("Runner"))
+            QTest::mouseClick(label, Qt::LeftButton);
+    closeStrayWindows();
+    QVERIFY(m_closer->closed() >= 5); // file dialogs, find, message boxes were opened and cancelled
+    checkAlive();
+}
+
+void TestEveryControl::quitAsksAboutEdits()
+{
+    MainWindow *window = m_fixture->window.get();
+    mainTabs()->setCurrentIndex(1);
+    RoutesPanel *routes = window->routes();
+    openDiscarding(window->upstreams(), "u1"); // only the route's edits are at stake below
+    openDiscarding(routes, "1");
+    QTest::keyClicks(routes->editor()->form()->findChild<QLineEdit *>("name"), "unsaved");
+    QVERIFY(routes->editor()->isModified());
+    QAction *quit = nullptr;
+    for (QAction *a : window->findChildren<QAction *>())
+        if (a->text() == QLatin1String("Quit"))
+            quit = a;
+    QVERIFY(quit);
+    quit->trigger(); // the closer answers Cancel
+    QVERIFY(window->isVisible());
+    QVERIFY(routes->editor()->isModified()); // nothing lost
+    m_closer->pause();
+    {
+        UiDriver::DialogAnswer save(QMessageBox::Save);
+        QVERIFY(window->close());
+        QVERIFY(save.answered());
+    }
+    m_closer->resume();
+    QCOMPARE(m_fixture->engine.store().snapshot()->routes.value("1").value.value("name").toString(), QStringLiteral("unsaved"));
+    QVERIFY(!window->isVisible());
+    window->show(); // for whatever runs after
+}
+
+QTEST_MAIN(TestEveryControl)
+#include "tst_everycontrol.moc"
