@@ -2,7 +2,10 @@
 
 #include "atomicfile.h"
 #include "capturestore.h"
-#include "trafficmodel.h"
+#include "exchangeview.h"
+#include "trafficpanel.h"
+
+#include <QTableView>
 
 #include <QFile>
 #include <QJsonDocument>
@@ -24,7 +27,7 @@ qint64 residentKiB()
 }
 } // namespace
 
-BenchMonitor::BenchMonitor(CaptureStore *capture, TrafficModel *model, QString reportPath, QObject *parent)
+BenchMonitor::BenchMonitor(CaptureStore *capture, TrafficPanel *traffic, QString reportPath, bool showLatest, QObject *parent)
     : QObject(parent), m_capture(capture), m_path(std::move(reportPath))
 {
     m_timer.setTimerType(Qt::PreciseTimer);
@@ -36,7 +39,18 @@ BenchMonitor::BenchMonitor(CaptureStore *capture, TrafficModel *model, QString r
     });
     connect(capture, &CaptureStore::exchangesAdded, this, [this](const QList<ExchangePtr> &batch) { m_rowsAnnounced += batch.size(); });
     connect(capture, &CaptureStore::exchangesEvicted, this, [this](const QList<quint64> &ids) { m_evicted += ids.size(); });
-    Q_UNUSED(model);
+    if (showLatest) {
+        m_looker.setInterval(400);
+        connect(&m_looker, &QTimer::timeout, this, [this, traffic] {
+            const int rows = traffic->table()->model()->rowCount();
+            if (rows == 0)
+                return;
+            static const ExchangeView::Tab tabs[] = {ExchangeView::Changes, ExchangeView::ClientResponse, ExchangeView::UpstreamResponse, ExchangeView::Runner};
+            traffic->table()->selectRow(rows - 1);
+            traffic->detail()->setCurrentIndex(tabs[m_lookedAt++ % std::size(tabs)]);
+        });
+        m_looker.start();
+    }
     m_clock.start();
     m_timer.start();
 }

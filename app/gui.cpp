@@ -52,7 +52,8 @@ WindowRun runWindow(const QCommandLineParser &parser, const QString &workspace)
     window.show();
     std::unique_ptr<BenchMonitor> bench;
     if (parser.isSet(QStringLiteral("bench-report")) && session.engine()->capture())
-        bench = std::make_unique<BenchMonitor>(session.engine()->capture(), window.traffic()->model(), parser.value(QStringLiteral("bench-report")));
+        bench = std::make_unique<BenchMonitor>(session.engine()->capture(), window.traffic(), parser.value(QStringLiteral("bench-report")),
+                                               parser.isSet(QStringLiteral("bench-show-latest")));
     QObject::connect(&session, &Session::saveFailed, &window, [&window](const QString &why) {
         QMessageBox::warning(&window, QStringLiteral("RouteScope"), QStringLiteral("The workspace could not be saved:\n%1").arg(why));
     });
@@ -88,6 +89,7 @@ int runGui(int argc, char *argv[])
     parser.addVersionOption();
     addEngineOptions(parser);
     parser.addOption({QStringLiteral("bench-report"), QStringLiteral("Benchmark mode: measure GUI stalls and memory, write a JSON report at exit."), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("bench-show-latest"), QStringLiteral("Benchmark mode: keep selecting the newest exchange and showing its body tabs.")});
     parser.process(app); // --help/--version print and exit; bad usage exits non-zero
     quitOnTermination();
     QString workspace;

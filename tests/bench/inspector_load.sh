@@ -2,6 +2,9 @@
 # Issue 4 benchmark: the window open (offscreen platform) while wrk drives the proxy at full speed
 # through a route with ext-plugin-post-resp (demo runner). The app's benchmark mode measures GUI-thread
 # stalls with a 10 ms timer and reports exchanges seen vs shown, and resident memory.
+# Then (issue 10) the window is shown big bodies: 5 MB and 50 MB upstream bodies that the runner changes
+# (ext-plugin-post-resp `body` append, so before and after differ), captured whole (64 MiB body cap), while
+# the window keeps selecting the newest exchange and showing its Changes, response and Runner tabs.
 # Usage: tests/bench/inspector_load.sh [BUILD_DIR] [DURATION_S] [BUDGET_MIB]
 set -euo pipefail
 build=${1:-build}
@@ -37,4 +40,31 @@ lost = r["exchanges_seen"] - r["exchanges_shown"] - 0
 print(f"GUI stall p99 {r['stall_p99_ms']} ms (target < 50), max {r['stall_max_ms']} ms")
 print(f"exchanges seen {r['exchanges_seen']}, given to the table {r['exchanges_shown']}, evicted for the budget {r['exchanges_evicted_for_budget']}")
 print(f"max resident {r['max_rss_mib']:.0f} MiB (target < budget + 150 = {budget + 150:.0f} MiB)")
+PY
+
+# Big bodies in the window.
+RSP=18086 RSA=18186 DEMO=18986
+cat > "$work/ws-big.json" <<JSON
+{"admin_key": "bench", "capture_budget_mib": 1024, "capture_body_cap_kib": 65536, "routes": {}, "upstreams": {}}
+JSON
+QT_QPA_PLATFORM=offscreen "$routescope" --workspace "$work/ws-big.json" --proxy 127.0.0.1:$RSP --admin 127.0.0.1:$RSA \
+  --demo-upstream 127.0.0.1:$DEMO --runner-cmd "$runner" --bench-report "$work/report-big.json" --bench-show-latest > "$work/rs-big.log" 2>&1 &
+rs_pid=$!
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$RSA/" && break; sleep 0.1; done
+curl -s -o /dev/null -H 'X-API-KEY: bench' -X PUT "http://127.0.0.1:$RSA/apisix/admin/routes/1" \
+  -d "{\"uri\":\"/*\",\"plugins\":{\"ext-plugin-post-resp\":{\"conf\":[{\"name\":\"body\",\"value\":\"{\\\"append\\\":\\\"-changed\\\"}\"}]}},\"upstream\":{\"nodes\":{\"127.0.0.1:$DEMO\":1}}}"
+sleep 1
+for size in 5242880 52428800; do
+  for i in 1 2 3; do
+    curl -s -o /dev/null -w "GET /bytes/$size -> %{http_code}, %{size_download} bytes in %{time_total} s\n" "http://127.0.0.1:$RSP/bytes/$size"
+    sleep 1.7 # the window shows it on each tab in turn
+  done
+done
+kill -TERM "$rs_pid"
+wait "$rs_pid" || true
+echo "5 MB and 50 MB bodies changed by the runner, shown in the window (Changes, responses, Runner), 3 of each"
+python3 - "$work/report-big.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(f"GUI stall p99 {r['stall_p99_ms']} ms, longest {r['stall_max_ms']} ms (target < 50); max resident {r['max_rss_mib']:.0f} MiB")
 PY

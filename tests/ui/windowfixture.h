@@ -8,6 +8,7 @@
 #include "plugincatalogue.h"
 #include "testhttp.h"
 
+#include <QAbstractButton>
 #include <QApplication>
 #include <QDialog>
 #include <QMenu>
