@@ -52,12 +52,18 @@ ChangeSection bodySection(const CapturedMessage &before, const CapturedMessage &
     const QString kept = before.truncated() || after.truncated()
                              ? QStringLiteral(" (of the %1 and %2 kept by the capture)").arg(sizeText(before.body.size()), sizeText(after.body.size()))
                              : QString();
-    if (at < 0 && before.bodySize == after.bodySize) {
+    const bool keptSame = at < 0 || (at == qMin(before.body.size(), after.body.size()) && (before.truncated() || after.truncated()));
+    if (keptSame && before.bodySize == after.bodySize) {
         s.summary = QStringLiteral("identical, %1 bytes%2; too large to show line by line").arg(before.bodySize).arg(kept);
+    } else if (keptSame) {
+        // What differs lies beyond what the capture kept: say so rather than name an offset we never saw.
+        s.changedRows = 1;
+        s.summary = QStringLiteral("bodies differ in size (%1 bytes vs %2 bytes); the %3 kept of each are identical; too large to diff line by line")
+                        .arg(before.bodySize).arg(after.bodySize).arg(sizeText(qMin(before.body.size(), after.body.size())));
     } else {
         s.changedRows = 1;
         s.summary = QStringLiteral("bodies differ (%1 bytes vs %2 bytes), first difference at offset %3%4; too large to diff line by line")
-                        .arg(before.bodySize).arg(after.bodySize).arg(at < 0 ? qMin(before.body.size(), after.body.size()) : at).arg(kept);
+                        .arg(before.bodySize).arg(after.bodySize).arg(at).arg(kept);
     }
     return s;
 }

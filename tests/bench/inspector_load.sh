@@ -2,8 +2,8 @@
 # Issue 4 benchmark: the window open (offscreen platform) while wrk drives the proxy at full speed
 # through a route with ext-plugin-post-resp (demo runner). The app's benchmark mode measures GUI-thread
 # stalls with a 10 ms timer and reports exchanges seen vs shown, and resident memory.
-# Then (issue 10) the window is shown big bodies: 5 MB and 50 MB upstream bodies that the runner changes
-# (ext-plugin-post-resp `body` append, so before and after differ), captured whole (64 MiB body cap), while
+# Then (issue 10) the window is shown big bodies, captured whole (64 MiB body cap): 5 MB bodies the runner
+# changes (ext-plugin-post-resp `body` append), 5 MB and 50 MB bodies whose headers it changes, while
 # the window keeps selecting the newest exchange and showing its Changes, response and Runner tabs.
 # Usage: tests/bench/inspector_load.sh [BUILD_DIR] [DURATION_S] [BUDGET_MIB]
 set -euo pipefail
@@ -51,18 +51,22 @@ QT_QPA_PLATFORM=offscreen "$routescope" --workspace "$work/ws-big.json" --proxy 
   --demo-upstream 127.0.0.1:$DEMO --runner-cmd "$runner" --bench-report "$work/report-big.json" --bench-show-latest > "$work/rs-big.log" 2>&1 &
 rs_pid=$!
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$RSA/" && break; sleep 0.1; done
-curl -s -o /dev/null -H 'X-API-KEY: bench' -X PUT "http://127.0.0.1:$RSA/apisix/admin/routes/1" \
-  -d "{\"uri\":\"/*\",\"plugins\":{\"ext-plugin-post-resp\":{\"conf\":[{\"name\":\"body\",\"value\":\"{\\\"append\\\":\\\"-changed\\\"}\"}]}},\"upstream\":{\"nodes\":{\"127.0.0.1:$DEMO\":1}}}"
+# /a/*: the runner appends to the body (it reads it with RespBody, so only up to the 16 MiB frame limit);
+# /h/*: the runner sets a header and the body streams through unchanged.
+curl -s -o /dev/null -H 'X-API-KEY: bench' -X PUT "http://127.0.0.1:$RSA/apisix/admin/routes/a" \
+  -d "{\"uri\":\"/a/*\",\"plugins\":{\"ext-plugin-post-resp\":{\"conf\":[{\"name\":\"body\",\"value\":\"{\\\"append\\\":\\\"-changed\\\"}\"}]}},\"upstream\":{\"nodes\":{\"127.0.0.1:$DEMO\":1}}}"
+curl -s -o /dev/null -H 'X-API-KEY: bench' -X PUT "http://127.0.0.1:$RSA/apisix/admin/routes/h" \
+  -d "{\"uri\":\"/h/*\",\"plugins\":{\"ext-plugin-post-resp\":{\"conf\":[{\"name\":\"response-headers\",\"value\":\"{\\\"set\\\":{\\\"X-Seen\\\":\\\"1\\\"}}\"}]}},\"upstream\":{\"nodes\":{\"127.0.0.1:$DEMO\":1}}}"
 sleep 1
-for size in 5242880 52428800; do
+for target in /a/bytes/5242880 /h/bytes/5242880 /h/bytes/52428800; do
   for i in 1 2 3; do
-    curl -s -o /dev/null -w "GET /bytes/$size -> %{http_code}, %{size_download} bytes in %{time_total} s\n" "http://127.0.0.1:$RSP/bytes/$size"
+    curl -s -o /dev/null -w "GET $target -> %{http_code}, %{size_download} bytes in %{time_total} s\n" "http://127.0.0.1:$RSP$target"
     sleep 1.7 # the window shows it on each tab in turn
   done
 done
 kill -TERM "$rs_pid"
 wait "$rs_pid" || true
-echo "5 MB and 50 MB bodies changed by the runner, shown in the window (Changes, responses, Runner), 3 of each"
+echo "5 MB bodies changed by the runner, 5 MB and 50 MB bodies with changed headers, shown in the window (Changes, responses, Runner), 3 of each"
 python3 - "$work/report-big.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))

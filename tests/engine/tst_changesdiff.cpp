@@ -83,6 +83,12 @@ void TestChangesDiff::largeBodiesSayWhereTheyDiffer()
              qPrintable(c.sections[1].summary));
     e.clientResponse = response(before);
     QVERIFY(computeChanges(e).sections[1].summary.startsWith("identical, 5242880 bytes"));
+    // Truncated by the capture, the kept parts the same: the difference is beyond what was kept.
+    e.upstreamResponse.body = before.left(1024 * 1024);
+    e.clientResponse.body = before.left(1024 * 1024);
+    e.clientResponse.bodySize = before.size() + 8;
+    QVERIFY2(computeChanges(e).sections[1].summary.startsWith("bodies differ in size (5242880 bytes vs 5242888 bytes); the 1.0 MiB kept of each are identical"),
+             qPrintable(computeChanges(e).sections[1].summary));
     // Under the limits, the same kind of body is diffed by line.
     ChangesLimits wide;
     wide.maxDiffBytes = 64 * 1024 * 1024;

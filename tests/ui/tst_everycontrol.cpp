@@ -1,10 +1,14 @@
 // Every button pressed, every action and menu entry triggered, every dialog opened and cancelled, in each
 // state of each tab: the next crash is in a control nobody's test pressed (issue 10).
+#include "changesview.h"
 #include "confeditor.h"
+#include "jsoneditor.h"
+#include <QPushButton>
 #include "exchangeview.h"
 #include "routeeditor.h"
 #include "routeform.h"
 #include "routespanel.h"
+#include "trafficfilter.h"
 #include "trafficmodel.h"
 #include "trafficpanel.h"
 #include "uidriver.h"
@@ -17,6 +21,7 @@
 #include <QStatusBar>
 #include <QMenuBar>
 #include <QPointer>
+#include <QScrollArea>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
@@ -33,6 +38,8 @@ private Q_SLOTS:
     void upstreamsTab();
     void everyActionAndMenu();
     void quitAsksAboutEdits();
+    void screenshots_data();
+    void screenshots();
     void cleanupTestCase();
 
 private:
@@ -265,6 +272,74 @@ void TestEveryControl::quitAsksAboutEdits()
     QCOMPARE(m_fixture->engine.store().snapshot()->routes.value("1").value.value("name").toString(), QStringLiteral("unsaved"));
     QVERIFY(!window->isVisible());
     window->show(); // for whatever runs after
+}
+
+void TestEveryControl::screenshots_data()
+{
+    QTest::addColumn<bool>("dark");
+    QTest::newRow("light") << false;
+    QTest::newRow("dark") << true;
+}
+
+// With ROUTESCOPE_SCREENSHOTS=DIR: pictures of the states issue 10 asks to look at, in a light and a dark
+// palette (the route form with each plugin ticked and a row added; Changes on a 5 MB body).
+void TestEveryControl::screenshots()
+{
+    const QString dir = qEnvironmentVariable("ROUTESCOPE_SCREENSHOTS");
+    if (dir.isEmpty())
+        QSKIP("set ROUTESCOPE_SCREENSHOTS=DIR to take them");
+    QFETCH(bool, dark);
+    const QPalette original = QApplication::palette();
+    if (dark) {
+        QPalette p;
+        p.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
+        p.setColor(QPalette::WindowText, QColor(0xdd, 0xdd, 0xdd));
+        p.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+        p.setColor(QPalette::AlternateBase, QColor(0x33, 0x33, 0x33));
+        p.setColor(QPalette::Text, QColor(0xdd, 0xdd, 0xdd));
+        p.setColor(QPalette::Button, QColor(0x3a, 0x3a, 0x3a));
+        p.setColor(QPalette::ButtonText, QColor(0xdd, 0xdd, 0xdd));
+        p.setColor(QPalette::ToolTipBase, QColor(0x4a, 0x44, 0x20));
+        p.setColor(QPalette::ToolTipText, QColor(0xee, 0xee, 0xee));
+        p.setColor(QPalette::Highlight, QColor(0x2a, 0x6a, 0xb0));
+        p.setColor(QPalette::HighlightedText, Qt::white);
+        for (QPalette::ColorRole role : {QPalette::Text, QPalette::ButtonText, QPalette::WindowText})
+            p.setColor(QPalette::Disabled, role, QColor(0x77, 0x77, 0x77));
+        p.setColor(QPalette::PlaceholderText, QColor(0x99, 0x99, 0x99));
+        QApplication::setPalette(p);
+    }
+    MainWindow *window = m_fixture->window.get();
+    openDiscarding(window->routes(), "1");
+    openDiscarding(window->upstreams(), "u1");
+    mainTabs()->setCurrentIndex(1);
+    RoutesPanel *routes = window->routes();
+    UiDriver::button(routes, "Add")->click();
+    for (int phase = 0; phase < 3; ++phase) {
+        ConfEditor *conf = routes->editor()->form()->confEditor(phase);
+        UiDriver::clickGroupBoxCheck(conf);
+        QTest::mouseClick(UiDriver::button(conf, "Add"), Qt::LeftButton);
+    }
+    auto *scroll = routes->editor()->form()->findChild<QScrollArea *>();
+    scroll->ensureWidgetVisible(routes->editor()->form()->confEditor(1));
+    QCoreApplication::processEvents();
+    const QString suffix = dark ? "-dark.png" : "-light.png";
+    QVERIFY(window->grab().save(dir + "/routeform" + suffix));
+    openDiscarding(routes, "1");
+    mainTabs()->setCurrentIndex(0);
+    TrafficPanel *traffic = window->traffic();
+    traffic->clear();
+    m_fixture->sendEveryKind();
+    QTRY_VERIFY(traffic->model()->rowCount() >= 10);
+    for (int row = 0; row < traffic->model()->rowCount(); ++row) {
+        if (traffic->model()->exchangeAt(row)->id == 1'000'003) {
+            traffic->table()->selectRow(traffic->filter()->mapFromSource(traffic->model()->index(row, 0)).row());
+            break;
+        }
+    }
+    traffic->detail()->setCurrentIndex(ExchangeView::Changes);
+    QTRY_VERIFY(!traffic->detail()->changesView()->isComputing());
+    QVERIFY(window->grab().save(dir + "/changes-5mb" + suffix));
+    QApplication::setPalette(original);
 }
 
 QTEST_MAIN(TestEveryControl)

@@ -136,6 +136,9 @@ void TestRouteEditor::buttonsFollowTheState()
     QVERIFY(editor.undoButton()->isEnabled());
     editor.undoButton()->click();
     QVERIFY(editor.redoButton()->isEnabled());
+    QTest::keyClicks(name, "again"); // a new edit after Undo: nothing left to redo
+    QVERIFY(!editor.redoButton()->isEnabled());
+    QVERIFY(editor.undoButton()->isEnabled());
     editor.revertButton()->click();
     QVERIFY(!editor.isModified());
     QVERIFY(!editor.applyButton()->isEnabled());
