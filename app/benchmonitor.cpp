@@ -15,6 +15,13 @@
 #include <sys/resource.h>
 
 namespace {
+qint64 threadCpuUs()
+{
+    struct rusage usage{};
+    getrusage(RUSAGE_THREAD, &usage);
+    return qint64(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1'000'000 + usage.ru_utime.tv_usec + usage.ru_stime.tv_usec;
+}
+
 qint64 residentKiB()
 {
     QFile f(QStringLiteral("/proc/self/status"));
@@ -34,8 +41,16 @@ BenchMonitor::BenchMonitor(CaptureStore *capture, TrafficPanel *traffic, QString
     m_timer.setInterval(10);
     connect(&m_timer, &QTimer::timeout, this, [this] {
         const qint64 now = m_clock.elapsed();
-        m_stallsMs.append(qMax<qint64>(0, now - m_lastMs - 10));
+        const qint64 cpu = threadCpuUs();
+        const qint64 stall = qMax<qint64>(0, now - m_lastMs - 10);
+        m_stallsMs.append(stall);
+        if (stall >= m_longestStallMs) {
+            // How much of the longest stall the GUI thread spent working; the rest it waited for a core.
+            m_longestStallMs = stall;
+            m_longestStallCpuMs = (cpu - m_lastCpuUs) / 1000;
+        }
         m_lastMs = now;
+        m_lastCpuUs = cpu;
     });
     connect(capture, &CaptureStore::exchangesAdded, this, [this](const QList<ExchangePtr> &batch) { m_rowsAnnounced += batch.size(); });
     connect(capture, &CaptureStore::exchangesEvicted, this, [this](const QList<quint64> &ids) { m_evicted += ids.size(); });
@@ -69,6 +84,7 @@ QString BenchMonitor::writeReport() const
         {"stall_p50_ms", pct(0.50)},
         {"stall_p99_ms", pct(0.99)},
         {"stall_max_ms", sorted.isEmpty() ? 0 : sorted.last()},
+        {"stall_max_gui_cpu_ms", m_longestStallCpuMs},
         {"exchanges_seen", seen},
         {"exchanges_shown", m_rowsAnnounced},
         {"exchanges_evicted_for_budget", m_evicted},

@@ -29,6 +29,9 @@ private:
     int m_lookedAt = 0;
     QElapsedTimer m_clock;
     qint64 m_lastMs = 0;
+    qint64 m_lastCpuUs = 0;
+    qint64 m_longestStallMs = 0;
+    qint64 m_longestStallCpuMs = 0;
     QList<qint64> m_stallsMs;
     qint64 m_rowsAnnounced = 0;
     qint64 m_evicted = 0;

@@ -20,38 +20,72 @@ ExchangeView::ExchangeView(QWidget *parent)
     m_timing = new TimingView(this);
     addTab(m_timing, tr("Timing"));
     setDocumentMode(true);
+    connect(this, &QTabWidget::currentChanged, this, &ExchangeView::refresh);
+    setExchange(nullptr);
 }
 
-MessageView *ExchangeView::messageView(Tab tab) const
+MessageView *ExchangeView::messageView(Tab tab)
 {
+    refresh(tab);
     return tab <= ClientResponse ? m_messages[tab] : nullptr;
+}
+
+ChangesView *ExchangeView::changesView()
+{
+    refresh(Changes);
+    return m_changes;
+}
+
+RunnerView *ExchangeView::runnerView()
+{
+    refresh(Runner);
+    return m_runner;
 }
 
 void ExchangeView::setExchange(const ExchangePtr &e)
 {
     m_exchange = e;
-    if (!e) {
-        for (MessageView *m : m_messages)
-            m->setMessage({}, true, tr("Select an exchange."));
-        m_changes->clear();
+    m_stale = QList<bool>(count(), true);
+    setTabText(Runner, !e || e->frames.isEmpty() ? tr("Runner") : tr("Runner (%1)").arg(e->frames.size()));
+    refresh(currentIndex());
+}
+
+void ExchangeView::refresh(int tab)
+{
+    if (tab < 0 || tab >= m_stale.size() || !m_stale[tab])
         return;
+    m_stale[tab] = false;
+    const ExchangePtr &e = m_exchange;
+    switch (tab) {
+    case ClientRequest:
+        m_messages[tab]->setMessage(e ? e->clientRequest : CapturedMessage(), true, e ? tr("No request.") : tr("Select an exchange."));
+        break;
+    case UpstreamRequest:
+        m_messages[tab]->setMessage(e ? e->upstreamRequest : CapturedMessage(), true, !e ? tr("Select an exchange.")
+            : tr("The upstream was not called (%1).").arg(e->errorText.isEmpty() ? tr("no route, or the runner stopped the request") : e->errorText));
+        break;
+    case UpstreamResponse:
+        m_messages[tab]->setMessage(e ? e->upstreamResponse : CapturedMessage(), false, !e ? tr("Select an exchange.")
+            : tr("No upstream response%1.").arg(e->errorText.isEmpty() ? QString() : QStringLiteral(": ") + e->errorText));
+        break;
+    case ClientResponse:
+        m_messages[tab]->setMessage(e ? e->clientResponse : CapturedMessage(), false, e ? tr("No response was sent.") : tr("Select an exchange."));
+        break;
+    case Changes:
+        m_changes->setExchange(e);
+        break;
+    case Runner:
+        m_runner->setExchange(e ? *e : CapturedExchange());
+        break;
+    case Timing:
+        m_timing->setTimings(e ? e->timings : ExchangeTimings());
+        break;
     }
-    m_messages[ClientRequest]->setMessage(e->clientRequest, true, tr("No request."));
-    m_messages[UpstreamRequest]->setMessage(e->upstreamRequest, true,
-        tr("The upstream was not called (%1).").arg(e->errorText.isEmpty() ? tr("no route, or the runner stopped the request") : e->errorText));
-    m_messages[UpstreamResponse]->setMessage(e->upstreamResponse, false,
-        tr("No upstream response%1.").arg(e->errorText.isEmpty() ? QString() : QStringLiteral(": ") + e->errorText));
-    m_messages[ClientResponse]->setMessage(e->clientResponse, false, tr("No response was sent."));
-    m_changes->setExchange(e);
-    m_runner->setExchange(*e);
-    m_timing->setTimings(e->timings);
-    setTabText(Runner, e->frames.isEmpty() ? tr("Runner") : tr("Runner (%1)").arg(e->frames.size()));
 }
 
 bool ExchangeView::find(const QString &text)
 {
-    MessageView *view = currentIndex() <= ClientResponse ? m_messages[currentIndex()] : m_messages[ClientResponse];
     if (currentIndex() > ClientResponse)
         setCurrentIndex(ClientResponse);
-    return view->find(text);
+    return messageView(Tab(currentIndex()))->find(text);
 }

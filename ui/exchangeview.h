@@ -22,12 +22,17 @@ public:
     ExchangePtr exchange() const { return m_exchange; }
     // Finds text in the message tab shown (or the client response), from the cursor on.
     bool find(const QString &text);
-    MessageView *messageView(Tab tab) const;
-    ChangesView *changesView() const { return m_changes; }
-    RunnerView *runnerView() const { return m_runner; }
+    // A tab's view, brought up to date first: only the tab in sight is prepared as exchanges are selected
+    // (big bodies cost work off the GUI thread, and two cores are soon busy).
+    MessageView *messageView(Tab tab);
+    ChangesView *changesView();
+    RunnerView *runnerView();
 
 private:
+    void refresh(int tab);
+
     ExchangePtr m_exchange;
+    QList<bool> m_stale;
     MessageView *m_messages[4];
     ChangesView *m_changes;
     RunnerView *m_runner;

@@ -91,7 +91,11 @@ void MessageView::setMessage(const CapturedMessage &m, bool isRequest, const QSt
         const HttpHeaders headers = m.headers;
         const QByteArray body = m.body;
         const qint64 size = m.bodySize;
+        // The previous result may hold tens of MB of text: it is let go on a worker, not here.
+        QFuture<BodyText> previous = m_watcher.future();
         m_watcher.setFuture(QtConcurrent::run([headers, body, size] { return makeBodyText(headers, body, size); }));
+        if (previous.isValid())
+            (void)QtConcurrent::run([previous = std::move(previous)] {});
         return;
     }
     showBody(makeBodyText(m.headers, m.body, m.bodySize));

@@ -18,8 +18,8 @@ class MessageView : public QWidget
 {
     Q_OBJECT
 public:
-    static constexpr qsizetype kShownChars = 256 * 1024;
-    static constexpr qsizetype kLineChars = 4096;
+    static constexpr qsizetype kShownChars = 128 * 1024;
+    static constexpr qsizetype kLineChars = 1024;
 
     explicit MessageView(QWidget *parent = nullptr);
     void setMessage(const CapturedMessage &message, bool isRequest, const QString &absentText);

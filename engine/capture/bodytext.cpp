@@ -212,8 +212,8 @@ ShownText shownText(const QString &text, qsizetype maxChars, qsizetype maxLineCh
     out.text.reserve(limit + limit / qMax<qsizetype>(maxLineChars, 1) + 1);
     qsizetype pos = 0;
     while (pos < limit) {
-        qsizetype end = text.indexOf(QLatin1Char('\n'), pos);
-        if (end < 0 || end > limit)
+        qsizetype end = QStringView(text).left(limit).indexOf(QLatin1Char('\n'), pos); // never past what is shown
+        if (end < 0)
             end = limit;
         for (qsizetype at = pos; at < end; at += maxLineChars) {
             if (at > pos) {
