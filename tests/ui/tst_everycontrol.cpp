@@ -21,6 +21,7 @@
 #include <QStatusBar>
 #include <QMenuBar>
 #include <QPointer>
+#include <QSignalSpy>
 #include <QScrollArea>
 #include <QTabWidget>
 #include <QTableView>
@@ -262,6 +263,19 @@ void TestEveryControl::quitAsksAboutEdits()
     quit->trigger(); // the closer answers Cancel
     QVERIFY(window->isVisible());
     QVERIFY(routes->editor()->isModified()); // nothing lost
+    // Opening another workspace asks too; cancelled, nothing is opened.
+    QSignalSpy opened(window, &MainWindow::openWorkspaceRequested);
+    m_closer->pause();
+    {
+        UiDriver::DialogAnswer cancel(QMessageBox::Cancel);
+        for (QAction *a : window->findChildren<QAction *>())
+            if (a->text() == QStringLiteral("Open workspace…"))
+                a->trigger();
+        QVERIFY2(cancel.text().contains("edits that are not applied"), qPrintable(cancel.text())); // asked before any file dialog
+    }
+    m_closer->resume();
+    QCOMPARE(opened.size(), 0);
+    QVERIFY(routes->editor()->isModified());
     m_closer->pause();
     {
         UiDriver::DialogAnswer save(QMessageBox::Save);
