@@ -1,20 +1,11 @@
 #include "bodytext.h"
 #include "changesdiff.h"
 
+#include "testexchange.h"
+
 #include <QTest>
 
 namespace {
-CapturedMessage response(const QByteArray &body, const QByteArray &type = "text/plain")
-{
-    CapturedMessage m;
-    m.present = true;
-    m.status = 200;
-    m.reason = "OK";
-    m.headers.add("Content-Type", type);
-    m.body = body;
-    m.bodySize = body.size();
-    return m;
-}
 } // namespace
 
 class TestChangesDiff : public QObject
@@ -54,8 +45,8 @@ void TestChangesDiff::firstDifference()
 void TestChangesDiff::smallBodiesAreDiffedByLine()
 {
     CapturedExchange e;
-    e.upstreamResponse = response("one\ntwo\nthree\n");
-    e.clientResponse = response("one\nTWO\nthree\n");
+    e.upstreamResponse = capturedResponse("one\ntwo\nthree\n");
+    e.clientResponse = capturedResponse("one\nTWO\nthree\n");
     e.clientResponse.status = 202;
     e.clientResponse.reason = "Accepted";
     const ExchangeChanges c = computeChanges(e);
@@ -75,13 +66,13 @@ void TestChangesDiff::largeBodiesSayWhereTheyDiffer()
     QByteArray after = before;
     after[3'000'000] = 'Z';
     CapturedExchange e;
-    e.upstreamResponse = response(before);
-    e.clientResponse = response(after);
+    e.upstreamResponse = capturedResponse(before);
+    e.clientResponse = capturedResponse(after);
     const ExchangeChanges c = computeChanges(e);
     QVERIFY(c.sections[1].rows.isEmpty()); // not diffed line by line
     QVERIFY2(c.sections[1].summary.startsWith("bodies differ (5242880 bytes vs 5242880 bytes), first difference at offset 3000000; too"),
              qPrintable(c.sections[1].summary));
-    e.clientResponse = response(before);
+    e.clientResponse = capturedResponse(before);
     QVERIFY(computeChanges(e).sections[1].summary.startsWith("identical, 5242880 bytes"));
     // Truncated by the capture, the kept parts the same: the difference is beyond what was kept.
     e.upstreamResponse.body = before.left(1024 * 1024);
@@ -93,8 +84,8 @@ void TestChangesDiff::largeBodiesSayWhereTheyDiffer()
     ChangesLimits wide;
     wide.maxDiffBytes = 64 * 1024 * 1024;
     wide.maxDiffLines = 1'000'000;
-    e.upstreamResponse = response(before.left(81 * 2000));
-    e.clientResponse = response(after.left(81 * 2000));
+    e.upstreamResponse = capturedResponse(before.left(81 * 2000));
+    e.clientResponse = capturedResponse(after.left(81 * 2000));
     QCOMPARE(computeChanges(e, wide).sections[1].changedRows, 0);
 }
 

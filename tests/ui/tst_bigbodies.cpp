@@ -9,22 +9,12 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTemporaryDir>
+#include "testexchange.h"
+
 #include <QTest>
 #include <QTextBlock>
 
 namespace {
-CapturedMessage response(const QByteArray &body, const QByteArray &type = "text/plain")
-{
-    CapturedMessage m;
-    m.present = true;
-    m.status = 200;
-    m.reason = "OK";
-    m.headers.add("Content-Type", type);
-    m.headers.add("Content-Length", QByteArray::number(body.size()));
-    m.body = body;
-    m.bodySize = body.size();
-    return m;
-}
 
 ExchangePtr exchange(const QByteArray &before, const QByteArray &after)
 {
@@ -33,8 +23,8 @@ ExchangePtr exchange(const QByteArray &before, const QByteArray &after)
     e->clientRequest.present = true;
     e->clientRequest.method = "GET";
     e->clientRequest.target = "/big";
-    e->upstreamResponse = response(before);
-    e->clientResponse = response(after);
+    e->upstreamResponse = capturedResponse(before);
+    e->clientResponse = capturedResponse(after);
     e->notes << "ext-plugin-post-resp replaced the body";
     return e;
 }
@@ -150,7 +140,7 @@ void TestBigBodies::messageViewShowsAPrefix()
     const QByteArray body = lines(3 * 1024 * 1024, 'x');
     MessageView view;
     view.show();
-    view.setMessage(response(body), false, "none");
+    view.setMessage(capturedResponse(body), false, "none");
     QTRY_VERIFY(view.showAllButton()->isVisibleTo(&view));
     QVERIFY(view.plainText().size() < MessageView::kShownChars + 1000);
     QVERIFY(view.plainText().startsWith("HTTP/1.1 200 OK"));
@@ -167,7 +157,7 @@ void TestBigBodies::saveBodyWritesTheExactBytes()
     for (int i = 0; i < 256; ++i)
         body += char(i);
     MessageView view;
-    view.setMessage(response(body, "application/octet-stream"), false, "none");
+    view.setMessage(capturedResponse(body, "application/octet-stream"), false, "none");
     QVERIFY(view.saveButton()->isVisibleTo(&view));
     const QString path = dir.filePath("body.bin");
     QCOMPARE(view.saveBody(path), QString());

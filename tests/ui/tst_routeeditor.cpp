@@ -44,6 +44,12 @@ private Q_SLOTS:
 };
 
 namespace {
+// A route to an address nothing needs to answer on.
+int putRoute(ConfigStore &store, const QString &id)
+{
+    return store.put(ResourceKind::Route, id, QJsonObject{{"uri", QStringLiteral("/") + id}, {"upstream", QJsonObject{{"nodes", QJsonObject{{"127.0.0.1:1", 1}}}}}}).status;
+}
+
 QJsonObject editorJson(RouteEditor &editor)
 {
     return QJsonDocument::fromJson(editor.jsonEditor()->textUtf8()).object();
@@ -118,7 +124,7 @@ void TestRouteEditor::addNodeButton()
 void TestRouteEditor::buttonsFollowTheState()
 {
     ConfigStore store;
-    QCOMPARE(store.put(ResourceKind::Route, "1", QJsonObject{{"uri", "/a"}, {"upstream", QJsonObject{{"nodes", QJsonObject{{"127.0.0.1:1", 1}}}}}}).status, 201);
+    QCOMPARE(putRoute(store, "1"), 201);
     RouteEditor editor(&store, PluginCatalogue::demoRunner());
     QVERIFY(!editor.applyButton()->isEnabled()); // nothing open
     editor.open(ResourceKind::Route, "1");
@@ -185,7 +191,7 @@ void TestRouteEditor::newRouteIdIsChosenAndValidated()
 void TestRouteEditor::jsonIdOfAnExistingRouteIsAProblem()
 {
     ConfigStore store;
-    QCOMPARE(store.put(ResourceKind::Route, "1", QJsonObject{{"uri", "/a"}, {"upstream", QJsonObject{{"nodes", QJsonObject{{"127.0.0.1:1", 1}}}}}}).status, 201);
+    QCOMPARE(putRoute(store, "1"), 201);
     RouteEditor editor(&store, PluginCatalogue::demoRunner());
     editor.open(ResourceKind::Route, "1");
     QJsonObject o = editorJson(editor);
@@ -202,7 +208,7 @@ void TestRouteEditor::switchingRoutesAsksAboutEdits()
 {
     ConfigStore store;
     for (const char *id : {"1", "2"})
-        QCOMPARE(store.put(ResourceKind::Route, id, QJsonObject{{"uri", QStringLiteral("/%1").arg(id)}, {"upstream", QJsonObject{{"nodes", QJsonObject{{"127.0.0.1:1", 1}}}}}}).status, 201);
+        QCOMPARE(putRoute(store, id), 201);
     RoutesPanel panel(ResourceKind::Route, &store, PluginCatalogue::demoRunner());
     RouteEditor *editor = panelEditorWithRoutes(panel);
     QTRY_COMPARE(panel.table()->model()->rowCount(), 2);
@@ -239,14 +245,14 @@ void TestRouteEditor::selectionSurvivesChanges()
 {
     ConfigStore store;
     for (const char *id : {"1", "2"})
-        QCOMPARE(store.put(ResourceKind::Route, id, QJsonObject{{"uri", QStringLiteral("/%1").arg(id)}, {"upstream", QJsonObject{{"nodes", QJsonObject{{"127.0.0.1:1", 1}}}}}}).status, 201);
+        QCOMPARE(putRoute(store, id), 201);
     RoutesPanel panel(ResourceKind::Route, &store, PluginCatalogue::demoRunner());
     RouteEditor *editor = panelEditorWithRoutes(panel);
     QTRY_COMPARE(panel.table()->model()->rowCount(), 2);
     panel.select("2");
     QTest::keyClicks(editor->form()->findChild<QLineEdit *>("name"), "x");
     QVERIFY(editor->apply());
-    QCOMPARE(store.put(ResourceKind::Route, "3", QJsonObject{{"uri", "/3"}, {"upstream", QJsonObject{{"nodes", QJsonObject{{"127.0.0.1:1", 1}}}}}}).status, 201);
+    QCOMPARE(putRoute(store, "3"), 201);
     QTRY_COMPARE(panel.table()->model()->rowCount(), 3);
     QCOMPARE(panel.table()->currentIndex().siblingAtColumn(0).data().toString(), QStringLiteral("2"));
     QVERIFY(panel.table()->selectionModel()->isRowSelected(panel.table()->currentIndex().row()));
@@ -255,7 +261,7 @@ void TestRouteEditor::selectionSurvivesChanges()
 void TestRouteEditor::enableDisableIsShownAndQuiet()
 {
     ConfigStore store;
-    QCOMPARE(store.put(ResourceKind::Route, "1", QJsonObject{{"uri", "/a"}, {"upstream", QJsonObject{{"nodes", QJsonObject{{"127.0.0.1:1", 1}}}}}}).status, 201);
+    QCOMPARE(putRoute(store, "1"), 201);
     RoutesPanel panel(ResourceKind::Route, &store, PluginCatalogue::demoRunner());
     panelEditorWithRoutes(panel);
     QTRY_COMPARE(panel.table()->model()->rowCount(), 1);
@@ -416,7 +422,7 @@ void TestRouteEditor::confTableReorders()
 void TestRouteEditor::afterAddTheSelectedRowOpensAgain()
 {
     ConfigStore store;
-    QCOMPARE(store.put(ResourceKind::Route, "1", QJsonObject{{"uri", "/a"}, {"upstream", QJsonObject{{"nodes", QJsonObject{{"127.0.0.1:1", 1}}}}}}).status, 201);
+    QCOMPARE(putRoute(store, "1"), 201);
     RoutesPanel panel(ResourceKind::Route, &store, PluginCatalogue::demoRunner());
     panelEditorWithRoutes(panel);
     QTRY_COMPARE(panel.table()->model()->rowCount(), 1);
