@@ -82,6 +82,7 @@ RouteEditor::RouteEditor(ConfigStore *store, PluginCatalogue catalogue, QWidget 
     connect(store, &ConfigStore::changed, this, &RouteEditor::onStoreChanged, Qt::QueuedConnection);
     setEnabled(false);
     updateButtons();
+    m_title->setText(tr("Nothing open: select one, or Add"));
 }
 
 QJsonObject RouteEditor::editable(QJsonObject value) const
@@ -102,6 +103,7 @@ void RouteEditor::open(ResourceKind kind, const QString &id, const QJsonObject &
     const auto it = map.constFind(id);
     m_version = it != map.constEnd() ? it->version : 0;
     m_initial = initial;
+    m_initialId = id;
     m_idEdit->setText(id);
     m_idEdit->setReadOnly(!isNew());
     m_faces->setTabVisible(0, kind == ResourceKind::Route);
@@ -116,7 +118,7 @@ void RouteEditor::revert()
 {
     if (!isEnabled())
         return;
-    const QString id = m_id;
+    const QString id = isNew() ? m_initialId : m_id;
     open(m_kind, id, m_initial);
     Q_EMIT message(tr("Reverted %1").arg(id));
 }
@@ -135,11 +137,34 @@ bool RouteEditor::confirmLeave(QWidget *dialogParent)
     case QMessageBox::Save:
         return apply(); // a refused Apply keeps the edits, and the problems panel says why
     case QMessageBox::Discard:
-        revert();
+        if (isNew())
+            closeResource(); // a new one that is not wanted is gone, and asks no more
+        else
+            revert();
         return true;
     default:
         return false;
     }
+}
+
+void RouteEditor::closeResource()
+{
+    m_id.clear();
+    m_version = 0;
+    m_initial = {};
+    m_applyError.clear();
+    m_idEdit->clear();
+    m_syncing = true;
+    m_json->setText(QString());
+    m_json->SendScintilla(QsciScintillaBase::SCI_EMPTYUNDOBUFFER);
+    m_form->setRoute({});
+    m_syncing = false;
+    m_problems->clear();
+    m_currentProblems.clear();
+    setModified(false);
+    setEnabled(false);
+    updateButtons();
+    m_title->setText(tr("Nothing open: select one, or Add"));
 }
 
 void RouteEditor::load(const QJsonObject &value)

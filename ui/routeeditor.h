@@ -35,6 +35,8 @@ public:
     bool apply();
     // Drops the edits: back to the stored version (or the initial value of a new one).
     void revert();
+    // Shows nothing (a discarded new one).
+    void closeResource();
     // Before the edits would be lost (quit, another workspace, another route): asks Save / Discard /
     // Cancel when there are edits. True when the caller may go on (applied, discarded, or nothing to lose).
     bool confirmLeave(QWidget *dialogParent);
@@ -83,6 +85,7 @@ private:
     QPushButton *m_apply;
     QPushButton *m_revert;
     QJsonObject m_initial;     // what a new one started as, for Revert
+    QString m_initialId;
     QString m_applyError;      // the store's refusal of the last Apply, shown with the problems
     QTimer m_checkTimer;
     Problems m_currentProblems;

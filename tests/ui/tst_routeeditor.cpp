@@ -41,6 +41,7 @@ private Q_SLOTS:
     void selectionSurvivesChanges();
     void enableDisableIsShownAndQuiet();
     void afterAddTheSelectedRowOpensAgain();
+    void discardingANewOneAsksOnce();
 };
 
 namespace {
@@ -433,6 +434,29 @@ void TestRouteEditor::afterAddTheSelectedRowOpensAgain()
     panel.select("1"); // the row that was current before Add
     QVERIFY(discard.answered());
     QCOMPARE(panel.editor()->id(), QStringLiteral("1"));
+}
+
+void TestRouteEditor::discardingANewOneAsksOnce()
+{
+    ConfigStore store;
+    RoutesPanel panel(ResourceKind::Route, &store, PluginCatalogue::demoRunner());
+    panelEditorWithRoutes(panel);
+    UiDriver::button(&panel, "Add")->click();
+    RouteEditor *editor = panel.editor();
+    editor->idEdit()->selectAll();
+    QTest::keyClicks(editor->idEdit(), "mine");
+    QCOMPARE(editor->id(), QStringLiteral("mine"));
+    editor->revertButton()->click(); // Revert on a new one: back to how it started, its id too
+    QCOMPARE(editor->id(), QStringLiteral("1"));
+    {
+        UiDriver::DialogAnswer discard(QMessageBox::Discard);
+        QVERIFY(editor->confirmLeave(&panel)); // e.g. Open workspace…
+        QVERIFY(discard.answered());
+    }
+    QVERIFY(!editor->isModified());
+    QVERIFY(!editor->isEnabled());
+    QVERIFY(editor->confirmLeave(&panel)); // then the window closes: nothing more to ask
+    QVERIFY(store.snapshot()->routes.isEmpty());
 }
 
 QTEST_MAIN(TestRouteEditor)
