@@ -1,20 +1,70 @@
 #include "requestparser.h"
 
+#include <llhttp.h>
+
+#include <QScopeGuard>
+
+#include <cctype>
+
 namespace {
-RequestParser *self(http_parser *p) { return static_cast<RequestParser *>(p->data); }
+RequestParser *self(llhttp_t *p) { return static_cast<RequestParser *>(p->data); }
+
+const llhttp_settings_t &settings()
+{
+    static const llhttp_settings_t s = [] {
+        llhttp_settings_t s;
+        llhttp_settings_init(&s);
+        return s;
+    }();
+    return s;
+}
 } // namespace
 
-RequestParser::RequestParser(Limits limits)
-    : m_limits(limits)
+bool isValidHost(QByteArrayView host)
 {
-    http_parser_init(&m_parser, HTTP_REQUEST);
-    m_parser.data = this;
+    if (host.isEmpty())
+        return false;
+    qsizetype i = 0;
+    if (host.front() == '[') { // IP-literal
+        const qsizetype close = host.indexOf(']');
+        if (close < 2)
+            return false;
+        for (char c : host.sliced(1, close - 1))
+            if (!(std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.'))
+                return false;
+        i = close + 1;
+    } else {
+        // reg-name or IPv4 (nginx: letters, digits, '-', '.', '_'; no "..", no '/', '\\' or '@')
+        for (; i < host.size() && host[i] != ':'; ++i) {
+            const char c = host[i];
+            if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_'))
+                return false;
+            if (c == '.' && i > 0 && host[i - 1] == '.')
+                return false;
+        }
+        if (i == 0)
+            return false;
+    }
+    if (i == host.size())
+        return true;
+    if (host[i] != ':')
+        return false;
+    const QByteArrayView port = host.sliced(i + 1);
+    if (port.size() > 5)
+        return false;
+    for (char c : port)
+        if (!std::isdigit(static_cast<unsigned char>(c)))
+            return false;
+    return true;
 }
 
-RequestParser::Result RequestParser::feed(QByteArrayView data, qsizetype *consumed)
+RequestParser::~RequestParser() = default;
+
+RequestParser::RequestParser(Limits limits)
+    : m_parser(std::make_unique<llhttp_t>()), m_limits(limits)
 {
-    static const http_parser_settings callbacks = [] {
-        http_parser_settings s{};
+    static const llhttp_settings_t callbacks = [] {
+        llhttp_settings_t s = settings();
         s.on_message_begin = &RequestParser::onMessageBegin;
         s.on_url = &RequestParser::onUrl;
         s.on_header_field = &RequestParser::onHeaderField;
@@ -24,26 +74,36 @@ RequestParser::Result RequestParser::feed(QByteArrayView data, qsizetype *consum
         s.on_message_complete = &RequestParser::onMessageComplete;
         return s;
     }();
+    llhttp_init(m_parser.get(), HTTP_REQUEST, &callbacks);
+    m_parser->data = this;
+}
+
+RequestParser::Result RequestParser::feed(QByteArrayView data, qsizetype *consumed)
+{
     *consumed = 0;
     if (m_errorStatus)
         return Result::Error;
     m_complete = false;
-    const size_t n = http_parser_execute(&m_parser, &callbacks, data.data(), size_t(data.size()));
-    *consumed = qsizetype(n);
-    const auto err = HTTP_PARSER_ERRNO(&m_parser);
-    if (m_complete && (err == HPE_OK || err == HPE_PAUSED)) {
-        http_parser_pause(&m_parser, 0);
-        return Result::Complete;
+    m_bufferStart = data.data();
+    llhttp_errno_t err = llhttp_execute(m_parser.get(), data.data(), size_t(data.size()));
+    const auto done = qScopeGuard([this, consumed] { m_streamPos += *consumed; });
+    if (err == HPE_PAUSED || err == HPE_PAUSED_UPGRADE) {
+        // Paused at the end of a request (upgrades are not supported: the request is served as a plain one).
+        *consumed = qsizetype(llhttp_get_error_pos(m_parser.get()) - data.data());
+        if (err == HPE_PAUSED)
+            llhttp_resume(m_parser.get());
+        else
+            llhttp_resume_after_upgrade(m_parser.get());
+        if (m_complete)
+            return Result::Complete;
+        err = HPE_OK;
     }
     if (err != HPE_OK) {
-        if (!m_errorStatus) {
-            if (err == HPE_HEADER_OVERFLOW)
-                fail(431, "request headers too large");
-            else
-                fail(400, QByteArray("malformed request: ") + http_errno_description(err));
-        }
+        *consumed = llhttp_get_error_pos(m_parser.get()) ? qsizetype(llhttp_get_error_pos(m_parser.get()) - data.data()) : 0;
+        fail(400, QByteArray("malformed request: ") + llhttp_get_error_reason(m_parser.get()));
         return Result::Error;
     }
+    *consumed = data.size();
     return Result::NeedMore;
 }
 
@@ -65,26 +125,31 @@ bool RequestParser::countHeaderBytes(size_t len)
     return true;
 }
 
-int RequestParser::onMessageBegin(http_parser *p)
+int RequestParser::onMessageBegin(llhttp_t *p)
 {
     auto *s = self(p);
     s->m_request = HttpRequest{};
     s->m_headerBytes = 0;
     s->m_lastWasValue = false;
+    s->m_inTrailers = false;
     s->m_inMessage = true;
     return 0;
 }
 
-int RequestParser::onUrl(http_parser *p, const char *at, size_t len)
+int RequestParser::onUrl(llhttp_t *p, const char *at, size_t len)
 {
     auto *s = self(p);
     s->m_request.target.append(at, qsizetype(len));
-    return s->countHeaderBytes(len) ? 0 : 1;
+    return s->countHeaderBytes(len) ? 0 : -1;
 }
 
-int RequestParser::onHeaderField(http_parser *p, const char *at, size_t len)
+int RequestParser::onHeaderField(llhttp_t *p, const char *at, size_t len)
 {
     auto *s = self(p);
+    if (!s->countHeaderBytes(len))
+        return -1;
+    if (s->m_inTrailers)
+        return 0; // trailer fields are not headers: dropped
     auto &fields = s->m_request.headers.fields();
     if (fields.isEmpty())
         fields.reserve(16); // one allocation for the usual number of headers
@@ -92,48 +157,103 @@ int RequestParser::onHeaderField(http_parser *p, const char *at, size_t len)
         fields.append(HttpHeaders::Field{});
     fields.last().first.append(at, qsizetype(len));
     s->m_lastWasValue = false;
-    return s->countHeaderBytes(len) ? 0 : 1;
+    return 0;
 }
 
-int RequestParser::onHeaderValue(http_parser *p, const char *at, size_t len)
+int RequestParser::onHeaderValue(llhttp_t *p, const char *at, size_t len)
 {
     auto *s = self(p);
+    if (!s->countHeaderBytes(len))
+        return -1;
+    if (s->m_inTrailers)
+        return 0;
     auto &fields = s->m_request.headers.fields();
     if (fields.isEmpty())
-        return 1;
+        return -1;
+    const qint64 pos = s->m_streamPos + (at - s->m_bufferStart);
+    if (s->m_lastWasValue && pos != s->m_valueEndPos) {
+        // The value goes on after bytes llhttp skipped: a line that starts with whitespace (obs-fold),
+        // which it joins to the header before. nginx refuses it, and an upstream may read it as a header.
+        s->fail(400, "a header line starts with whitespace (obsolete line folding)");
+        return -1;
+    }
+    s->m_valueEndPos = pos + qint64(len);
     fields.last().second.append(at, qsizetype(len));
     s->m_lastWasValue = true;
-    return s->countHeaderBytes(len) ? 0 : 1;
+    return 0;
 }
 
-int RequestParser::onHeadersComplete(http_parser *p)
+int RequestParser::onHeadersComplete(llhttp_t *p)
 {
     auto *s = self(p);
     HttpRequest &r = s->m_request;
-    r.method = http_method_str(http_method(p->method));
+    r.method = llhttp_method_name(llhttp_method_t(p->method));
     r.versionMajor = p->http_major;
     r.versionMinor = p->http_minor;
-    r.keepAlive = http_should_keep_alive(p) != 0;
+    r.keepAlive = llhttp_should_keep_alive(p) != 0;
     r.chunked = (p->flags & F_CHUNKED) != 0;
+    s->m_inTrailers = true; // any field from here on is a trailer
+    if (!s->checkHead())
+        return -1;
+    if (r.headers.contains("content-length") && qint64(p->content_length) > s->m_limits.maxBodyBytes) {
+        s->fail(413, "request body larger than the configured limit");
+        return -1;
+    }
+    return 0;
+}
 
+bool RequestParser::checkHead()
+{
+    HttpRequest &r = m_request;
     const QList<QByteArray> lengths = r.headers.values("content-length");
     if (!lengths.isEmpty() && r.headers.contains("transfer-encoding")) {
-        s->fail(400, "both Content-Length and Transfer-Encoding");
-        return -1; // any value but 0, 1 and 2 is an error here
+        fail(400, "both Content-Length and Transfer-Encoding");
+        return false;
     }
     for (const QByteArray &l : lengths) {
         if (l.trimmed() != lengths.first().trimmed()) {
-            s->fail(400, "conflicting Content-Length headers");
-            return -1; // any value but 0, 1 and 2 is an error here
+            fail(400, "conflicting Content-Length headers");
+            return false;
         }
     }
-    if (p->method == HTTP_CONNECT) {
-        s->fail(400, "CONNECT is not supported");
-        return -1; // any value but 0, 1 and 2 is an error here
+    if (m_parser->method == HTTP_CONNECT) {
+        fail(400, "CONNECT is not supported");
+        return false;
     }
-    if (!lengths.isEmpty() && qint64(p->content_length) > s->m_limits.maxBodyBytes) {
-        s->fail(413, "request body larger than the configured limit");
-        return -1; // any value but 0, 1 and 2 is an error here
+    // The target: origin-form, or absolute-form whose authority then is the Host (RFC 9112 §3.2.2).
+    QByteArray authority;
+    bool absolute = false;
+    for (const char *scheme : {"http://", "https://"}) {
+        if (r.target.size() > qsizetype(qstrlen(scheme)) && r.target.left(qstrlen(scheme)).toLower() == scheme) {
+            const qsizetype start = qstrlen(scheme);
+            qsizetype end = start;
+            while (end < r.target.size() && r.target[end] != '/' && r.target[end] != '?')
+                ++end;
+            authority = r.target.mid(start, end - start);
+            r.target = end < r.target.size() && r.target[end] == '/' ? r.target.mid(end) : "/" + r.target.mid(end);
+            absolute = true;
+            break;
+        }
+    }
+    const QList<QByteArray> hosts = r.headers.values("host");
+    if (hosts.size() > 1) {
+        fail(400, "more than one Host header");
+        return false;
+    }
+    if (absolute) {
+        if (!isValidHost(authority)) {
+            fail(400, "invalid host in the request target");
+            return false;
+        }
+        r.headers.set("Host", authority);
+    } else if (hosts.isEmpty()) {
+        if (r.versionMajor == 1 && r.versionMinor >= 1) {
+            fail(400, "no Host header (required on HTTP/1.1)");
+            return false;
+        }
+    } else if (!isValidHost(hosts.first().trimmed())) {
+        fail(400, "invalid Host header");
+        return false;
     }
     const qsizetype q = r.target.indexOf('?');
     if (q >= 0) {
@@ -142,33 +262,28 @@ int RequestParser::onHeadersComplete(http_parser *p)
     } else {
         r.path = r.target;
     }
-    if (r.path.startsWith("http://") || r.path.startsWith("https://")) { // absolute-form
-        const qsizetype slash = r.path.indexOf('/', r.path.indexOf("//") + 2);
-        r.path = slash >= 0 ? r.path.mid(slash) : QByteArray("/");
-    }
     if (!r.path.startsWith('/')) {
-        s->fail(400, "request target must start with '/'");
-        return -1; // any value but 0, 1 and 2 is an error here
+        fail(400, "request target must start with '/'");
+        return false;
     }
-    return 0;
+    return true;
 }
 
-int RequestParser::onBody(http_parser *p, const char *at, size_t len)
+int RequestParser::onBody(llhttp_t *p, const char *at, size_t len)
 {
     auto *s = self(p);
     if (s->m_request.body.size() + qint64(len) > s->m_limits.maxBodyBytes) {
         s->fail(413, "request body larger than the configured limit");
-        return 1;
+        return -1;
     }
     s->m_request.body.append(at, qsizetype(len));
     return 0;
 }
 
-int RequestParser::onMessageComplete(http_parser *p)
+int RequestParser::onMessageComplete(llhttp_t *p)
 {
     auto *s = self(p);
     s->m_complete = true;
     s->m_inMessage = false;
-    http_parser_pause(p, 1);
-    return 0;
+    return HPE_PAUSED;
 }

@@ -2,10 +2,17 @@
 
 #include "httpmessage.h"
 
-#include <http_parser.h>
+#include <memory>
 
-// Sans-I/O HTTP/1.1 request parser over libhttp-parser: bytes in, whole requests out.
+struct llhttp__internal_s; // llhttp_t; its header stays out of ours (it clashes with http_parser.h)
+
+// Sans-I/O HTTP/1.1 request parser over llhttp in its strict mode: bytes in, whole requests out.
 // It stops after each complete request so that pipelined requests are answered one at a time.
+// What a gateway must refuse is refused here, with 400: header names that are not tokens (a space before
+// the colon, inside the name, a line that starts with whitespace), malformed chunks, Content-Length with
+// Transfer-Encoding, conflicting lengths, and the Host rules of RFC 9112 §3.2 as nginx applies them (one
+// Host, required on HTTP/1.1, a valid authority). An absolute-form target gives the Host, and the request
+// goes on in origin-form. Trailer fields are read and dropped, never merged into the headers.
 struct RequestLimits
 {
     qsizetype maxHeaderBytes = 32 * 1024;
@@ -19,6 +26,7 @@ public:
     enum class Result { NeedMore, Complete, Error };
 
     explicit RequestParser(Limits limits = {});
+    ~RequestParser();
     RequestParser(const RequestParser &) = delete;
     RequestParser &operator=(const RequestParser &) = delete;
 
@@ -33,23 +41,34 @@ public:
     bool inMessage() const { return m_inMessage; }
 
 private:
-    static int onMessageBegin(http_parser *p);
-    static int onUrl(http_parser *p, const char *at, size_t len);
-    static int onHeaderField(http_parser *p, const char *at, size_t len);
-    static int onHeaderValue(http_parser *p, const char *at, size_t len);
-    static int onHeadersComplete(http_parser *p);
-    static int onBody(http_parser *p, const char *at, size_t len);
-    static int onMessageComplete(http_parser *p);
+    static int onMessageBegin(llhttp__internal_s *p);
+    static int onUrl(llhttp__internal_s *p, const char *at, size_t len);
+    static int onHeaderField(llhttp__internal_s *p, const char *at, size_t len);
+    static int onHeaderValue(llhttp__internal_s *p, const char *at, size_t len);
+    static int onHeadersComplete(llhttp__internal_s *p);
+    static int onBody(llhttp__internal_s *p, const char *at, size_t len);
+    static int onMessageComplete(llhttp__internal_s *p);
     bool countHeaderBytes(size_t len);
+    bool checkHead();
     void fail(int status, QByteArray text);
 
-    http_parser m_parser;
+    std::unique_ptr<llhttp__internal_s> m_parser;
     Limits m_limits;
     HttpRequest m_request;
     qsizetype m_headerBytes = 0;
     bool m_lastWasValue = false;
+    bool m_inTrailers = false;
+    // Where in the byte stream the header value seen last ended: value bytes that do not follow on at once
+    // mean llhttp skipped a line break and whitespace (obs-fold).
+    qint64 m_streamPos = 0;           // of the first byte being parsed now
+    const char *m_bufferStart = nullptr;
+    qint64 m_valueEndPos = 0;
     bool m_complete = false;
     bool m_inMessage = false;
     int m_errorStatus = 0;
     QByteArray m_errorText;
 };
+
+// A Host header value (or the authority of an absolute-form target) as nginx accepts it: a reg-name,
+// IPv4 or bracketed IPv6 address, with an optional port; not empty.
+bool isValidHost(QByteArrayView host);

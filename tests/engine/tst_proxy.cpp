@@ -100,6 +100,7 @@ private Q_SLOTS:
     void badInput_data();
     void badInput();
     void malformedUpstreamIs502();
+    void absoluteFormAndTrailers();
     void truncatedUpstreamBodyCutsTheConnection();
     void liveConfigChange();
     void disabledRouteAndMissingUpstream();
@@ -368,6 +369,13 @@ void TestProxy::badInput_data()
     QTest::newRow("CL and TE (smuggling)") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") << 400;
     QTest::newRow("two Content-Lengths") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab") << 400;
     QTest::newRow("binary noise") << QByteArray("\x00\x01\x02\xff\xfe garbage\r\n\r\n", 16) << 400;
+    // Issue 11: smuggling through names the upstream might read otherwise, and the Host rules.
+    QTest::newRow("TE with a space before the colon") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\nContent-Length: 44\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n") << 400;
+    QTest::newRow("header line starting with a space") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\n Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n") << 400;
+    QTest::newRow("chunk without its CRLF") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n") << 400;
+    QTest::newRow("two Hosts") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n") << 400;
+    QTest::newRow("no Host") << QByteArray("GET / HTTP/1.1\r\n\r\n") << 400;
+    QTest::newRow("invalid Host") << QByteArray("GET / HTTP/1.1\r\nHost: a/b@c\r\n\r\n") << 400;
 }
 
 void TestProxy::badInput()
@@ -387,6 +395,26 @@ void TestProxy::badInput()
     QCOMPARE(up->requestCount(), 0);
     // The server is still fine.
     QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/fine").status, 200);
+}
+
+void TestProxy::absoluteFormAndTrailers()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"nodes\":" + nodesFor({up->port()}) + "}")), 201);
+    TestClient client(engine.proxyPort());
+    // The target's authority is the Host, and the upstream gets origin-form.
+    client.send("GET http://abs.example/abs?q=1 HTTP/1.1\r\nHost: h\r\n\r\n");
+    TestResponse r = client.read();
+    QCOMPARE(r.status, 200);
+    QCOMPARE(echoOf(r).value("uri").toString(), QStringLiteral("/abs?q=1"));
+    QCOMPARE(seenHeader(r, "host"), QStringLiteral("abs.example"));
+    // A trailer never becomes a header the upstream sees.
+    client.send("POST /t HTTP/1.1\r\nHost: real.example\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nHost: injected.example\r\n\r\n");
+    r = client.read();
+    QCOMPARE(r.status, 200);
+    QCOMPARE(seenHeader(r, "host"), QStringLiteral("real.example"));
+    QCOMPARE(echoOf(r).value("body").toString(), QStringLiteral("abc"));
 }
 
 void TestProxy::malformedUpstreamIs502()

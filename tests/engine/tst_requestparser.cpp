@@ -13,6 +13,10 @@ private Q_SLOTS:
     void badInput();
     void chunkedBody();
     void absentVersusEmptyQuery();
+    void accepted_data();
+    void accepted();
+    void trailersAreNotHeaders();
+    void absoluteFormTarget();
 };
 
 void TestRequestParser::parsesOneRequest()
@@ -36,7 +40,7 @@ void TestRequestParser::parsesOneRequest()
 void TestRequestParser::incrementalBytes()
 {
     RequestParser p;
-    const QByteArray raw = "GET /x HTTP/1.1\r\nHost: h\r\n\r\n";
+    const QByteArray raw = "GET /x HTTP/1.1\r\nHost: h.example\r\nX-Long: a value in pieces\r\n\r\n";
     for (int i = 0; i < raw.size() - 1; ++i) {
         qsizetype used = 0;
         QCOMPARE(p.feed(raw.mid(i, 1), &used), RequestParser::Result::NeedMore);
@@ -44,7 +48,17 @@ void TestRequestParser::incrementalBytes()
     }
     qsizetype used = 0;
     QCOMPARE(p.feed(raw.right(1), &used), RequestParser::Result::Complete);
-    QCOMPARE(p.takeRequest().path, QByteArray("/x"));
+    const HttpRequest r = p.takeRequest();
+    QCOMPARE(r.path, QByteArray("/x"));
+    QCOMPARE(r.headers.value("x-long"), QByteArray("a value in pieces"));
+    // A folded line is refused however the bytes arrive.
+    RequestParser folded;
+    const QByteArray fold = "GET / HTTP/1.1\r\nHost: h\r\nX-A: 1\r\n continued\r\n\r\n";
+    RequestParser::Result result = RequestParser::Result::NeedMore;
+    for (int i = 0; i < fold.size() && result == RequestParser::Result::NeedMore; ++i)
+        result = folded.feed(fold.mid(i, 1), &used);
+    QCOMPARE(result, RequestParser::Result::Error);
+    QCOMPARE(folded.errorStatus(), 400);
 }
 
 void TestRequestParser::pipelined()
@@ -75,6 +89,78 @@ void TestRequestParser::badInput_data()
     QTest::newRow("bad chunk size") << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n") << 400;
     QTest::newRow("CONNECT") << QByteArray("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com\r\n\r\n") << 400;
     QTest::newRow("relative target") << QByteArray("GET foo HTTP/1.1\r\nHost: h\r\n\r\n") << 400;
+    // Request smuggling (issue 11): what nginx refuses, and an upstream might read otherwise.
+    QTest::newRow("space before colon") << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n") << 400;
+    QTest::newRow("tab before colon") << QByteArray("GET / HTTP/1.1\r\nHost: h\r\nX-A\t: 1\r\n\r\n") << 400;
+    QTest::newRow("space inside name") << QByteArray("GET / HTTP/1.1\r\nHost: h\r\nX A: 1\r\n\r\n") << 400;
+    QTest::newRow("line starts with space") << QByteArray("GET / HTTP/1.1\r\nHost: h\r\n Transfer-Encoding: chunked\r\n\r\n") << 400;
+    QTest::newRow("obs-fold after a header") << QByteArray("GET / HTTP/1.1\r\nHost: h\r\nX-A: 1\r\n\tcontinued\r\n\r\n") << 400;
+    QTest::newRow("name with a slash") << QByteArray("GET / HTTP/1.1\r\nHost: h\r\nX/A: 1\r\n\r\n") << 400;
+    QTest::newRow("chunk data without CRLF") << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n") << 400;
+    QTest::newRow("bare LF in chunk extension") << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5;a\nhello\r\n0\r\n\r\n") << 400;
+    QTest::newRow("bare CR in a value") << QByteArray("GET / HTTP/1.1\r\nHost: h\r\nX-A: 1\r2\r\n\r\n") << 400;
+    QTest::newRow("TE not ending in chunked") << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, gzip\r\n\r\n") << 400;
+    // Host (RFC 9112 §3.2, as nginx applies it).
+    QTest::newRow("two Host headers") << QByteArray("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n") << 400;
+    QTest::newRow("no Host on HTTP/1.1") << QByteArray("GET / HTTP/1.1\r\nX-A: 1\r\n\r\n") << 400;
+    QTest::newRow("empty Host") << QByteArray("GET / HTTP/1.1\r\nHost: \r\n\r\n") << 400;
+    QTest::newRow("Host with a slash and @") << QByteArray("GET / HTTP/1.1\r\nHost: a/b@c\r\n\r\n") << 400;
+    QTest::newRow("Host with a bad port") << QByteArray("GET / HTTP/1.1\r\nHost: a:8x\r\n\r\n") << 400;
+    QTest::newRow("Host with ..") << QByteArray("GET / HTTP/1.1\r\nHost: a..b\r\n\r\n") << 400;
+    QTest::newRow("absolute-form with a bad authority") << QByteArray("GET http://a b/x HTTP/1.1\r\nHost: h\r\n\r\n") << 400;
+}
+
+void TestRequestParser::accepted_data()
+{
+    QTest::addColumn<QByteArray>("raw");
+    QTest::addColumn<QByteArray>("host");
+    QTest::newRow("HTTP/1.0 without Host") << QByteArray("GET / HTTP/1.0\r\n\r\n") << QByteArray();
+    QTest::newRow("host and port") << QByteArray("GET / HTTP/1.1\r\nHost: example.com:8080\r\n\r\n") << QByteArray("example.com");
+    QTest::newRow("IPv4") << QByteArray("GET / HTTP/1.1\r\nHost: 127.0.0.1:9080\r\n\r\n") << QByteArray("127.0.0.1");
+    QTest::newRow("IPv6") << QByteArray("GET / HTTP/1.1\r\nHost: [::1]:9080\r\n\r\n") << QByteArray("[::1]");
+    QTest::newRow("underscore") << QByteArray("GET / HTTP/1.1\r\nHost: my_host\r\n\r\n") << QByteArray("my_host");
+    QTest::newRow("value with spaces around") << QByteArray("GET / HTTP/1.1\r\nHost:  h.example  \r\n\r\n") << QByteArray("h.example");
+    QTest::newRow("every token character in a name") << QByteArray("GET / HTTP/1.1\r\nHost: h\r\nX!#$%&'*+-.^_`|~9: 1\r\n\r\n") << QByteArray("h");
+}
+
+void TestRequestParser::accepted()
+{
+    QFETCH(QByteArray, raw);
+    RequestParser p;
+    qsizetype used = 0;
+    QCOMPARE(p.feed(raw, &used), RequestParser::Result::Complete);
+    QCOMPARE(used, raw.size());
+    QTEST(p.takeRequest().host().trimmed(), "host");
+}
+
+void TestRequestParser::trailersAreNotHeaders()
+{
+    RequestParser p;
+    const QByteArray raw = "POST /t HTTP/1.1\r\nHost: real.example\r\nTransfer-Encoding: chunked\r\n\r\n"
+                           "3\r\nabc\r\n0\r\nHost: injected.example\r\nX-Trailer: 1\r\n\r\n";
+    qsizetype used = 0;
+    QCOMPARE(p.feed(raw, &used), RequestParser::Result::Complete);
+    const HttpRequest r = p.takeRequest();
+    QCOMPARE(r.headers.values("host"), QList<QByteArray>{"real.example"});
+    QVERIFY(!r.headers.contains("x-trailer"));
+    QCOMPARE(r.body, QByteArray("abc"));
+}
+
+void TestRequestParser::absoluteFormTarget()
+{
+    // The target's authority is the Host; the request goes on in origin-form (RFC 9112 §3.2.2).
+    RequestParser p;
+    qsizetype used = 0;
+    QCOMPARE(p.feed("GET http://evil.example/abs?q=1 HTTP/1.1\r\nHost: h\r\n\r\n", &used), RequestParser::Result::Complete);
+    HttpRequest r = p.takeRequest();
+    QCOMPARE(r.headers.values("host"), QList<QByteArray>{"evil.example"});
+    QCOMPARE(r.target, QByteArray("/abs?q=1"));
+    QCOMPARE(r.path, QByteArray("/abs"));
+    QCOMPARE(r.query, QByteArray("q=1"));
+    QCOMPARE(p.feed("GET HTTP://Other.example:81 HTTP/1.1\r\nHost: h\r\n\r\n", &used), RequestParser::Result::Complete);
+    r = p.takeRequest();
+    QCOMPARE(r.headers.value("host"), QByteArray("Other.example:81"));
+    QCOMPARE(r.target, QByteArray("/"));
 }
 
 void TestRequestParser::badInput()
