@@ -40,7 +40,10 @@ QString Session::open(const QCommandLineParser &args, const QString &workspaceOv
         m_notes << QStringLiteral("created workspace %1").arg(path);
         dirty = true;
     }
-    if (m_workspace.adminKey.isEmpty()) {
+    const QByteArray envKey = qgetenv("ROUTESCOPE_ADMIN_KEY");
+    if (!envKey.isEmpty() && dirty)
+        m_workspace.adminKey.clear(); // the environment provides the key: none is generated into a new file
+    if (m_workspace.adminKey.isEmpty() && envKey.isEmpty()) {
         m_workspace.adminKey = QString::fromLatin1(generateAdminKey());
         m_notes << QStringLiteral("generated an Admin API key, kept as \"admin_key\" in %1").arg(path);
         dirty = true;
@@ -58,7 +61,6 @@ QString Session::open(const QCommandLineParser &args, const QString &workspaceOv
     options.workers = args.isSet(QStringLiteral("workers")) ? args.value(QStringLiteral("workers")).toInt() : m_workspace.workers;
     if (options.workers < 1 || options.workers > 64)
         return QStringLiteral("--workers takes a number from 1 to 64");
-    const QByteArray envKey = qgetenv("ROUTESCOPE_ADMIN_KEY");
     options.adminKey = envKey.isEmpty() ? m_workspace.adminKey.toUtf8() : envKey;
     if (!envKey.isEmpty())
         m_notes << QStringLiteral("Admin API key taken from ROUTESCOPE_ADMIN_KEY");

@@ -107,7 +107,8 @@ QJsonObject Workspace::toJson() const
     o.insert(QStringLiteral("workers"), workers);
     o.insert(QStringLiteral("capture_budget_mib"), captureBudgetMiB);
     o.insert(QStringLiteral("capture_body_cap_kib"), captureBodyCapKiB);
-    o.insert(QStringLiteral("admin_key"), adminKey);
+    if (!adminKey.isEmpty())
+        o.insert(QStringLiteral("admin_key"), adminKey);
     o.insert(QStringLiteral("runner"), runner);
     o.insert(QStringLiteral("ui"), ui);
     o.insert(QStringLiteral("plugin_catalogue"), pluginCatalogue);

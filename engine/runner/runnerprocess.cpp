@@ -87,6 +87,11 @@ void RunnerProcess::spawn()
     QFile::remove(m_socketPath); // a stale socket from a runner that died
     m_process = new QProcess(this);
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    // A third-party runner gets nothing of ours it does not need: no admin key above all, which would let
+    // it reconfigure the gateway. What the workspace's runner.env names is still passed (below).
+    for (const QString &name : env.keys())
+        if (name.startsWith(QLatin1String("ROUTESCOPE_")) || name == QLatin1String("APISIX_ADMIN_KEY"))
+            env.remove(name);
     env.insert(QStringLiteral("APISIX_LISTEN_ADDRESS"), QStringLiteral("unix:") + m_socketPath);
     env.insert(QStringLiteral("APISIX_CONF_EXPIRE_TIME"), QString::number(s.confExpireSeconds));
     for (auto it = s.env.begin(); it != s.env.end(); ++it)

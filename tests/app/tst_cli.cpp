@@ -116,6 +116,8 @@ void TestCli::serveRunsUntilSigterm()
     QVERIFY(admin && proxy && demo);
     QVERIFY(!out.contains("cli-key")); // never the key itself
     QVERIFY(QFile::exists(ws));
+    // The key comes from the environment: none is generated into the new workspace (issue 11).
+    QVERIFY2(!readFile(ws).contains("admin_key"), readFile(ws).constData());
 
     const QByteArray route = "{\"uri\":\"/index.html\",\"upstream\":{\"nodes\":{\"127.0.0.1:" + QByteArray::number(demo) + "\":1}}}";
     QCOMPARE(httpRequest(admin, "PUT", "/apisix/admin/routes/1", {{"X-API-KEY", "cli-key"}}, route).status, 201);

@@ -16,6 +16,7 @@
 
 #include <csignal>
 #include <QTemporaryDir>
+#include <QScopeGuard>
 #include <QTest>
 
 namespace {
@@ -397,6 +398,9 @@ void TestExtPlugin::degradationGivesTheUpstreamAnswer()
 
 void TestExtPlugin::runnerGetsItsEnvironment()
 {
+    qputenv("ROUTESCOPE_ADMIN_KEY", "our-secret-key"); // as `ROUTESCOPE_ADMIN_KEY=… routescope serve` has it
+    qputenv("APISIX_ADMIN_KEY", "the-targets-key");
+    const auto unset = qScopeGuard([] { qunsetenv("ROUTESCOPE_ADMIN_KEY"); qunsetenv("APISIX_ADMIN_KEY"); });
     QTemporaryDir dir;
     const QString envFile = dir.filePath("env.txt");
     RunnerSettings s;
@@ -411,6 +415,8 @@ void TestExtPlugin::runnerGetsItsEnvironment()
     QVERIFY(env.contains("APISIX_LISTEN_ADDRESS=unix:/"));
     QVERIFY(env.contains("APISIX_CONF_EXPIRE_TIME=77\n"));
     QVERIFY(env.contains("MY_RUNNER_SETTING=42\n"));
+    // Nothing of ours that would let the runner reconfigure the gateway (issue 11).
+    QVERIFY2(!env.contains("our-secret-key") && !env.contains("the-targets-key"), env.constData());
     const QString socket = engine.engine().runnerEndpoint()->socketPath();
     QVERIFY(socket.size() < 108);
     QCOMPARE(QFileInfo(QFileInfo(socket).path()).permissions() & (QFileDevice::ReadOther | QFileDevice::ReadGroup), QFileDevice::Permissions());
