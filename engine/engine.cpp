@@ -99,6 +99,8 @@ QString Engine::start(const EngineOptions &options)
     m_listener = new Listener(m_workers);
     m_listener->moveToThread(m_control);
     m_api = std::make_shared<AdminApi>(m_store, options.adminKey);
+    const QString adminHost = options.admin.left(options.admin.lastIndexOf(QLatin1Char(':')));
+    m_api->setLoopbackOnly(isLoopbackHost(adminHost.toLatin1()));
     auto api = m_api;
     RequestParser::Limits adminLimits = options.limits;
     adminLimits.maxBodyBytes = qMin<qint64>(adminLimits.maxBodyBytes, 16 * 1024 * 1024);
@@ -110,6 +112,12 @@ QString Engine::start(const EngineOptions &options)
         reply.body = a.body + '\n';
         return reply;
     }, adminLimits);
+    // Nobody's body is read before the key checks out (an unauthenticated 16 MiB body costs nothing).
+    m_admin->setHeadCheck([api](const HttpRequest &head, QByteArray *why) {
+        const AdminApi::Refusal refused = api->checkHead(head);
+        *why = refused.message.toUtf8();
+        return refused.status;
+    });
     m_admin->moveToThread(m_control);
 
     QString error = listenOn(m_listener, options.proxy, "proxy", &m_proxyPort);

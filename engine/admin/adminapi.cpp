@@ -2,6 +2,7 @@
 
 #include "configstore.h"
 
+#include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -93,12 +94,31 @@ bool AdminApi::authorised(const HttpRequest &request) const
     return secretsEqual(given, m_key);
 }
 
+bool isLoopbackHost(const QByteArray &host)
+{
+    const QByteArray h = host.toLower();
+    if (h == "localhost" || h.endsWith(".localhost"))
+        return true;
+    const QByteArray bare = h.startsWith('[') && h.endsWith(']') ? h.mid(1, h.size() - 2) : h;
+    const QHostAddress address(QString::fromLatin1(bare));
+    return !address.isNull() && address.isLoopback();
+}
+
+AdminApi::Refusal AdminApi::checkHead(const HttpRequest &head) const
+{
+    if (m_loopbackOnly && head.headers.contains("host") && !isLoopbackHost(head.host()))
+        return {403, QStringLiteral("the Admin API listens on loopback and answers only Host localhost, 127.0.0.1 or [::1]")};
+    if (!head.path.startsWith(kPrefix))
+        return {404, QStringLiteral("not found: %1").arg(QString::fromUtf8(head.path))};
+    if (!authorised(head))
+        return {401, QStringLiteral("failed to check token")};
+    return {};
+}
+
 AdminReply AdminApi::handle(const HttpRequest &request) const
 {
-    if (!request.path.startsWith(kPrefix))
-        return error(404, QStringLiteral("not found: %1").arg(QString::fromUtf8(request.path)));
-    if (!authorised(request))
-        return error(401, QStringLiteral("failed to check token"));
+    if (const Refusal refused = checkHead(request); refused.status)
+        return error(refused.status, refused.message);
 
     QList<QByteArray> parts = request.path.mid(kPrefix.size()).split('/');
     while (!parts.isEmpty() && parts.last().isEmpty())

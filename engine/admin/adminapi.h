@@ -3,6 +3,7 @@
 #include "httpmessage.h"
 
 #include <QByteArray>
+#include <QString>
 
 class ConfigStore;
 
@@ -18,15 +19,29 @@ class AdminApi
 {
 public:
     AdminApi(ConfigStore *store, QByteArray adminKey);
+    // Bound to a loopback address, the API answers only requests whose Host is a loopback name: a web page
+    // cannot reach it through a DNS name rebound to 127.0.0.1.
+    void setLoopbackOnly(bool on) { m_loopbackOnly = on; }
     AdminReply handle(const HttpRequest &request) const;
+    // What can be decided on the head alone (Host on loopback, the path, the key): the refusal's status and
+    // error_msg, or status 0 to read the body and go on. The server asks this before reading a body.
+    struct Refusal
+    {
+        int status = 0;
+        QString message;
+    };
+    Refusal checkHead(const HttpRequest &head) const;
 
 private:
     bool authorised(const HttpRequest &request) const;
 
     ConfigStore *m_store;
     QByteArray m_key;
+    bool m_loopbackOnly = false;
 };
 
+// localhost, 127.0.0.0/8 or ::1 (a Host header's host, without the port; IPv6 in brackets).
+bool isLoopbackHost(const QByteArray &host);
 // Constant-time comparison for secrets.
 bool secretsEqual(QByteArrayView a, QByteArrayView b);
 // "line L, column C" for a byte offset into text.

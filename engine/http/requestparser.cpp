@@ -266,6 +266,13 @@ bool RequestParser::checkHead()
         fail(400, "request target must start with '/'");
         return false;
     }
+    if (m_headCheck) {
+        QByteArray why;
+        if (const int status = m_headCheck(r, &why)) {
+            fail(status, why);
+            return false;
+        }
+    }
     return true;
 }
 

@@ -2,6 +2,7 @@
 
 #include "httpmessage.h"
 
+#include <functional>
 #include <memory>
 
 struct llhttp__internal_s; // llhttp_t; its header stays out of ours (it clashes with http_parser.h)
@@ -24,6 +25,9 @@ class RequestParser
 public:
     using Limits = RequestLimits;
     enum class Result { NeedMore, Complete, Error };
+    // Looks at a request once its head is read, before any of its body is: a status to refuse it with
+    // (and why), or 0 to go on. A server that must not read bodies for just anyone checks here.
+    using HeadCheck = std::function<int(const HttpRequest &head, QByteArray *why)>;
 
     explicit RequestParser(Limits limits = {});
     ~RequestParser();
@@ -33,8 +37,9 @@ public:
     // Parses from the start of `data`; `*consumed` tells how many bytes were used.
     Result feed(QByteArrayView data, qsizetype *consumed);
     HttpRequest takeRequest() { return std::move(m_request); }
+    void setHeadCheck(HeadCheck check) { m_headCheck = std::move(check); }
 
-    // After Error: the status to answer with (400, 413 or 431) and why.
+    // After Error: the status to answer with (400, 413 or 431, or the head check's) and why.
     int errorStatus() const { return m_errorStatus; }
     QByteArray errorText() const { return m_errorText; }
     // True while a request has begun but is not complete (bytes after a full request excluded).
@@ -54,6 +59,7 @@ private:
 
     std::unique_ptr<llhttp__internal_s> m_parser;
     Limits m_limits;
+    HeadCheck m_headCheck;
     HttpRequest m_request;
     qsizetype m_headerBytes = 0;
     bool m_lastWasValue = false;

@@ -8,9 +8,11 @@ namespace {
 class ServerConnection : public QObject
 {
 public:
-    ServerConnection(qintptr descriptor, const HttpServer::Handler &handler, RequestParser::Limits limits, QObject *parent)
+    ServerConnection(qintptr descriptor, const HttpServer::Handler &handler, RequestParser::Limits limits,
+                     const RequestParser::HeadCheck &headCheck, QObject *parent)
         : QObject(parent), m_socket(new QTcpSocket(this)), m_handler(handler), m_parser(limits)
     {
+        m_parser.setHeadCheck(headCheck);
         m_socket->setSocketDescriptor(descriptor);
         m_peer = m_socket->peerAddress();
         m_peerPort = m_socket->peerPort();
@@ -120,5 +122,5 @@ HttpServer::HttpServer(Handler handler, RequestParser::Limits limits, QObject *p
 
 void HttpServer::incomingConnection(qintptr descriptor)
 {
-    new ServerConnection(descriptor, m_handler, m_limits, this);
+    new ServerConnection(descriptor, m_handler, m_limits, m_headCheck, this);
 }

@@ -34,6 +34,8 @@ class HttpServer : public QTcpServer
 public:
     using Handler = std::function<LocalReply(const LocalRequest &)>;
     HttpServer(Handler handler, RequestParser::Limits limits, QObject *parent = nullptr);
+    // Refuses requests on their head, before their body is read (see RequestParser::HeadCheck).
+    void setHeadCheck(RequestParser::HeadCheck check) { m_headCheck = std::move(check); }
 
 protected:
     void incomingConnection(qintptr descriptor) override;
@@ -41,6 +43,7 @@ protected:
 private:
     Handler m_handler;
     RequestParser::Limits m_limits;
+    RequestParser::HeadCheck m_headCheck;
 };
 
 QByteArray serializeReply(const LocalReply &reply, bool headRequest, bool close);

@@ -1,3 +1,4 @@
+#include "adminapi.h"
 #include "testhttp.h"
 
 #include <QJsonArray>
@@ -29,6 +30,9 @@ private Q_SLOTS:
     void validateEndpointDoesNotSave();
     void wrongMethodAndPath();
     void randomBodiesGetClearErrors();
+    void loopbackAnswersOnlyLoopbackHosts_data();
+    void loopbackAnswersOnlyLoopbackHosts();
+    void refusedBeforeTheBodyIsRead();
 };
 
 void TestAdminApi::apisixDocsCommandsVerbatim()
@@ -222,6 +226,62 @@ void TestAdminApi::randomBodiesGetClearErrors()
             QVERIFY(!jsonOf(r).value("error_msg").toString().isEmpty());
     }
     QCOMPARE(engine.admin("GET", "/apisix/admin/routes").status, 200);
+}
+
+void TestAdminApi::loopbackAnswersOnlyLoopbackHosts_data()
+{
+    QTest::addColumn<QByteArray>("host");
+    QTest::addColumn<int>("status");
+    QTest::newRow("127.0.0.1 with port") << QByteArray("127.0.0.1:9180") << 200;
+    QTest::newRow("localhost") << QByteArray("localhost:9180") << 200;
+    QTest::newRow("LOCALHOST") << QByteArray("LOCALHOST") << 200;
+    QTest::newRow("127.1.2.3") << QByteArray("127.1.2.3") << 200;
+    QTest::newRow("[::1]") << QByteArray("[::1]:9180") << 200;
+    QTest::newRow("a rebound name") << QByteArray("attacker.example:9180") << 403;
+    QTest::newRow("a LAN address") << QByteArray("192.0.2.7") << 403;
+    QTest::newRow("localhost as a suffix only") << QByteArray("localhost.attacker.example") << 403;
+}
+
+void TestAdminApi::loopbackAnswersOnlyLoopbackHosts()
+{
+    // DNS rebinding (issue 11): the engine's Admin API is on loopback here, as by default.
+    QFETCH(QByteArray, host);
+    QFETCH(int, status);
+    TestEngine engine;
+    TestClient client(engine.adminPort());
+    client.send("GET /apisix/admin/routes HTTP/1.1\r\nHost: " + host + "\r\nX-API-KEY: test-key\r\n\r\n");
+    const TestResponse r = client.read();
+    QCOMPARE(r.status, status);
+    if (status == 403)
+        QVERIFY(jsonOf(r).value("error_msg").toString().contains("loopback"));
+    // Pure, without a socket: off when not on loopback.
+    ConfigStore store;
+    AdminApi api(&store, "k");
+    HttpRequest request;
+    request.method = "GET";
+    request.path = "/apisix/admin/routes";
+    request.headers.add("Host", host);
+    request.headers.add("X-API-KEY", "k");
+    QCOMPARE(api.handle(request).status, 200);
+    api.setLoopbackOnly(true);
+    QCOMPARE(api.handle(request).status, status);
+}
+
+void TestAdminApi::refusedBeforeTheBodyIsRead()
+{
+    // Issue 11: a head with a wrong key and a 10 MB body to come is answered at once; the body is never read.
+    TestEngine engine;
+    TestClient client(engine.adminPort());
+    client.send("PUT /apisix/admin/routes/1 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-KEY: wrong\r\nContent-Length: 10000000\r\n\r\n{\"uri\":");
+    TestResponse r = client.read(false, 5000);
+    QCOMPARE(r.status, 401);
+    QCOMPARE(jsonOf(r).value("error_msg").toString(), QStringLiteral("failed to check token"));
+    QVERIFY(client.waitClosed());
+    // With the key, the same head goes on to read its body.
+    TestClient good(engine.adminPort());
+    const QByteArray body = R"({"uri":"/x","upstream":{"nodes":{"127.0.0.1:1":1}}})";
+    good.send("PUT /apisix/admin/routes/1 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-KEY: test-key\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    QCOMPARE(good.read().status, 201);
 }
 
 QTEST_GUILESS_MAIN(TestAdminApi)
