@@ -38,6 +38,7 @@ struct HttpRequest
     QByteArray target;   // request-target as sent, e.g. "/a/b?x=1"
     QByteArray path;     // target without the query
     QByteArray query;    // after '?', without it; null when there was no '?'
+    QByteArray uri;      // the path as nginx's $uri (normalizeUriPath): what routing and the `uri` var see
     int versionMajor = 1;
     int versionMinor = 1;
     HttpHeaders headers;

@@ -1,5 +1,7 @@
 #include "requestparser.h"
 
+#include "uripath.h"
+
 #include <llhttp.h>
 
 #include <QScopeGuard>
@@ -224,6 +226,8 @@ bool RequestParser::checkHead()
     QByteArray authority;
     bool absolute = false;
     for (const char *scheme : {"http://", "https://"}) {
+        if (r.target.startsWith('/'))
+            break; // origin-form, nearly always
         if (r.target.size() > qsizetype(qstrlen(scheme)) && r.target.left(qstrlen(scheme)).toLower() == scheme) {
             const qsizetype start = qstrlen(scheme);
             qsizetype end = start;
@@ -235,10 +239,15 @@ bool RequestParser::checkHead()
             break;
         }
     }
-    const QList<QByteArray> hosts = r.headers.values("host");
-    if (hosts.size() > 1) {
-        fail(400, "more than one Host header");
-        return false;
+    const QByteArray *host = nullptr;
+    for (const auto &field : r.headers.fields()) {
+        if (!headerNameIs(field.first, "host"))
+            continue;
+        if (host) {
+            fail(400, "more than one Host header");
+            return false;
+        }
+        host = &field.second;
     }
     if (absolute) {
         if (!isValidHost(authority)) {
@@ -246,12 +255,12 @@ bool RequestParser::checkHead()
             return false;
         }
         r.headers.set("Host", authority);
-    } else if (hosts.isEmpty()) {
+    } else if (!host) {
         if (r.versionMajor == 1 && r.versionMinor >= 1) {
             fail(400, "no Host header (required on HTTP/1.1)");
             return false;
         }
-    } else if (!isValidHost(hosts.first().trimmed())) {
+    } else if (!isValidHost(QByteArrayView(*host).trimmed())) {
         fail(400, "invalid Host header");
         return false;
     }
@@ -266,6 +275,12 @@ bool RequestParser::checkHead()
         fail(400, "request target must start with '/'");
         return false;
     }
+    std::optional<QByteArray> uri = normalizeUriPath(r.path);
+    if (!uri) {
+        fail(400, "invalid path: a broken %-escape, an escaped NUL, or \"..\" above the root");
+        return false;
+    }
+    r.uri = std::move(*uri);
     if (m_headCheck) {
         QByteArray why;
         if (const int status = m_headCheck(r, &why)) {

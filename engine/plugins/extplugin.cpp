@@ -129,7 +129,8 @@ Runner::HttpReqCallReq buildReqCall(const HttpRequest &r, const QByteArray &upst
         m.srcIp = QByteArray(reinterpret_cast<const char *>(v6.c), 16);
     }
     m.method = method;
-    m.path = r.path;
+    // APISIX sends var.uri (nginx's normalised, decoded path) until a runner rewrote it, then that path.
+    m.path = r.uri.isNull() ? r.path : r.uri;
     m.args = parseQueryArgs(r.query);
     bool hostSeen = false;
     m.headers.reserve(r.headers.fields().size());
@@ -156,6 +157,7 @@ RewriteEffect applyRewrite(HttpRequest &r, const Runner::Rewrite &rw)
         r.path = QUrl::toPercentEncoding(QString::fromUtf8(*rw.path), "/!$&'()*+,;=:@-._~%");
         if (!r.path.startsWith('/'))
             r.path.prepend('/');
+        r.uri = QByteArray(); // from here on the rewritten path is what a later phase is told
         effect.notes << QStringLiteral("runner rewrote the path to %1").arg(QString::fromUtf8(r.path));
     }
     for (const TextPair &h : rw.headers) {

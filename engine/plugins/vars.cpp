@@ -13,7 +13,7 @@ std::optional<QByteArray> lookupVar(const VarContext &c, QByteArrayView name)
 {
     const HttpRequest &r = *c.client;
     if (name == "uri")
-        return QByteArray::fromPercentEncoding(r.path);
+        return r.uri.isNull() ? QByteArray::fromPercentEncoding(r.path) : r.uri;
     if (name == "request_uri")
         return r.target;
     if (name == "args")

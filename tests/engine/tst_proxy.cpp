@@ -101,6 +101,8 @@ private Q_SLOTS:
     void badInput();
     void malformedUpstreamIs502();
     void absoluteFormAndTrailers();
+    void routesOnTheNormalisedPath_data();
+    void routesOnTheNormalisedPath();
     void truncatedUpstreamBodyCutsTheConnection();
     void liveConfigChange();
     void disabledRouteAndMissingUpstream();
@@ -415,6 +417,31 @@ void TestProxy::absoluteFormAndTrailers()
     QCOMPARE(r.status, 200);
     QCOMPARE(seenHeader(r, "host"), QStringLiteral("real.example"));
     QCOMPARE(echoOf(r).value("body").toString(), QStringLiteral("abc"));
+}
+
+void TestProxy::routesOnTheNormalisedPath_data()
+{
+    QTest::addColumn<QByteArray>("target");
+    for (const char *t : {"/public/../private/x", "/%70rivate/x", "//private/x", "/./private/x", "/private%2fx", "/public/%2e%2e/private/x"})
+        QTest::newRow(t) << QByteArray(t);
+}
+
+void TestProxy::routesOnTheNormalisedPath()
+{
+    // Issue 11: a route-level guard on /private/* cannot be walked around; APISIX routes on nginx's $uri.
+    QFETCH(QByteArray, target);
+    auto privateUp = startEchoUpstream();
+    auto publicUp = startEchoUpstream();
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/private", route("/private/*", "{\"nodes\":" + nodesFor({privateUp->port()}) + "}")), 201);
+    QCOMPARE(engine.put("/apisix/admin/routes/public", route("/*", "{\"nodes\":" + nodesFor({publicUp->port()}) + "}")), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", target);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.headers.value("x-upstream-port"), QByteArray::number(privateUp->port()));
+    QCOMPARE(echoOf(r).value("uri").toString(), QString::fromLatin1(target)); // forwarded as sent, as nginx does
+    QCOMPARE(publicUp->requestCount(), 0);
+    // Climbing above the root is refused, as nginx refuses it.
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/../private/x").status, 400);
 }
 
 void TestProxy::malformedUpstreamIs502()
