@@ -281,6 +281,8 @@ bool RequestParser::checkHead()
         return false;
     }
     r.uri = std::move(*uri);
+    m_expectContinue = (r.chunked || m_parser->content_length > 0) && r.versionMinor >= 1
+                       && QByteArrayView(r.headers.value("expect")).trimmed().compare("100-continue", Qt::CaseInsensitive) == 0;
     if (m_headCheck) {
         QByteArray why;
         if (const int status = m_headCheck(r, &why)) {
@@ -307,5 +309,6 @@ int RequestParser::onMessageComplete(llhttp_t *p)
     auto *s = self(p);
     s->m_complete = true;
     s->m_inMessage = false;
+    s->m_expectContinue = false; // the body is here already
     return HPE_PAUSED;
 }

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <utility>
 
 struct llhttp__internal_s; // llhttp_t; its header stays out of ours (it clashes with http_parser.h)
 
@@ -38,6 +39,9 @@ public:
     Result feed(QByteArrayView data, qsizetype *consumed);
     HttpRequest takeRequest() { return std::move(m_request); }
     void setHeadCheck(HeadCheck check) { m_headCheck = std::move(check); }
+    // True once after a head that asked "Expect: 100-continue" for a body still to come: the server answers
+    // "100 Continue" itself (and does not pass Expect on), so the client sends the body at once.
+    bool takeContinue() { return std::exchange(m_expectContinue, false); }
 
     // After Error: the status to answer with (400, 413 or 431, or the head check's) and why.
     int errorStatus() const { return m_errorStatus; }
@@ -64,6 +68,7 @@ private:
     qsizetype m_headerBytes = 0;
     bool m_lastWasValue = false;
     bool m_inTrailers = false;
+    bool m_expectContinue = false;
     // Where in the byte stream the header value seen last ended: value bytes that do not follow on at once
     // mean llhttp skipped a line break and whitespace (obs-fold).
     qint64 m_streamPos = 0;           // of the first byte being parsed now

@@ -17,6 +17,7 @@ void ResponseParser::reset(bool requestWasHead)
     m_requestWasHead = requestWasHead;
     m_lastWasValue = false;
     m_headComplete = false;
+    m_interim = false;
     m_complete = false;
     m_keepAlive = false;
     m_framing = BodyFraming::None;
@@ -99,8 +100,13 @@ int ResponseParser::onHeadersComplete(http_parser *p)
     s->m_head.status = int(p->status_code);
     s->m_head.versionMajor = p->http_major;
     s->m_head.versionMinor = p->http_minor;
-    s->m_headComplete = true;
     const int status = s->m_head.status;
+    if (status >= 100 && status < 200 && status != 101) {
+        // An interim response (100 Continue, 103 Early Hints): not the answer; the final one follows.
+        s->m_interim = true;
+        return 1;
+    }
+    s->m_headComplete = true;
     const bool noBody = s->m_requestWasHead || status == 204 || status == 304 || (status >= 100 && status < 200);
     if (noBody)
         s->m_framing = BodyFraming::None;
@@ -116,7 +122,8 @@ int ResponseParser::onHeadersComplete(http_parser *p)
     s->m_keepAlive = http_should_keep_alive(p) != 0 && s->m_framing != BodyFraming::UntilClose;
     if (s->onHead)
         s->onHead(std::move(s->m_head));
-    return s->m_requestWasHead ? 1 : 0; // 1 tells http_parser there is no body
+    // 1 tells http_parser there is no body: a 204 or 304 has none whatever its Content-Length says.
+    return noBody ? 1 : 0;
 }
 
 int ResponseParser::onBodyData(http_parser *p, const char *at, size_t len)
@@ -130,6 +137,12 @@ int ResponseParser::onBodyData(http_parser *p, const char *at, size_t len)
 int ResponseParser::onMessageComplete(http_parser *p)
 {
     auto *s = self(p);
+    if (s->m_interim) { // read on: the next head is the final response
+        s->m_interim = false;
+        s->m_head = HttpResponseHead{};
+        s->m_lastWasValue = false;
+        return 0;
+    }
     s->m_complete = true;
     s->m_keepAlive = s->m_keepAlive && http_should_keep_alive(p) != 0;
     http_parser_pause(p, 1);

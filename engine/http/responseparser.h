@@ -7,7 +7,8 @@
 #include <functional>
 
 // Sans-I/O HTTP/1.1 response parser over libhttp-parser, streaming: the head and each body piece
-// are handed to callbacks as they are parsed (bodies arrive de-chunked).
+// are handed to callbacks as they are parsed (bodies arrive de-chunked). Interim 1xx responses (but 101)
+// are skipped; 204, 304 and answers to HEAD have no body whatever their headers say.
 class ResponseParser
 {
 public:
@@ -49,6 +50,7 @@ private:
     bool m_requestWasHead = false;
     bool m_lastWasValue = false;
     bool m_headComplete = false;
+    bool m_interim = false;   // in a 1xx interim response, which is skipped
     bool m_complete = false;
     bool m_keepAlive = false;
     BodyFraming m_framing = BodyFraming::None;

@@ -114,8 +114,11 @@ void ProxyConnection::processInput()
             respondLocal(m_parser.errorStatus(), m_parser.errorText(), true);
             break;
         }
-        if (result == RequestParser::Result::NeedMore)
+        if (result == RequestParser::Result::NeedMore) {
+            if (m_parser.takeContinue())
+                m_stream->write(QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
             break;
+        }
         handleRequest(m_parser.takeRequest());
     }
     m_processing = false;
@@ -206,7 +209,10 @@ void ProxyConnection::appendUpstreamHeaders(const HttpRequest &r, QByteArray &he
     const QByteArray connectionTokens = r.headers.value("connection");
     QByteArray forwardedFor;
     for (const auto &[name, value] : r.headers.fields()) {
+        // Expect is answered here (the whole body is read before the upstream is called), never passed on:
+        // an upstream that honours it would send a 100 Continue nobody waits for.
         if (isHopByHop(name, connectionTokens) || headerNameIs(name, "host") || headerNameIs(name, "content-length")
+            || headerNameIs(name, "expect")
             || headerNameIs(name, "x-real-ip") || headerNameIs(name, "x-forwarded-proto")
             || headerNameIs(name, "x-forwarded-host") || headerNameIs(name, "x-forwarded-port"))
             continue;

@@ -34,8 +34,11 @@ private:
             qsizetype consumed = 0;
             const auto result = m_parser.feed(m_input, &consumed);
             m_input.remove(0, consumed);
-            if (result == RequestParser::Result::NeedMore)
+            if (result == RequestParser::Result::NeedMore) {
+                if (m_parser.takeContinue())
+                    m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
                 return;
+            }
             if (result == RequestParser::Result::Error) {
                 LocalReply reply;
                 reply.status = m_parser.errorStatus();

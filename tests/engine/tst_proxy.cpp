@@ -103,6 +103,9 @@ private Q_SLOTS:
     void absoluteFormAndTrailers();
     void routesOnTheNormalisedPath_data();
     void routesOnTheNormalisedPath();
+    void expectContinueIsAnsweredHere();
+    void upstreamInterimAndBodilessResponses_data();
+    void upstreamInterimAndBodilessResponses();
     void truncatedUpstreamBodyCutsTheConnection();
     void liveConfigChange();
     void disabledRouteAndMissingUpstream();
@@ -442,6 +445,56 @@ void TestProxy::routesOnTheNormalisedPath()
     QCOMPARE(publicUp->requestCount(), 0);
     // Climbing above the root is refused, as nginx refuses it.
     QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/../private/x").status, 400);
+}
+
+void TestProxy::expectContinueIsAnsweredHere()
+{
+    // Issue 11: curl sends Expect by itself above 1 MiB; it gets its 100 from us, the upstream never sees Expect.
+    auto up = startEchoUpstream();
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"nodes\":" + nodesFor({up->port()}) + "}")), 201);
+    TestClient client(engine.proxyPort());
+    client.send("POST /upload HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+    QByteArray interim;
+    QTRY_VERIFY_WITH_TIMEOUT((interim += client.socket().readAll()).size() >= 25, 3000);
+    QCOMPARE(interim, QByteArray("HTTP/1.1 100 Continue\r\n\r\n"));
+    client.send("hello");
+    const TestResponse r = client.read();
+    QCOMPARE(r.status, 200);
+    QCOMPARE(echoOf(r).value("body").toString(), QStringLiteral("hello"));
+    QVERIFY(!seesHeader(r, "expect"));
+    // With the body already there, no interim answer.
+    client.send("POST /upload HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok");
+    const TestResponse second = client.read();
+    QCOMPARE(second.status, 200);
+    QCOMPARE(echoOf(second).value("body").toString(), QStringLiteral("ok"));
+}
+
+void TestProxy::upstreamInterimAndBodilessResponses_data()
+{
+    QTest::addColumn<QByteArray>("answer");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("body");
+    QTest::newRow("100 then 200") << QByteArray("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok") << 200 << QByteArray("ok");
+    QTest::newRow("103 then 200") << QByteArray("HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok") << 200 << QByteArray("ok");
+    QTest::newRow("304 with a Content-Length") << QByteArray("HTTP/1.1 304 Not Modified\r\nContent-Length: 50\r\n\r\n") << 304 << QByteArray();
+    QTest::newRow("204 with a Content-Length") << QByteArray("HTTP/1.1 204 No Content\r\nContent-Length: 7\r\n\r\n") << 204 << QByteArray();
+}
+
+void TestProxy::upstreamInterimAndBodilessResponses()
+{
+    QFETCH(QByteArray, answer);
+    QFETCH(int, status);
+    QFETCH(QByteArray, body);
+    RawServer upstream(answer, false);
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"nodes\":" + nodesFor({upstream.port()}) + "}")), 201);
+    TestClient client(engine.proxyPort());
+    client.send("GET /x HTTP/1.1\r\nHost: h\r\n\r\n");
+    const TestResponse r = client.read(false, 3000); // at once, not after the read timeout
+    QVERIFY2(r.ok, qPrintable(r.error));
+    QCOMPARE(r.status, status);
+    QCOMPARE(r.body, body);
 }
 
 void TestProxy::malformedUpstreamIs502()
