@@ -130,6 +130,7 @@ void ProxyConnection::handleRequest(HttpRequest request)
     m_keepAlive = request.keepAlive;
     m_clientIsHttp10 = request.versionMajor == 1 && request.versionMinor == 0;
     m_headRequest = request.method == "HEAD";
+    m_upstreamLength = -1;
     m_exchange = Exchange{};
     m_exchange.clock.start();
     CaptureStore *capture = m_worker->capture();
@@ -307,6 +308,7 @@ void ProxyConnection::upstreamHead(HttpResponseHead &&head, ResponseParser::Body
         headers.fields().append(std::move(field));
     }
     if (m_buffering) {
+        m_upstreamLength = contentLength; // what a HEAD answer announces, there being no body to count
         m_upstreamAnswer.status = head.status;
         m_upstreamAnswer.reason = head.reason;
         m_upstreamAnswer.headers = std::move(headers);
@@ -418,8 +420,14 @@ void ProxyConnection::respondLocal(int status, const QByteArray &errorMessage, b
 void ProxyConnection::respondAnswer(const ClientAnswer &answer)
 {
     const bool noBody = m_headRequest || answer.status == 204 || answer.status == 304;
+    // A HEAD answer keeps the length the upstream announced (what the GET would send), unless a body replaced it.
+    qint64 length = answer.body.size();
+    if (answer.status == 204 || answer.status == 304)
+        length = -1;
+    else if (m_headRequest && answer.body.isEmpty() && m_upstreamLength >= 0)
+        length = m_upstreamLength;
     writeHead(answer.status, answer.reason.isEmpty() ? reasonPhrase(answer.status) : answer.reason, answer.headers,
-              noBody ? Framing::None : Framing::Length, answer.status == 204 || answer.status == 304 ? -1 : answer.body.size());
+              noBody ? Framing::None : Framing::Length, length);
     if (!noBody) {
         m_stream->write(answer.body);
         m_exchange.setBody(m_exchange.record.clientResponse, answer.body);

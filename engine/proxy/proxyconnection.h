@@ -86,6 +86,7 @@ private:
     bool m_keepAlive = true;
     bool m_clientIsHttp10 = false;
     bool m_headRequest = false;
+    qint64 m_upstreamLength = -1; // the upstream's Content-Length, while its answer is buffered
     Framing m_framing = Framing::None;
 
     // The exchange in progress.

@@ -277,6 +277,14 @@ void TestExtPlugin::upstreamCalledExactlyOnceForHead()
     client.send("GET /status/204 HTTP/1.1\r\nHost: x\r\n\r\n");
     QCOMPARE(client.read().status, 204);
     QCOMPARE(up->requestCount(), 2); // APISIX issue 7792 asks twice; we never do
+    // The HEAD answer announces the upstream's length, not the 0 bytes it carries (issue 11).
+    RawServer head("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 175\r\n\r\n", false);
+    QCOMPARE(engine.put("/apisix/admin/routes/2", route("/head/*", "{\"ext-plugin-post-resp\":{\"conf\":" + conf({{"noop", "{}"}}) + "}}", head.port())), 201);
+    TestClient headClient(engine.proxyPort());
+    headClient.send("HEAD /head/x HTTP/1.1\r\nHost: x\r\n\r\n");
+    const TestResponse r = headClient.read(true);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.headers.value("content-length"), QByteArray("175"));
 }
 
 void TestExtPlugin::extraInfoVars()
