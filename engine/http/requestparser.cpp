@@ -88,6 +88,11 @@ RequestParser::Result RequestParser::feed(QByteArrayView data, qsizetype *consum
     m_complete = false;
     m_bufferStart = data.data();
     llhttp_errno_t err = llhttp_execute(m_parser.get(), data.data(), size_t(data.size()));
+    if (err == HPE_PAUSED_UPGRADE && !m_complete && llhttp_get_error_pos(m_parser.get()) == data.data()) {
+        // Still held after an Upgrade request we served as a plain one: go on with these bytes as HTTP.
+        llhttp_resume_after_upgrade(m_parser.get());
+        err = llhttp_execute(m_parser.get(), data.data(), size_t(data.size()));
+    }
     const auto done = qScopeGuard([this, consumed] { m_streamPos += *consumed; });
     if (err == HPE_PAUSED || err == HPE_PAUSED_UPGRADE) {
         // Paused at the end of a request (upgrades are not supported: the request is served as a plain one).
@@ -98,7 +103,8 @@ RequestParser::Result RequestParser::feed(QByteArrayView data, qsizetype *consum
             llhttp_resume_after_upgrade(m_parser.get());
         if (m_complete)
             return Result::Complete;
-        err = HPE_OK;
+        fail(400, "malformed request: the parser stopped inside a request"); // never silently drop bytes
+        return Result::Error;
     }
     if (err != HPE_OK) {
         *consumed = llhttp_get_error_pos(m_parser.get()) ? qsizetype(llhttp_get_error_pos(m_parser.get()) - data.data()) : 0;

@@ -73,6 +73,16 @@ void TestRequestParser::pipelined()
         paths << p.takeRequest().path;
     }
     QCOMPARE(paths, (QList<QByteArray>{"/1", "/2", "/3"}));
+    // An Upgrade request is served as a plain one, and what follows it is still HTTP (llhttp holds after it).
+    raw = "GET /u HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\nGET /4 HTTP/1.1\r\nHost: h\r\n\r\nGET /5 HTTP/1.1\r\nHost: h\r\n\r\n";
+    paths.clear();
+    while (!raw.isEmpty()) {
+        qsizetype used = 0;
+        QCOMPARE(p.feed(raw, &used), RequestParser::Result::Complete);
+        raw.remove(0, used);
+        paths << p.takeRequest().path;
+    }
+    QCOMPARE(paths, (QList<QByteArray>{"/u", "/4", "/5"}));
 }
 
 void TestRequestParser::badInput_data()
