@@ -169,7 +169,7 @@ void UpstreamCall::resumeReading()
         return;
     if (!m_conn->input().isEmpty())
         readResponse();
-    if (m_active && m_conn && m_conn->input().isEmpty() && !m_conn->isOpen())
+    if (m_active && m_conn && m_conn->input().isEmpty() && m_conn->isClosed()) // not one still connecting
         connectionClosed(m_conn);
 }
 

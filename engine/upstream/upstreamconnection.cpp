@@ -70,6 +70,11 @@ bool UpstreamConnection::isOpen() const
     return m_tls ? m_established && m_tls->state() == QAbstractSocket::ConnectedState : m_stream->isConnected();
 }
 
+bool UpstreamConnection::isClosed() const
+{
+    return m_tls ? m_established && m_tls->state() == QAbstractSocket::UnconnectedState : m_stream->state() == Stream::State::Closed;
+}
+
 const QByteArray &UpstreamConnection::input() const
 {
     return m_tls ? m_tlsInput : m_stream->input();

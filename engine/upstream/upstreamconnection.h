@@ -30,6 +30,8 @@ public:
     void open(const QString &host, quint16 port, const QString &peerName);
     void setHolder(Holder *holder) { m_holder = holder; }
     bool isOpen() const;
+    // Was open and is closed now (a connection still connecting is neither open nor closed).
+    bool isClosed() const;
     // Bytes received and not yet consumed.
     const QByteArray &input() const;
     void consume(qsizetype bytes);

@@ -104,6 +104,7 @@ private Q_SLOTS:
     void routesOnTheNormalisedPath_data();
     void routesOnTheNormalisedPath();
     void expectContinueIsAnsweredHere();
+    void pipelinedBehindAClosingUpstream();
     void upstreamInterimAndBodilessResponses_data();
     void upstreamInterimAndBodilessResponses();
     void truncatedUpstreamBodyCutsTheConnection();
@@ -445,6 +446,22 @@ void TestProxy::routesOnTheNormalisedPath()
     QCOMPARE(publicUp->requestCount(), 0);
     // Climbing above the root is refused, as nginx refuses it.
     QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/../private/x").status, 400);
+}
+
+void TestProxy::pipelinedBehindAClosingUpstream()
+{
+    // Issue 11: an upstream that closes after each answer; the pipelined requests behind the first were 502.
+    RawServer closing("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok");
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"nodes\":" + nodesFor({closing.port()}) + "}")), 201);
+    TestClient client(engine.proxyPort());
+    client.send("GET /1 HTTP/1.1\r\nHost: h\r\n\r\nGET /2 HTTP/1.1\r\nHost: h\r\n\r\nGET /3 HTTP/1.1\r\nHost: h\r\n\r\n");
+    for (int i = 0; i < 3; ++i) {
+        const TestResponse r = client.read();
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body, QByteArray("ok"));
+    }
 }
 
 void TestProxy::expectContinueIsAnsweredHere()
