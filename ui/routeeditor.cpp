@@ -255,7 +255,7 @@ void RouteEditor::checkNow()
     const QJsonValue bodyId = value.value(QStringLiteral("id"));
     if (!bodyId.isUndefined() && isNew()) {
         // A new one takes the id its JSON gives, as PUT /apisix/admin/<kind>/<id> would.
-        const QString given = bodyId.isString() ? bodyId.toString() : QString::number(qint64(bodyId.toDouble()));
+        const QString given = Validator::idText(bodyId);
         if (given != m_id) {
             m_id = given;
             m_idEdit->setText(given);
@@ -266,7 +266,7 @@ void RouteEditor::checkNow()
         m_currentProblems.append({Problem::Severity::Error, QStringLiteral("/id"), tr("%1 (\"%2\": letters, digits, - _ . only, 1 to 64)").arg(bad, m_id)});
     else if (isNew() && (m_kind == ResourceKind::Route ? snap->routes : snap->upstreams).contains(m_id))
         m_currentProblems.append({Problem::Severity::Error, QStringLiteral("/id"), tr("%1 %2 exists already: choose another id").arg(what, m_id)});
-    else if (!bodyId.isUndefined() && (bodyId.isString() ? bodyId.toString() : QString::number(qint64(bodyId.toDouble()))) != m_id)
+    else if (!bodyId.isUndefined() && Validator::idText(bodyId) != m_id)
         m_currentProblems.append({Problem::Severity::Error, QStringLiteral("/id"), tr("wrong %1 id: this editor edits %1 %2").arg(what, m_id)});
     if (m_kind == ResourceKind::Route) {
         m_currentProblems += EditorChecks::checkRoute(value, [&snap](const QString &id) { return snap->upstreams.contains(id); }, m_catalogue);

@@ -1,6 +1,7 @@
 #include "routeform.h"
 
 #include "confeditor.h"
+#include "validator.h"
 #include "tablecells.h"
 
 #include <QCheckBox>
@@ -187,7 +188,7 @@ void RouteForm::setRoute(const QJsonObject &route)
     m_priority->setValue(route.value(QStringLiteral("priority")).toInt());
     m_enabled->setChecked(route.value(QStringLiteral("status")).toInt(1) != 0);
     const QJsonValue id = route.value(QStringLiteral("upstream_id"));
-    m_upstreamId->setText(id.isString() ? id.toString() : id.isDouble() ? QString::number(qint64(id.toDouble())) : QString());
+    m_upstreamId->setText(Validator::idText(id));
     const QJsonObject up = route.value(QStringLiteral("upstream")).toObject();
     m_nodes->setRowCount(0);
     const QJsonValue nodes = up.value(QStringLiteral("nodes"));

@@ -1,5 +1,7 @@
 #include "routesmodel.h"
 
+#include "validator.h"
+
 #include <QFont>
 #include <QGuiApplication>
 #include <QJsonArray>
@@ -20,7 +22,7 @@ QString upstreamText(const QJsonObject &route)
 {
     if (route.contains(QStringLiteral("upstream_id"))) {
         const QJsonValue id = route.value(QStringLiteral("upstream_id"));
-        return QStringLiteral("→ %1").arg(id.isString() ? id.toString() : QString::number(qint64(id.toDouble())));
+        return QStringLiteral("→ %1").arg(Validator::idText(id));
     }
     const QJsonValue nodes = route.value(QStringLiteral("upstream")).toObject().value(QStringLiteral("nodes"));
     QStringList out;

@@ -1,6 +1,7 @@
 #include "adminapi.h"
 
 #include "configstore.h"
+#include "validator.h"
 
 #include <QHostAddress>
 #include <QJsonArray>
@@ -192,7 +193,7 @@ AdminReply AdminApi::handle(const HttpRequest &request) const
     QString putId = id;
     if (putId.isEmpty()) {
         const QJsonValue bodyId = body.object.value(QStringLiteral("id"));
-        putId = bodyId.isString() ? bodyId.toString() : bodyId.isDouble() ? QString::number(qint64(bodyId.toDouble())) : QString();
+        putId = Validator::idText(bodyId);
         if (putId.isEmpty())
             return error(400, QStringLiteral("missing %1 id").arg(noun));
     }

@@ -38,7 +38,7 @@ std::shared_ptr<const ConfigSnapshot> compile(QMap<QString, StoredResource> rout
             upstream = compileUpstream(r.value(QStringLiteral("upstream")).toObject(), QStringLiteral("route/") + it.key(), it->version);
         else if (r.contains(QStringLiteral("upstream_id"))) {
             const QJsonValue id = r.value(QStringLiteral("upstream_id"));
-            upstream = shared.value(id.isString() ? id.toString() : QString::number(qint64(id.toDouble())));
+            upstream = shared.value(Validator::idText(id));
         }
         compiled.append(compileRoute(it.key(), r, it->version, it->order, std::move(upstream)));
     }

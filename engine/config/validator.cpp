@@ -311,6 +311,11 @@ QString checkId(const QString &id)
     return QStringLiteral("invalid configuration: property \"id\" validation failed: object matches none of the required");
 }
 
+QString idText(const QJsonValue &id)
+{
+    return id.isString() ? id.toString() : id.isDouble() ? QString::number(qint64(id.toDouble())) : QString();
+}
+
 bool isExtPlugin(const QString &name)
 {
     return name == QLatin1String("ext-plugin-pre-req") || name == QLatin1String("ext-plugin-post-req")
@@ -509,7 +514,7 @@ Problems validateRoute(const QJsonObject &r, const UpstreamExists &upstreamExist
         if (!upstreamId.isString() && !isInteger(upstreamId))
             c.wrongType(QStringLiteral("upstream_id"), QStringLiteral("string or integer"), upstreamId);
         else {
-            const QString id = upstreamId.isString() ? upstreamId.toString() : QString::number(qint64(upstreamId.toDouble()));
+            const QString id = idText(upstreamId);
             if (upstreamExists && !upstreamExists(id))
                 out.append({Problem::Severity::Error, QStringLiteral("/upstream_id"), QStringLiteral("failed to fetch upstream info by upstream id [%1], response code: 404").arg(id)});
         }

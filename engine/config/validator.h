@@ -22,5 +22,7 @@ bool isExtPlugin(const QString &name);
 bool isCidrOrIp(const QString &text);
 // An id as APISIX accepts it (in the path or the body): the Admin API's error text, or empty when valid.
 QString checkId(const QString &id);
+// An id (or upstream_id) value as text: a string as it is, a number as its integer, empty for anything else.
+QString idText(const QJsonValue &id);
 
 } // namespace Validator

@@ -10,16 +10,6 @@
 
 namespace {
 RequestParser *self(llhttp_t *p) { return static_cast<RequestParser *>(p->data); }
-
-const llhttp_settings_t &settings()
-{
-    static const llhttp_settings_t s = [] {
-        llhttp_settings_t s;
-        llhttp_settings_init(&s);
-        return s;
-    }();
-    return s;
-}
 } // namespace
 
 bool isValidHost(QByteArrayView host)
@@ -66,7 +56,8 @@ RequestParser::RequestParser(Limits limits)
     : m_parser(std::make_unique<llhttp_t>()), m_limits(limits)
 {
     static const llhttp_settings_t callbacks = [] {
-        llhttp_settings_t s = settings();
+        llhttp_settings_t s;
+        llhttp_settings_init(&s);
         s.on_message_begin = &RequestParser::onMessageBegin;
         s.on_url = &RequestParser::onUrl;
         s.on_header_field = &RequestParser::onHeaderField;

@@ -35,11 +35,14 @@ RunnerProcess::~RunnerProcess()
     stop();
 }
 
-QString RunnerProcess::folderBase()
+namespace {
+// Where the private runner folder goes: the user's runtime directory when it can be written, else /tmp.
+QString folderBase()
 {
     const QString base = qEnvironmentVariable("XDG_RUNTIME_DIR");
     return base.isEmpty() || !QFileInfo(base).isWritable() ? QDir::tempPath() : base;
 }
+} // namespace
 
 int RunnerProcess::removeStaleFolders(const QString &base)
 {

@@ -33,7 +33,6 @@ public:
     // ones without a pid are stale when nobody listens on their socket and they are a minute old.
     // Only folders this user owns are touched. Returns how many were removed.
     static int removeStaleFolders(const QString &base);
-    static QString folderBase();
 
     State state() const { return m_state; }
     QString socketPath() const { return m_socketPath; }
