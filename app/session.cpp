@@ -81,6 +81,10 @@ QString Session::open(const QCommandLineParser &args, const QString &workspaceOv
             runner.cmd.first() = beside;
     }
     options.runner = runner;
+    QStringList httpProblems;
+    options.client = ClientSettings::fromJson(m_workspace.http, &httpProblems);
+    for (const QString &problem : std::as_const(httpProblems))
+        m_notes << QStringLiteral("warning: %1").arg(problem);
     options.capture.budgetBytes = qint64(m_workspace.captureBudgetMiB) * 1024 * 1024;
     options.capture.bodyCapBytes = qint64(m_workspace.captureBodyCapKiB) * 1024;
     if (!runner.cmd.isEmpty())

@@ -11,6 +11,8 @@
 #include <QHostAddress>
 #include <QThread>
 
+#include <sys/resource.h>
+
 #include "epolldispatcher.h"
 
 bool parseHostPort(const QString &text, QString *host, quint16 *port)
@@ -45,7 +47,7 @@ void runOn(QObject *target, Fn fn)
         QMetaObject::invokeMethod(target, fn, Qt::BlockingQueuedConnection);
 }
 
-QString listenOn(QTcpServer *server, const QString &address, const char *what, quint16 *boundPort)
+QString listenOn(Acceptor *server, const QString &address, const char *what, quint16 *boundPort)
 {
     QString host;
     quint16 port = 0;
@@ -59,6 +61,28 @@ QString listenOn(QTcpServer *server, const QString &address, const char *what, q
             error = QStringLiteral("cannot listen for the %1 on %2: %3").arg(QLatin1String(what), address, server->errorString());
     });
     return error;
+}
+
+// As APISIX's worker_rlimit_nofile (20480): the soft descriptor limit raised as far as the hard one lets.
+// A proxied request holds two descriptors (client and upstream), so worker_connections needs twice its
+// number; when the limit is lower, accepting pauses at EMFILE (see Acceptor) and this says so up front.
+void raiseDescriptorLimit(int maxConnections)
+{
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return;
+    constexpr rlim_t kWanted = 20480;
+    if (limit.rlim_cur < kWanted) {
+        rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? kWanted : qMin<rlim_t>(kWanted, limit.rlim_max);
+        if (::setrlimit(RLIMIT_NOFILE, &raised) == 0)
+            limit = raised;
+    }
+    const rlim_t needed = rlim_t(maxConnections) * 2 + 64;
+    if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed)
+        qWarning("the descriptor limit is %llu: fewer than worker_connections %d need (%llu); past it, accepting "
+                 "pauses for %d ms at a time", (unsigned long long)limit.rlim_cur, maxConnections,
+                 (unsigned long long)needed, Acceptor::kRetryMs);
 }
 } // namespace
 
@@ -75,6 +99,7 @@ Engine::~Engine()
 QString Engine::start(const EngineOptions &options)
 {
     stop();
+    raiseDescriptorLimit(options.client.maxConnections);
     m_control = new QThread;
     m_control->setObjectName(QStringLiteral("engine-control"));
     m_control->start();
@@ -89,7 +114,7 @@ QString Engine::start(const EngineOptions &options)
         auto *thread = new QThread;
         thread->setObjectName(QStringLiteral("engine-worker-%1").arg(i));
         thread->setEventDispatcher(new EpollDispatcher); // one epoll_wait per turn for all its sockets
-        auto *worker = new ProxyWorker(m_store, options.limits, m_endpoint, m_capture);
+        auto *worker = new ProxyWorker(m_store, options.limits, options.client, m_endpoint, m_capture);
         worker->moveToThread(thread);
         QObject::connect(thread, &QThread::finished, worker, &QObject::deleteLater);
         thread->start();
@@ -97,6 +122,7 @@ QString Engine::start(const EngineOptions &options)
         m_workers.append(worker);
     }
     m_listener = new Listener(m_workers);
+    m_listener->setMaxConnections(options.client.maxConnections);
     m_listener->moveToThread(m_control);
     m_api = std::make_shared<AdminApi>(m_store, options.adminKey);
     const QString adminHost = options.admin.left(options.admin.lastIndexOf(QLatin1Char(':')));
@@ -156,7 +182,7 @@ void Engine::stop()
         });
         m_runnerProcess = nullptr;
     }
-    for (QTcpServer *server : {static_cast<QTcpServer *>(m_listener), static_cast<QTcpServer *>(m_admin), static_cast<QTcpServer *>(m_demo)}) {
+    for (Acceptor *server : {static_cast<Acceptor *>(m_listener), static_cast<Acceptor *>(m_admin), static_cast<Acceptor *>(m_demo)}) {
         if (server)
             runOn(server, [server] {
                 server->close();

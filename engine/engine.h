@@ -1,6 +1,7 @@
 #pragma once
 
 #include "capturestore.h"
+#include "clientsettings.h"
 #include "requestparser.h"
 #include "runnersettings.h"
 
@@ -25,6 +26,7 @@ struct EngineOptions
     int workers = 1;
     QByteArray adminKey;
     RequestParser::Limits limits;
+    ClientSettings client;
     RunnerSettings runner;
     CaptureStore::Settings capture;
     bool captureEnabled = true;

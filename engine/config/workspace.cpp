@@ -2,6 +2,7 @@
 
 #include "adminapi.h"
 #include "atomicfile.h"
+#include "clientsettings.h"
 #include "configstore.h"
 #include "plugincatalogue.h"
 
@@ -35,6 +36,7 @@ Workspace Workspace::createDefault(const QString &path)
     Workspace w;
     w.path = path;
     w.adminKey = QString::fromLatin1(generateAdminKey());
+    w.http = ClientSettings().toJson(); // written out, so the defaults can be seen and changed
     w.upstreams.insert(QStringLiteral("demo"),
                        QJsonObject{{QStringLiteral("id"), QStringLiteral("demo")},
                                    {QStringLiteral("name"), QStringLiteral("Built-in demo upstream")},
@@ -86,6 +88,7 @@ Workspace::LoadResult Workspace::load(const QString &path)
     w.captureBudgetMiB = qMax(1, take("capture_budget_mib").toInt(w.captureBudgetMiB));
     w.captureBodyCapKiB = qMax(1, take("capture_body_cap_kib").toInt(w.captureBodyCapKiB));
     w.adminKey = take("admin_key").toString();
+    w.http = take("http").toObject();
     w.runner = take("runner").toObject();
     w.ui = take("ui").toObject();
     const QJsonValue catalogue = take("plugin_catalogue");
@@ -109,6 +112,8 @@ QJsonObject Workspace::toJson() const
     o.insert(QStringLiteral("capture_body_cap_kib"), captureBodyCapKiB);
     if (!adminKey.isEmpty())
         o.insert(QStringLiteral("admin_key"), adminKey);
+    if (!http.isEmpty())
+        o.insert(QStringLiteral("http"), http);
     o.insert(QStringLiteral("runner"), runner);
     o.insert(QStringLiteral("ui"), ui);
     o.insert(QStringLiteral("plugin_catalogue"), pluginCatalogue);

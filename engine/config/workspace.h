@@ -20,6 +20,7 @@ struct Workspace
     int captureBudgetMiB = 256;   // the traffic capture's memory budget
     int captureBodyCapKiB = 1024; // bodies above this are kept truncated
     QString adminKey;
+    QJsonObject http;             // the proxy's client timeouts and connection cap (ClientSettings)
     QJsonObject runner;
     QJsonObject ui;
     QJsonArray pluginCatalogue;   // runner plugin names and value schemas (PluginCatalogue)

@@ -48,6 +48,8 @@ public:
     QByteArray errorText() const { return m_errorText; }
     // True while a request has begun but is not complete (bytes after a full request excluded).
     bool inMessage() const { return m_inMessage; }
+    // True while the body (or trailers) of a request whose head is read is still to come.
+    bool inBody() const { return m_inMessage && m_inTrailers; }
 
 private:
     static int onMessageBegin(llhttp__internal_s *p);

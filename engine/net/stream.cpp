@@ -188,6 +188,7 @@ bool Stream::sendSome(const char *data, qsizetype size, qsizetype *sent)
         const ssize_t n = ::send(m_fd, data + *sent, size_t(size - *sent), MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n > 0) {
             *sent += n;
+            m_totalSent += n;
             continue;
         }
         if (n < 0 && errno == EINTR)

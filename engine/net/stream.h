@@ -51,6 +51,8 @@ public:
     // Same; when nothing else waits, a write that must be queued keeps a reference instead of a copy.
     void write(const QByteArray &data);
     qsizetype bytesToWrite() const { return m_out.size() - m_outSent; }
+    // All the kernel has taken so far: a timeout can tell a slow reader from one that takes nothing.
+    qint64 bytesSent() const { return m_totalSent; }
     // While corked, writes are queued; uncork() sends them in one system call (head and body together).
     void cork() { m_corked = true; }
     void uncork();
@@ -95,6 +97,7 @@ private:
     QByteArray m_in;
     QByteArray m_out;
     qsizetype m_outSent = 0;
+    qint64 m_totalSent = 0;
     qsizetype m_readLimit = 1024 * 1024;
     int m_errno = 0;
     bool m_corked = false;

@@ -13,7 +13,6 @@
 namespace {
 constexpr qint64 kClientHighWater = 1024 * 1024;
 constexpr qint64 kClientLowWater = 256 * 1024;
-constexpr int kKeepAliveIdleMs = 60000;
 
 bool isHopByHop(QByteArrayView name, const QByteArray &connectionTokens)
 {
@@ -38,9 +37,10 @@ QHostAddress plain(QHostAddress a)
 }
 } // namespace
 
-ProxyConnection::ProxyConnection(qintptr descriptor, ProxyWorker *worker)
+ProxyConnection::ProxyConnection(qintptr descriptor, ProxyWorker *worker, std::function<void()> ended)
     : QObject(worker), m_worker(worker), m_stream(new Stream(this)), m_parser(worker->limits()),
-      m_call(worker->pool(), this, this), m_plugin(worker->runner(), this)
+      m_call(worker->pool(), this, this), m_plugin(worker->runner(), this), m_ended(std::move(ended)),
+      m_deadline(this, [this] { clientTimedOut(); })
 {
     m_stream->setReadLimit(1024 * 1024); // pipelined requests wait in here while one is served
     m_stream->setBatchedWrites(true);
@@ -56,27 +56,86 @@ ProxyConnection::ProxyConnection(qintptr descriptor, ProxyWorker *worker)
     m_localPort = m_stream->localPort();
     m_peerText = addressText(m_peer);
     m_localPortText = QByteArray::number(m_localPort);
-    // Checked lazily against the last activity, so requests cost no timer operations.
-    m_idleTimer.setSingleShot(true);
-    connect(&m_idleTimer, &QTimer::timeout, this, [this] {
-        const qint64 idle = coarseNowMs() - m_lastActivityMs;
-        if (m_busy || idle < kKeepAliveIdleMs) {
-            m_idleTimer.start(int(kKeepAliveIdleMs - (m_busy ? 0 : idle)));
-            return;
-        }
-        closeNow();
-    });
-    m_lastActivityMs = coarseNowMs();
-    m_idleTimer.start(kKeepAliveIdleMs);
+    // nginx waits for a new connection's first request as long as for a whole head (client_header_timeout).
+    m_deadline.arm(m_worker->clientSettings().headerTimeoutMs);
 }
 
-ProxyConnection::~ProxyConnection() = default;
+ProxyConnection::~ProxyConnection()
+{
+    if (m_ended)
+        m_ended();
+}
+
+void ProxyConnection::watchClient()
+{
+    const ClientSettings &settings = m_worker->clientSettings();
+    if (m_stream->bytesToWrite() > 0) { // the client is slow to take the answer
+        if (m_wait != Wait::Send) { // armed once; on expiry, progress since then pushes it back
+            m_wait = Wait::Send;
+            m_sentMark = m_stream->bytesSent();
+            m_deadline.arm(settings.sendTimeoutMs);
+        }
+        return;
+    }
+    Wait now = Wait::Nothing;
+    if (!m_busy)
+        now = m_parser.inBody() ? Wait::Body : m_parser.inMessage() ? Wait::Head : Wait::Request;
+    if (now == Wait::Body)
+        m_deadline.arm(settings.bodyTimeoutMs); // each read pushes it back
+    else if (now == Wait::Head && m_wait != Wait::Head)
+        m_deadline.arm(settings.headerTimeoutMs); // from the head's first byte, not pushed back
+    else if (now == Wait::Request && m_wait != Wait::Request)
+        m_deadline.arm(settings.keepAliveTimeoutMs);
+    m_wait = now;
+}
+
+void ProxyConnection::clientTimedOut()
+{
+    const ClientSettings &settings = m_worker->clientSettings();
+    if (m_wait == Wait::Send && m_stream->bytesToWrite() > 0) {
+        if (m_stream->bytesSent() != m_sentMark) { // it took some since: the timeout runs from that write
+            m_sentMark = m_stream->bytesSent();
+            m_deadline.arm(settings.sendTimeoutMs);
+            return;
+        }
+        qInfo("client %s:%u took nothing of its answer for %d ms (send_timeout): closed", m_peerText.constData(),
+              unsigned(m_peerPort), settings.sendTimeoutMs);
+        if (m_busy) {
+            m_exchange.record.notes << QStringLiteral("the client took nothing for %1 ms (send_timeout): the connection was closed")
+                                           .arg(settings.sendTimeoutMs);
+            finishRecord();
+        }
+        closeNow();
+        return;
+    }
+    // Like nginx, a client that is too slow with its request gets no answer (408 is only logged there).
+    switch (m_wait) {
+    case Wait::Send: // drained in the meantime
+        watchClient();
+        return;
+    case Wait::Nothing:
+        return; // busy: the phases and the upstream call have timers of their own
+    case Wait::Request:
+        break; // keep-alive idle: a plain close
+    case Wait::Head:
+        qInfo("client %s:%u sent no whole request head within %d ms (client_header_timeout): closed",
+              m_peerText.constData(), unsigned(m_peerPort), settings.headerTimeoutMs);
+        break;
+    case Wait::Body:
+        qInfo("client %s:%u sent nothing of its request body for %d ms (client_body_timeout): closed",
+              m_peerText.constData(), unsigned(m_peerPort), settings.bodyTimeoutMs);
+        break;
+    }
+    closeNow();
+}
 
 void ProxyConnection::streamReadable(Stream *)
 {
     if (m_busy || m_closing)
         return; // the rest waits in the stream until this exchange ends
     processInput();
+    if (!m_closing)
+        watchClient();
 }
 
 void ProxyConnection::streamWritten(Stream *)
@@ -85,6 +144,8 @@ void ProxyConnection::streamWritten(Stream *)
         m_call.resumeReading();
     if (m_closing && m_stream->bytesToWrite() == 0)
         closeNow();
+    else
+        watchClient();
 }
 
 void ProxyConnection::streamClosed(Stream *)
@@ -127,6 +188,7 @@ void ProxyConnection::processInput()
 void ProxyConnection::handleRequest(HttpRequest request)
 {
     m_busy = true;
+    m_wait = Wait::Nothing;
     m_keepAlive = request.keepAlive;
     m_clientIsHttp10 = request.versionMajor == 1 && request.versionMinor == 0;
     m_headRequest = request.method == "HEAD";
@@ -344,6 +406,8 @@ void ProxyConnection::upstreamBody(const char *data, qsizetype size)
     } else {
         m_stream->write(data, size);
     }
+    if (m_wait != Wait::Send && m_stream->bytesToWrite() > 0)
+        watchClient(); // the send timeout starts
 }
 
 bool ProxyConnection::upstreamCanTakeBody() const
@@ -456,7 +520,6 @@ void ProxyConnection::endExchange()
     m_stream->uncork();
     finishRecord();
     m_busy = false;
-    m_lastActivityMs = coarseNowMs();
     m_snapshot.reset();
     m_route = nullptr;
     if (!m_keepAlive) {
@@ -465,6 +528,8 @@ void ProxyConnection::endExchange()
     }
     if (!m_processing && !m_stream->input().isEmpty())
         processInput();
+    if (!m_processing && !m_closing)
+        watchClient();
 }
 
 void ProxyConnection::closeAfterFlush()
@@ -472,4 +537,6 @@ void ProxyConnection::closeAfterFlush()
     m_closing = true;
     if (m_stream->bytesToWrite() == 0)
         closeNow();
+    else
+        watchClient(); // the send timeout still holds for what is left
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "deadline.h"
 #include "exchange.h"
 #include "extplugin.h"
 #include "plugincall.h"
@@ -9,7 +10,6 @@
 
 #include <QHostAddress>
 #include <QObject>
-#include <QTimer>
 
 #include <memory>
 
@@ -25,12 +25,15 @@ class ProxyConnection : public QObject, private UpstreamSink, private Stream::Ha
 {
     Q_OBJECT
 public:
-    ProxyConnection(qintptr descriptor, ProxyWorker *worker);
+    // `ended` is called once the connection is gone (it frees a place under worker_connections).
+    ProxyConnection(qintptr descriptor, ProxyWorker *worker, std::function<void()> ended);
     ~ProxyConnection() override;
 
 private:
     enum class Framing { None, Length, Chunked, Close };
     enum class Stage { PreReq, PostReq, Upstream };
+    // What the client is waiting on us for, or we on it: which of ClientSettings' timeouts runs.
+    enum class Wait { Request, Head, Body, Send, Nothing };
 
     // proxyconnection.cpp: client I/O and the upstream call
     void streamReadable(Stream *) override;
@@ -44,6 +47,8 @@ private:
     void respondAnswer(const ClientAnswer &answer);
     void endExchange();
     void closeAfterFlush();
+    void watchClient();
+    void clientTimedOut();
     void appendUpstreamHeaders(const HttpRequest &r, QByteArray &head, HttpHeaders *captured) const;
     void recordUpstreamCall();
     void finishRecord();
@@ -76,8 +81,10 @@ private:
     QByteArray m_peerText;      // for X-Real-IP and X-Forwarded-For
     QByteArray m_localPortText; // for X-Forwarded-Port
     RequestParser m_parser;
-    QTimer m_idleTimer;
-    qint64 m_lastActivityMs = 0;
+    std::function<void()> m_ended;
+    Deadline m_deadline;
+    Wait m_wait = Wait::Request;
+    qint64 m_sentMark = 0; // bytes the client had taken when the send timeout was last armed
     UpstreamCall m_call;
     PluginCall m_plugin;
     bool m_busy = false;

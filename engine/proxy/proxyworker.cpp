@@ -4,9 +4,9 @@
 
 #include <atomic>
 
-ProxyWorker::ProxyWorker(ConfigStore *store, RequestParser::Limits limits, std::shared_ptr<RunnerEndpoint> runner,
-                         CaptureStore *capture)
-    : m_store(store), m_limits(limits), m_pool(this), m_runner(std::move(runner), this), m_capture(capture)
+ProxyWorker::ProxyWorker(ConfigStore *store, RequestParser::Limits limits, ClientSettings client,
+                         std::shared_ptr<RunnerEndpoint> runner, CaptureStore *capture)
+    : m_store(store), m_limits(limits), m_client(client), m_pool(this), m_runner(std::move(runner), this), m_capture(capture)
 {
 }
 
@@ -23,9 +23,9 @@ quint64 ProxyWorker::nextExchangeId()
     return last.fetch_add(1, std::memory_order_relaxed) + 1;
 }
 
-void ProxyWorker::addConnection(qintptr descriptor)
+void ProxyWorker::addConnection(qintptr descriptor, std::function<void()> ended)
 {
-    new ProxyConnection(descriptor, this);
+    new ProxyConnection(descriptor, this, std::move(ended));
 }
 
 Balancer *ProxyWorker::balancerFor(const UpstreamSpec &spec)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "balancer.h"
+#include "clientsettings.h"
 #include "connectionpool.h"
 #include "requestparser.h"
 #include "runnerclient.h"
@@ -18,16 +19,17 @@ class ProxyWorker : public QObject
 {
     Q_OBJECT
 public:
-    ProxyWorker(ConfigStore *store, RequestParser::Limits limits, std::shared_ptr<RunnerEndpoint> runner,
-                CaptureStore *capture);
+    ProxyWorker(ConfigStore *store, RequestParser::Limits limits, ClientSettings client,
+                std::shared_ptr<RunnerEndpoint> runner, CaptureStore *capture);
     ~ProxyWorker() override;
 
-    // Takes an accepted socket; call in this worker's thread.
-    void addConnection(qintptr descriptor);
+    // Takes an accepted socket; call in this worker's thread. `ended` runs once it is closed.
+    void addConnection(qintptr descriptor, std::function<void()> ended = {});
 
     ConfigStore *store() const { return m_store; }
     ConnectionPool *pool() { return &m_pool; }
     RequestParser::Limits limits() const { return m_limits; }
+    const ClientSettings &clientSettings() const { return m_client; }
     Balancer *balancerFor(const UpstreamSpec &spec);
     RunnerClient *runner() { return &m_runner; }
     CaptureStore *capture() const { return m_capture; }
@@ -43,6 +45,7 @@ private:
 
     ConfigStore *m_store;
     RequestParser::Limits m_limits;
+    ClientSettings m_client;
     ConnectionPool m_pool;
     RunnerClient m_runner;
     CaptureStore *m_capture;

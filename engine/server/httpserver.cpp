@@ -1,7 +1,11 @@
 #include "httpserver.h"
 
+#include "deadline.h"
+
 #include <QTcpSocket>
 #include <QTimer>
+
+#include <unistd.h>
 
 namespace {
 
@@ -9,20 +13,31 @@ class ServerConnection : public QObject
 {
 public:
     ServerConnection(qintptr descriptor, const HttpServer::Handler &handler, RequestParser::Limits limits,
-                     const RequestParser::HeadCheck &headCheck, QObject *parent)
-        : QObject(parent), m_socket(new QTcpSocket(this)), m_handler(handler), m_parser(limits)
+                     const RequestParser::HeadCheck &headCheck, Acceptor::Ended ended, QObject *parent)
+        : QObject(parent), m_socket(new QTcpSocket(this)), m_handler(handler), m_parser(limits),
+          m_ended(std::move(ended)), m_idle(this, [this] { deleteLater(); })
     {
         m_parser.setHeadCheck(headCheck);
-        m_socket->setSocketDescriptor(descriptor);
+        if (!m_socket->setSocketDescriptor(descriptor)) {
+            ::close(int(descriptor));
+            deleteLater();
+            return;
+        }
         m_peer = m_socket->peerAddress();
         m_peerPort = m_socket->peerPort();
-        connect(m_socket, &QTcpSocket::readyRead, this, [this] { process(); });
+        connect(m_socket, &QTcpSocket::readyRead, this, [this] {
+            m_idle.arm(HttpServer::kIdleMs);
+            process();
+        });
         connect(m_socket, &QTcpSocket::disconnected, this, &QObject::deleteLater);
         connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
+            m_idle.arm(HttpServer::kIdleMs);
             if (m_closing && m_socket->bytesToWrite() == 0)
                 m_socket->disconnectFromHost();
         });
+        m_idle.arm(HttpServer::kIdleMs);
     }
+    ~ServerConnection() override { m_ended(); }
 
 private:
     void process()
@@ -78,6 +93,8 @@ private:
     QTcpSocket *m_socket;
     HttpServer::Handler m_handler;
     RequestParser m_parser;
+    Acceptor::Ended m_ended;
+    Deadline m_idle;
     QHostAddress m_peer;
     quint16 m_peerPort = 0;
     QByteArray m_input;
@@ -119,11 +136,12 @@ QByteArray serializeReply(const LocalReply &reply, bool headRequest, bool close)
 }
 
 HttpServer::HttpServer(Handler handler, RequestParser::Limits limits, QObject *parent)
-    : QTcpServer(parent), m_handler(std::move(handler)), m_limits(limits)
+    : Acceptor(parent), m_handler(std::move(handler)), m_limits(limits)
 {
+    setMaxConnections(1024);
 }
 
-void HttpServer::incomingConnection(qintptr descriptor)
+void HttpServer::incomingConnection(qintptr descriptor, Ended ended)
 {
-    new ServerConnection(descriptor, m_handler, m_limits, m_headCheck, this);
+    new ServerConnection(descriptor, m_handler, m_limits, m_headCheck, std::move(ended), this);
 }

@@ -161,10 +161,11 @@ RawServer::~RawServer()
     m_thread.wait();
 }
 
-TestEngine::TestEngine(int workers, RunnerSettings runner)
+TestEngine::TestEngine(int workers, RunnerSettings runner, ClientSettings client)
     : m_engine(&m_store)
 {
     EngineOptions options;
+    options.client = client;
     options.runner = runner;
     options.proxy = QStringLiteral("127.0.0.1:0");
     options.admin = QStringLiteral("127.0.0.1:0");

@@ -81,7 +81,7 @@ private:
 class TestEngine
 {
 public:
-    explicit TestEngine(int workers = 1, RunnerSettings runner = {});
+    explicit TestEngine(int workers = 1, RunnerSettings runner = {}, ClientSettings client = {});
     ~TestEngine();
     quint16 proxyPort() const { return m_engine.proxyPort(); }
     quint16 adminPort() const { return m_engine.adminPort(); }
