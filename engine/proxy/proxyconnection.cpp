@@ -522,6 +522,14 @@ void ProxyConnection::endExchange()
     m_busy = false;
     m_snapshot.reset();
     m_route = nullptr;
+    // An idle connection keeps nothing of the exchange (nginx frees its request pool the same way).
+    m_call.clear();
+    m_client = HttpRequest();
+    m_upstreamRequest = HttpRequest();
+    m_upstreamAnswer = ClientAnswer();
+    m_respHeaders = HttpHeaders();
+    m_hostOverride.reset();
+    m_exchange.record = CapturedExchange();
     if (!m_keepAlive) {
         closeAfterFlush();
         return;

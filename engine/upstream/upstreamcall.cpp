@@ -270,6 +270,18 @@ void UpstreamCall::abort()
     release(false);
 }
 
+void UpstreamCall::clear()
+{
+    if (m_active)
+        return;
+    m_request = Request();
+    m_hostHeader = QByteArray();
+    m_tried = QList<int>();
+    m_spec.reset();
+    m_balancer = nullptr;
+    m_parser.reset(false);
+}
+
 void UpstreamCall::release(bool reusable)
 {
     UpstreamConnection *c = m_conn;

@@ -59,6 +59,8 @@ public:
     // Stops the call in progress, if any; its connection is closed.
     void abort();
     bool isActive() const { return m_active; }
+    // Lets go of what a finished call still holds (the request's bytes, the spec): for an idle connection.
+    void clear();
 
     QString nodeAddress() const; // "host:port" of the node in use
     QByteArray upstreamHostHeader() const { return m_hostHeader; }
