@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   qt6-base-dev qt6-base-dev-tools libqscintilla2-qt6-dev libgl-dev
-  libflatbuffers-dev flatbuffers-compiler flatbuffers-compiler-dev libhttp-parser-dev node-llhttp libyaml-cpp-dev libdtl-dev
+  libflatbuffers-dev flatbuffers-compiler flatbuffers-compiler-dev node-llhttp libyaml-cpp-dev libdtl-dev
   zlib1g-dev libbrotli-dev rapidjson-dev
 )
 if [ "${1:-}" = "--gui-runtime" ]; then

@@ -6,7 +6,7 @@
 #include <memory>
 #include <utility>
 
-struct llhttp__internal_s; // llhttp_t; its header stays out of ours (it clashes with http_parser.h)
+struct llhttp__internal_s; // llhttp_t: its header stays out of ours
 
 // Sans-I/O HTTP/1.1 request parser over llhttp in its strict mode: bytes in, whole requests out.
 // It stops after each complete request so that pipelined requests are answered one at a time.

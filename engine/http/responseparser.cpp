@@ -1,18 +1,35 @@
 #include "responseparser.h"
 
+#include <llhttp.h>
+
 namespace {
-ResponseParser *self(http_parser *p) { return static_cast<ResponseParser *>(p->data); }
+ResponseParser *self(llhttp_t *p) { return static_cast<ResponseParser *>(p->data); }
 } // namespace
 
 ResponseParser::ResponseParser()
+    : m_parser(std::make_unique<llhttp_t>())
 {
+    static const llhttp_settings_t settings = [] {
+        llhttp_settings_t s;
+        llhttp_settings_init(&s);
+        s.on_status = &ResponseParser::onStatus;
+        s.on_header_field = &ResponseParser::onHeaderField;
+        s.on_header_value = &ResponseParser::onHeaderValue;
+        s.on_headers_complete = &ResponseParser::onHeadersComplete;
+        s.on_body = &ResponseParser::onBodyData;
+        s.on_message_complete = &ResponseParser::onMessageComplete;
+        return s;
+    }();
+    llhttp_init(m_parser.get(), HTTP_RESPONSE, &settings);
+    m_parser->data = this;
     reset(false);
 }
 
+ResponseParser::~ResponseParser() = default;
+
 void ResponseParser::reset(bool requestWasHead)
 {
-    http_parser_init(&m_parser, HTTP_RESPONSE);
-    m_parser.data = this;
+    llhttp_reset(m_parser.get());
     m_head = HttpResponseHead{};
     m_requestWasHead = requestWasHead;
     m_lastWasValue = false;
@@ -25,52 +42,54 @@ void ResponseParser::reset(bool requestWasHead)
     m_errorText.clear();
 }
 
+ResponseParser::Result ResponseParser::failWith(QByteArray text)
+{
+    if (m_errorText.isEmpty())
+        m_errorText = std::move(text);
+    return Result::Error;
+}
+
 ResponseParser::Result ResponseParser::feed(QByteArrayView data, qsizetype *consumed)
 {
+    *consumed = 0;
     if (!m_errorText.isEmpty())
         return Result::Error;
-    const size_t n = http_parser_execute(&m_parser, &callbacks(), data.data(), size_t(data.size()));
-    return afterExecute(n, size_t(data.size()), consumed);
+    if (m_complete)
+        return Result::Complete;
+    const llhttp_errno_t err = llhttp_execute(m_parser.get(), data.data(), size_t(data.size()));
+    if (err == HPE_OK) {
+        *consumed = data.size();
+        return Result::NeedMore;
+    }
+    const char *at = llhttp_get_error_pos(m_parser.get());
+    *consumed = at ? qsizetype(at - data.data()) : 0;
+    if (err == HPE_PAUSED && m_complete)
+        return Result::Complete; // left paused: nothing more is parsed until reset()
+    return failWith(QByteArray("malformed upstream response: ") + llhttp_get_error_reason(m_parser.get()));
 }
 
 ResponseParser::Result ResponseParser::finish()
 {
     if (m_complete)
         return Result::Complete;
-    qsizetype consumed = 0;
-    http_parser_execute(&m_parser, &callbacks(), nullptr, 0);
-    const Result r = afterExecute(0, 0, &consumed);
-    if (r == Result::NeedMore) {
-        m_errorText = m_headComplete ? "upstream closed the connection before the end of the body"
-                                     : "upstream closed the connection before sending a response";
+    if (!m_errorText.isEmpty())
         return Result::Error;
-    }
-    return r;
-}
-
-ResponseParser::Result ResponseParser::afterExecute(size_t n, size_t expected, qsizetype *consumed)
-{
-    *consumed = qsizetype(n);
-    const auto err = HTTP_PARSER_ERRNO(&m_parser);
-    if (m_complete && (err == HPE_OK || err == HPE_PAUSED)) {
-        http_parser_pause(&m_parser, 0);
+    const llhttp_errno_t err = llhttp_finish(m_parser.get());
+    if (m_complete) // an until-close body ends here
         return Result::Complete;
-    }
-    if (err != HPE_OK || n != expected) {
-        if (m_errorText.isEmpty())
-            m_errorText = QByteArray("malformed upstream response: ") + http_errno_description(err);
-        return Result::Error;
-    }
-    return Result::NeedMore;
+    if (err != HPE_OK && err != HPE_PAUSED && m_headComplete)
+        return failWith("upstream closed the connection before the end of the body");
+    return failWith(m_headComplete ? "upstream closed the connection before the end of the body"
+                                   : "upstream closed the connection before sending a response");
 }
 
-int ResponseParser::onStatus(http_parser *p, const char *at, size_t len)
+int ResponseParser::onStatus(llhttp_t *p, const char *at, size_t len)
 {
     self(p)->m_head.reason.append(at, qsizetype(len));
     return 0;
 }
 
-int ResponseParser::onHeaderField(http_parser *p, const char *at, size_t len)
+int ResponseParser::onHeaderField(llhttp_t *p, const char *at, size_t len)
 {
     auto *s = self(p);
     auto &fields = s->m_head.headers.fields();
@@ -83,50 +102,57 @@ int ResponseParser::onHeaderField(http_parser *p, const char *at, size_t len)
     return 0;
 }
 
-int ResponseParser::onHeaderValue(http_parser *p, const char *at, size_t len)
+int ResponseParser::onHeaderValue(llhttp_t *p, const char *at, size_t len)
 {
     auto *s = self(p);
     auto &fields = s->m_head.headers.fields();
     if (fields.isEmpty())
-        return 1;
+        return -1;
     fields.last().second.append(at, qsizetype(len));
     s->m_lastWasValue = true;
     return 0;
 }
 
-int ResponseParser::onHeadersComplete(http_parser *p)
+int ResponseParser::onHeadersComplete(llhttp_t *p)
 {
     auto *s = self(p);
     s->m_head.status = int(p->status_code);
     s->m_head.versionMajor = p->http_major;
     s->m_head.versionMinor = p->http_minor;
     const int status = s->m_head.status;
-    if (status >= 100 && status < 200 && status != 101) {
+    if (status == 101) {
+        // We never ask for an upgrade (Upgrade is hop-by-hop and not passed on), so this is not an answer we
+        // can relay: WebSocket and other upgraded connections are not supported.
+        s->m_errorText = "the upstream answered 101 Switching Protocols; RouteScope does not relay upgraded "
+                         "connections (WebSocket)";
+        return -1;
+    }
+    if (status >= 100 && status < 200) {
         // An interim response (100 Continue, 103 Early Hints): not the answer; the final one follows.
         s->m_interim = true;
         return 1;
     }
     s->m_headComplete = true;
-    const bool noBody = s->m_requestWasHead || status == 204 || status == 304 || (status >= 100 && status < 200);
+    const bool noBody = s->m_requestWasHead || status == 204 || status == 304;
+    const bool hasLength = (p->flags & F_CONTENT_LENGTH) != 0;
     if (noBody)
         s->m_framing = BodyFraming::None;
     else if (p->flags & F_CHUNKED)
         s->m_framing = BodyFraming::Chunked;
-    else if (p->content_length != ULLONG_MAX) {
+    else if (hasLength)
         s->m_framing = p->content_length == 0 ? BodyFraming::None : BodyFraming::Length;
-        s->m_contentLength = qint64(p->content_length);
-    } else
+    else
         s->m_framing = BodyFraming::UntilClose;
-    if (s->m_head.headers.contains("content-length"))
+    if (hasLength)
         s->m_contentLength = qint64(p->content_length);
-    s->m_keepAlive = http_should_keep_alive(p) != 0 && s->m_framing != BodyFraming::UntilClose;
+    s->m_keepAlive = llhttp_should_keep_alive(p) != 0 && s->m_framing != BodyFraming::UntilClose;
     if (s->onHead)
         s->onHead(std::move(s->m_head));
-    // 1 tells http_parser there is no body: a 204 or 304 has none whatever its Content-Length says.
+    // 1 tells llhttp there is no body: a 204 or 304 has none whatever its Content-Length says.
     return noBody ? 1 : 0;
 }
 
-int ResponseParser::onBodyData(http_parser *p, const char *at, size_t len)
+int ResponseParser::onBodyData(llhttp_t *p, const char *at, size_t len)
 {
     auto *s = self(p);
     if (s->onBody)
@@ -134,7 +160,7 @@ int ResponseParser::onBodyData(http_parser *p, const char *at, size_t len)
     return 0;
 }
 
-int ResponseParser::onMessageComplete(http_parser *p)
+int ResponseParser::onMessageComplete(llhttp_t *p)
 {
     auto *s = self(p);
     if (s->m_interim) { // read on: the next head is the final response
@@ -144,22 +170,6 @@ int ResponseParser::onMessageComplete(http_parser *p)
         return 0;
     }
     s->m_complete = true;
-    s->m_keepAlive = s->m_keepAlive && http_should_keep_alive(p) != 0;
-    http_parser_pause(p, 1);
-    return 0;
-}
-
-const http_parser_settings &ResponseParser::callbacks()
-{
-    static const http_parser_settings s = [] {
-        http_parser_settings v{};
-        v.on_status = &ResponseParser::onStatus;
-        v.on_header_field = &ResponseParser::onHeaderField;
-        v.on_header_value = &ResponseParser::onHeaderValue;
-        v.on_headers_complete = &ResponseParser::onHeadersComplete;
-        v.on_body = &ResponseParser::onBodyData;
-        v.on_message_complete = &ResponseParser::onMessageComplete;
-        return v;
-    }();
-    return s;
+    s->m_keepAlive = s->m_keepAlive && llhttp_should_keep_alive(p) != 0;
+    return HPE_PAUSED;
 }

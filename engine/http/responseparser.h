@@ -2,13 +2,17 @@
 
 #include "httpmessage.h"
 
-#include <http_parser.h>
-
 #include <functional>
+#include <memory>
 
-// Sans-I/O HTTP/1.1 response parser over libhttp-parser, streaming: the head and each body piece
-// are handed to callbacks as they are parsed (bodies arrive de-chunked). Interim 1xx responses (but 101)
-// are skipped; 204, 304 and answers to HEAD have no body whatever their headers say.
+struct llhttp__internal_s; // llhttp_t
+
+// Sans-I/O HTTP/1.1 response parser over llhttp in its strict mode (as RequestParser), streaming: the
+// head and each body piece are handed to callbacks as they are parsed (bodies arrive de-chunked).
+// Refused: header names that are not tokens, Content-Length with Transfer-Encoding, conflicting lengths,
+// malformed chunks. Interim 1xx responses are skipped; 101 is refused (no upgraded connection is relayed);
+// 204, 304 and answers to HEAD have no body whatever their headers say, and bytes after them are not
+// taken for the next answer (see complete()'s `consumed`: the connection is not reused).
 class ResponseParser
 {
 public:
@@ -16,6 +20,7 @@ public:
     enum class Result { NeedMore, Complete, Error };
 
     ResponseParser();
+    ~ResponseParser();
     ResponseParser(const ResponseParser &) = delete;
     ResponseParser &operator=(const ResponseParser &) = delete;
 
@@ -25,6 +30,8 @@ public:
     std::function<void(HttpResponseHead &&head)> onHead;
     std::function<void(const char *data, qsizetype size)> onBody;
 
+    // Parses from the start of `data`; `*consumed` tells how many bytes were used. After Complete, bytes
+    // not consumed follow the response (a well-framed upstream sends none before the next request).
     Result feed(QByteArrayView data, qsizetype *consumed);
     // The peer closed the connection: completes an until-close body, else it is an error.
     Result finish();
@@ -36,16 +43,15 @@ public:
     QByteArray errorText() const { return m_errorText; }
 
 private:
-    static const http_parser_settings &callbacks();
-    static int onHeaderField(http_parser *p, const char *at, size_t len);
-    static int onHeaderValue(http_parser *p, const char *at, size_t len);
-    static int onStatus(http_parser *p, const char *at, size_t len);
-    static int onHeadersComplete(http_parser *p);
-    static int onBodyData(http_parser *p, const char *at, size_t len);
-    static int onMessageComplete(http_parser *p);
-    Result afterExecute(size_t n, size_t expected, qsizetype *consumed);
+    static int onStatus(llhttp__internal_s *p, const char *at, size_t len);
+    static int onHeaderField(llhttp__internal_s *p, const char *at, size_t len);
+    static int onHeaderValue(llhttp__internal_s *p, const char *at, size_t len);
+    static int onHeadersComplete(llhttp__internal_s *p);
+    static int onBodyData(llhttp__internal_s *p, const char *at, size_t len);
+    static int onMessageComplete(llhttp__internal_s *p);
+    Result failWith(QByteArray text);
 
-    http_parser m_parser;
+    std::unique_ptr<llhttp__internal_s> m_parser;
     HttpResponseHead m_head;
     bool m_requestWasHead = false;
     bool m_lastWasValue = false;
