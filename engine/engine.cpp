@@ -129,7 +129,7 @@ QString Engine::start(const EngineOptions &options)
     m_api->setLoopbackOnly(isLoopbackHost(adminHost.toLatin1()));
     auto api = m_api;
     RequestParser::Limits adminLimits = options.limits;
-    adminLimits.maxBodyBytes = qMin<qint64>(adminLimits.maxBodyBytes, 16 * 1024 * 1024);
+    adminLimits.maxBodyBytes = AdminApi::kMaxBodyBytes; // a chunked body past it: 413 as soon as it is
     m_admin = new HttpServer([api](const LocalRequest &r) {
         const AdminReply a = api->handle(r.request);
         LocalReply reply;
@@ -138,7 +138,7 @@ QString Engine::start(const EngineOptions &options)
         reply.body = a.body + '\n';
         return reply;
     }, adminLimits);
-    // Nobody's body is read before the key checks out (an unauthenticated 16 MiB body costs nothing).
+    // Nobody's body is read before the key checks out, nor one longer than APISIX reads.
     m_admin->setHeadCheck([api](const HttpRequest &head, QByteArray *why) {
         const AdminApi::Refusal refused = api->checkHead(head);
         *why = refused.message.toUtf8();

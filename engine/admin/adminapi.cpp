@@ -113,6 +113,9 @@ AdminApi::Refusal AdminApi::checkHead(const HttpRequest &head) const
         return {404, QStringLiteral("not found: %1").arg(QString::fromUtf8(head.path))};
     if (!authorised(head))
         return {401, QStringLiteral("failed to check token")};
+    if (const qint64 length = head.headers.value("content-length").toLongLong(); length > kMaxBodyBytes)
+        return {400, QStringLiteral("invalid request body: request size %1 is greater than the maximum size %2 allowed")
+                         .arg(length).arg(kMaxBodyBytes)};
     return {};
 }
 

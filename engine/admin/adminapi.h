@@ -25,6 +25,8 @@ public:
     AdminReply handle(const HttpRequest &request) const;
     // What can be decided on the head alone (Host on loopback, the path, the key): the refusal's status and
     // error_msg, or status 0 to read the body and go on. The server asks this before reading a body.
+    // APISIX's admin/init.lua MAX_REQ_BODY: larger bodies are refused with 400 before they are read.
+    static constexpr qint64 kMaxBodyBytes = 1536 * 1024;
     struct Refusal
     {
         int status = 0;

@@ -282,6 +282,21 @@ void TestAdminApi::refusedBeforeTheBodyIsRead()
     const QByteArray body = R"({"uri":"/x","upstream":{"nodes":{"127.0.0.1:1":1}}})";
     good.send("PUT /apisix/admin/routes/1 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-KEY: test-key\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
     QCOMPARE(good.read().status, 201);
+    // Past APISIX's 1.5 MiB, even with the key: 400 with APISIX's words, on the head alone.
+    TestClient big(engine.adminPort());
+    big.send("PUT /apisix/admin/routes/1 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-KEY: test-key\r\nContent-Length: 1572865\r\n\r\n{");
+    r = big.read(false, 5000);
+    QCOMPARE(r.status, 400);
+    QCOMPARE(jsonOf(r).value("error_msg").toString(),
+             QStringLiteral("invalid request body: request size 1572865 is greater than the maximum size 1572864 allowed"));
+    // Exactly the limit is read (and judged on its JSON).
+    TestClient edge(engine.adminPort());
+    edge.send("PUT /apisix/admin/routes/1 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-KEY: test-key\r\nContent-Length: 1572864\r\n\r\n"
+              + QByteArray(1572864, ' '));
+    r = edge.read(false, 5000);
+    QCOMPARE(r.status, 400);
+    QVERIFY2(jsonOf(r).value("error_msg").toString().startsWith("invalid request body"), r.body.constData());
+    QVERIFY(!jsonOf(r).value("error_msg").toString().contains("maximum size"));
 }
 
 QTEST_GUILESS_MAIN(TestAdminApi)
