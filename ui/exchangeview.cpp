@@ -5,6 +5,41 @@
 #include "runnerview.h"
 #include "timingview.h"
 
+namespace {
+QString pathOf(const QByteArray &target)
+{
+    const qsizetype q = target.indexOf('?');
+    return QString::fromUtf8(q < 0 ? target : target.left(q));
+}
+} // namespace
+
+QString routingText(const CapturedExchange &e)
+{
+    if (e.routingPath.isEmpty())
+        return {};
+    const QString path = QString::fromUtf8(e.routingPath);
+    const QString route = e.routeId.isEmpty() ? ExchangeView::tr("no route matched")
+                          : e.routeName.isEmpty() ? ExchangeView::tr("route %1").arg(e.routeId)
+                                                  : ExchangeView::tr("route %1 (%2)").arg(e.routeId, e.routeName);
+    if (path == pathOf(e.clientRequest.target))
+        return ExchangeView::tr("Routed on %1 → %2").arg(path, route);
+    return ExchangeView::tr("Routed on %1, the path normalised as APISIX (nginx's $uri) does → %2").arg(path, route);
+}
+
+QString forwardedText(const CapturedExchange &e)
+{
+    if (!e.upstreamRequest.present)
+        return {};
+    const QString sent = pathOf(e.upstreamRequest.target);
+    const QString asked = pathOf(e.clientRequest.target);
+    if (sent != asked)
+        return ExchangeView::tr("Forwarded path %1: rewritten (the client asked for %2)").arg(sent, asked);
+    if (!e.routingPath.isEmpty() && sent != QString::fromUtf8(e.routingPath))
+        return ExchangeView::tr("Forwarded path %1: as the client sent it, not the routing path %2 (as APISIX does)")
+            .arg(sent, QString::fromUtf8(e.routingPath));
+    return ExchangeView::tr("Forwarded path %1: as the client sent it").arg(sent);
+}
+
 ExchangeView::ExchangeView(QWidget *parent)
     : QTabWidget(parent)
 {
@@ -58,11 +93,13 @@ void ExchangeView::refresh(int tab)
     const ExchangePtr &e = m_exchange;
     switch (tab) {
     case ClientRequest:
-        m_messages[tab]->setMessage(e ? e->clientRequest : CapturedMessage(), true, e ? tr("No request.") : tr("Select an exchange."));
+        m_messages[tab]->setMessage(e ? e->clientRequest : CapturedMessage(), true, e ? tr("No request.") : tr("Select an exchange."),
+                                    e ? routingText(*e) : QString());
         break;
     case UpstreamRequest:
         m_messages[tab]->setMessage(e ? e->upstreamRequest : CapturedMessage(), true, !e ? tr("Select an exchange.")
-            : tr("The upstream was not called (%1).").arg(e->errorText.isEmpty() ? tr("no route, or the runner stopped the request") : e->errorText));
+            : tr("The upstream was not called (%1).").arg(e->errorText.isEmpty() ? tr("no route, or the runner stopped the request") : e->errorText),
+            e ? forwardedText(*e) : QString());
         break;
     case UpstreamResponse:
         m_messages[tab]->setMessage(e ? e->upstreamResponse : CapturedMessage(), false, !e ? tr("Select an exchange.")

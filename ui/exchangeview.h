@@ -11,6 +11,10 @@ class TimingView;
 
 // Everything about one exchange: the four versions of the message, the changes between before and
 // after, the runner conversation and the timing of each step.
+// The lines above the client and upstream requests: the path routed on, and the path forwarded.
+QString routingText(const CapturedExchange &e);
+QString forwardedText(const CapturedExchange &e);
+
 class ExchangeView : public QTabWidget
 {
     Q_OBJECT

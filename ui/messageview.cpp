@@ -26,11 +26,17 @@ QString headText(const CapturedMessage &m, bool isRequest)
 }
 
 MessageView::MessageView(QWidget *parent)
-    : QWidget(parent), m_note(new QLabel(this)), m_showAll(new QPushButton(tr("Show all"), this)),
+    : QWidget(parent), m_context(new QLabel(this)), m_note(new QLabel(this)), m_showAll(new QPushButton(tr("Show all"), this)),
       m_save(new QPushButton(tr("Save body…"), this)), m_text(new QPlainTextEdit(this)), m_image(new QLabel(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    m_context->setWordWrap(true);
+    m_context->setTextFormat(Qt::PlainText);
+    m_context->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_context->setObjectName(QStringLiteral("messageContext"));
+    m_context->hide();
+    layout->addWidget(m_context);
     m_note->setWordWrap(true);
     m_note->setTextFormat(Qt::PlainText);
     m_showAll->setToolTip(tr("Large bodies show their first %1; this lays out all of it (may take a moment)").arg(sizeText(kShownChars)));
@@ -69,9 +75,16 @@ MessageView::MessageView(QWidget *parent)
     });
 }
 
-void MessageView::setMessage(const CapturedMessage &m, bool isRequest, const QString &absentText)
+QString MessageView::contextText() const
+{
+    return m_context->isHidden() ? QString() : m_context->text();
+}
+
+void MessageView::setMessage(const CapturedMessage &m, bool isRequest, const QString &absentText, const QString &context)
 {
     ++m_generation;
+    m_context->setText(context);
+    m_context->setVisible(!context.isEmpty() && m.present);
     m_image->hide();
     m_note->hide();
     m_showAll->hide();

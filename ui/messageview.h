@@ -22,7 +22,9 @@ public:
     static constexpr qsizetype kLineChars = 1024;
 
     explicit MessageView(QWidget *parent = nullptr);
-    void setMessage(const CapturedMessage &message, bool isRequest, const QString &absentText);
+    // `context`, when given, is a line above the message: what the proxy made of it (e.g. the routing path).
+    void setMessage(const CapturedMessage &message, bool isRequest, const QString &absentText, const QString &context = {});
+    QString contextText() const;
     bool find(const QString &text);
     QString plainText() const;
     QPushButton *showAllButton() const { return m_showAll; }
@@ -34,6 +36,7 @@ private:
     void showBody(const BodyText &body);
     void render();
 
+    QLabel *m_context;
     QLabel *m_note;
     QPushButton *m_showAll;
     QPushButton *m_save;

@@ -27,7 +27,7 @@ qint64 messageBytes(const CapturedMessage &m)
 
 qint64 CapturedExchange::memoryBytes() const
 {
-    qint64 n = 2048 + messageBytes(clientRequest) + messageBytes(upstreamRequest) + messageBytes(upstreamResponse)
+    qint64 n = 2048 + routingPath.size() + messageBytes(clientRequest) + messageBytes(upstreamRequest) + messageBytes(upstreamResponse)
         + messageBytes(clientResponse);
     for (const RunnerFrameRecord &f : frames)
         n += f.payload.size() + 192;

@@ -48,6 +48,7 @@ struct CapturedExchange
     QString clientAddress;    // "127.0.0.1:53211"
     QString routeId;
     QString routeName;
+    QByteArray routingPath;   // the normalised path the router matched on (nginx's $uri); the target is forwarded
     QString upstreamAddress;  // the node that answered
     CapturedMessage clientRequest;
     CapturedMessage upstreamRequest;

@@ -141,7 +141,7 @@ QJsonObject toHar(const QList<ExchangePtr> &exchanges, const QString &proxyBase,
                             {"send", 0}, {"wait", wait}, {"receive", receive}};
         const double time = (e.timings.connectNs >= 0 ? connect : 0) + wait + receive;
 
-        QJsonObject extension{{"id", QString::number(e.id)}, {"route", e.routeId}, {"upstream", e.upstreamAddress},
+        QJsonObject extension{{"id", QString::number(e.id)}, {"route", e.routeId}, {"routing_path", QString::fromUtf8(e.routingPath)}, {"upstream", e.upstreamAddress},
                               {"notes", QJsonArray::fromStringList(e.notes)}, {"degraded", e.degraded},
                               {"modifiedByRunner", e.modifiedByRunner}};
         if (e.upstreamRequest.present)
@@ -245,6 +245,7 @@ QList<ExchangePtr> fromHar(const QJsonObject &har, QString *error)
         e->clientRequest = requestFrom(entry.value("request").toObject(), true);
         e->clientResponse = responseFrom(entry.value("response").toObject());
         e->routeId = x.value("route").toString();
+        e->routingPath = x.value("routing_path").toString().toUtf8();
         e->upstreamAddress = x.value("upstream").toString();
         for (const QJsonValue &n : x.value("notes").toArray())
             e->notes << n.toString();

@@ -212,9 +212,8 @@ void ProxyConnection::handleRequest(HttpRequest request)
     m_snapshot = m_worker->store()->snapshot();
     // Routed on the normalised path, as APISIX routes on nginx's $uri; forwarded as the client sent it.
     m_route = m_snapshot->router.match({request.method, request.uri, request.host(), m_peer});
-    if (m_exchange.capturing && request.uri != request.path)
-        rec.notes << QStringLiteral("routed on the normalised path %1 (forwarded as sent: %2), as APISIX does")
-                         .arg(QString::fromUtf8(request.uri), QString::fromUtf8(request.path));
+    if (m_exchange.capturing)
+        rec.routingPath = request.uri;
     rec.timings.routeNs = m_exchange.clock.nsecsElapsed();
     if (!m_route) {
         respondLocal(404, "404 Route Not Found", false);

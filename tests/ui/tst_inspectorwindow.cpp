@@ -37,6 +37,7 @@ class TestInspectorWindow : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void showsBeforeAndAfter();
+    void showsTheRoutingAndForwardedPaths();
     void detailFollowsTheTable();
     void followStopsWhenTheUserPicksARow();
     void droppedExchangesAreAnnounced();
@@ -62,6 +63,33 @@ void feed(CaptureStore &capture, quint64 from, quint64 to)
     capture.flush();
 }
 } // namespace
+
+void TestInspectorWindow::showsTheRoutingAndForwardedPaths()
+{
+    auto up = startEchoUpstream();
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/p", "{\"uri\":\"/private/*\",\"name\":\"private\",\"upstream\":{\"nodes\":" + nodesFor({up->port()}) + "}}"), 201);
+    MainWindow window(&engine.store(), engine.engine().capture(), nullptr,
+                      {PluginCatalogue::demoRunner().toJson(), "test", QStringLiteral("http://127.0.0.1:%1").arg(engine.proxyPort()), "admin", {}, engine.proxyPort(), "demo"});
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/public/../private/x?a=1").status, 200);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/private/y").status, 200);
+    TrafficPanel *traffic = window.traffic();
+    QTRY_COMPARE(traffic->model()->rowCount(), 2);
+    traffic->table()->setFocus();
+    traffic->table()->selectRow(0);
+    ExchangeView *detail = traffic->detail();
+    QCOMPARE(detail->messageView(ExchangeView::ClientRequest)->contextText(),
+             QStringLiteral("Routed on /private/x, the path normalised as APISIX (nginx's $uri) does → route p (private)"));
+    QCOMPARE(detail->messageView(ExchangeView::UpstreamRequest)->contextText(),
+             QStringLiteral("Forwarded path /public/../private/x: as the client sent it, not the routing path /private/x (as APISIX does)"));
+    detail->setCurrentIndex(ExchangeView::UpstreamRequest); // the line is on screen with its tab
+    QVERIFY(detail->messageView(ExchangeView::UpstreamRequest)->findChild<QLabel *>("messageContext")->isVisible());
+    traffic->table()->selectRow(1);
+    QCOMPARE(detail->messageView(ExchangeView::ClientRequest)->contextText(), QStringLiteral("Routed on /private/y → route p (private)"));
+    QCOMPARE(detail->messageView(ExchangeView::UpstreamRequest)->contextText(), QStringLiteral("Forwarded path /private/y: as the client sent it"));
+}
 
 void TestInspectorWindow::detailFollowsTheTable()
 {
