@@ -62,6 +62,11 @@ ProxyConnection::ProxyConnection(qintptr descriptor, ProxyWorker *worker, std::f
 
 ProxyConnection::~ProxyConnection()
 {
+    if (m_busy && !m_exchange.finished) { // the worker goes away with the engine
+        m_exchange.record.errorStep = QString::fromLatin1(m_exchange.step);
+        m_exchange.record.errorText = QStringLiteral("the engine stopped during %1").arg(QLatin1String(m_exchange.step));
+        finishRecord();
+    }
     if (m_ended)
         m_ended();
 }
@@ -100,12 +105,8 @@ void ProxyConnection::clientTimedOut()
         }
         qInfo("client %s:%u took nothing of its answer for %d ms (send_timeout): closed", m_peerText.constData(),
               unsigned(m_peerPort), settings.sendTimeoutMs);
-        if (m_busy) {
-            m_exchange.record.notes << QStringLiteral("the client took nothing for %1 ms (send_timeout): the connection was closed")
-                                           .arg(settings.sendTimeoutMs);
-            finishRecord();
-        }
-        closeNow();
+        abandon(QStringLiteral("the client took nothing of the response for %1 ms (send_timeout): the connection was closed")
+                    .arg(settings.sendTimeoutMs));
         return;
     }
     // Like nginx, a client that is too slow with its request gets no answer (408 is only logged there).
@@ -150,6 +151,21 @@ void ProxyConnection::streamWritten(Stream *)
 
 void ProxyConnection::streamClosed(Stream *)
 {
+    abandon(QStringLiteral("the client disconnected during %1").arg(QLatin1String(m_exchange.step)));
+}
+
+void ProxyConnection::abandon(const QString &why)
+{
+    if (m_busy && !m_exchange.finished) {
+        CapturedExchange &rec = m_exchange.record;
+        if (rec.errorText.isEmpty()) { // keep a failure that came first (the client left after a 502)
+            rec.errorStep = QString::fromLatin1(m_exchange.step);
+            rec.errorText = why;
+        } else if (!why.isEmpty()) {
+            rec.notes << why;
+        }
+        finishRecord();
+    }
     closeNow();
 }
 
@@ -172,6 +188,11 @@ void ProxyConnection::processInput()
         m_stream->consume(consumed);
         if (result == RequestParser::Result::Error) {
             m_stream->consume(m_stream->input().size());
+            // A request refused as it was read is an exchange too: the user sees what was refused and why.
+            beginExchange();
+            m_exchange.step = "reading the request";
+            m_exchange.record.errorStep = QString::fromLatin1(m_exchange.step);
+            m_exchange.record.errorText = QString::fromUtf8(m_parser.errorText());
             respondLocal(m_parser.errorStatus(), m_parser.errorText(), true);
             break;
         }
@@ -185,14 +206,8 @@ void ProxyConnection::processInput()
     m_processing = false;
 }
 
-void ProxyConnection::handleRequest(HttpRequest request)
+void ProxyConnection::beginExchange()
 {
-    m_busy = true;
-    m_wait = Wait::Nothing;
-    m_keepAlive = request.keepAlive;
-    m_clientIsHttp10 = request.versionMajor == 1 && request.versionMinor == 0;
-    m_headRequest = request.method == "HEAD";
-    m_upstreamLength = -1;
     m_exchange = Exchange{};
     m_exchange.clock.start();
     CaptureStore *capture = m_worker->capture();
@@ -201,8 +216,21 @@ void ProxyConnection::handleRequest(HttpRequest request)
     CapturedExchange &rec = m_exchange.record;
     rec.id = m_worker->nextExchangeId();
     rec.startedAtMs = QDateTime::currentMSecsSinceEpoch();
-    if (m_exchange.capturing) { // without a capture, only what the pipeline itself needs is kept
+    if (m_exchange.capturing)
         rec.clientAddress = m_peer.toString() + QLatin1Char(':') + QString::number(m_peerPort);
+}
+
+void ProxyConnection::handleRequest(HttpRequest request)
+{
+    m_busy = true;
+    m_wait = Wait::Nothing;
+    m_keepAlive = request.keepAlive;
+    m_clientIsHttp10 = request.versionMajor == 1 && request.versionMinor == 0;
+    m_headRequest = request.method == "HEAD";
+    m_upstreamLength = -1;
+    beginExchange();
+    CapturedExchange &rec = m_exchange.record;
+    if (m_exchange.capturing) { // without a capture, only what the pipeline itself needs is kept
         rec.clientRequest.present = true;
         rec.clientRequest.method = request.method;
         rec.clientRequest.target = request.target;
@@ -236,6 +264,7 @@ void ProxyConnection::startUpstream()
         return;
     }
     const auto &spec = m_route->upstream;
+    m_exchange.step = "the upstream call";
     m_framing = Framing::None;
     m_buffering = m_route->ext.postResp.has_value();
     m_upstreamAnswer = ClientAnswer();
@@ -336,6 +365,7 @@ void ProxyConnection::writeHead(int status, const QByteArray &reason, const Http
     else if (m_clientIsHttp10)
         out += "Connection: keep-alive\r\n";
     out += "\r\n";
+    m_exchange.step = "the response";
     m_stream->cork(); // the head goes out with the first body bytes
     m_stream->write(out);
     m_exchange.writeStartNs = m_exchange.clock.nsecsElapsed();
@@ -456,8 +486,7 @@ void ProxyConnection::upstreamFailed(int status, const QString &why, bool headSe
     qInfo("exchange %llu: upstream failed with %d: %s", m_exchange.record.id, status, qPrintable(why));
     if (headSent && !m_buffering) { // the client already has part of the answer: all we can do is cut it short
         m_exchange.record.notes << QStringLiteral("the response was cut short: the upstream failed after it began");
-        finishRecord();
-        closeNow();
+        abandon({});
         return;
     }
     respondLocal(status, reasonPhrase(status).prepend(QByteArray::number(status) + ' ') + ": " + why.toUtf8(), false);
@@ -500,6 +529,9 @@ void ProxyConnection::respondAnswer(const ClientAnswer &answer)
 
 void ProxyConnection::finishRecord()
 {
+    Q_ASSERT(!m_exchange.finished);
+    if (std::exchange(m_exchange.finished, true))
+        return;
     CapturedExchange &rec = m_exchange.record;
     const qint64 now = m_exchange.clock.nsecsElapsed();
     rec.timings.totalNs = now;
@@ -527,8 +559,7 @@ void ProxyConnection::endExchange()
     m_upstreamRequest = HttpRequest();
     m_upstreamAnswer = ClientAnswer();
     m_respHeaders = HttpHeaders();
-    m_hostOverride.reset();
-    m_exchange.record = CapturedExchange();
+    m_hostOverride.reset(); // (the record was moved into the capture, or is small without one)
     if (!m_keepAlive) {
         closeAfterFlush();
         return;

@@ -40,7 +40,10 @@ private:
     void streamWritten(Stream *) override;
     void streamClosed(Stream *) override;
     void closeNow();
+    // Ends the exchange in progress, if any, as failed at its step with `why`, then closes.
+    void abandon(const QString &why);
     void processInput();
+    void beginExchange();
     void handleRequest(HttpRequest request);
     void startUpstream();
     void respondLocal(int status, const QByteArray &errorMessage, bool close);

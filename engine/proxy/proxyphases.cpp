@@ -59,6 +59,7 @@ void ProxyConnection::runRequestPlugin(const ExtPluginConfig &plugin, Stage next
     };
     spec.extraInfo = [this](const Runner::ExtraInfoReq &ask) { return extraInfo(ask); };
     m_exchange.stepStartNs = m_exchange.clock.nsecsElapsed();
+    m_exchange.step = next == Stage::PostReq ? "ext-plugin-pre-req" : "ext-plugin-post-req";
     m_plugin.start(std::move(spec), m_exchange.capturing ? &m_exchange.record.frames : nullptr, &m_exchange.clock,
                    [this, plugin, next](PluginCallOutcome outcome) { onRequestPluginDone(plugin, next, outcome); });
 }
@@ -108,6 +109,7 @@ void ProxyConnection::onRequestPluginDone(const ExtPluginConfig &plugin, Stage n
 void ProxyConnection::runResponsePlugin()
 {
     const ExtPluginConfig &plugin = *m_route->ext.postResp;
+    m_exchange.step = "ext-plugin-post-resp";
     PluginCallSpec spec;
     spec.plugin = plugin.name;
     spec.tokenKey = plugin.tokenKey;
