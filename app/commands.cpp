@@ -4,6 +4,7 @@
 #include "atomicfile.h"
 #include "configexport.h"
 #include "editorchecks.h"
+#include "exchangeexport.h"
 #include "quitsignals.h"
 #include "session.h"
 #include "validator.h"
@@ -47,14 +48,23 @@ int runServe(const QStringList &arguments)
     parser.addHelpOption();
     parser.addVersionOption();
     addEngineOptions(parser);
+    const QCommandLineOption har(QStringLiteral("har"),
+        QStringLiteral("Capture the traffic (the workspace's budget and body cap) and write it to FILE as HAR 1.2 when serve stops."),
+        QStringLiteral("FILE"));
+    parser.addOption(har);
     if (const auto done = parseCommandLine(parser, arguments))
         return *done;
     if (!parser.positionalArguments().isEmpty()) {
         printErr(QStringLiteral("serve takes no positional arguments"));
         return 2;
     }
+    const QString harPath = parser.value(har);
+    if (parser.isSet(har) && harPath.isEmpty()) {
+        printErr(QStringLiteral("--har needs a file name"));
+        return 2;
+    }
     Session session;
-    session.setCaptureEnabled(false);
+    session.setCaptureEnabled(!harPath.isEmpty());
     const QString error = session.open(parser);
     if (!error.isEmpty()) {
         printErr(error);
@@ -63,8 +73,22 @@ int runServe(const QStringList &arguments)
     std::printf("RouteScope %s serving\n%s\n", qPrintable(QCoreApplication::applicationVersion()), qPrintable(session.startupSummary()));
     std::fflush(stdout);
     quitOnTermination();
-    const int rc = QCoreApplication::exec();
-    session.engine()->stop();
+    int rc = QCoreApplication::exec();
+    if (harPath.isEmpty()) {
+        session.engine()->stop();
+        return rc;
+    }
+    const quint64 dropped = session.engine()->capture()->droppedForBudget();
+    const QString proxyUrl = session.proxyUrl(); // while the port is still known
+    QList<ExchangePtr> exchanges;
+    session.engine()->stop(&exchanges);
+    const QByteArray data = QJsonDocument(toHar(exchanges, proxyUrl, QCoreApplication::applicationVersion())).toJson();
+    if (const QString error = writeFileAtomically(harPath, data); !error.isEmpty()) {
+        printErr(QStringLiteral("cannot write the capture: %1").arg(error));
+        return 1;
+    }
+    std::printf("wrote %lld exchange(s) to %s%s\n", (long long)exchanges.size(), qPrintable(harPath),
+                dropped ? qPrintable(QStringLiteral(" (%1 older one(s) dropped to stay within capture_budget_mib)").arg(dropped)) : "");
     return rc;
 }
 

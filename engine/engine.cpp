@@ -170,7 +170,7 @@ QString Engine::start(const EngineOptions &options)
     return {};
 }
 
-void Engine::stop()
+void Engine::stop(QList<ExchangePtr> *finalCapture)
 {
     if (!m_control)
         return;
@@ -201,6 +201,11 @@ void Engine::stop()
     m_workers.clear();
     if (m_capture) {
         CaptureStore *c = m_capture;
+        if (finalCapture)
+            runOn(c, [c, finalCapture] {
+                c->flush();
+                *finalCapture = c->all();
+            });
         runOn(c, [c] { c->deleteLater(); });
         m_capture = nullptr;
     }

@@ -43,7 +43,9 @@ public:
 
     // Binds every listener; on failure returns a message naming the address, and nothing runs.
     QString start(const EngineOptions &options);
-    void stop();
+    // Stops everything; with `finalCapture`, hands over what the capture holds once the last exchange in
+    // flight has ended (each ended once, as "the engine stopped during <step>" if it had to be cut).
+    void stop(QList<ExchangePtr> *finalCapture = nullptr);
 
     quint16 proxyPort() const { return m_proxyPort; }
     quint16 adminPort() const { return m_adminPort; }

@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -42,13 +43,14 @@ void writeFile(const QString &path, const QByteArray &data)
 }
 
 // Starts `routescope serve` on loopback port 0 with an admin key.
-void startServe(QProcess &p, const QString &workspace, const QString &demoUpstream, const QString &key)
+void startServe(QProcess &p, const QString &workspace, const QString &demoUpstream, const QString &key,
+                const QStringList &more = {})
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert("ROUTESCOPE_ADMIN_KEY", key);
     p.setProcessEnvironment(env);
-    p.start(QStringLiteral(ROUTESCOPE_BIN), {"serve", "--workspace", workspace, "--proxy", "127.0.0.1:0", "--admin", "127.0.0.1:0",
-                                             "--demo-upstream", demoUpstream});
+    p.start(QStringLiteral(ROUTESCOPE_BIN), QStringList{"serve", "--workspace", workspace, "--proxy", "127.0.0.1:0", "--admin", "127.0.0.1:0",
+                                                        "--demo-upstream", demoUpstream} + more);
 }
 
 QByteArray readFile(const QString &path)
@@ -67,6 +69,7 @@ private Q_SLOTS:
     void badUsageExits2();
     void serveRunsUntilSigterm();
     void killedServeLosesNothing();
+    void serveWritesTheCaptureAsHar();
     void portInUseIsAClearError();
     void unreadableWorkspaceIsKept();
     void exportFormats();
@@ -138,6 +141,49 @@ void TestCli::serveRunsUntilSigterm()
     ::kill(pid_t(p.processId()), SIGINT);
     QVERIFY(p.waitForFinished(5000));
     QCOMPARE(p.exitCode(), 0);
+}
+
+void TestCli::serveWritesTheCaptureAsHar()
+{
+    QTemporaryDir dir;
+    const QString har = dir.filePath("capture.har");
+    QProcess p;
+    startServe(p, dir.filePath("w.json"), "127.0.0.1:0", "cli-key", {"--har", har});
+    QVERIFY(p.waitForStarted());
+    QString out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += QString::fromUtf8(p.readAllStandardOutput())).contains("demo "), 10000);
+    const quint16 admin = quint16(QRegularExpression("admin API\\s+http://127.0.0.1:(\\d+)").match(out).captured(1).toUInt());
+    const quint16 proxy = quint16(QRegularExpression("proxy\\s+http://127.0.0.1:(\\d+)").match(out).captured(1).toUInt());
+    const quint16 demo = quint16(QRegularExpression("demo\\s+http://127.0.0.1:(\\d+)").match(out).captured(1).toUInt());
+    const QByteArray route = "{\"uri\":\"/*\",\"upstream\":{\"nodes\":{\"127.0.0.1:" + QByteArray::number(demo) + "\":1}}}";
+    QCOMPARE(httpRequest(admin, "PUT", "/apisix/admin/routes/1", {{"X-API-KEY", "cli-key"}}, route).status, 201);
+    QCOMPARE(httpRequest(proxy, "GET", "/first").status, 200);
+    QCOMPARE(httpRequest(proxy, "POST", "/second", {}, "a body").status, 200);
+    TestClient waiting(proxy); // still in the upstream call when serve stops
+    waiting.send("GET /delay/5000 HTTP/1.1\r\nHost: a\r\n\r\n");
+    QTest::qWait(300);
+    ::kill(pid_t(p.processId()), SIGTERM);
+    QVERIFY(p.waitForFinished(5000));
+    QCOMPARE(p.exitCode(), 0);
+    out += QString::fromUtf8(p.readAllStandardOutput());
+    QVERIFY2(out.contains("wrote 3 exchange(s) to " + har), qPrintable(out));
+    const QJsonArray entries = QJsonDocument::fromJson(readFile(har)).object().value("log").toObject().value("entries").toArray();
+    QCOMPARE(entries.size(), 3);
+    QCOMPARE(entries[0].toObject().value("request").toObject().value("url").toString(), QStringLiteral("http://127.0.0.1:%1/first").arg(proxy));
+    QCOMPARE(entries[1].toObject().value("request").toObject().value("postData").toObject().value("text").toString(), QStringLiteral("a body"));
+    const QJsonObject error = entries[2].toObject().value("_routescope").toObject().value("error").toObject();
+    QCOMPARE(error.value("step").toString(), QStringLiteral("the upstream call"));
+    QCOMPARE(error.value("message").toString(), QStringLiteral("the engine stopped during the upstream call"));
+
+    // A file that cannot be written (a folder is in its place): a clear error, exit 1.
+    QVERIFY(QDir(dir.path()).mkpath("taken.har/x"));
+    startServe(p, dir.filePath("w.json"), "off", "cli-key", {"--har", dir.filePath("taken.har")});
+    out.clear();
+    QTRY_VERIFY_WITH_TIMEOUT((out += QString::fromUtf8(p.readAllStandardOutput())).contains("admin API"), 10000);
+    ::kill(pid_t(p.processId()), SIGTERM);
+    QVERIFY(p.waitForFinished(5000));
+    QCOMPARE(p.exitCode(), 1);
+    QVERIFY(QString::fromUtf8(p.readAllStandardError()).contains("cannot write the capture"));
 }
 
 void TestCli::killedServeLosesNothing()
