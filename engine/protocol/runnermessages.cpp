@@ -2,6 +2,7 @@
 
 #include "a6_generated.h"
 #include "frame.h"
+#include "lenientverify.h"
 
 #include <flatbuffers/flatbuffers.h>
 
@@ -10,7 +11,7 @@ namespace {
 
 QByteArray toBytes(const flatbuffers::String *s)
 {
-    return s ? QByteArray(s->c_str(), qsizetype(s->size())) : QByteArray();
+    return s ? QByteArray(s->c_str(), qsizetype(s->size())) : QByteArray(); // by length: no terminator is read
 }
 
 QByteArray toBytes(const flatbuffers::Vector<uint8_t> *v)
@@ -46,8 +47,9 @@ TextPairs toPairs(const flatbuffers::Vector<flatbuffers::Offset<A6::TextEntry>> 
     return out;
 }
 
+// `lenient`, for the runner's replies: a second check as APISIX reads them (lenientverify.h).
 template<typename T>
-const T *verified(QByteArrayView payload, QString *error, const char *what)
+const T *verified(QByteArrayView payload, QString *error, const char *what, bool (*lenient)(QByteArrayView) = nullptr)
 {
     if (payload.isEmpty()) {
         if (error)
@@ -55,7 +57,7 @@ const T *verified(QByteArrayView payload, QString *error, const char *what)
         return nullptr;
     }
     flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t *>(payload.data()), size_t(payload.size()));
-    if (!verifier.VerifyBuffer<T>(nullptr)) {
+    if (!verifier.VerifyBuffer<T>(nullptr) && !(lenient && lenient(payload))) {
         if (error)
             *error = QStringLiteral("%1 payload of %2 bytes failed FlatBuffers verification").arg(QLatin1String(what)).arg(payload.size());
         return nullptr;
@@ -125,7 +127,7 @@ std::optional<HttpReqCallReq> decodeHttpReqCallReq(QByteArrayView payload, QStri
 
 std::optional<HttpReqCallResp> decodeHttpReqCallResp(QByteArrayView payload, QString *error)
 {
-    const auto *r = verified<A6::HTTPReqCall::Resp>(payload, error, "HTTPReqCall.Resp");
+    const auto *r = verified<A6::HTTPReqCall::Resp>(payload, error, "HTTPReqCall.Resp", &Lenient::httpReqCallResp);
     if (!r)
         return std::nullopt;
     HttpReqCallResp m;
@@ -161,7 +163,7 @@ std::optional<HttpRespCallReq> decodeHttpRespCallReq(QByteArrayView payload, QSt
 
 std::optional<HttpRespCallResp> decodeHttpRespCallResp(QByteArrayView payload, QString *error)
 {
-    const auto *r = verified<A6::HTTPRespCall::Resp>(payload, error, "HTTPRespCall.Resp");
+    const auto *r = verified<A6::HTTPRespCall::Resp>(payload, error, "HTTPRespCall.Resp", &Lenient::httpRespCallResp);
     if (!r)
         return std::nullopt;
     return HttpRespCallResp{r->id(), r->status(), toPairs(r->headers()), toBytes(r->body())};
@@ -169,7 +171,7 @@ std::optional<HttpRespCallResp> decodeHttpRespCallResp(QByteArrayView payload, Q
 
 std::optional<ExtraInfoReq> decodeExtraInfoReq(QByteArrayView payload, QString *error)
 {
-    const auto *r = verified<A6::ExtraInfo::Req>(payload, error, "ExtraInfo.Req");
+    const auto *r = verified<A6::ExtraInfo::Req>(payload, error, "ExtraInfo.Req", &Lenient::extraInfoReq);
     if (!r)
         return std::nullopt;
     ExtraInfoReq m;

@@ -1,5 +1,8 @@
+#include "a6_generated.h"
 #include "frame.h"
 #include "runnermessages.h"
+
+#include <flatbuffers/flatbuffers.h>
 
 #include <QTest>
 
@@ -23,6 +26,7 @@ private Q_SLOTS:
     void garbageNeverDecodes_data();
     void garbageNeverDecodes();
     void methods();
+    void stringsWithoutTerminatorAsThePythonRunnerWrites();
 };
 
 void TestProtocol::frameHeader_data()
@@ -254,6 +258,70 @@ void TestProtocol::methods()
     QCOMPARE(methodCode("TRACE"), 14);
     QCOMPARE(methodCode("PURGE"), -1);
     QCOMPARE(methodName(13), QByteArray("PATCH"));
+}
+
+namespace {
+// A string as apisix-python-plugin-runner writes it: builder.CreateByteVector(text), no NUL after it.
+flatbuffers::Offset<flatbuffers::String> byteString(flatbuffers::FlatBufferBuilder &b, const QByteArray &text)
+{
+    return flatbuffers::Offset<flatbuffers::String>(b.CreateVector(reinterpret_cast<const uint8_t *>(text.data()), size_t(text.size())).o);
+}
+
+QByteArray finished(flatbuffers::FlatBufferBuilder &b)
+{
+    return QByteArray(reinterpret_cast<const char *>(b.GetBufferPointer()), qsizetype(b.GetSize()));
+}
+} // namespace
+
+void TestProtocol::stringsWithoutTerminatorAsThePythonRunnerWrites()
+{
+    flatbuffers::FlatBufferBuilder b;
+    const auto path = byteString(b, "/req"); // 4 bytes, built first: it ends the buffer, nothing follows it
+    const auto name = byteString(b, "X-Ab");
+    const auto value = byteString(b, "12345678");
+    const auto header = A6::CreateTextEntry(b, name, value);
+    const auto headers = b.CreateVector(std::vector<flatbuffers::Offset<A6::TextEntry>>{header});
+    const auto rewrite = A6::HTTPReqCall::CreateRewrite(b, path, headers);
+    b.Finish(A6::HTTPReqCall::CreateResp(b, 7, A6::HTTPReqCall::Action::Rewrite, rewrite.Union()));
+    const QByteArray payload = finished(b);
+    // The standard verifier refuses it (so this test means something) ...
+    flatbuffers::Verifier strict(reinterpret_cast<const uint8_t *>(payload.data()), size_t(payload.size()));
+    QVERIFY(!strict.VerifyBuffer<A6::HTTPReqCall::Resp>(nullptr));
+    // ... APISIX's reader takes it, and so do we.
+    QString error;
+    const auto reply = decodeHttpReqCallResp(payload, &error);
+    QVERIFY2(reply, qPrintable(error));
+    QCOMPARE(reply->id, quint32(7));
+    QCOMPARE(reply->action, HttpReqCallResp::Action::Rewrite);
+    QCOMPARE(reply->rewrite.path, QByteArray("/req"));
+    QCOMPARE(reply->rewrite.headers.size(), 1);
+    QCOMPARE(reply->rewrite.headers.first().name, QByteArray("X-Ab"));
+    QCOMPARE(reply->rewrite.headers.first().value, QByteArray("12345678"));
+
+    // A string whose length runs past the buffer is still refused, leniently or not.
+    QByteArray broken = payload;
+    const qsizetype at = broken.lastIndexOf("/req") - 4;
+    broken[at] = char(0x40); // its length field: 64 bytes, beyond the end
+    QVERIFY(!decodeHttpReqCallResp(broken, &error));
+    QVERIFY(error.contains("failed FlatBuffers verification"));
+
+    // The post-resp reply and ExtraInfo's Var name likewise.
+    flatbuffers::FlatBufferBuilder r;
+    const auto body = r.CreateVector(reinterpret_cast<const uint8_t *>("abcd"), 4);
+    const auto rname = byteString(r, "X-Cd");
+    const auto rvalue = byteString(r, "wxyz");
+    const auto rheaders = r.CreateVector(std::vector<flatbuffers::Offset<A6::TextEntry>>{A6::CreateTextEntry(r, rname, rvalue)});
+    r.Finish(A6::HTTPRespCall::CreateResp(r, 9, 201, rheaders, body));
+    const auto resp = decodeHttpRespCallResp(finished(r), &error);
+    QVERIFY2(resp, qPrintable(error));
+    QCOMPARE(resp->status, quint16(201));
+    QCOMPARE(resp->headers.first().value, QByteArray("wxyz"));
+    flatbuffers::FlatBufferBuilder x;
+    const auto var = A6::ExtraInfo::CreateVar(x, byteString(x, "uri_"));
+    x.Finish(A6::ExtraInfo::CreateReq(x, A6::ExtraInfo::Info::Var, var.Union()));
+    const auto ask = decodeExtraInfoReq(finished(x), &error);
+    QVERIFY2(ask, qPrintable(error));
+    QCOMPARE(ask->name, QByteArray("uri_"));
 }
 
 QTEST_GUILESS_MAIN(TestProtocol)
