@@ -1,6 +1,8 @@
 #include "demoplugins.h"
 
 #include <QJsonArray>
+
+#include <algorithm>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -37,11 +39,15 @@ struct HeaderEdit
 {
     bool touched = false;
     TextPairs headers;
+    // The upstream's headers to edit, less its framing: the gateway frames what it sends.
     void start(const HeaderFields &upstream)
     {
+        static constexpr QByteArrayView framing[] = {"content-length", "transfer-encoding", "connection"};
         if (!touched)
             for (const auto &[name, value] : upstream)
-                headers.append({name, value});
+                if (std::none_of(std::begin(framing), std::end(framing),
+                                 [&](QByteArrayView f) { return name.compare(f, Qt::CaseInsensitive) == 0; }))
+                    headers.append({name, value});
         touched = true;
     }
     void set(const QByteArray &name, const QByteArray &value)

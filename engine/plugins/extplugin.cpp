@@ -234,6 +234,15 @@ ClientAnswer applyRespCall(const ClientAnswer &upstream, const Runner::HttpRespC
         if (notes)
             *notes << QStringLiteral("runner returned %1 header(s): they replace every upstream header (APISIX does the same)")
                           .arg(reply.headers.size());
+        // The framing is the sender's: a length the runner echoed from HTTPRespCall.Req may no longer be true.
+        for (const char *framing : {"content-length", "transfer-encoding", "connection"}) {
+            if (!a.headers.contains(framing))
+                continue;
+            a.headers.remove(framing);
+            if (notes)
+                *notes << QStringLiteral("%1 from the runner not passed on: RouteScope frames the response it sends")
+                              .arg(QLatin1String(framing));
+        }
     } else {
         QStringList dropped;
         a.headers.fields().reserve(upstream.headers.fields().size());

@@ -168,7 +168,8 @@ void build(Builder &b, const HttpReqCallResp &m)
 
 void build(Builder &b, const HttpRespCallReq &m)
 {
-    const auto headers = entries(b, m.headers, NameCase::Lower);
+    // lua-resty-http's res.headers, as APISIX sends them: names keep the upstream's case.
+    const auto headers = entries(b, m.headers);
     A6::HTTPRespCall::ReqBuilder r(b);
     r.add_id(m.id);
     r.add_status(m.status);

@@ -392,6 +392,8 @@ void ProxyConnection::upstreamHead(HttpResponseHead &&head, ResponseParser::Body
         before.headers = head.headers;
     }
     const QByteArray connectionTokens = head.headers.value("connection");
+    if (m_buffering)
+        m_upstreamHeaders = head.headers; // for HTTPRespCall.Req: every header as received, as APISIX sends them
     HttpHeaders headers;
     for (auto &field : head.headers.fields()) {
         if (isHopByHop(field.first, connectionTokens) || headerNameIs(field.first, "content-length"))
@@ -558,6 +560,7 @@ void ProxyConnection::endExchange()
     m_client = HttpRequest();
     m_upstreamRequest = HttpRequest();
     m_upstreamAnswer = ClientAnswer();
+    m_upstreamHeaders = HttpHeaders();
     m_respHeaders = HttpHeaders();
     m_hostOverride.reset(); // (the record was moved into the capture, or is small without one)
     if (!m_keepAlive) {

@@ -109,4 +109,5 @@ private:
     HttpHeaders m_respHeaders;       // Rewrite.resp_headers for the client response
     bool m_buffering = false;        // post-resp: read the whole upstream answer first
     ClientAnswer m_upstreamAnswer;
+    HttpHeaders m_upstreamHeaders;   // post-resp: the upstream's headers as received, every one of them
 };

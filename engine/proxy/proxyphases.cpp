@@ -120,7 +120,7 @@ void ProxyConnection::runResponsePlugin()
         req.id = quint32(m_exchange.record.id);
         req.status = quint16(m_upstreamAnswer.status);
         req.confToken = token;
-        req.headers = m_upstreamAnswer.headers.fields(); // shared, not copied; names lower-cased by the encoder
+        req.headers = m_upstreamHeaders.fields(); // shared, not copied; names as the upstream wrote them
         return Runner::encodeFrame(req, error);
     };
     spec.extraInfo = [this](const Runner::ExtraInfoReq &ask) { return extraInfo(ask); };

@@ -77,6 +77,7 @@ private Q_SLOTS:
     void chunkedUpstreamRespBodyDechunked();
     void megabyteBodiesCrossTheRunnerSocket();
     void exchangeRecordsTheRunnerConversation();
+    void respCallCarriesEveryUpstreamHeaderAsReceived();
     void queryArgsPreservedUpstream();
     void unreachableUpstreamIs502();
     void shortUpstreamBodyIs502();
@@ -234,6 +235,31 @@ void TestExtPlugin::exchangeRecordsTheRunnerConversation()
     QVERIFY(std::any_of(reply->headers.cbegin(), reply->headers.cend(), [](const TextPair &h) { return h.name == "X-Ext-Plugin-A"; }));
     QCOMPARE(seen[1]->frames.size(), 2); // the token is cached: only the call
     QCOMPARE(seen[1]->frames[0].type, quint8(Frame::HttpRespCall));
+}
+
+void TestExtPlugin::respCallCarriesEveryUpstreamHeaderAsReceived()
+{
+    // As APISIX sends lua-resty-http's res.headers: the upstream's case, every header, framing included.
+    RawServer up("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-MiXed-Case: v\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n"
+                 "Connection: keep-alive\r\n\r\nok", false);
+    TestEngine engine(1, demoRunner());
+    waitReady(engine);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-post-resp\":{\"conf\":" + conf({{"ext-plugin-A", "{}"}}) + "}}", up.port())), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/x");
+    QVERIFY2(r.ok, qPrintable(r.error));
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.body, QByteArray("ok"));
+    QCOMPARE(r.headers.values("content-length"), QList<QByteArray>{"2"}); // once, and true
+    QCOMPARE(r.headers.values("set-cookie").size(), 2);
+    QCOMPARE(r.headers.value("x-ext-plugin-a"), QByteArray("executed"));
+    QTRY_COMPARE(engine.engine().capture()->all().size(), 1);
+    const ExchangePtr e = engine.engine().capture()->all().first();
+    QCOMPARE(e->frames.size(), 4);
+    QString error;
+    const auto call = Runner::decodeHttpRespCallReq(e->frames[2].payload, &error);
+    QVERIFY2(call, qPrintable(error));
+    QCOMPARE(call->headers, (HeaderFields{{"Content-Length", "2"}, {"X-MiXed-Case", "v"}, {"Set-Cookie", "a=1"},
+                                          {"Set-Cookie", "b=2"}, {"Connection", "keep-alive"}}));
 }
 
 void TestExtPlugin::queryArgsPreservedUpstream()

@@ -66,6 +66,17 @@ void TestExtPluginSemantics::respCallReplyMatrix()
     QCOMPARE(a.headers.values("x-a"), (QList<QByteArray>{"1", "2"}));
     QCOMPARE(a.body, QByteArray("new"));
     QVERIFY(notes.first().contains("replace every upstream header"));
+
+    // A runner that echoes the upstream's framing back: not passed on, the sender frames what it sends.
+    notes.clear();
+    Runner::HttpRespCallResp echo;
+    echo.headers = {{"Content-Length", "2"}, {"Transfer-Encoding", "chunked"}, {"Connection", "keep-alive"}, {"X-B", "1"}};
+    echo.body = "longer than two";
+    a = applyRespCall(upstream, echo, &notes);
+    QCOMPARE(a.headers.size(), 1);
+    QCOMPARE(a.headers.value("x-b"), QByteArray("1"));
+    QCOMPARE(notes.size(), 4);
+    QVERIFY(notes[1].startsWith("content-length from the runner not passed on"));
 }
 
 void TestExtPluginSemantics::stopHeaders()

@@ -20,7 +20,7 @@ private Q_SLOTS:
     void roundTrips();
     void encodeFrameIsHeaderPlusPayload();
     void encodeFrameRefusesOversized();
-    void callHeaderNamesGoOutLowerCased();
+    void callHeaderNamesAsApisixSendsThem();
     void absentIsNotEmpty();
     void emptyPrepareConfHasNoConfVector();
     void garbageNeverDecodes_data();
@@ -187,14 +187,14 @@ void TestProtocol::encodeFrameRefusesOversized()
     QVERIFY(encodeFrame(ExtraInfoResp{QByteArray(16, 'x')})); // the builder is usable again
 }
 
-void TestProtocol::callHeaderNamesGoOutLowerCased()
+void TestProtocol::callHeaderNamesAsApisixSendsThem()
 {
-    // APISIX sends the headers of both calls with lower-case names (ngx.req/resp.get_headers); a runner
-    // that looks up "content-type" must find it. Everything else keeps the case it was given.
+    // APISIX sends the request headers with lower-case names (ngx.req.get_headers); the response headers
+    // of HTTPRespCall.Req as lua-resty-http read them, in the upstream's case. Everything else keeps its case.
     QString error;
     const auto resp = decodeHttpRespCallReq(encode(HttpRespCallReq{1, 200, {{"Content-Type", "text/plain"}, {"X-MiXed-9", "V"}}, 2}), &error);
     QVERIFY2(resp, qPrintable(error));
-    QCOMPARE(resp->headers, (HeaderFields{{"content-type", "text/plain"}, {"x-mixed-9", "V"}}));
+    QCOMPARE(resp->headers, (HeaderFields{{"Content-Type", "text/plain"}, {"X-MiXed-9", "V"}}));
     HttpReqCallReq call;
     call.path = "/P";
     call.args = {{"Key", "Value"}};
