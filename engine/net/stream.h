@@ -70,6 +70,8 @@ public:
     quint16 peerPort() const;
     QHostAddress localAddress() const;
     quint16 localPort() const;
+    // The process at the other end of a Unix socket (SO_PEERCRED), or 0 when it is not known.
+    qint64 peerProcessId() const;
 
 private:
     static QString errnoText(int error);

@@ -179,3 +179,12 @@ quint16 Stream::localPort() const
 {
     return addressOf(m_fd, false).second;
 }
+
+qint64 Stream::peerProcessId() const
+{
+    ucred credentials{};
+    socklen_t length = sizeof(credentials);
+    if (m_fd < 0 || ::getsockopt(m_fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0)
+        return 0;
+    return credentials.pid;
+}

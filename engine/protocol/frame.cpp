@@ -44,6 +44,20 @@ std::optional<DecodedFrame> FrameDecoder::next()
     if (m_buffer.size() < Frame::kHeaderSize + size)
         return std::nullopt;
     DecodedFrame frame{h[0], m_buffer.mid(Frame::kHeaderSize, size)};
-    m_buffer.remove(0, Frame::kHeaderSize + size);
+    if (m_buffer.size() == Frame::kHeaderSize + size && m_buffer.capacity() > 1024 * 1024)
+        m_buffer = QByteArray(); // a big frame's buffer is given back, not kept for the next small one
+    else
+        m_buffer.remove(0, Frame::kHeaderSize + size);
     return frame;
+}
+
+QString FrameDecoder::headerError() const
+{
+    if (m_buffer.size() < Frame::kHeaderSize)
+        return {};
+    const auto *h = reinterpret_cast<const uchar *>(m_buffer.constData());
+    if (h[0] <= Frame::HttpRespCall)
+        return {};
+    const qsizetype size = (qsizetype(h[1]) << 16) | (qsizetype(h[2]) << 8) | qsizetype(h[3]);
+    return QStringLiteral("protocol error: a frame of unknown type %1 (announcing %2 bytes)").arg(h[0]).arg(size);
 }

@@ -41,6 +41,9 @@ public:
     std::optional<DecodedFrame> next();
     // Bytes received that do not yet make a whole frame (a non-zero value at EOF means truncation).
     qsizetype pendingBytes() const { return m_buffer.size(); }
+    // Once a header has arrived whose type no message has: why the stream is unusable (its announced
+    // payload is not waited for). Empty while all is well.
+    QString headerError() const;
     void clear() { m_buffer.clear(); }
 
 private:

@@ -2,6 +2,7 @@
 
 #include "capturestore.h"
 #include "coarseclock.h"
+#include "logthrottle.h"
 #include "configstore.h"
 #include "proxyworker.h"
 #include "vars.h"
@@ -103,13 +104,17 @@ void ProxyConnection::clientTimedOut()
             m_deadline.arm(settings.sendTimeoutMs);
             return;
         }
-        qInfo("client %s:%u took nothing of its answer for %d ms (send_timeout): closed", m_peerText.constData(),
-              unsigned(m_peerPort), settings.sendTimeoutMs);
+        static LogThrottle throttle;
+        logThrottled(throttle, [&]() -> QByteArray {
+            return "client " + m_peerText + ':' + QByteArray::number(m_peerPort) + " took nothing of its answer for "
+                + QByteArray::number(settings.sendTimeoutMs) + " ms (send_timeout): closed";
+        });
         abandon(QStringLiteral("the client took nothing of the response for %1 ms (send_timeout): the connection was closed")
                     .arg(settings.sendTimeoutMs));
         return;
     }
     // Like nginx, a client that is too slow with its request gets no answer (408 is only logged there).
+    static LogThrottle headThrottle, bodyThrottle;
     switch (m_wait) {
     case Wait::Send: // drained in the meantime
         watchClient();
@@ -119,12 +124,16 @@ void ProxyConnection::clientTimedOut()
     case Wait::Request:
         break; // keep-alive idle: a plain close
     case Wait::Head:
-        qInfo("client %s:%u sent no whole request head within %d ms (client_header_timeout): closed",
-              m_peerText.constData(), unsigned(m_peerPort), settings.headerTimeoutMs);
+        logThrottled(headThrottle, [&]() -> QByteArray {
+            return "client " + m_peerText + ':' + QByteArray::number(m_peerPort) + " sent no whole request head within "
+                + QByteArray::number(settings.headerTimeoutMs) + " ms (client_header_timeout): closed";
+        });
         break;
     case Wait::Body:
-        qInfo("client %s:%u sent nothing of its request body for %d ms (client_body_timeout): closed",
-              m_peerText.constData(), unsigned(m_peerPort), settings.bodyTimeoutMs);
+        logThrottled(bodyThrottle, [&]() -> QByteArray {
+            return "client " + m_peerText + ':' + QByteArray::number(m_peerPort) + " sent nothing of its request body for "
+                + QByteArray::number(settings.bodyTimeoutMs) + " ms (client_body_timeout): closed";
+        });
         break;
     }
     closeNow();
@@ -485,7 +494,10 @@ void ProxyConnection::upstreamFailed(int status, const QString &why, bool headSe
     recordUpstreamCall();
     m_exchange.record.errorStep = QStringLiteral("upstream");
     m_exchange.record.errorText = why;
-    qInfo("exchange %llu: upstream failed with %d: %s", m_exchange.record.id, status, qPrintable(why));
+    static LogThrottle throttle;
+    logThrottled(throttle, [&] {
+        return QStringLiteral("exchange %1: upstream failed with %2: %3").arg(m_exchange.record.id).arg(status).arg(why).toUtf8();
+    });
     if (headSent && !m_buffering) { // the client already has part of the answer: all we can do is cut it short
         m_exchange.record.notes << QStringLiteral("the response was cut short: the upstream failed after it began");
         abandon({});

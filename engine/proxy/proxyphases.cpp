@@ -3,6 +3,7 @@
 
 #include "configstore.h"
 #include "frame.h"
+#include "logthrottle.h"
 #include "proxyworker.h"
 #include "vars.h"
 
@@ -159,10 +160,16 @@ void ProxyConnection::pluginFailed(const ExtPluginConfig &plugin, const QString 
     if (plugin.allowDegradation) {
         m_exchange.record.degraded = true;
         m_exchange.record.notes << QStringLiteral("%1 failed (%2); allow_degradation: the request went on without it").arg(plugin.name, why);
-        qInfo("exchange %llu: %s failed, degraded: %s", m_exchange.record.id, qPrintable(plugin.name), qPrintable(why));
+        static LogThrottle throttle;
+        logThrottled(throttle, [&] {
+            return QStringLiteral("exchange %1: %2 failed, degraded: %3").arg(m_exchange.record.id).arg(plugin.name, why).toUtf8();
+        });
         return;
     }
-    qInfo("exchange %llu: %s failed, 503: %s", m_exchange.record.id, qPrintable(plugin.name), qPrintable(why));
+    static LogThrottle throttle;
+    logThrottled(throttle, [&] {
+        return QStringLiteral("exchange %1: %2 failed, 503: %3").arg(m_exchange.record.id).arg(plugin.name, why).toUtf8();
+    });
     respondLocal(503, (plugin.name + QStringLiteral(" failed: ") + why).toUtf8(), false);
 }
 

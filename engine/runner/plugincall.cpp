@@ -11,6 +11,8 @@ void PluginCall::onTimer()
 {
     if (m_step == Step::Idle)
         return;
+    if (m_step == Step::Connecting)
+        m_client->unreachable(QStringLiteral("cannot connect to the runner within %1 s").arg(m_client->settings().connectTimeoutMs / 1000.0));
     fail(m_step == Step::Connecting
              ? QStringLiteral("cannot connect to the runner within %1 s").arg(m_client->settings().connectTimeoutMs / 1000.0)
              : QStringLiteral("the runner did not answer within %1 s").arg(m_client->settings().timeoutMs / 1000.0),
@@ -40,13 +42,18 @@ void PluginCall::start(PluginCallSpec spec, QList<RunnerFrameRecord> *log, const
         proceed();
         return;
     }
+    if (const QString down = m_client->knownDown(); !down.isEmpty()) {
+        fail(down, false);
+        return;
+    }
     m_step = Step::Connecting;
     m_deadline.arm(m_client->settings().connectTimeoutMs + 500); // RunnerConnection gives up at the connect timeout itself
     m_client->openConnection(m_conn);
 }
 
-void PluginCall::runnerConnected(RunnerConnection *)
+void PluginCall::runnerConnected(RunnerConnection *c)
 {
+    m_client->connected(c);
     proceed();
 }
 
@@ -217,6 +224,8 @@ void PluginCall::fail(const QString &why, bool connectionUsable)
 
 void PluginCall::runnerLost(RunnerConnection *, const QString &why)
 {
+    if (m_step == Step::Connecting)
+        m_client->unreachable(why);
     fail(why, false);
 }
 

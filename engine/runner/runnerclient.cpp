@@ -27,6 +27,12 @@ void RunnerClient::openConnection(RunnerConnection *c)
     c->open(m_endpoint->socketPath(), m_endpoint->settings().connectTimeoutMs, m_endpoint->generation());
 }
 
+void RunnerClient::connected(RunnerConnection *c)
+{
+    m_endpoint->noteConnected(c->peerProcessId());
+    c->setGeneration(m_endpoint->generation()); // it talks to the runner there is now
+}
+
 void RunnerClient::giveBack(RunnerConnection *c)
 {
     if (!c->isOpen() || c->generation() != m_endpoint->generation() || m_idle.size() >= 64) {

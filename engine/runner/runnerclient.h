@@ -24,6 +24,10 @@ public:
     RunnerConnection *takeConnection(bool *reused);
     void giveBack(RunnerConnection *c);
     void openConnection(RunnerConnection *c);
+    // What connecting found (shared by all workers through the endpoint).
+    void connected(RunnerConnection *c);
+    void unreachable(const QString &why) { m_endpoint->noteUnreachable(why); }
+    QString knownDown() { return m_endpoint->knownDown(); }
 
     // Conf tokens, valid for the current runner generation and until they expire.
     std::optional<quint32> token(const QByteArray &key);

@@ -51,6 +51,12 @@ void RunnerConnection::streamReadable(Stream *s)
     m_decoder.feed(s->input());
     s->consume(s->input().size());
     while (m_holder) {
+        if (const QString error = m_decoder.headerError(); !error.isEmpty()) { // not worth waiting for its payload
+            m_connected = false;
+            m_stream->abort();
+            m_holder->runnerLost(this, error);
+            return;
+        }
         auto frame = m_decoder.next();
         if (!frame)
             break;

@@ -35,6 +35,9 @@ public:
     void discard();
 
     quint64 generation() const { return m_generation; }
+    // Connected to a runner the endpoint now counts as a new one (see RunnerEndpoint::noteConnected).
+    void setGeneration(quint64 generation) { m_generation = generation; }
+    qint64 peerProcessId() const { return m_stream ? m_stream->peerProcessId() : 0; }
     qsizetype pendingBytes() const { return m_decoder.pendingBytes(); }
 
 private:

@@ -1,5 +1,7 @@
 #include "runnersettings.h"
 
+#include "coarseclock.h"
+
 #include <QJsonArray>
 
 RunnerSettings RunnerSettings::fromJson(const QJsonObject &o)
@@ -66,4 +68,44 @@ bool splitCommandLine(const QString &line, QStringList *argv)
     if (inWord)
         argv->append(current);
     return true;
+}
+
+void RunnerEndpoint::noteUnreachable(const QString &why)
+{
+    QMutexLocker lock(&m_mutex);
+    const qint64 now = coarseNowMs();
+    if (!m_down.load())
+        m_downSinceMs = now;
+    m_downWhy = why;
+    m_probeAtMs = now + kProbeMs;
+    m_wasUnreachable = true;
+    m_down.store(true);
+}
+
+void RunnerEndpoint::noteConnected(qint64 pid)
+{
+    QMutexLocker lock(&m_mutex);
+    const bool otherProcess = pid && m_pid && pid != m_pid;
+    if (m_wasUnreachable || otherProcess)
+        bumpGeneration();
+    m_wasUnreachable = false;
+    if (pid)
+        m_pid = pid;
+    m_down.store(false);
+}
+
+QString RunnerEndpoint::knownDown()
+{
+    if (!m_down.load(std::memory_order_relaxed))
+        return {};
+    QMutexLocker lock(&m_mutex);
+    if (!m_down.load())
+        return {};
+    const qint64 now = coarseNowMs();
+    if (now >= m_probeAtMs) { // this call looks again; the others go on failing at once meanwhile
+        m_probeAtMs = now + m_settings.connectTimeoutMs + kProbeMs;
+        return {};
+    }
+    return QStringLiteral("%1 (the runner has been unreachable for %2 s; looking again every %3 s)")
+        .arg(m_downWhy).arg((now - m_downSinceMs) / 1000.0, 0, 'f', 1).arg(kProbeMs / 1000);
 }

@@ -42,17 +42,38 @@ public:
         QMutexLocker lock(&m_mutex);
         return m_socketPath;
     }
+    // A runner listens there now (empty: none does); a new one is not taken for down.
     void setSocketPath(const QString &path)
     {
         QMutexLocker lock(&m_mutex);
         m_socketPath = path;
+        if (!path.isEmpty())
+            m_down.store(false);
     }
     quint64 generation() const { return m_generation.load(std::memory_order_acquire); }
     void bumpGeneration() { m_generation.fetch_add(1, std::memory_order_acq_rel); }
+
+    // What connecting found, from any worker. While the runner is known to be down, calls fail at once
+    // with why (instead of each waiting for the connect timeout); every kProbeMs one call is let through
+    // to look again.
+    static constexpr int kProbeMs = 1000;
+    void noteUnreachable(const QString &why);
+    // A connection was made to the process `pid` (0: not known). A runner that is back after being
+    // unreachable, or another process than before behind the same socket, is a new runner: every conf
+    // token of the old one is dropped (generation), as its tokens mean other confs in the new one.
+    void noteConnected(qint64 pid);
+    // Why the runner is known to be down now, or empty (go on and connect).
+    QString knownDown();
 
 private:
     const RunnerSettings m_settings;
     mutable QMutex m_mutex;
     QString m_socketPath;
     std::atomic<quint64> m_generation{1};
+    std::atomic<bool> m_down{false}; // fast path: a plain load per call while all is well
+    QString m_downWhy;
+    qint64 m_downSinceMs = 0;
+    qint64 m_probeAtMs = 0;
+    bool m_wasUnreachable = false;
+    qint64 m_pid = 0;
 };

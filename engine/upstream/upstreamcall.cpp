@@ -1,5 +1,7 @@
 #include "upstreamcall.h"
 
+#include "logthrottle.h"
+
 #include "balancer.h"
 
 UpstreamCall::UpstreamCall(ConnectionPool *pool, UpstreamSink *sink, QObject *parent)
@@ -213,7 +215,8 @@ void UpstreamCall::connectionFailed(UpstreamConnection *c)
     if (!m_active)
         return;
     if (m_phase == Phase::Connecting) {
-        qInfo("upstream %s: %s", qPrintable(nodeAddress()), qPrintable(c->errorString()));
+        static LogThrottle throttle;
+        logThrottled(throttle, [&] { return QStringLiteral("upstream %1: %2").arg(nodeAddress(), c->errorString()).toUtf8(); });
         release(false);
         tryNextNode();
         return;

@@ -3,7 +3,12 @@
 #include "testhttp.h"
 #include "testrunner.h"
 
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
 #include <QJsonDocument>
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QJsonObject>
 #include <QTest>
 
@@ -51,6 +56,10 @@ private Q_SLOTS:
     void concurrentRequestsPrepareOnce();
     void extraInfoIsAnsweredMidCall();
     void oversizedMessageIsRefused();
+    void unknownFrameHeaderFailsAtOnce();
+    void runnerKnownDownFailsAtOnce();
+    void runnerBackBehindTheSameSocketGetsNewTokens();
+    void anotherRunnerProcessBehindTheSocketGetsNewTokens();
 };
 
 void TestRunnerProtocol::threePluginsPrepareInOrder()
@@ -274,6 +283,118 @@ void TestRunnerProtocol::oversizedMessageIsRefused()
     const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/bytes/17000000");
     QCOMPARE(r.status, 503);
     QVERIFY2(errorOf(r).contains("exceeds the protocol limit of 16777215 bytes"), qPrintable(errorOf(r)));
+}
+
+void TestRunnerProtocol::unknownFrameHeaderFailsAtOnce()
+{
+    // A header of a type no message has, announcing 16 MiB that never come: no reason to wait for them.
+    auto up = startEchoUpstream();
+    TestRunner runner([](const DecodedFrame &f) {
+        if (f.type != RESP)
+            return TestRunner::standard(f);
+        Answer a;
+        a.raw = QByteArray("\x09\xff\xff\xff", 4);
+        return a;
+    });
+    TestEngine engine(1, at(runner, 60000));
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("{\"ext-plugin-post-resp\":{}}", up->port())), 201);
+    QElapsedTimer clock;
+    clock.start();
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/");
+    QCOMPARE(r.status, 503);
+    QVERIFY2(errorOf(r).contains("unknown type 9 (announcing 16777215 bytes)"), qPrintable(errorOf(r)));
+    QVERIFY2(clock.elapsed() < 2000, qPrintable(QString::number(clock.elapsed())));
+}
+
+void TestRunnerProtocol::runnerKnownDownFailsAtOnce()
+{
+    // Nothing listens: the first request waits for the connect timeout, the next ones fail at once.
+    auto up = startEchoUpstream();
+    QTemporaryDir dir;
+    RunnerSettings s;
+    s.socketPath = dir.filePath("nobody.sock");
+    s.connectTimeoutMs = 400;
+    TestEngine engine(1, s);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("{\"ext-plugin-post-resp\":{}}", up->port())), 201);
+    QElapsedTimer clock;
+    clock.start();
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/").status, 503);
+    QVERIFY(clock.elapsed() >= 350);
+    clock.restart();
+    for (int i = 0; i < 50; ++i) {
+        const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/");
+        QCOMPARE(r.status, 503);
+        if (i == 0)
+            QVERIFY2(errorOf(r).contains("the runner has been unreachable for"), qPrintable(errorOf(r)));
+    }
+    // 50 requests in much less than 50 connect timeouts (one probe a second may wait for its own).
+    QVERIFY2(clock.elapsed() < 3000, qPrintable(QString::number(clock.elapsed())));
+}
+
+void TestRunnerProtocol::runnerBackBehindTheSameSocketGetsNewTokens()
+{
+    // A runner started by the user (--runner-socket) stops and another starts on the same path: the old
+    // tokens mean other confs in the new one, so every one of them is dropped.
+    auto up = startEchoUpstream();
+    QTemporaryDir dir;
+    const QString path = dir.filePath("r.sock");
+    auto first = std::make_unique<TestRunner>(TestRunner::standard, path);
+    RunnerSettings s;
+    s.socketPath = path;
+    s.connectTimeoutMs = 200;
+    TestEngine engine(1, s);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", "{\"uri\":\"/one\",\"plugins\":{\"ext-plugin-post-resp\":{\"conf\":[{\"name\":\"a\",\"value\":\"1\"}]}},\"upstream\":{\"nodes\":" + nodesFor({up->port()}) + "}}"), 201);
+    QCOMPARE(engine.put("/apisix/admin/routes/2", "{\"uri\":\"/two\",\"plugins\":{\"ext-plugin-post-resp\":{\"conf\":[{\"name\":\"b\",\"value\":\"2\"}]}},\"upstream\":{\"nodes\":" + nodesFor({up->port()}) + "}}"), 201);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/one").status, 200); // token 1 = route 1's conf
+    first.reset();
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/two").status, 503); // refused: down
+    TestRunner second(TestRunner::standard, path);
+    QElapsedTimer clock;
+    clock.start();
+    while (httpRequest(engine.proxyPort(), "GET", "/two").status != 200 && clock.elapsed() < 5000) // token 1 = route 2's conf
+        QTest::qWait(100); // known down: looked at again within a second
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/one").status, 200);
+    QCOMPARE(second.received(), (QList<quint8>{P, RESP, P, RESP})); // route 1 prepared again, not called with 1
+}
+
+void TestRunnerProtocol::anotherRunnerProcessBehindTheSocketGetsNewTokens()
+{
+    // The same with real processes and no request in between: the runner's pid tells it is another one.
+    auto up = startEchoUpstream();
+    QTemporaryDir dir;
+    const QString path = dir.filePath("demo.sock");
+    const QString program = qEnvironmentVariable("ROUTESCOPE_DEMO_RUNNER",
+                                                 QCoreApplication::applicationDirPath() + "/../bin/routescope-demo-runner");
+    const auto startRunner = [&](QProcess &p) {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("APISIX_LISTEN_ADDRESS", "unix:" + path);
+        p.setProcessEnvironment(env);
+        p.start(program, {});
+        QVERIFY(p.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(path), 5000);
+    };
+    QProcess a;
+    startRunner(a);
+    RunnerSettings s;
+    s.socketPath = path;
+    TestEngine engine(1, s);
+    const auto routeWith = [&](const QByteArray &uri, const QByteArray &value) {
+        return "{\"uri\":\"" + uri + "\",\"plugins\":{\"ext-plugin-post-resp\":{\"conf\":[{\"name\":\"ext-plugin-A\",\"value\":\"" + value
+            + "\"}]}},\"upstream\":{\"nodes\":" + nodesFor({up->port()}) + "}}";
+    };
+    QCOMPARE(engine.put("/apisix/admin/routes/1", routeWith("/one", "one")), 201);
+    QCOMPARE(engine.put("/apisix/admin/routes/2", routeWith("/two", "two")), 201);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/one").headers.value("x-ext-plugin-a-conf"), QByteArray("one"));
+    a.terminate();
+    QVERIFY(a.waitForFinished(5000));
+    QFile::remove(path);
+    QProcess b;
+    startRunner(b);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/two").headers.value("x-ext-plugin-a-conf"), QByteArray("two"));
+    // Called with the old runner's token 1, the new runner would have answered with route 2's conf.
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/one").headers.value("x-ext-plugin-a-conf"), QByteArray("one"));
+    b.terminate();
+    QVERIFY(b.waitForFinished(5000));
 }
 
 QTEST_GUILESS_MAIN(TestRunnerProtocol)

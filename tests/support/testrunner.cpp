@@ -3,9 +3,9 @@
 #include <QLocalServer>
 #include <QLocalSocket>
 
-TestRunner::TestRunner(Script script)
+TestRunner::TestRunner(Script script, const QString &path)
 {
-    m_path = m_dir.filePath(QStringLiteral("r.sock"));
+    m_path = path.isEmpty() ? m_dir.filePath(QStringLiteral("r.sock")) : path;
     m_thread.start();
     auto *server = new QLocalServer;
     server->moveToThread(&m_thread);
@@ -29,6 +29,7 @@ TestRunner::TestRunner(Script script)
                         const Answer a = script(*frame);
                         for (const auto &[type, payload] : a.frames)
                             s->write(payload.isNull() && type == 255 ? QByteArray("garbage!") : *Frame::encode(type, payload));
+                        s->write(a.raw);
                         s->flush();
                         if (a.close) {
                             s->disconnectFromServer();

@@ -19,10 +19,12 @@ public:
     {
         QList<std::pair<quint8, QByteArray>> frames;
         bool close = false;
+        QByteArray raw; // written as it is, after the frames
     };
     using Script = std::function<Answer(const DecodedFrame &frame)>;
 
-    explicit TestRunner(Script script);
+    // Listens on `path`, or on a socket in a folder of its own.
+    explicit TestRunner(Script script, const QString &path = {});
     ~TestRunner();
 
     QString path() const { return m_path; }
