@@ -275,7 +275,9 @@ void ProxyConnection::startUpstream()
     const auto &spec = m_route->upstream;
     m_exchange.step = "the upstream call";
     m_framing = Framing::None;
-    m_buffering = m_route->ext.postResp.has_value();
+    m_post = m_route->ext.postResp ? PostResp::Waiting : PostResp::Off;
+    m_postRespPending = false;
+    m_upstreamComplete = false;
     m_upstreamAnswer = ClientAnswer();
     HttpRequest &r = m_upstreamRequest;
     UpstreamCall::Request call;
@@ -401,7 +403,7 @@ void ProxyConnection::upstreamHead(HttpResponseHead &&head, ResponseParser::Body
         before.headers = head.headers;
     }
     const QByteArray connectionTokens = head.headers.value("connection");
-    if (m_buffering)
+    if (m_post != PostResp::Off)
         m_upstreamHeaders = head.headers; // for HTTPRespCall.Req: every header as received, as APISIX sends them
     HttpHeaders headers;
     for (auto &field : head.headers.fields()) {
@@ -409,11 +411,19 @@ void ProxyConnection::upstreamHead(HttpResponseHead &&head, ResponseParser::Body
             continue;
         headers.fields().append(std::move(field));
     }
-    if (m_buffering) {
+    if (m_post != PostResp::Off) {
         m_upstreamLength = contentLength; // what a HEAD answer announces, there being no body to count
+        m_upstreamHasLength = framing == ResponseParser::BodyFraming::Length;
         m_upstreamAnswer.status = head.status;
         m_upstreamAnswer.reason = head.reason;
         m_upstreamAnswer.headers = std::move(headers);
+        // The runner is called once the parser is out of its callback: from upstreamDone() when the answer
+        // is whole already, else from the event loop (the upstream read is paused now, so nothing else comes).
+        m_postRespPending = true;
+        QMetaObject::invokeMethod(this, [this, id = m_exchange.record.id] {
+            if (m_busy && m_exchange.record.id == id && std::exchange(m_postRespPending, false))
+                runResponsePlugin();
+        }, Qt::QueuedConnection);
         return;
     }
     if (!m_respHeaders.isEmpty())
@@ -434,10 +444,15 @@ void ProxyConnection::upstreamBody(const char *data, qsizetype size)
     if (size == 0)
         return;
     m_exchange.appendBody(m_exchange.record.upstreamResponse, data, size);
-    if (m_buffering) {
-        m_upstreamAnswer.body.append(data, size);
+    if (m_post == PostResp::Waiting || m_post == PostResp::ReadingBody) {
+        m_upstreamAnswer.body.append(data, size); // what came with the head, or all of it for RespBody
         return;
     }
+    writeBody(data, size);
+}
+
+void ProxyConnection::writeBody(const char *data, qsizetype size)
+{
     if (m_framing == Framing::Chunked) {
         QByteArray chunk = QByteArray::number(qulonglong(size), 16) + "\r\n";
         chunk.append(data, size);
@@ -452,7 +467,16 @@ void ProxyConnection::upstreamBody(const char *data, qsizetype size)
 
 bool ProxyConnection::upstreamCanTakeBody() const
 {
-    return m_buffering || m_stream->bytesToWrite() < kClientHighWater;
+    switch (m_post) {
+    case PostResp::Waiting:
+        return false; // the body waits in the upstream socket until the runner has answered
+    case PostResp::ReadingBody:
+        return true;
+    case PostResp::Off:
+    case PostResp::Relaying:
+        break;
+    }
+    return m_stream->bytesToWrite() < kClientHighWater;
 }
 
 void ProxyConnection::upstreamIdle()
@@ -478,9 +502,16 @@ void ProxyConnection::recordUpstreamCall()
 void ProxyConnection::upstreamDone()
 {
     recordUpstreamCall();
-    if (m_buffering) {
-        runResponsePlugin();
+    m_upstreamComplete = true;
+    if (m_post == PostResp::ReadingBody) { // the runner asked for it: here it is, whole
+        m_post = PostResp::Waiting;
+        m_plugin.answerExtraInfo(m_upstreamAnswer.body);
         return;
+    }
+    if (m_post == PostResp::Waiting) {
+        if (std::exchange(m_postRespPending, false))
+            runResponsePlugin(); // a bodiless answer, or one read whole with its head
+        return; // the runner's reply answers the client
     }
     if (m_framing == Framing::Chunked)
         m_stream->write("0\r\n\r\n", 5);
@@ -498,11 +529,14 @@ void ProxyConnection::upstreamFailed(int status, const QString &why, bool headSe
     logThrottled(throttle, [&] {
         return QStringLiteral("exchange %1: upstream failed with %2: %3").arg(m_exchange.record.id).arg(status).arg(why).toUtf8();
     });
-    if (headSent && !m_buffering) { // the client already has part of the answer: all we can do is cut it short
+    if (headSent && (m_post == PostResp::Off || m_post == PostResp::Relaying)) {
+        // The client already has part of the answer: all we can do is cut it short.
         m_exchange.record.notes << QStringLiteral("the response was cut short: the upstream failed after it began");
         abandon({});
         return;
     }
+    m_plugin.abort(); // a post-resp call about an answer that will not come
+    m_post = PostResp::Off;
     respondLocal(status, reasonPhrase(status).prepend(QByteArray::number(status) + ' ') + ": " + why.toUtf8(), false);
 }
 
@@ -562,6 +596,9 @@ void ProxyConnection::finishRecord()
 
 void ProxyConnection::endExchange()
 {
+    if (m_call.isActive()) // answered before the upstream body was read (the runner replaced it, or failed)
+        m_call.abort();
+    m_post = PostResp::Off;
     m_stream->uncork();
     finishRecord();
     m_busy = false;

@@ -19,8 +19,10 @@ struct ConfigSnapshot;
 
 // One client connection to the proxy port. Requests are taken one at a time (so pipelined requests are
 // answered in order) and each goes through the pipeline of DESIGN.md: route match, ext-plugin-pre-req,
-// ext-plugin-post-req, the upstream call, ext-plugin-post-resp, the client response. Without post-resp
-// the upstream body is streamed; with it, the body is read whole (the runner may ask for it).
+// ext-plugin-post-req, the upstream call, ext-plugin-post-resp, the client response. The upstream body
+// is streamed. With post-resp, HTTPRespCall goes out as soon as the upstream head is in, and the body
+// waits in the upstream socket (not in memory) until the runner answers: it is read whole only when
+// the runner asks for it (RespBody), dropped when the runner replaces it, and streamed through otherwise.
 class ProxyConnection : public QObject, private UpstreamSink, private Stream::Handler
 {
     Q_OBJECT
@@ -34,6 +36,8 @@ private:
     enum class Stage { PreReq, PostReq, Upstream };
     // What the client is waiting on us for, or we on it: which of ClientSettings' timeouts runs.
     enum class Wait { Request, Head, Body, Send, Nothing };
+    // Where an ext-plugin-post-resp route stands with the upstream body.
+    enum class PostResp { Off, Waiting, ReadingBody, Relaying };
 
     // proxyconnection.cpp: client I/O and the upstream call
     void streamReadable(Stream *) override;
@@ -71,6 +75,9 @@ private:
     void onRequestPluginDone(const ExtPluginConfig &plugin, Stage next, const PluginCallOutcome &outcome);
     void runResponsePlugin();
     void onResponsePluginDone(const PluginCallOutcome &outcome);
+    ExtraInfoAnswer responseExtraInfo(const Runner::ExtraInfoReq &ask);
+    void relay(const ClientAnswer &answer);
+    void writeBody(const char *data, qsizetype size);
     void pluginFailed(const ExtPluginConfig &plugin, const QString &why);
     std::optional<QByteArray> extraInfo(const Runner::ExtraInfoReq &ask) const;
     QByteArray hostForRunner() const;
@@ -107,7 +114,10 @@ private:
     HttpRequest m_upstreamRequest;   // as it goes upstream, after rewrites
     std::optional<QByteArray> m_hostOverride;
     HttpHeaders m_respHeaders;       // Rewrite.resp_headers for the client response
-    bool m_buffering = false;        // post-resp: read the whole upstream answer first
-    ClientAnswer m_upstreamAnswer;
+    PostResp m_post = PostResp::Off;
+    bool m_postRespPending = false;  // the head is in: the runner is to be called (queued, or at upstreamDone())
+    bool m_upstreamComplete = false;
+    bool m_upstreamHasLength = false;
+    ClientAnswer m_upstreamAnswer;   // post-resp: the upstream's answer; its body holds what was read
     HttpHeaders m_upstreamHeaders;   // post-resp: the upstream's headers as received, every one of them
 };

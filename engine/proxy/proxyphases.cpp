@@ -58,7 +58,7 @@ void ProxyConnection::runRequestPlugin(const ExtPluginConfig &plugin, Stage next
         req.confToken = token;
         return Runner::encodeFrame(req, error);
     };
-    spec.extraInfo = [this](const Runner::ExtraInfoReq &ask) { return extraInfo(ask); };
+    spec.extraInfo = [this](const Runner::ExtraInfoReq &ask) { return ExtraInfoAnswer{extraInfo(ask)}; };
     m_exchange.stepStartNs = m_exchange.clock.nsecsElapsed();
     m_exchange.step = next == Stage::PostReq ? "ext-plugin-pre-req" : "ext-plugin-post-req";
     m_plugin.start(std::move(spec), m_exchange.capturing ? &m_exchange.record.frames : nullptr, &m_exchange.clock,
@@ -124,7 +124,7 @@ void ProxyConnection::runResponsePlugin()
         req.headers = m_upstreamHeaders.fields(); // shared, not copied; names as the upstream wrote them
         return Runner::encodeFrame(req, error);
     };
-    spec.extraInfo = [this](const Runner::ExtraInfoReq &ask) { return extraInfo(ask); };
+    spec.extraInfo = [this](const Runner::ExtraInfoReq &ask) { return responseExtraInfo(ask); };
     m_exchange.stepStartNs = m_exchange.clock.nsecsElapsed();
     m_plugin.start(std::move(spec), m_exchange.capturing ? &m_exchange.record.frames : nullptr, &m_exchange.clock,
                    [this](PluginCallOutcome outcome) { onResponsePluginDone(outcome); });
@@ -143,14 +143,42 @@ void ProxyConnection::onResponsePluginDone(const PluginCallOutcome &outcome)
         if (plugin.allowDegradation) { // the upstream's answer, untouched, headers included
             ClientAnswer answer = m_upstreamAnswer;
             setHeaders(answer.headers, m_respHeaders);
-            respondAnswer(answer);
+            m_upstreamComplete ? respondAnswer(answer) : relay(answer);
         }
         return;
     }
     ClientAnswer answer = applyRespCall(m_upstreamAnswer, *reply, m_exchange.capturing ? &m_exchange.record.notes : nullptr);
     m_exchange.record.modifiedByRunner = reply->status || !reply->headers.isEmpty() || !reply->body.isEmpty();
     setHeaders(answer.headers, m_respHeaders);
-    respondAnswer(answer);
+    if (!reply->body.isEmpty() || m_upstreamComplete)
+        respondAnswer(answer); // a new body (the rest of the upstream's is not read), or all of it is here
+    else
+        relay(answer); // the body is kept and was not read: it streams through as it comes
+}
+
+ExtraInfoAnswer ProxyConnection::responseExtraInfo(const Runner::ExtraInfoReq &ask)
+{
+    if (ask.kind != Runner::ExtraInfoReq::Kind::RespBody || m_upstreamComplete)
+        return {extraInfo(ask)};
+    // The runner wants the body: read it whole now, and answer then (upstreamDone()).
+    m_post = PostResp::ReadingBody;
+    QMetaObject::invokeMethod(this, [this] {
+        if (m_post == PostResp::ReadingBody)
+            m_call.resumeReading();
+    }, Qt::QueuedConnection);
+    return {std::nullopt, true};
+}
+
+void ProxyConnection::relay(const ClientAnswer &answer)
+{
+    m_post = PostResp::Relaying;
+    m_exchange.streamed = true; // the client body is the upstream body
+    writeHead(answer.status, answer.reason.isEmpty() ? reasonPhrase(answer.status) : answer.reason, answer.headers,
+              m_upstreamHasLength ? Framing::Length : Framing::Chunked, m_upstreamLength);
+    const QByteArray held = std::exchange(m_upstreamAnswer.body, QByteArray());
+    if (!held.isEmpty())
+        writeBody(held.constData(), held.size());
+    m_call.resumeReading(); // the rest, at the pace the client takes it; upstreamDone() ends the exchange
 }
 
 void ProxyConnection::pluginFailed(const ExtPluginConfig &plugin, const QString &why)

@@ -155,11 +155,14 @@ void PluginCall::runnerFrame(RunnerConnection *, DecodedFrame frame)
             fail(error, false);
             return;
         }
-        Runner::ExtraInfoResp answer;
+        ExtraInfoAnswer answer;
         if (m_spec.extraInfo)
-            answer.result = m_spec.extraInfo(*ask);
-        const auto reply = Runner::encodeFrame(answer, &error);
-        send(reply, error);
+            answer = m_spec.extraInfo(*ask);
+        if (answer.later) {
+            m_awaitingAnswer = true; // the call's timeout runs on meanwhile
+            return;
+        }
+        answerExtraInfo(answer.value);
         return;
     }
     if (m_step == Step::Calling && frame.type == m_spec.callType) {
@@ -168,6 +171,16 @@ void PluginCall::runnerFrame(RunnerConnection *, DecodedFrame frame)
     }
     fail(QStringLiteral("protocol error: unexpected %1 from the runner while %2").arg(Frame::typeName(frame.type),
          m_step == Step::Preparing ? QStringLiteral("waiting for PrepareConf's reply") : QStringLiteral("waiting for the call's reply")), false);
+}
+
+void PluginCall::answerExtraInfo(const std::optional<QByteArray> &value)
+{
+    m_awaitingAnswer = false;
+    if (m_step != Step::Calling)
+        return;
+    QString error;
+    const auto reply = Runner::encodeFrame(Runner::ExtraInfoResp{value}, &error);
+    send(reply, error);
 }
 
 void PluginCall::onErr(const QByteArray &payload)
@@ -195,6 +208,7 @@ void PluginCall::onErr(const QByteArray &payload)
 void PluginCall::succeed(const QByteArray &reply)
 {
     m_step = Step::Idle;
+    m_awaitingAnswer = false;
     RunnerConnection *c = m_conn;
     m_conn = nullptr;
     m_client->giveBack(c);
@@ -205,6 +219,7 @@ void PluginCall::succeed(const QByteArray &reply)
 
 void PluginCall::fail(const QString &why, bool connectionUsable)
 {
+    m_awaitingAnswer = false;
     if (m_preparer) {
         m_preparer = false;
         m_client->endPreparing(m_spec.tokenKey, std::nullopt, why);

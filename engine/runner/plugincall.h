@@ -10,6 +10,14 @@
 
 #include <functional>
 
+// The gateway's answer to one ExtraInfo question: the value (nullopt: absent), or `later` when it is not
+// there yet (the upstream body still being read): PluginCall::answerExtraInfo() gives it then.
+struct ExtraInfoAnswer
+{
+    std::optional<QByteArray> value;
+    bool later = false;
+};
+
 // What one ext-plugin phase asks of the runner.
 struct PluginCallSpec
 {
@@ -19,7 +27,7 @@ struct PluginCallSpec
     quint8 callType = 0;   // Frame::HttpReqCall or Frame::HttpRespCall
     // The call's whole frame (Runner::encodeFrame), or nullopt and why in `error`.
     std::function<std::optional<QByteArray>(quint32 token, QString *error)> buildCall;
-    std::function<std::optional<QByteArray>(const Runner::ExtraInfoReq &)> extraInfo;
+    std::function<ExtraInfoAnswer(const Runner::ExtraInfoReq &)> extraInfo;
 };
 
 struct PluginCallOutcome
@@ -43,6 +51,9 @@ public:
 
     void start(PluginCallSpec spec, QList<RunnerFrameRecord> *log, const QElapsedTimer *clock, Done done);
     void abort();
+    // The answer to the ExtraInfo question that was answered `later`.
+    void answerExtraInfo(const std::optional<QByteArray> &value);
+    bool awaitsExtraInfo() const { return m_awaitingAnswer; }
 
 private:
     enum class Step { Idle, Connecting, WaitingForToken, Preparing, Calling };
@@ -71,5 +82,6 @@ private:
     Step m_step = Step::Idle;
     int m_attempts = 0;
     bool m_preparer = false;
+    bool m_awaitingAnswer = false; // an ExtraInfo question the caller answers later
     Deadline m_deadline{this, [this] { onTimer(); }};
 };

@@ -27,6 +27,7 @@ LocalReply demoUpstreamReply(const LocalRequest &in, quint16 ownPort)
     } else if (number("/bytes/", &n)) {
         reply.headers.add("Content-Type", "application/octet-stream");
         reply.body = QByteArray(qBound(0, n, 64 * 1024 * 1024), 'x');
+        reply.chunked = path.contains("/chunked/"); // /chunked/bytes/N: the same, chunked
         return reply;
     } else if (path.endsWith("/chunked")) {
         reply.chunked = true;

@@ -137,7 +137,7 @@ void UpstreamCall::readResponse()
         m_phase = Phase::Reading;
     while (m_active && m_conn && !m_conn->input().isEmpty()) {
         if (m_headSent && !m_sink->upstreamCanTakeBody())
-            return; // resumeReading() comes back here
+            return; // resumeReading() comes back here (the client's streamWritten, not an uncork, calls it)
         UpstreamConnection *conn = m_conn;
         const QByteArray &data = conn->input();
         if (!m_anyByte) {

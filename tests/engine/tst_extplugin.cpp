@@ -6,11 +6,13 @@
 #include "testhttp.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
 
@@ -78,6 +80,8 @@ private Q_SLOTS:
     void megabyteBodiesCrossTheRunnerSocket();
     void exchangeRecordsTheRunnerConversation();
     void respCallCarriesEveryUpstreamHeaderAsReceived();
+    void keptBodyStreamsThrough_data();
+    void keptBodyStreamsThrough();
     void queryArgsPreservedUpstream();
     void unreachableUpstreamIs502();
     void shortUpstreamBodyIs502();
@@ -260,6 +264,86 @@ void TestExtPlugin::respCallCarriesEveryUpstreamHeaderAsReceived()
     QVERIFY2(call, qPrintable(error));
     QCOMPARE(call->headers, (HeaderFields{{"Content-Length", "2"}, {"X-MiXed-Case", "v"}, {"Set-Cookie", "a=1"},
                                           {"Set-Cookie", "b=2"}, {"Connection", "keep-alive"}}));
+}
+
+namespace {
+qint64 residentKiB()
+{
+    QFile f("/proc/self/status");
+    f.open(QIODevice::ReadOnly);
+    for (const QByteArray &line : f.readAll().split('\n'))
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    return -1;
+}
+} // namespace
+
+void TestExtPlugin::keptBodyStreamsThrough_data()
+{
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<bool>("plugin");
+    QTest::newRow("length") << QByteArray("/bytes/67108864") << true;
+    QTest::newRow("chunked") << QByteArray("/chunked/bytes/67108864") << true;
+    QTest::newRow("plain") << QByteArray("/bytes/67108864") << false;
+}
+
+void TestExtPlugin::keptBodyStreamsThrough()
+{
+    // A post-resp plugin that changes headers only: the runner is asked as soon as the head is in, and
+    // the 64 MiB body streams through afterwards; the engine never holds it (APISIX streams it too).
+    QFETCH(QByteArray, target);
+    // The upstream in a process of its own (a second routescope's demo upstream), so that this process's
+    // memory is the engine's and the client's alone.
+    QTemporaryDir dir;
+    QProcess upstream;
+    upstream.setProcessChannelMode(QProcess::MergedChannels);
+    upstream.start(QCoreApplication::applicationDirPath() + "/../bin/routescope",
+                   {"serve", "--workspace", dir.filePath("up.json"), "--proxy", "127.0.0.1:0", "--admin", "127.0.0.1:0",
+                    "--demo-upstream", "127.0.0.1:0", "--runner-socket", dir.filePath("none.sock")});
+    QVERIFY(upstream.waitForStarted());
+    const auto stopUpstream = qScopeGuard([&upstream] { upstream.kill(); upstream.waitForFinished(); });
+    QByteArray out;
+    const QRegularExpression demoAt("demo\\s+http://127.0.0.1:(\\d+)");
+    QTRY_VERIFY_WITH_TIMEOUT(demoAt.match(QString::fromUtf8(out += upstream.readAll())).hasMatch(), 10000);
+    const quint16 upPort = quint16(demoAt.match(QString::fromUtf8(out)).captured(1).toUInt());
+    TestEngine engine(1, demoRunner());
+    waitReady(engine);
+    QFETCH(bool, plugin);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", plugin ? "{\"ext-plugin-post-resp\":{\"conf\":" + conf({{"ext-plugin-A", "{}"}}) + "}}" : QByteArray("{}"), upPort)), 201);
+    const qint64 before = residentKiB();
+    qint64 peak = before;
+    QTcpSocket s;
+    s.connectToHost(QHostAddress::LocalHost, engine.proxyPort());
+    QVERIFY(s.waitForConnected(5000));
+    s.write("GET " + target + " HTTP/1.1\r\nHost: a\r\n\r\n");
+    QByteArray head;
+    qint64 bodyBytes = 0;
+    QElapsedTimer clock;
+    clock.start();
+    while (clock.elapsed() < 60000) {
+        if (!s.waitForReadyRead(5000))
+            break;
+        QByteArray data = s.readAll();
+        if (!head.contains("\r\n\r\n")) {
+            head += data;
+            const qsizetype end = head.indexOf("\r\n\r\n");
+            if (end < 0)
+                continue;
+            bodyBytes += head.size() - end - 4;
+            head.truncate(end + 4);
+        } else {
+            bodyBytes += data.size();
+        }
+        peak = qMax(peak, residentKiB());
+        if (head.contains("Content-Length") && bodyBytes >= 67108864)
+            break;
+        if (!head.contains("Content-Length") && data.endsWith("0\r\n\r\n"))
+            break;
+    }
+    QVERIFY2(head.startsWith("HTTP/1.1 200"), head.constData());
+    QVERIFY2(!plugin || head.toLower().contains("x-ext-plugin-a: executed"), qPrintable(QString::fromLatin1(head).replace("\r\n", " | "))); // the runner's reply is applied
+    QVERIFY2(bodyBytes >= 67108864, qPrintable(QString::number(bodyBytes)));
+    QVERIFY2(peak - before < 32 * 1024, qPrintable(QStringLiteral("resident memory grew by %1 KiB").arg(peak - before)));
 }
 
 void TestExtPlugin::queryArgsPreservedUpstream()
