@@ -1,5 +1,7 @@
 #include "trafficpanel.h"
 
+#include "httpwriter.h"
+
 #include "atomicfile.h"
 #include "bodytext.h"
 #include "capturestore.h"
@@ -246,13 +248,8 @@ void TrafficPanel::replay()
     if (!e)
         return;
     // Sent as captured, through the proxy; the answer shows up as a new exchange.
-    QByteArray raw = e->clientRequest.method + ' ' + e->clientRequest.target + " HTTP/1.1\r\n";
-    for (const auto &[name, value] : e->clientRequest.headers.fields())
-        if (!headerNameIs(name, "content-length") && !headerNameIs(name, "transfer-encoding") && !headerNameIs(name, "connection"))
-            raw += name + ": " + value + "\r\n";
-    if (!e->clientRequest.body.isEmpty() || e->clientRequest.headers.contains("content-length"))
-        raw += "Content-Length: " + QByteArray::number(e->clientRequest.body.size()) + "\r\n";
-    raw += "Connection: close\r\n\r\n" + e->clientRequest.body;
+    const CapturedMessage &r = e->clientRequest;
+    const QByteArray raw = HttpWriter::replayRequest(r.method, r.target, r.headers, r.body);
     auto *socket = new QTcpSocket(this);
     connect(socket, &QTcpSocket::connected, socket, [socket, raw] { socket->write(raw); });
     connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->readAll(); });

@@ -2,28 +2,17 @@
 
 #include "capturestore.h"
 #include "coarseclock.h"
+#include "httpwriter.h"
 #include "logthrottle.h"
 #include "configstore.h"
 #include "proxyworker.h"
 #include "vars.h"
 
 #include <QDateTime>
-#include <QJsonDocument>
-#include <QJsonObject>
 
 namespace {
 constexpr qint64 kClientHighWater = 1024 * 1024;
 constexpr qint64 kClientLowWater = 256 * 1024;
-
-bool isHopByHop(QByteArrayView name, const QByteArray &connectionTokens)
-{
-    static constexpr QByteArrayView hop[] = {"connection", "keep-alive", "proxy-connection", "te", "trailer",
-                                      "transfer-encoding", "upgrade"};
-    for (QByteArrayView h : hop)
-        if (headerNameIs(name, h))
-            return true;
-    return !connectionTokens.isEmpty() && headerHasToken(connectionTokens, name);
-}
 
 QByteArray addressText(const QHostAddress &a)
 {
@@ -207,7 +196,7 @@ void ProxyConnection::processInput()
         }
         if (result == RequestParser::Result::NeedMore) {
             if (m_parser.takeContinue())
-                m_stream->write(QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
+                m_stream->write(HttpWriter::kContinue.data(), HttpWriter::kContinue.size());
             break;
         }
         handleRequest(m_parser.takeRequest());
@@ -282,7 +271,7 @@ void ProxyConnection::startUpstream()
     HttpRequest &r = m_upstreamRequest;
     UpstreamCall::Request call;
     call.head.reserve(512);
-    call.head += r.method + ' ' + r.target + " HTTP/1.1\r\n";
+    HttpWriter::requestLine(call.head, r.method, r.target);
     if (m_exchange.capturing) {
         CapturedMessage &sent = m_exchange.record.upstreamRequest;
         sent.present = true;
@@ -304,7 +293,7 @@ void ProxyConnection::startUpstream()
 void ProxyConnection::appendUpstreamHeaders(const HttpRequest &r, QByteArray &head, HttpHeaders *captured) const
 {
     const auto add = [&head, captured](const QByteArray &name, const QByteArray &value) {
-        head += name + ": " + value + "\r\n";
+        HttpWriter::field(head, name, value);
         if (captured)
             captured->add(name, value);
     };
@@ -313,7 +302,7 @@ void ProxyConnection::appendUpstreamHeaders(const HttpRequest &r, QByteArray &he
     for (const auto &[name, value] : r.headers.fields()) {
         // Expect is answered here (the whole body is read before the upstream is called), never passed on:
         // an upstream that honours it would send a 100 Continue nobody waits for.
-        if (isHopByHop(name, connectionTokens) || headerNameIs(name, "host") || headerNameIs(name, "content-length")
+        if (HttpWriter::isHopByHop(name, connectionTokens) || headerNameIs(name, "host") || headerNameIs(name, "content-length")
             || headerNameIs(name, "expect")
             || headerNameIs(name, "x-real-ip") || headerNameIs(name, "x-forwarded-proto")
             || headerNameIs(name, "x-forwarded-host") || headerNameIs(name, "x-forwarded-port"))
@@ -359,23 +348,22 @@ void ProxyConnection::writeHead(int status, const QByteArray &reason, const Http
 {
     QByteArray out;
     out.reserve(512);
-    out += "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason + "\r\n";
-    for (const auto &[name, value] : headers.fields())
-        out += name + ": " + value + "\r\n";
+    HttpWriter::statusLine(out, status, reason);
+    HttpWriter::fields(out, headers);
     m_framing = framing;
     if (framing == Framing::Chunked && m_clientIsHttp10) {
         m_framing = Framing::Close;
         m_keepAlive = false;
     }
     if (m_framing == Framing::Length || (m_framing == Framing::None && length >= 0))
-        out += "Content-Length: " + QByteArray::number(length) + "\r\n";
+        HttpWriter::field(out, "Content-Length", QByteArray::number(length));
     else if (m_framing == Framing::Chunked)
-        out += "Transfer-Encoding: chunked\r\n";
+        HttpWriter::field(out, "Transfer-Encoding", "chunked");
     if (!m_keepAlive)
-        out += "Connection: close\r\n";
+        HttpWriter::field(out, "Connection", "close");
     else if (m_clientIsHttp10)
-        out += "Connection: keep-alive\r\n";
-    out += "\r\n";
+        HttpWriter::field(out, "Connection", "keep-alive");
+    HttpWriter::endHead(out);
     m_exchange.step = "the response";
     m_stream->cork(); // the head goes out with the first body bytes
     m_stream->write(out);
@@ -407,7 +395,7 @@ void ProxyConnection::upstreamHead(HttpResponseHead &&head, ResponseParser::Body
         m_upstreamHeaders = head.headers; // for HTTPRespCall.Req: every header as received, as APISIX sends them
     HttpHeaders headers;
     for (auto &field : head.headers.fields()) {
-        if (isHopByHop(field.first, connectionTokens) || headerNameIs(field.first, "content-length"))
+        if (HttpWriter::isHopByHop(field.first, connectionTokens) || headerNameIs(field.first, "content-length"))
             continue;
         headers.fields().append(std::move(field));
     }
@@ -454,9 +442,9 @@ void ProxyConnection::upstreamBody(const char *data, qsizetype size)
 void ProxyConnection::writeBody(const char *data, qsizetype size)
 {
     if (m_framing == Framing::Chunked) {
-        QByteArray chunk = QByteArray::number(qulonglong(size), 16) + "\r\n";
-        chunk.append(data, size);
-        chunk += "\r\n";
+        QByteArray chunk;
+        chunk.reserve(size + 12);
+        HttpWriter::chunk(chunk, data, size);
         m_stream->write(chunk);
     } else {
         m_stream->write(data, size);
@@ -514,7 +502,7 @@ void ProxyConnection::upstreamDone()
         return; // the runner's reply answers the client
     }
     if (m_framing == Framing::Chunked)
-        m_stream->write("0\r\n\r\n", 5);
+        m_stream->write(HttpWriter::kLastChunk.data(), HttpWriter::kLastChunk.size());
     if (m_framing == Framing::Close)
         m_keepAlive = false;
     endExchange();
@@ -544,8 +532,7 @@ void ProxyConnection::respondLocal(int status, const QByteArray &errorMessage, b
 {
     if (close)
         m_keepAlive = false;
-    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("error_msg"), QString::fromUtf8(errorMessage)}})
-                                .toJson(QJsonDocument::Compact) + '\n';
+    const QByteArray body = HttpWriter::errorBody(QString::fromUtf8(errorMessage));
     HttpHeaders headers;
     headers.add("Content-Type", "application/json");
     m_busy = true;

@@ -1,6 +1,7 @@
 #include "httpserver.h"
 
 #include "deadline.h"
+#include "httpwriter.h"
 
 #include <QTcpSocket>
 #include <QTimer>
@@ -51,14 +52,14 @@ private:
             m_input.remove(0, consumed);
             if (result == RequestParser::Result::NeedMore) {
                 if (m_parser.takeContinue())
-                    m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+                    m_socket->write(HttpWriter::kContinue.data(), HttpWriter::kContinue.size());
                 return;
             }
             if (result == RequestParser::Result::Error) {
                 LocalReply reply;
                 reply.status = m_parser.errorStatus();
                 reply.headers.add("Content-Type", "application/json");
-                reply.body = "{\"error_msg\":\"" + m_parser.errorText().replace('"', '\'') + "\"}\n";
+                reply.body = HttpWriter::errorBody(QString::fromUtf8(m_parser.errorText()));
                 send(reply, false, true);
                 return;
             }
@@ -108,17 +109,17 @@ QByteArray serializeReply(const LocalReply &reply, bool headRequest, bool close)
 {
     if (!reply.raw.isNull())
         return reply.raw;
-    QByteArray out = "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reasonPhrase(reply.status) + "\r\n";
-    for (const auto &[name, value] : reply.headers.fields())
-        out += name + ": " + value + "\r\n";
+    QByteArray out;
+    HttpWriter::statusLine(out, reply.status);
+    HttpWriter::fields(out, reply.headers);
     const bool noBody = reply.status == 204 || reply.status == 304;
     if (reply.chunked)
-        out += "Transfer-Encoding: chunked\r\n";
+        HttpWriter::field(out, "Transfer-Encoding", "chunked");
     else if (!noBody)
-        out += "Content-Length: " + QByteArray::number(reply.body.size()) + "\r\n";
+        HttpWriter::field(out, "Content-Length", QByteArray::number(reply.body.size()));
     if (close)
-        out += "Connection: close\r\n";
-    out += "\r\n";
+        HttpWriter::field(out, "Connection", "close");
+    HttpWriter::endHead(out);
     if (headRequest || noBody)
         return out;
     if (reply.chunked) {
@@ -126,9 +127,9 @@ QByteArray serializeReply(const LocalReply &reply, bool headRequest, bool close)
         const qsizetype half = reply.body.size() / 2;
         for (const QByteArray &part : {reply.body.left(half), reply.body.mid(half)}) {
             if (!part.isEmpty())
-                out += QByteArray::number(part.size(), 16) + "\r\n" + part + "\r\n";
+                HttpWriter::chunk(out, part.constData(), part.size());
         }
-        out += "0\r\n\r\n";
+        out.append(HttpWriter::kLastChunk);
     } else {
         out += reply.body;
     }

@@ -1,5 +1,6 @@
 #include "upstreamcall.h"
 
+#include "httpwriter.h"
 #include "logthrottle.h"
 
 #include "balancer.h"
@@ -99,12 +100,9 @@ void UpstreamCall::send()
     QByteArray out;
     out.reserve(m_request.head.size() + m_hostHeader.size() + 16 + m_request.body.size());
     out += m_request.head;
-    if (!m_hostHeader.isEmpty()) {
-        out += "Host: ";
-        out += m_hostHeader;
-        out += "\r\n";
-    }
-    out += "\r\n";
+    if (!m_hostHeader.isEmpty())
+        HttpWriter::field(out, "Host", m_hostHeader);
+    HttpWriter::endHead(out);
     out += m_request.body;
     m_phase = Phase::Sending;
     m_deadline.arm(m_spec->sendTimeoutMs);
