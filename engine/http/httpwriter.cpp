@@ -2,27 +2,27 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QStringBuilder>
+
+// Every write is one `out += a % b % …`: one size check and memcpys. (QByteArray::append(QByteArrayView)
+// goes through insert() in Qt 6.4, which cost a microsecond a request on the proxy's hot path.)
 
 namespace HttpWriter {
 
 void requestLine(QByteArray &out, QByteArrayView method, QByteArrayView target)
 {
-    out.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
+    out += method % ' ' % target % " HTTP/1.1\r\n";
 }
 
 void statusLine(QByteArray &out, int status, QByteArrayView reason)
 {
-    out.append("HTTP/1.1 ").append(QByteArray::number(status)).append(' ');
-    if (reason.isEmpty())
-        out.append(reasonPhrase(status));
-    else
-        out.append(reason);
-    out.append("\r\n");
+    const QByteArray standard = reason.isEmpty() ? reasonPhrase(status) : QByteArray();
+    out += "HTTP/1.1 " % QByteArray::number(status) % ' ' % (reason.isEmpty() ? QByteArrayView(standard) : reason) % "\r\n";
 }
 
 void field(QByteArray &out, QByteArrayView name, QByteArrayView value)
 {
-    out.append(name).append(": ").append(value).append("\r\n");
+    out += name % ": " % value % "\r\n";
 }
 
 void fields(QByteArray &out, const HttpHeaders &headers)
@@ -33,13 +33,13 @@ void fields(QByteArray &out, const HttpHeaders &headers)
 
 void endHead(QByteArray &out)
 {
-    out.append("\r\n");
+    out += "\r\n";
 }
 
 void chunk(QByteArray &out, const char *data, qsizetype size)
 {
     Q_ASSERT(size > 0);
-    out.append(QByteArray::number(qulonglong(size), 16)).append("\r\n").append(data, size).append("\r\n");
+    out += QByteArray::number(qulonglong(size), 16) % "\r\n" % QByteArrayView(data, size) % "\r\n";
 }
 
 QByteArray errorBody(const QString &message)
@@ -68,7 +68,7 @@ QByteArray replayRequest(QByteArrayView method, QByteArrayView target, const Htt
         field(out, "Content-Length", QByteArray::number(body.size()));
     field(out, "Connection", "close");
     endHead(out);
-    out.append(body);
+    out += body;
     return out;
 }
 
