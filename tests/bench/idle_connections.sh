@@ -25,14 +25,7 @@ nginx -c "$work/proxy.conf" -p "$work"
 cat > "$work/ws.json" <<JSON
 {"http": {"keepalive_timeout": "600s", "worker_connections": $((conns + 64))}}
 JSON
-ROUTESCOPE_ADMIN_KEY=bench "$routescope" serve --workspace "$work/ws.json" --proxy 127.0.0.1:$RSP \
-  --admin 127.0.0.1:$RSA --workers 1 --demo-upstream off > "$work/rs.log" 2>&1 &
-rs_pid=$!
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$RSA/" && break; sleep 0.1; done
-curl -s -o /dev/null -H 'X-API-KEY: bench' -X PUT "http://127.0.0.1:$RSA/apisix/admin/routes/1" \
-  -d "{\"uri\":\"/*\",\"upstream\":{\"nodes\":{\"127.0.0.1:$UP\":1}}}"
-[ "$(curl -s "http://127.0.0.1:$RSP/x")" = "hello from upstream" ] || { echo "routescope route not working"; exit 1; }
-[ "$(curl -s "http://127.0.0.1:$NGX/x")" = "hello from upstream" ] || { echo "nginx proxy not working"; exit 1; }
+start_routescope_beside_nginx
 ngx_worker=$(pgrep -P "$(cat "$work/proxy.pid")" | head -1)
 
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
