@@ -29,7 +29,7 @@ QHostAddress plain(QHostAddress a)
 
 ProxyConnection::ProxyConnection(qintptr descriptor, ProxyWorker *worker, std::function<void()> ended)
     : QObject(worker), m_worker(worker), m_stream(new Stream(this)), m_parser(worker->limits()),
-      m_call(worker->pool(), this, this), m_plugin(worker->runner(), this), m_ended(std::move(ended)),
+      m_ended(std::move(ended)),
       m_deadline(this, [this] { clientTimedOut(); })
 {
     m_stream->setReadLimit(1024 * 1024); // pipelined requests wait in here while one is served
@@ -50,6 +50,28 @@ ProxyConnection::ProxyConnection(qintptr descriptor, ProxyWorker *worker, std::f
     m_deadline.arm(m_worker->clientSettings().headerTimeoutMs);
 }
 
+UpstreamCall &ProxyConnection::call()
+{
+    if (!m_call)
+        m_call = m_worker->takeUpstreamCall(this);
+    return *m_call;
+}
+
+PluginCall &ProxyConnection::plugin()
+{
+    if (!m_plugin)
+        m_plugin = m_worker->takePluginCall();
+    return *m_plugin;
+}
+
+void ProxyConnection::giveBackCalls()
+{
+    if (m_call)
+        m_worker->giveBack(std::move(m_call));
+    if (m_plugin)
+        m_worker->giveBack(std::move(m_plugin));
+}
+
 ProxyConnection::~ProxyConnection()
 {
     if (m_busy && !m_exchange.finished) { // the worker goes away with the engine
@@ -57,6 +79,7 @@ ProxyConnection::~ProxyConnection()
         m_exchange.record.errorText = QStringLiteral("the engine stopped during %1").arg(QLatin1String(m_exchange.step));
         finishRecord();
     }
+    giveBackCalls();
     if (m_ended)
         m_ended();
 }
@@ -139,8 +162,8 @@ void ProxyConnection::streamReadable(Stream *)
 
 void ProxyConnection::streamWritten(Stream *)
 {
-    if (m_call.isActive() && m_stream->bytesToWrite() < kClientLowWater)
-        m_call.resumeReading();
+    if (m_call && m_call->isActive() && m_stream->bytesToWrite() < kClientLowWater)
+        m_call->resumeReading();
     if (m_closing && m_stream->bytesToWrite() == 0)
         closeNow();
     else
@@ -169,8 +192,10 @@ void ProxyConnection::abandon(const QString &why)
 
 void ProxyConnection::closeNow()
 {
-    m_call.abort();
-    m_plugin.abort();
+    if (m_call)
+        m_call->abort();
+    if (m_plugin)
+        m_plugin->abort();
     m_stream->abort();
     deleteLater();
 }
@@ -287,7 +312,7 @@ void ProxyConnection::startUpstream()
     call.hostOverride = m_hostOverride;
     call.method = r.method;
     call.body = r.body;
-    m_call.start(spec, m_worker->balancerFor(*spec), std::move(call));
+    this->call().start(spec, m_worker->balancerFor(*spec), std::move(call));
 }
 
 void ProxyConnection::appendUpstreamHeaders(const HttpRequest &r, QByteArray &head, HttpHeaders *captured) const
@@ -474,15 +499,15 @@ void ProxyConnection::upstreamIdle()
 
 void ProxyConnection::recordUpstreamCall()
 {
-    const UpstreamCall::Timings &t = m_call.timings();
+    const UpstreamCall::Timings &t = m_call->timings(); // called back by it: it is there
     ExchangeTimings &timings = m_exchange.record.timings;
     timings.connectNs = t.connectNs;
     timings.firstByteNs = t.firstByteNs;
     timings.upstreamNs = t.totalNs;
     if (!m_exchange.capturing)
         return;
-    m_exchange.record.upstreamAddress = m_call.nodeAddress();
-    const QByteArray host = m_call.upstreamHostHeader();
+    m_exchange.record.upstreamAddress = m_call->nodeAddress();
+    const QByteArray host = m_call->upstreamHostHeader();
     if (!host.isEmpty())
         m_exchange.record.upstreamRequest.headers.add("Host", host);
 }
@@ -493,7 +518,7 @@ void ProxyConnection::upstreamDone()
     m_upstreamComplete = true;
     if (m_post == PostResp::ReadingBody) { // the runner asked for it: here it is, whole
         m_post = PostResp::Waiting;
-        m_plugin.answerExtraInfo(m_upstreamAnswer.body);
+        plugin().answerExtraInfo(m_upstreamAnswer.body);
         return;
     }
     if (m_post == PostResp::Waiting) {
@@ -523,7 +548,8 @@ void ProxyConnection::upstreamFailed(int status, const QString &why, bool headSe
         abandon({});
         return;
     }
-    m_plugin.abort(); // a post-resp call about an answer that will not come
+    if (m_plugin)
+        m_plugin->abort(); // a post-resp call about an answer that will not come
     m_post = PostResp::Off;
     respondLocal(status, reasonPhrase(status).prepend(QByteArray::number(status) + ' ') + ": " + why.toUtf8(), false);
 }
@@ -583,8 +609,8 @@ void ProxyConnection::finishRecord()
 
 void ProxyConnection::endExchange()
 {
-    if (m_call.isActive()) // answered before the upstream body was read (the runner replaced it, or failed)
-        m_call.abort();
+    if (m_call && m_call->isActive()) // answered before the upstream body was read (the runner replaced it, or failed)
+        m_call->abort();
     m_post = PostResp::Off;
     m_stream->uncork();
     finishRecord();
@@ -592,7 +618,7 @@ void ProxyConnection::endExchange()
     m_snapshot.reset();
     m_route = nullptr;
     // An idle connection keeps nothing of the exchange (nginx frees its request pool the same way).
-    m_call.clear();
+    giveBackCalls(); // (cleared there)
     m_client = HttpRequest();
     m_upstreamRequest = HttpRequest();
     m_upstreamAnswer = ClientAnswer();

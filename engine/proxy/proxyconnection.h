@@ -95,8 +95,12 @@ private:
     Deadline m_deadline;
     Wait m_wait = Wait::Request;
     qint64 m_sentMark = 0; // bytes the client had taken when the send timeout was last armed
-    UpstreamCall m_call;
-    PluginCall m_plugin;
+    // Lent by the worker for the exchange in progress (call() and plugin() borrow them), given back when it ends.
+    UpstreamCall &call();
+    PluginCall &plugin();
+    void giveBackCalls();
+    std::unique_ptr<UpstreamCall> m_call;
+    std::unique_ptr<PluginCall> m_plugin;
     bool m_busy = false;
     bool m_processing = false;
     bool m_closing = false;

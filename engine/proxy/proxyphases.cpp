@@ -61,7 +61,7 @@ void ProxyConnection::runRequestPlugin(const ExtPluginConfig &plugin, Stage next
     spec.extraInfo = [this](const Runner::ExtraInfoReq &ask) { return ExtraInfoAnswer{extraInfo(ask)}; };
     m_exchange.stepStartNs = m_exchange.clock.nsecsElapsed();
     m_exchange.step = next == Stage::PostReq ? "ext-plugin-pre-req" : "ext-plugin-post-req";
-    m_plugin.start(std::move(spec), m_exchange.capturing ? &m_exchange.record.frames : nullptr, &m_exchange.clock,
+    this->plugin().start(std::move(spec), m_exchange.capturing ? &m_exchange.record.frames : nullptr, &m_exchange.clock,
                    [this, plugin, next](PluginCallOutcome outcome) { onRequestPluginDone(plugin, next, outcome); });
 }
 
@@ -126,7 +126,7 @@ void ProxyConnection::runResponsePlugin()
     };
     spec.extraInfo = [this](const Runner::ExtraInfoReq &ask) { return responseExtraInfo(ask); };
     m_exchange.stepStartNs = m_exchange.clock.nsecsElapsed();
-    m_plugin.start(std::move(spec), m_exchange.capturing ? &m_exchange.record.frames : nullptr, &m_exchange.clock,
+    this->plugin().start(std::move(spec), m_exchange.capturing ? &m_exchange.record.frames : nullptr, &m_exchange.clock,
                    [this](PluginCallOutcome outcome) { onResponsePluginDone(outcome); });
 }
 
@@ -163,8 +163,8 @@ ExtraInfoAnswer ProxyConnection::responseExtraInfo(const Runner::ExtraInfoReq &a
     // The runner wants the body: read it whole now, and answer then (upstreamDone()).
     m_post = PostResp::ReadingBody;
     QMetaObject::invokeMethod(this, [this] {
-        if (m_post == PostResp::ReadingBody)
-            m_call.resumeReading();
+        if (m_post == PostResp::ReadingBody && m_call)
+            m_call->resumeReading();
     }, Qt::QueuedConnection);
     return {std::nullopt, true};
 }
@@ -178,7 +178,7 @@ void ProxyConnection::relay(const ClientAnswer &answer)
     const QByteArray held = std::exchange(m_upstreamAnswer.body, QByteArray());
     if (!held.isEmpty())
         writeBody(held.constData(), held.size());
-    m_call.resumeReading(); // the rest, at the pace the client takes it; upstreamDone() ends the exchange
+    call().resumeReading(); // the rest, at the pace the client takes it; upstreamDone() ends the exchange
 }
 
 void ProxyConnection::pluginFailed(const ExtPluginConfig &plugin, const QString &why)
@@ -220,8 +220,8 @@ std::optional<QByteArray> ProxyConnection::extraInfo(const Runner::ExtraInfoReq 
     c.localPort = m_localPort;
     c.routeId = m_route->id;
     c.routeName = m_route->name;
-    c.upstreamHost = m_call.upstreamHostHeader();
-    c.upstreamAddr = m_call.nodeAddress().toUtf8();
+    c.upstreamHost = m_call ? m_call->upstreamHostHeader() : QByteArray();
+    c.upstreamAddr = m_call ? m_call->nodeAddress().toUtf8() : QByteArray();
     c.upstreamStatus = m_upstreamAnswer.status;
     return lookupVar(c, ask.name);
 }

@@ -28,6 +28,45 @@ void ProxyWorker::addConnection(qintptr descriptor, std::function<void()> ended)
     new ProxyConnection(descriptor, this, std::move(ended));
 }
 
+namespace {
+constexpr size_t kIdleCallsKept = 256;
+} // namespace
+
+std::unique_ptr<UpstreamCall> ProxyWorker::takeUpstreamCall(UpstreamSink *sink)
+{
+    if (m_idleUpstreamCalls.empty())
+        return std::make_unique<UpstreamCall>(&m_pool, sink);
+    std::unique_ptr<UpstreamCall> call = std::move(m_idleUpstreamCalls.back());
+    m_idleUpstreamCalls.pop_back();
+    call->setSink(sink);
+    return call;
+}
+
+std::unique_ptr<PluginCall> ProxyWorker::takePluginCall()
+{
+    if (m_idlePluginCalls.empty())
+        return std::make_unique<PluginCall>(&m_runner);
+    std::unique_ptr<PluginCall> call = std::move(m_idlePluginCalls.back());
+    m_idlePluginCalls.pop_back();
+    return call;
+}
+
+void ProxyWorker::giveBack(std::unique_ptr<UpstreamCall> call)
+{
+    call->abort();
+    call->clear();
+    call->setSink(nullptr);
+    if (m_idleUpstreamCalls.size() < kIdleCallsKept)
+        m_idleUpstreamCalls.push_back(std::move(call));
+}
+
+void ProxyWorker::giveBack(std::unique_ptr<PluginCall> call)
+{
+    call->abort();
+    if (m_idlePluginCalls.size() < kIdleCallsKept)
+        m_idlePluginCalls.push_back(std::move(call));
+}
+
 Balancer *ProxyWorker::balancerFor(const UpstreamSpec &spec)
 {
     BalancerState &state = m_balancers[spec.identity];

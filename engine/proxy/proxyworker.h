@@ -4,7 +4,9 @@
 #include "clientsettings.h"
 #include "connectionpool.h"
 #include "requestparser.h"
+#include "plugincall.h"
 #include "runnerclient.h"
+#include "upstreamcall.h"
 
 #include <QHash>
 #include <QObject>
@@ -36,6 +38,13 @@ public:
     // Unique across workers, increasing.
     static quint64 nextExchangeId();
 
+    // The upstream call and the runner call of an exchange, lent to a connection while it has one in
+    // progress: an idle keep-alive connection holds neither (their timers and parsers are KBs each).
+    std::unique_ptr<UpstreamCall> takeUpstreamCall(UpstreamSink *sink);
+    std::unique_ptr<PluginCall> takePluginCall();
+    void giveBack(std::unique_ptr<UpstreamCall> call);
+    void giveBack(std::unique_ptr<PluginCall> call);
+
 private:
     struct BalancerState
     {
@@ -50,4 +59,7 @@ private:
     RunnerClient m_runner;
     CaptureStore *m_capture;
     QHash<QString, BalancerState> m_balancers;
+    // After the pool and the runner client: the idle calls go first.
+    std::vector<std::unique_ptr<UpstreamCall>> m_idleUpstreamCalls;
+    std::vector<std::unique_ptr<PluginCall>> m_idlePluginCalls;
 };

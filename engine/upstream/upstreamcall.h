@@ -53,6 +53,8 @@ public:
 
     UpstreamCall(ConnectionPool *pool, UpstreamSink *sink, QObject *parent = nullptr);
     ~UpstreamCall() override;
+    // For an idle call that is lent to another connection.
+    void setSink(UpstreamSink *sink) { m_sink = sink; }
 
     void start(std::shared_ptr<const UpstreamSpec> spec, Balancer *balancer, Request request);
     void resumeReading();
