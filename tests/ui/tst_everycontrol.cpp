@@ -296,7 +296,8 @@ void TestEveryControl::screenshots_data()
 }
 
 // With ROUTESCOPE_SCREENSHOTS=DIR: pictures of the states issue 10 asks to look at, in a light and a dark
-// palette (the route form with each plugin ticked and a row added; Changes on a 5 MB body).
+// palette (the route form with each plugin ticked and a row added; Changes on a 5 MB body; the upstream
+// request with the path it was routed on and the path forwarded).
 void TestEveryControl::screenshots()
 {
     const QString dir = qEnvironmentVariable("ROUTESCOPE_SCREENSHOTS");
@@ -353,6 +354,11 @@ void TestEveryControl::screenshots()
     traffic->detail()->setCurrentIndex(ExchangeView::Changes);
     QTRY_VERIFY(!traffic->detail()->changesView()->isComputing());
     QVERIFY(window->grab().save(dir + "/changes-5mb" + suffix));
+    // The routing and forwarded paths above the requests (issue 11).
+    traffic->table()->selectRow(0);
+    traffic->detail()->setCurrentIndex(ExchangeView::UpstreamRequest);
+    QCoreApplication::processEvents();
+    QVERIFY(window->grab().save(dir + "/upstream-request" + suffix));
     QApplication::setPalette(original);
 }
 
