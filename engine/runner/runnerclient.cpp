@@ -1,6 +1,5 @@
 #include "runnerclient.h"
 
-#include "coarseclock.h"
 
 RunnerClient::RunnerClient(std::shared_ptr<RunnerEndpoint> endpoint, QObject *parent)
     : QObject(parent), m_endpoint(std::move(endpoint))
@@ -49,38 +48,9 @@ void RunnerClient::drop(RunnerConnection *c)
     c->discard();
 }
 
-std::optional<quint32> RunnerClient::token(const QByteArray &key)
-{
-    const quint64 generation = m_endpoint->generation();
-    if (generation != m_seenGeneration) { // the runner changed: every token is gone with it
-        m_tokens.clear();
-        m_seenGeneration = generation;
-    }
-    const auto it = m_tokens.constFind(key);
-    if (it == m_tokens.constEnd())
-        return std::nullopt;
-    if (it->generation != generation || it->expiresAtMs <= coarseNowMs()) {
-        m_tokens.erase(it);
-        return std::nullopt;
-    }
-    return it->token;
-}
-
 void RunnerClient::storeToken(const QByteArray &key, quint32 token, quint64 generation)
 {
     if (generation != m_endpoint->generation())
         return; // prepared with a runner that is gone
-    m_tokens.insert(key, {token, coarseNowMs() + qint64(m_endpoint->settings().confExpireSeconds) * 1000, generation});
-}
-
-void RunnerClient::flushTokens()
-{
-    m_tokens.clear();
-}
-
-void RunnerClient::endPreparing(const QByteArray &key, std::optional<quint32> token, const QString &error)
-{
-    const QList<TokenWaiter> waiters = m_preparing.take(key);
-    for (const TokenWaiter &w : waiters)
-        w(token, error);
+    m_tokens.store(key, token, generation, qint64(m_endpoint->settings().confExpireSeconds) * 1000);
 }

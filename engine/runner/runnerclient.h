@@ -1,5 +1,6 @@
 #pragma once
 
+#include "conftokencache.h"
 #include "runnerconnection.h"
 #include "runnersettings.h"
 
@@ -9,8 +10,8 @@
 #include <functional>
 #include <memory>
 
-// The gateway side of the runner protocol for one engine worker: idle connections to reuse, and the
-// conf-token cache (PROTOCOL.md section 3). Not thread-safe: each worker has its own.
+// The gateway side of the runner protocol for one engine worker: idle connections to reuse, and its
+// conf tokens (ConfTokenCache) for the runner there is now. Not thread-safe: each worker has its own.
 class RunnerClient : public QObject, private RunnerConnection::Holder
 {
     Q_OBJECT
@@ -30,16 +31,20 @@ public:
     QString knownDown() { return m_endpoint->knownDown(); }
 
     // Conf tokens, valid for the current runner generation and until they expire.
-    std::optional<quint32> token(const QByteArray &key);
+    std::optional<quint32> token(const QByteArray &key) { return m_tokens.token(key, m_endpoint->generation()); }
+    // A token prepared with a runner that is gone since is not kept.
     void storeToken(const QByteArray &key, quint32 token, quint64 generation);
-    void flushTokens();
+    void flushTokens() { m_tokens.flush(); }
 
     // One PrepareConf in flight per key: the first caller prepares, later ones wait for its outcome.
-    using TokenWaiter = std::function<void(std::optional<quint32> token, const QString &error)>;
-    bool isPreparing(const QByteArray &key) const { return m_preparing.contains(key); }
-    void beginPreparing(const QByteArray &key) { m_preparing.insert(key, {}); }
-    void waitForToken(const QByteArray &key, TokenWaiter waiter) { m_preparing[key].append(std::move(waiter)); }
-    void endPreparing(const QByteArray &key, std::optional<quint32> token, const QString &error);
+    using TokenWaiter = ConfTokenCache::Waiter;
+    bool isPreparing(const QByteArray &key) const { return m_tokens.isPreparing(key); }
+    void beginPreparing(const QByteArray &key) { m_tokens.beginPreparing(key); }
+    void waitForToken(const QByteArray &key, TokenWaiter waiter) { m_tokens.waitFor(key, std::move(waiter)); }
+    void endPreparing(const QByteArray &key, std::optional<quint32> token, const QString &error)
+    {
+        m_tokens.endPreparing(key, token, error);
+    }
 
 private:
     void runnerConnected(RunnerConnection *) override {}
@@ -47,16 +52,7 @@ private:
     void runnerLost(RunnerConnection *c, const QString &) override { drop(c); }
     void drop(RunnerConnection *c);
 
-    struct CachedToken
-    {
-        quint32 token = 0;
-        qint64 expiresAtMs = 0;
-        quint64 generation = 0;
-    };
-
     std::shared_ptr<RunnerEndpoint> m_endpoint;
     QList<RunnerConnection *> m_idle;
-    QHash<QByteArray, CachedToken> m_tokens;
-    QHash<QByteArray, QList<TokenWaiter>> m_preparing;
-    quint64 m_seenGeneration = 0;
+    ConfTokenCache m_tokens;
 };
