@@ -1,13 +1,12 @@
 #include "acceptor.h"
 
 #include "coarseclock.h"
+#include "socketaddress.h"
 
 #include <QMutex>
 #include <QSocketNotifier>
 
-#include <arpa/inet.h>
 #include <cerrno>
-#include <cstring>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -36,11 +35,6 @@ struct Acceptor::Count
 };
 
 namespace {
-QString errnoText(int error)
-{
-    return QString::fromLocal8Bit(std::strerror(error)).toLower();
-}
-
 bool outOfDescriptors(int error)
 {
     return error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM;
@@ -71,29 +65,12 @@ Acceptor::~Acceptor()
 bool Acceptor::listen(const QHostAddress &address, quint16 port)
 {
     close();
-    sockaddr_storage storage{};
-    socklen_t length = 0;
     const bool v6 = address.protocol() == QAbstractSocket::IPv6Protocol;
-    if (v6) {
-        auto *a = reinterpret_cast<sockaddr_in6 *>(&storage);
-        a->sin6_family = AF_INET6;
-        a->sin6_port = htons(port);
-        const Q_IPV6ADDR bytes = address.toIPv6Address();
-        std::memcpy(&a->sin6_addr, &bytes, sizeof(bytes));
-        length = sizeof(*a);
-    } else {
-        bool ok = false;
-        const quint32 v4 = address.toIPv4Address(&ok);
-        if (!ok) {
-            m_error = QStringLiteral("not an IP address: %1").arg(address.toString());
-            return false;
-        }
-        auto *a = reinterpret_cast<sockaddr_in *>(&storage);
-        a->sin_family = AF_INET;
-        a->sin_port = htons(port);
-        a->sin_addr.s_addr = htonl(v4);
-        length = sizeof(*a);
+    if (!v6 && address.protocol() != QAbstractSocket::IPv4Protocol) {
+        m_error = QStringLiteral("not an IP address: %1").arg(address.toString());
+        return false;
     }
+    const SocketAddress at = toSocketAddress(address, port);
     const int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         m_error = errnoText(errno);
@@ -103,14 +80,12 @@ bool Acceptor::listen(const QHostAddress &address, quint16 port)
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)); // a restart binds at once, as nginx does
     if (v6 && address.isEqual(QHostAddress::AnyIPv6, QHostAddress::StrictConversion))
         ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
-    if (::bind(fd, reinterpret_cast<sockaddr *>(&storage), length) < 0 || ::listen(fd, 511) < 0) {
+    if (::bind(fd, reinterpret_cast<const sockaddr *>(&at.storage), at.length) < 0 || ::listen(fd, 511) < 0) {
         m_error = errno == EADDRINUSE ? QStringLiteral("the address is already in use") : errnoText(errno);
         ::close(fd);
         return false;
     }
-    if (::getsockname(fd, reinterpret_cast<sockaddr *>(&storage), &length) == 0)
-        m_port = ntohs(v6 ? reinterpret_cast<sockaddr_in6 *>(&storage)->sin6_port
-                          : reinterpret_cast<sockaddr_in *>(&storage)->sin_port);
+    m_port = addressOf(fd, false).second;
     m_fd = fd;
     m_error.clear();
     m_notifier = new QSocketNotifier(fd, QSocketNotifier::Read, this);

@@ -1,5 +1,7 @@
 #include "stream.h"
 
+#include "socketaddress.h"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -18,11 +20,6 @@ char *readScratch()
     return buffer.get();
 }
 } // namespace
-
-QString Stream::errnoText(int error)
-{
-    return QString::fromLocal8Bit(std::strerror(error)).toLower();
-}
 
 Stream::Stream(QObject *parent)
     : QObject(parent)

@@ -74,7 +74,6 @@ public:
     qint64 peerProcessId() const;
 
 private:
-    static QString errnoText(int error);
     void startConnect(int family, const void *address, unsigned length, const QString &target);
     bool attach(int fd);
     void ioReady(quint32 events) override;

@@ -107,6 +107,11 @@ void ProxyConnection::watchClient()
     m_wait = now;
 }
 
+QByteArray ProxyConnection::clientText() const
+{
+    return "client " + m_peerText + ':' + QByteArray::number(m_peerPort);
+}
+
 void ProxyConnection::clientTimedOut()
 {
     const ClientSettings &settings = m_worker->clientSettings();
@@ -118,7 +123,7 @@ void ProxyConnection::clientTimedOut()
         }
         static LogThrottle throttle;
         logThrottled(throttle, [&]() -> QByteArray {
-            return "client " + m_peerText + ':' + QByteArray::number(m_peerPort) + " took nothing of its answer for "
+            return clientText() + " took nothing of its answer for "
                 + QByteArray::number(settings.sendTimeoutMs) + " ms (send_timeout): closed";
         });
         abandon(QStringLiteral("the client took nothing of the response for %1 ms (send_timeout): the connection was closed")
@@ -137,13 +142,13 @@ void ProxyConnection::clientTimedOut()
         break; // keep-alive idle: a plain close
     case Wait::Head:
         logThrottled(headThrottle, [&]() -> QByteArray {
-            return "client " + m_peerText + ':' + QByteArray::number(m_peerPort) + " sent no whole request head within "
+            return clientText() + " sent no whole request head within "
                 + QByteArray::number(settings.headerTimeoutMs) + " ms (client_header_timeout): closed";
         });
         break;
     case Wait::Body:
         logThrottled(bodyThrottle, [&]() -> QByteArray {
-            return "client " + m_peerText + ':' + QByteArray::number(m_peerPort) + " sent nothing of its request body for "
+            return clientText() + " sent nothing of its request body for "
                 + QByteArray::number(settings.bodyTimeoutMs) + " ms (client_body_timeout): closed";
         });
         break;
@@ -609,8 +614,6 @@ void ProxyConnection::finishRecord()
 
 void ProxyConnection::endExchange()
 {
-    if (m_call && m_call->isActive()) // answered before the upstream body was read (the runner replaced it, or failed)
-        m_call->abort();
     m_post = PostResp::Off;
     m_stream->uncork();
     finishRecord();
@@ -618,7 +621,8 @@ void ProxyConnection::endExchange()
     m_snapshot.reset();
     m_route = nullptr;
     // An idle connection keeps nothing of the exchange (nginx frees its request pool the same way).
-    giveBackCalls(); // (cleared there)
+    // Given back aborted: an upstream answer not read to its end (the runner replaced it, or failed) is dropped.
+    giveBackCalls();
     m_client = HttpRequest();
     m_upstreamRequest = HttpRequest();
     m_upstreamAnswer = ClientAnswer();

@@ -56,6 +56,7 @@ private:
     void closeAfterFlush();
     void watchClient();
     void clientTimedOut();
+    QByteArray clientText() const; // "client 127.0.0.1:53211", for the log
     void appendUpstreamHeaders(const HttpRequest &r, QByteArray &head, HttpHeaders *captured) const;
     void recordUpstreamCall();
     void finishRecord();
