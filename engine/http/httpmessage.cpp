@@ -55,40 +55,72 @@ QList<QByteArray> HttpHeaders::values(QByteArrayView name) const
     return out;
 }
 
-QByteArray HttpRequest::host() const
+QByteArrayView HttpRequest::hostView() const
 {
-    QByteArray h = headers.value("host");
+    QByteArrayView h;
+    for (const auto &[name, value] : headers.fields()) {
+        if (headerNameIs(name, "host")) {
+            h = value;
+            break;
+        }
+    }
     if (h.startsWith('[')) { // [v6]:port
         const qsizetype close = h.indexOf(']');
-        return close > 0 ? h.left(close + 1) : h;
+        return close > 0 ? h.first(close + 1) : h;
     }
     const qsizetype colon = h.lastIndexOf(':');
-    return colon >= 0 ? h.left(colon) : h;
+    return colon >= 0 ? h.first(colon) : h;
+}
+
+QByteArray HttpRequest::host() const
+{
+    return hostView().toByteArray();
+}
+
+QByteArray sharedHeaderName(QByteArrayView name)
+{
+    // The spellings nearly every message uses, shared instead of copied (static data, never freed).
+    static const QByteArray known[] = {
+        QByteArrayLiteral("Host"), QByteArrayLiteral("User-Agent"), QByteArrayLiteral("Accept"),
+        QByteArrayLiteral("Accept-Encoding"), QByteArrayLiteral("Accept-Language"), QByteArrayLiteral("Connection"),
+        QByteArrayLiteral("Content-Type"), QByteArrayLiteral("Content-Length"), QByteArrayLiteral("Transfer-Encoding"),
+        QByteArrayLiteral("Date"), QByteArrayLiteral("Server"), QByteArrayLiteral("Cache-Control"),
+        QByteArrayLiteral("Keep-Alive"), QByteArrayLiteral("Authorization"), QByteArrayLiteral("Cookie"),
+        QByteArrayLiteral("Set-Cookie"), QByteArrayLiteral("ETag"), QByteArrayLiteral("Last-Modified"),
+        QByteArrayLiteral("Vary"), QByteArrayLiteral("Location"), QByteArrayLiteral("X-Forwarded-For"),
+        QByteArrayLiteral("X-Real-IP"), QByteArrayLiteral("host"), QByteArrayLiteral("user-agent"),
+        QByteArrayLiteral("accept"), QByteArrayLiteral("content-type"), QByteArrayLiteral("content-length"),
+        QByteArrayLiteral("connection"), QByteArrayLiteral("date"), QByteArrayLiteral("server"),
+    };
+    for (const QByteArray &k : known)
+        if (k.size() == name.size() && QByteArrayView(k) == name)
+            return k;
+    return name.toByteArray();
 }
 
 QByteArray reasonPhrase(int status)
 {
     switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 413: return "Request Entity Too Large";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Temporarily Unavailable";
-    case 504: return "Gateway Time-out";
+    case 100: return QByteArrayLiteral("Continue");
+    case 200: return QByteArrayLiteral("OK");
+    case 201: return QByteArrayLiteral("Created");
+    case 204: return QByteArrayLiteral("No Content");
+    case 301: return QByteArrayLiteral("Moved Permanently");
+    case 302: return QByteArrayLiteral("Found");
+    case 304: return QByteArrayLiteral("Not Modified");
+    case 400: return QByteArrayLiteral("Bad Request");
+    case 401: return QByteArrayLiteral("Unauthorized");
+    case 403: return QByteArrayLiteral("Forbidden");
+    case 404: return QByteArrayLiteral("Not Found");
+    case 405: return QByteArrayLiteral("Method Not Allowed");
+    case 408: return QByteArrayLiteral("Request Timeout");
+    case 413: return QByteArrayLiteral("Request Entity Too Large");
+    case 431: return QByteArrayLiteral("Request Header Fields Too Large");
+    case 500: return QByteArrayLiteral("Internal Server Error");
+    case 501: return QByteArrayLiteral("Not Implemented");
+    case 502: return QByteArrayLiteral("Bad Gateway");
+    case 503: return QByteArrayLiteral("Service Temporarily Unavailable");
+    case 504: return QByteArrayLiteral("Gateway Time-out");
     }
-    return "Unknown";
+    return QByteArrayLiteral("Unknown");
 }

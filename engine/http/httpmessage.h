@@ -29,6 +29,8 @@ private:
 };
 
 bool headerNameIs(QByteArrayView name, QByteArrayView expected);
+// The name as a QByteArray: for the common spellings a shared static one (no allocation), else a copy.
+QByteArray sharedHeaderName(QByteArrayView name);
 // Whether a comma-separated header value lists the token (e.g. Connection: keep-alive, Upgrade).
 bool headerHasToken(QByteArrayView value, QByteArrayView token);
 
@@ -47,6 +49,7 @@ struct HttpRequest
     bool chunked = false;
 
     QByteArray host() const; // Host header without the port
+    QByteArrayView hostView() const; // the same, a view into `headers`
 };
 
 struct HttpResponseHead

@@ -14,6 +14,7 @@ void requestLine(QByteArray &out, QByteArrayView method, QByteArrayView target);
 // "HTTP/1.1 <status> <reason>"; an empty reason is the standard phrase.
 void statusLine(QByteArray &out, int status, QByteArrayView reason = {});
 void field(QByteArray &out, QByteArrayView name, QByteArrayView value);
+void field(QByteArray &out, QByteArrayView name, qint64 value);
 void fields(QByteArray &out, const HttpHeaders &headers);
 // The empty line after the fields.
 void endHead(QByteArray &out);

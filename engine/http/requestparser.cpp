@@ -152,9 +152,10 @@ int RequestParser::onHeaderField(llhttp_t *p, const char *at, size_t len)
     auto &fields = s->m_request.headers.fields();
     if (fields.isEmpty())
         fields.reserve(16); // one allocation for the usual number of headers
-    if (fields.isEmpty() || s->m_lastWasValue)
-        fields.append(HttpHeaders::Field{});
-    fields.last().first.append(at, qsizetype(len));
+    if (fields.isEmpty() || s->m_lastWasValue) // a new field (else the name goes on after a read boundary)
+        fields.append(HttpHeaders::Field{sharedHeaderName(QByteArrayView(at, qsizetype(len))), QByteArray()});
+    else
+        fields.last().first.append(at, qsizetype(len));
     s->m_lastWasValue = false;
     return 0;
 }
@@ -186,7 +187,8 @@ int RequestParser::onHeadersComplete(llhttp_t *p)
 {
     auto *s = self(p);
     HttpRequest &r = s->m_request;
-    r.method = llhttp_method_name(llhttp_method_t(p->method));
+    const char *method = llhttp_method_name(llhttp_method_t(p->method)); // static strings of llhttp's
+    r.method = QByteArray::fromRawData(method, qsizetype(qstrlen(method)));
     r.versionMajor = p->http_major;
     r.versionMinor = p->http_minor;
     r.keepAlive = llhttp_should_keep_alive(p) != 0;

@@ -85,7 +85,15 @@ ResponseParser::Result ResponseParser::finish()
 
 int ResponseParser::onStatus(llhttp_t *p, const char *at, size_t len)
 {
-    self(p)->m_head.reason.append(at, qsizetype(len));
+    QByteArray &reason = self(p)->m_head.reason;
+    const QByteArrayView text(at, qsizetype(len));
+    if (reason.isEmpty()) { // the standard phrase is shared, not copied
+        if (const QByteArray standard = reasonPhrase(int(p->status_code)); text == standard) {
+            reason = standard;
+            return 0;
+        }
+    }
+    reason.append(text);
     return 0;
 }
 
@@ -95,9 +103,10 @@ int ResponseParser::onHeaderField(llhttp_t *p, const char *at, size_t len)
     auto &fields = s->m_head.headers.fields();
     if (fields.isEmpty())
         fields.reserve(16); // one allocation for the usual number of headers
-    if (fields.isEmpty() || s->m_lastWasValue)
-        fields.append(HttpHeaders::Field{});
-    fields.last().first.append(at, qsizetype(len));
+    if (fields.isEmpty() || s->m_lastWasValue) // a new field (else the name goes on after a read boundary)
+        fields.append(HttpHeaders::Field{sharedHeaderName(QByteArrayView(at, qsizetype(len))), QByteArray()});
+    else
+        fields.last().first.append(at, qsizetype(len));
     s->m_lastWasValue = false;
     return 0;
 }

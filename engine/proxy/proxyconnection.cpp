@@ -267,7 +267,7 @@ void ProxyConnection::handleRequest(HttpRequest request)
     }
     m_snapshot = m_worker->store()->snapshot();
     // Routed on the normalised path, as APISIX routes on nginx's $uri; forwarded as the client sent it.
-    m_route = m_snapshot->router.match({request.method, request.uri, request.host(), m_peer});
+    m_route = m_snapshot->router.match({request.method, request.uri, request.hostView(), m_peer});
     if (m_exchange.capturing)
         rec.routingPath = request.uri;
     rec.timings.routeNs = m_exchange.clock.nsecsElapsed();
@@ -350,8 +350,11 @@ void ProxyConnection::appendUpstreamHeaders(const HttpRequest &r, QByteArray &he
     add(realIp, m_peerText);
     add(forwardedForName, forwardedFor.isEmpty() ? m_peerText : forwardedFor + ", " + m_peerText);
     add(proto, http);
-    if (const QByteArray h = r.host(); !h.isEmpty())
-        add(forwardedHost, h);
+    if (const QByteArrayView h = r.hostView(); !h.isEmpty()) {
+        HttpWriter::field(head, forwardedHost, h);
+        if (captured)
+            captured->add(forwardedHost, h.toByteArray());
+    }
     add(forwardedPort, m_localPortText);
     if (!r.body.isEmpty() || r.chunked || r.headers.contains("content-length"))
         add(length, QByteArray::number(r.body.size()));
@@ -386,7 +389,7 @@ void ProxyConnection::writeHead(int status, const QByteArray &reason, const Http
         m_keepAlive = false;
     }
     if (m_framing == Framing::Length || (m_framing == Framing::None && length >= 0))
-        HttpWriter::field(out, "Content-Length", QByteArray::number(length));
+        HttpWriter::field(out, "Content-Length", length);
     else if (m_framing == Framing::Chunked)
         HttpWriter::field(out, "Transfer-Encoding", "chunked");
     if (!m_keepAlive)
@@ -424,6 +427,7 @@ void ProxyConnection::upstreamHead(HttpResponseHead &&head, ResponseParser::Body
     if (m_post != PostResp::Off)
         m_upstreamHeaders = head.headers; // for HTTPRespCall.Req: every header as received, as APISIX sends them
     HttpHeaders headers;
+    headers.fields().reserve(head.headers.size() + m_respHeaders.size());
     for (auto &field : head.headers.fields()) {
         if (HttpWriter::isHopByHop(field.first, connectionTokens) || headerNameIs(field.first, "content-length"))
             continue;

@@ -116,7 +116,7 @@ QByteArray serializeReply(const LocalReply &reply, bool headRequest, bool close)
     if (reply.chunked)
         HttpWriter::field(out, "Transfer-Encoding", "chunked");
     else if (!noBody)
-        HttpWriter::field(out, "Content-Length", QByteArray::number(reply.body.size()));
+        HttpWriter::field(out, "Content-Length", reply.body.size());
     if (close)
         HttpWriter::field(out, "Connection", "close");
     HttpWriter::endHead(out);

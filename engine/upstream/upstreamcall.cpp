@@ -99,11 +99,11 @@ void UpstreamCall::send()
     m_parser.reset(m_request.method == "HEAD");
     QByteArray out;
     out.reserve(m_request.head.size() + m_hostHeader.size() + 16 + m_request.body.size());
-    out += m_request.head;
+    out.append(QByteArrayView(m_request.head)); // (`out += QByteArray` would share it, and the next append copy it)
     if (!m_hostHeader.isEmpty())
         HttpWriter::field(out, "Host", m_hostHeader);
     HttpWriter::endHead(out);
-    out += m_request.body;
+    out.append(QByteArrayView(m_request.body));
     m_phase = Phase::Sending;
     m_deadline.arm(m_spec->sendTimeoutMs);
     m_conn->uses++;
@@ -277,7 +277,7 @@ void UpstreamCall::clear()
         return;
     m_request = Request();
     m_hostHeader = QByteArray();
-    m_tried = QList<int>();
+    m_tried.clear(); // (the capacity stays: calls are lent by the worker, not kept per connection)
     m_spec.reset();
     m_balancer = nullptr;
     m_parser.reset(false);

@@ -40,7 +40,7 @@ void TestRequestParser::parsesOneRequest()
 void TestRequestParser::incrementalBytes()
 {
     RequestParser p;
-    const QByteArray raw = "GET /x HTTP/1.1\r\nHost: h.example\r\nX-Long: a value in pieces\r\n\r\n";
+    const QByteArray raw = "GET /x HTTP/1.1\r\nHost: h.example\r\nHostile: 1\r\nX-Long: a value in pieces\r\n\r\n";
     for (int i = 0; i < raw.size() - 1; ++i) {
         qsizetype used = 0;
         QCOMPARE(p.feed(raw.mid(i, 1), &used), RequestParser::Result::NeedMore);
@@ -51,6 +51,16 @@ void TestRequestParser::incrementalBytes()
     const HttpRequest r = p.takeRequest();
     QCOMPARE(r.path, QByteArray("/x"));
     QCOMPARE(r.headers.value("x-long"), QByteArray("a value in pieces"));
+    QCOMPARE(r.method, QByteArray("GET"));
+    // A name in two pieces whose first is a common name's spelling ("Host|ile") is still whole.
+    for (qsizetype split = 1; split < raw.size(); ++split) {
+        RequestParser two;
+        QCOMPARE(two.feed(raw.first(split), &used), RequestParser::Result::NeedMore);
+        QCOMPARE(two.feed(raw.sliced(split), &used), RequestParser::Result::Complete);
+        const HttpRequest t = two.takeRequest();
+        QCOMPARE(t.headers.fields().at(0).first, QByteArray("Host"));
+        QCOMPARE(t.headers.fields().at(1).first, QByteArray("Hostile"));
+    }
     // A folded line is refused however the bytes arrive.
     RequestParser folded;
     const QByteArray fold = "GET / HTTP/1.1\r\nHost: h\r\nX-A: 1\r\n continued\r\n\r\n";

@@ -8,6 +8,7 @@ struct Parsed
 {
     ResponseParser::Result result = ResponseParser::Result::NeedMore;
     int status = 0;
+    QByteArray reason;
     QByteArray body;
     qsizetype consumed = 0; // of the whole input, when fed at once
     QByteArray error;
@@ -21,7 +22,10 @@ Parsed parse(const QByteArray &raw, qsizetype step, bool head = false, bool clos
     ResponseParser p;
     p.reset(head);
     Parsed out;
-    p.onHead = [&out](HttpResponseHead &&h) { out.status = h.status; };
+    p.onHead = [&out](HttpResponseHead &&h) {
+        out.status = h.status;
+        out.reason = h.reason;
+    };
     p.onBody = [&out](const char *d, qsizetype n) { out.body.append(d, n); };
     qsizetype at = 0;
     while (at < raw.size() && out.result == ResponseParser::Result::NeedMore) {
@@ -52,6 +56,7 @@ private slots:
     void refused();
     void bytesAfterABodilessAnswerAreNotTaken();
     void untilCloseAndTruncated();
+    void namesAndReasonInPieces();
 };
 
 void TestResponseParser::answers_data()
@@ -140,6 +145,29 @@ void TestResponseParser::untilCloseAndTruncated()
     p = parse("HTTP/1.1 200 OK\r\nContent-Le", 0, false, true);
     QCOMPARE(p.result, ResponseParser::Result::Error);
     QVERIFY2(p.error.contains("before sending a response"), p.error.constData());
+}
+
+void TestResponseParser::namesAndReasonInPieces()
+{
+    // The common spellings are shared, not copied: what follows a shared first piece still belongs to it.
+    const QByteArray raw = "HTTP/1.1 200 OKAY\r\nDate: x\r\nDates: y\r\nContent-Length: 0\r\n\r\n";
+    for (qsizetype split = 1; split < raw.size(); ++split) { // in two pieces, cut anywhere ("Date|s", "OK|AY")
+        ResponseParser p;
+        p.reset(false);
+        QByteArray reason;
+        QList<QByteArray> names;
+        p.onHead = [&](HttpResponseHead &&h) {
+            reason = h.reason;
+            for (const auto &field : h.headers.fields())
+                names << field.first;
+        };
+        qsizetype used = 0;
+        QCOMPARE(p.feed(QByteArrayView(raw).first(split), &used), ResponseParser::Result::NeedMore);
+        QCOMPARE(p.feed(QByteArrayView(raw).sliced(split), &used), ResponseParser::Result::Complete);
+        QCOMPARE(reason, QByteArray("OKAY"));
+        QCOMPARE(names, (QList<QByteArray>{"Date", "Dates", "Content-Length"}));
+    }
+    QCOMPARE(parse("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 1).reason, QByteArray("OK"));
 }
 
 QTEST_GUILESS_MAIN(TestResponseParser)
