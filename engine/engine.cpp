@@ -134,8 +134,11 @@ QString Engine::start(const EngineOptions &options)
         const AdminReply a = api->handle(r.request);
         LocalReply reply;
         reply.status = a.status;
-        reply.headers.add("Content-Type", "application/json");
-        reply.body = a.body + '\n';
+        reply.headers.add("Content-Type", a.json ? "application/json" : "text/plain");
+        if (a.versioned)
+            reply.headers.add("X-API-VERSION", "v3");
+        if (!a.body.isEmpty())
+            reply.body = a.body + '\n';
         return reply;
     }, adminLimits);
     // Nobody's body is read before the key checks out, nor one longer than APISIX reads.

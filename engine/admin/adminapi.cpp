@@ -7,7 +7,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QUrlQuery>
+
+#include <algorithm>
 
 namespace {
 const QByteArray kPrefix = "/apisix/admin/";
@@ -22,12 +25,93 @@ AdminReply error(int status, const QString &message)
     return json(status, {{QStringLiteral("error_msg"), message}});
 }
 
+QString keyOf(ResourceKind kind, const QString &id)
+{
+    return QStringLiteral("/apisix/%1/%2").arg(resourcePlural(kind), id);
+}
+
+// What APISIX answers a GET with (etcd's node): the key, the value and its indexes.
 QJsonObject envelope(ResourceKind kind, const QString &id, const StoredResource &res)
 {
-    return {{QStringLiteral("key"), QStringLiteral("/apisix/%1/%2").arg(resourcePlural(kind), id)},
+    return {{QStringLiteral("key"), keyOf(kind, id)},
             {QStringLiteral("value"), res.value},
             {QStringLiteral("createdIndex"), qint64(res.order)},
             {QStringLiteral("modifiedIndex"), qint64(res.version)}};
+}
+
+// A write's answer carries only the key and the value (apisix/core/etcd.lua set()).
+QJsonObject written(ResourceKind kind, const QString &id, const StoredResource &res)
+{
+    return {{QStringLiteral("key"), keyOf(kind, id)}, {QStringLiteral("value"), res.value}};
+}
+
+// apisix/admin/resource.lua check_forbidden_properties (its message has the two spaces it has there).
+QString forbiddenTimes(const QJsonObject &conf)
+{
+    for (const QString &where : {QString(), QStringLiteral("upstream"), QStringLiteral("plugins")}) {
+        const QJsonObject in = where.isEmpty() ? conf : conf.value(where).toObject();
+        for (const char *name : {"create_time", "update_time"}) {
+            const QJsonValue v = in.value(QLatin1String(name));
+            if (!v.isUndefined() && !v.isNull() && v != QJsonValue(false))
+                return QStringLiteral("the property is forbidden:  %1%2").arg(where.isEmpty() ? QString() : where + QLatin1Char('.'), QLatin1String(name));
+        }
+    }
+    return {};
+}
+
+// apisix/core/table.lua patch(): the value at a sub-path ("methods", "upstream/nodes") is replaced.
+QString patchSubPath(QJsonObject &node, const QList<QByteArray> &path, const QJsonValue &value)
+{
+    if (path.size() == 1) {
+        node.insert(QString::fromUtf8(path.first()), value);
+        return {};
+    }
+    const QString name = QString::fromUtf8(path.first());
+    QJsonValue child = node.value(name);
+    if (child.isUndefined() || child.isNull())
+        child = QJsonObject();
+    if (!child.isObject())
+        return QStringLiteral("invalid sub-path: /%1").arg(name);
+    QJsonObject inner = child.toObject();
+    if (const QString bad = patchSubPath(inner, path.mid(1), value); !bad.isEmpty())
+        return QStringLiteral("invalid sub-path: /%1/%2").arg(name, bad.mid(QStringLiteral("invalid sub-path: /").size()));
+    node.insert(name, inner);
+    return {};
+}
+
+// apisix/admin/v3_adapter.lua: name and uri are regular expressions, label a key the labels must have,
+// filter=k=v&… compares the fields the resource lists (routes: service_id, upstream_id) as stored.
+bool listed(ResourceKind kind, const QJsonObject &value, const QUrlQuery &args)
+{
+    const auto matches = [](const QString &pattern, const QJsonValue &subject) {
+        const QRegularExpression re(pattern);
+        return subject.isString() && re.isValid() && re.match(subject.toString()).hasMatch();
+    };
+    if (args.hasQueryItem(QStringLiteral("name")) && !matches(args.queryItemValue(QStringLiteral("name"), QUrl::FullyDecoded), value.value(QStringLiteral("name"))))
+        return false;
+    if (args.hasQueryItem(QStringLiteral("label"))
+        && !value.value(QStringLiteral("labels")).toObject().contains(args.queryItemValue(QStringLiteral("label"), QUrl::FullyDecoded)))
+        return false;
+    if (args.hasQueryItem(QStringLiteral("uri"))) {
+        const QString pattern = args.queryItemValue(QStringLiteral("uri"), QUrl::FullyDecoded);
+        bool any = matches(pattern, value.value(QStringLiteral("uri")));
+        for (const QJsonValue u : value.value(QStringLiteral("uris")).toArray())
+            any = any || matches(pattern, u);
+        if (!any)
+            return false;
+    }
+    if (args.hasQueryItem(QStringLiteral("filter"))) {
+        const QUrlQuery filters(args.queryItemValue(QStringLiteral("filter"), QUrl::FullyDecoded));
+        for (const auto &[key, wanted] : filters.queryItems(QUrl::FullyDecoded)) {
+            const bool known = kind == ResourceKind::Route && (key == QLatin1String("service_id") || key == QLatin1String("upstream_id"));
+            if (!known)
+                continue; // APISIX logs and ignores a field the resource does not list
+            const QJsonValue have = value.value(key);
+            if (!have.isString() || have.toString() != filters.allQueryItemValues(key, QUrl::FullyDecoded).constLast())
+                return false; // (a number never equals the text of the query, in Lua as here)
+        }
+    }
+    return true;
 }
 
 struct BodyResult
@@ -105,10 +189,20 @@ bool isLoopbackHost(const QByteArray &host)
     return !address.isNull() && address.isLoopback();
 }
 
+namespace {
+// `HEAD /apisix/admin`: what health checks and load balancers send.
+bool isHeadProbe(const HttpRequest &r)
+{
+    return r.method == "HEAD" && r.path == "/apisix/admin";
+}
+} // namespace
+
 AdminApi::Refusal AdminApi::checkHead(const HttpRequest &head) const
 {
     if (m_loopbackOnly && head.headers.contains("host") && !isLoopbackHost(head.host()))
         return {403, QStringLiteral("the Admin API listens on loopback and answers only Host localhost, 127.0.0.1 or [::1]")};
+    if (isHeadProbe(head))
+        return {};
     if (!head.path.startsWith(kPrefix))
         return {404, QStringLiteral("not found: %1").arg(QString::fromUtf8(head.path))};
     if (!authorised(head))
@@ -123,6 +217,8 @@ AdminReply AdminApi::handle(const HttpRequest &request) const
 {
     if (const Refusal refused = checkHead(request); refused.status)
         return error(refused.status, refused.message);
+    if (isHeadProbe(request))
+        return {200, {}, false}; // admin/init.lua's HEAD route: 200, no key needed
 
     QList<QByteArray> parts = request.path.mid(kPrefix.size()).split('/');
     while (!parts.isEmpty() && parts.last().isEmpty())
@@ -144,21 +240,31 @@ AdminReply AdminApi::handle(const HttpRequest &request) const
         return json(200, {});
     }
 
-    if (parts.isEmpty() || parts.size() > 2 || (parts[0] != "routes" && parts[0] != "upstreams"))
-        return error(404, QStringLiteral("not found: %1").arg(QString::fromUtf8(request.path)));
+    if (parts.isEmpty())
+        return error(404, QStringLiteral("not found"));
+    if (parts[0] != "routes" && parts[0] != "upstreams")
+        return error(404, QStringLiteral("Unsupported resource type: %1").arg(QString::fromUtf8(parts[0])));
+    AdminReply reply = resource(request, parts);
+    reply.versioned = true;
+    return reply;
+}
+
+AdminReply AdminApi::resource(const HttpRequest &request, const QList<QByteArray> &parts) const
+{
+    const QByteArray &method = request.method;
     const ResourceKind kind = parts[0] == "routes" ? ResourceKind::Route : ResourceKind::Upstream;
-    const QString id = parts.size() == 2 ? QString::fromUtf8(parts[1]) : QString();
+    const QString id = parts.size() >= 2 ? QString::fromUtf8(parts[1]) : QString();
+    const QList<QByteArray> subPath = parts.mid(2);
     const QString noun = kind == ResourceKind::Route ? QStringLiteral("route") : QStringLiteral("upstream");
+    const QUrlQuery args(QString::fromUtf8(request.query));
+    if (!subPath.isEmpty() && method != "PATCH")
+        return error(404, QStringLiteral("not found: %1").arg(QString::fromUtf8(request.path)));
 
     if (method == "GET") {
         const auto snap = m_store->snapshot();
         const auto &map = kind == ResourceKind::Route ? snap->routes : snap->upstreams;
-        if (id.isEmpty()) {
-            QJsonArray list;
-            for (auto it = map.cbegin(); it != map.cend(); ++it)
-                list.append(envelope(kind, it.key(), *it));
-            return json(200, {{QStringLiteral("list"), list}, {QStringLiteral("total"), list.size()}});
-        }
+        if (id.isEmpty())
+            return list(kind, map, args);
         const auto it = map.constFind(id);
         if (it == map.constEnd())
             return error(404, QStringLiteral("%1 %2 not found").arg(noun, id));
@@ -167,38 +273,87 @@ AdminReply AdminApi::handle(const HttpRequest &request) const
     if (method == "DELETE") {
         if (id.isEmpty())
             return error(400, QStringLiteral("missing %1 id").arg(noun));
-        const auto outcome = m_store->remove(kind, id);
+        const bool force = args.queryItemValue(QStringLiteral("force")) == QLatin1String("true");
+        const auto outcome = m_store->remove(kind, id, force);
         if (outcome.status >= 400)
             return error(outcome.status, outcome.error);
-        return json(200, {{QStringLiteral("key"), QStringLiteral("/apisix/%1/%2").arg(resourcePlural(kind), id)},
-                          {QStringLiteral("deleted"), QStringLiteral("1")}});
+        return json(200, {{QStringLiteral("key"), keyOf(kind, id)}, {QStringLiteral("deleted"), QStringLiteral("1")}});
     }
     if (method != "PUT" && method != "POST" && method != "PATCH")
         return error(405, QStringLiteral("method %1 not allowed").arg(QString::fromLatin1(method)));
 
+    if (method == "PATCH" && !subPath.isEmpty()) {
+        // Any JSON at a sub-path: PATCH /routes/1/methods with ["POST"].
+        QJsonParseError pe;
+        const QJsonDocument doc = QJsonDocument::fromJson("[" + request.body + "]", &pe);
+        if (request.body.trimmed().isEmpty() || pe.error != QJsonParseError::NoError || doc.array().size() != 1)
+            return error(400, QStringLiteral("invalid request body: %1").arg(request.body.trimmed().isEmpty() ? QStringLiteral("empty request body") : pe.errorString()));
+        const auto snap = m_store->snapshot();
+        const auto &map = kind == ResourceKind::Route ? snap->routes : snap->upstreams;
+        const auto it = map.constFind(id);
+        if (it == map.constEnd())
+            return error(404, QStringLiteral("%1 %2 not found").arg(noun, id));
+        QJsonObject value = it->value;
+        if (const QString bad = patchSubPath(value, subPath, doc.array().first()); !bad.isEmpty())
+            return error(400, bad);
+        const ConfigStore::Outcome o = m_store->put(kind, id, value);
+        return o.status >= 400 ? error(o.status, o.error) : json(200, written(kind, id, o.stored));
+    }
+
     const BodyResult body = parseBody(request.body);
     if (!body.error.isEmpty())
         return error(400, body.error);
-    if (method == "POST") {
-        if (!id.isEmpty())
-            return error(405, QStringLiteral("POST creates a %1 with a generated id: use PUT to choose the id").arg(noun));
-        const QString newId = m_store->generateId();
-        QJsonObject value = body.object;
-        value.remove(QStringLiteral("id"));
-        return fromOutcome(kind, newId, m_store->put(kind, newId, value));
-    }
+    const QJsonValue bodyId = body.object.value(QStringLiteral("id"));
     if (method == "PATCH") {
         if (id.isEmpty())
             return error(400, QStringLiteral("missing %1 id").arg(noun));
-        return fromOutcome(kind, id, m_store->patch(kind, id, body.object));
+        const ConfigStore::Outcome o = m_store->patch(kind, id, body.object);
+        return o.status >= 400 ? error(o.status, o.error) : json(200, written(kind, id, o.stored));
     }
-    // PUT: the id comes from the path, or from the body (APISIX v3 accepts both).
+    if (const QString forbidden = forbiddenTimes(body.object); !forbidden.isEmpty())
+        return error(400, forbidden);
+    QJsonObject value = body.object;
     QString putId = id;
-    if (putId.isEmpty()) {
-        const QJsonValue bodyId = body.object.value(QStringLiteral("id"));
-        putId = Validator::idText(bodyId);
-        if (putId.isEmpty())
+    if (method == "POST") {
+        if (!id.isEmpty() || !bodyId.isUndefined())
+            return error(400, QStringLiteral("wrong %1 id, do not need it").arg(noun));
+        putId = m_store->generateId();
+    } else if (putId.isEmpty()) { // PUT: the id comes from the path, or from the body (then kept as given)
+        if (bodyId.isUndefined() || bodyId.isNull())
             return error(400, QStringLiteral("missing %1 id").arg(noun));
+        if (const QString bad = Validator::checkIdValue(bodyId); !bad.isEmpty())
+            return error(400, bad);
+        putId = Validator::idText(bodyId);
+    } else if (!bodyId.isUndefined()) {
+        if (Validator::idText(bodyId) != id)
+            return error(400, QStringLiteral("wrong %1 id").arg(noun));
+        value.insert(QStringLiteral("id"), id); // the path's id, as APISIX stores it
     }
-    return fromOutcome(kind, putId, m_store->put(kind, putId, body.object));
+    const ConfigStore::Outcome o = m_store->put(kind, putId, value);
+    return o.status >= 400 ? error(o.status, o.error) : json(o.status, written(kind, putId, o.stored));
+}
+
+AdminReply AdminApi::list(ResourceKind kind, const QMap<QString, StoredResource> &map, const QUrlQuery &args) const
+{
+    QList<QMap<QString, StoredResource>::const_iterator> items;
+    for (auto it = map.cbegin(); it != map.cend(); ++it)
+        if (listed(kind, it->value, args))
+            items.append(it);
+    const qsizetype total = items.size();
+    // Paging (both page and page_size numbers) sorts by creation; without it the order is the keys'.
+    bool pageOk = false, sizeOk = false;
+    qint64 page = args.queryItemValue(QStringLiteral("page")).toLongLong(&pageOk);
+    const qint64 pageSize = args.queryItemValue(QStringLiteral("page_size")).toLongLong(&sizeOk);
+    if (pageOk && sizeOk) {
+        if (pageSize < 10 || pageSize > 500)
+            return {400, "page_size must be between 10 and 500", false};
+        page = qMax<qint64>(page, 1);
+        std::stable_sort(items.begin(), items.end(), [](auto a, auto b) { return a->order < b->order; });
+        const qint64 from = (page - 1) * pageSize;
+        items = from < items.size() ? items.mid(from, pageSize) : decltype(items)();
+    }
+    QJsonArray out;
+    for (const auto &it : items)
+        out.append(envelope(kind, it.key(), *it));
+    return json(200, {{QStringLiteral("list"), out}, {QStringLiteral("total"), total}});
 }

@@ -5,12 +5,16 @@
 #include <QByteArray>
 #include <QString>
 
-class ConfigStore;
+#include "configstore.h"
+
+class QUrlQuery;
 
 struct AdminReply
 {
     int status = 200;
-    QByteArray body; // JSON
+    QByteArray body; // JSON, or plain text where APISIX answers a bare string
+    bool json = true;
+    bool versioned = false; // a resource's answer: X-API-VERSION: v3, as APISIX 3.x sends it
 };
 
 // The APISIX v3 Admin API over the config store: routes, upstreams and schema validation.
@@ -36,6 +40,8 @@ public:
 
 private:
     bool authorised(const HttpRequest &request) const;
+    AdminReply resource(const HttpRequest &request, const QList<QByteArray> &parts) const;
+    AdminReply list(ResourceKind kind, const QMap<QString, StoredResource> &map, const QUrlQuery &args) const;
 
     ConfigStore *m_store;
     QByteArray m_key;

@@ -109,8 +109,9 @@ ConfigStore::Outcome ConfigStore::commit(ResourceKind kind, const QString &id, Q
         return {400, bad};
     const QJsonValue bodyId = value.value(QStringLiteral("id"));
     if (!bodyId.isUndefined()) {
-        const QString given = bodyId.isString() ? bodyId.toString() : QString::number(qint64(bodyId.toDouble()));
-        if (given != id)
+        if (const QString bad = Validator::checkIdValue(bodyId); !bad.isEmpty())
+            return {400, bad};
+        if (Validator::idText(bodyId) != id)
             return {400, QStringLiteral("wrong %1 id").arg(kind == ResourceKind::Route ? QStringLiteral("route") : QStringLiteral("upstream"))};
     }
     out.problems = check(kind, value);
@@ -132,7 +133,8 @@ ConfigStore::Outcome ConfigStore::commit(ResourceKind kind, const QString &id, Q
         res.order = existing != map.constEnd() ? existing->order : m_nextOrder++;
     }
     out.created = existing == map.constEnd();
-    value.insert(QStringLiteral("id"), id);
+    if (!bodyId.isDouble()) // an id given as a number stays a number, as APISIX stores it
+        value.insert(QStringLiteral("id"), id);
     if (existing != map.constEnd() && existing->value.contains(QStringLiteral("create_time")))
         value.insert(QStringLiteral("create_time"), existing->value.value(QStringLiteral("create_time")));
     else if (!value.contains(QStringLiteral("create_time")))
@@ -148,7 +150,7 @@ ConfigStore::Outcome ConfigStore::commit(ResourceKind kind, const QString &id, Q
     return out;
 }
 
-ConfigStore::Outcome ConfigStore::remove(ResourceKind kind, const QString &id)
+ConfigStore::Outcome ConfigStore::remove(ResourceKind kind, const QString &id, bool force)
 {
     QMutexLocker writer(&m_writeMutex);
     const auto snap = snapshot();
@@ -158,7 +160,7 @@ ConfigStore::Outcome ConfigStore::remove(ResourceKind kind, const QString &id)
     const auto it = map.constFind(id);
     if (it == map.constEnd())
         return {404, QStringLiteral("%1 %2 not found").arg(kind == ResourceKind::Route ? QStringLiteral("route") : QStringLiteral("upstream"), id)};
-    if (kind == ResourceKind::Upstream) {
+    if (kind == ResourceKind::Upstream && !force) {
         for (auto r = routes.cbegin(); r != routes.cend(); ++r) {
             if (routeUsesUpstream(r->value, id))
                 return {400, QStringLiteral("can not delete this upstream, route [%1] is still using it now").arg(r.key())};

@@ -51,7 +51,9 @@ public:
 
     Outcome put(ResourceKind kind, const QString &id, QJsonObject value);
     Outcome patch(ResourceKind kind, const QString &id, const QJsonObject &mergePatch);
-    Outcome remove(ResourceKind kind, const QString &id);
+    // An upstream still used by a route is refused unless `force` (APISIX's `?force=true`): the route
+    // then answers 503 as in APISIX, its upstream being gone.
+    Outcome remove(ResourceKind kind, const QString &id, bool force = false);
     // Validates without saving (and without requiring an id).
     Problems check(ResourceKind kind, const QJsonObject &value) const;
     QString generateId();

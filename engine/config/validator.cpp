@@ -311,6 +311,16 @@ QString checkId(const QString &id)
     return QStringLiteral("invalid configuration: property \"id\" validation failed: object matches none of the required");
 }
 
+QString checkIdValue(const QJsonValue &id)
+{
+    if (id.isString())
+        return checkId(id.toString());
+    const double n = id.toDouble();
+    if (id.isDouble() && n >= 1 && n == double(qint64(n)))
+        return {};
+    return checkId(QString()); // the schema checker's text
+}
+
 QString idText(const QJsonValue &id)
 {
     return id.isString() ? id.toString() : id.isDouble() ? QString::number(qint64(id.toDouble())) : QString();

@@ -22,6 +22,8 @@ bool isExtPlugin(const QString &name);
 bool isCidrOrIp(const QString &text);
 // An id as APISIX accepts it (in the path or the body): the Admin API's error text, or empty when valid.
 QString checkId(const QString &id);
+// The same for an id as it is in a body: a string as above, or an integer >= 1 (not -100, not 1.5).
+QString checkIdValue(const QJsonValue &id);
 // An id (or upstream_id) value as text: a string as it is, a number as its integer, empty for anything else.
 QString idText(const QJsonValue &id);
 

@@ -33,6 +33,10 @@ private Q_SLOTS:
     void loopbackAnswersOnlyLoopbackHosts_data();
     void loopbackAnswersOnlyLoopbackHosts();
     void refusedBeforeTheBodyIsRead();
+    void apisixTestCases_data();
+    void apisixTestCases();
+    void writesAnswerKeyAndValue();
+    void listsFilterAndPage();
 };
 
 void TestAdminApi::apisixDocsCommandsVerbatim()
@@ -206,9 +210,13 @@ void TestAdminApi::wrongMethodAndPath()
 {
     TestEngine engine;
     QCOMPARE(engine.admin("TRACE", "/apisix/admin/routes/1").status, 405);
-    QCOMPARE(engine.admin("GET", "/apisix/admin/services").status, 404);
+    const TestResponse services = engine.admin("GET", "/apisix/admin/services");
+    QCOMPARE(services.status, 404);
+    QCOMPARE(jsonOf(services).value("error_msg").toString(), QStringLiteral("Unsupported resource type: services"));
     QCOMPARE(engine.admin("GET", "/elsewhere").status, 404);
-    QCOMPARE(engine.admin("POST", "/apisix/admin/routes/5", "{}").status, 405);
+    const TestResponse post = engine.admin("POST", "/apisix/admin/routes/5", "{}");
+    QCOMPARE(post.status, 400);
+    QCOMPARE(jsonOf(post).value("error_msg").toString(), QStringLiteral("wrong route id, do not need it"));
 }
 
 void TestAdminApi::randomBodiesGetClearErrors()
@@ -297,6 +305,145 @@ void TestAdminApi::refusedBeforeTheBodyIsRead()
     QCOMPARE(r.status, 400);
     QVERIFY2(jsonOf(r).value("error_msg").toString().startsWith("invalid request body"), r.body.constData());
     QVERIFY(!jsonOf(r).value("error_msg").toString().contains("maximum size"));
+}
+
+// Cases of APISIX's own Admin API tests (apache/apisix t/admin/*.t), each against a store holding upstream 1
+// and route 1 (uri /index.html, upstream_id 1): the status and the body APISIX answers.
+void TestAdminApi::apisixTestCases_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QByteArray>("path");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("answer"); // error_msg, or the bare text, or for 2xx a value's field=JSON
+    const QByteArray up = R"("upstream":{"nodes":{"127.0.0.1:1980":1},"type":"roundrobin"})";
+    QTest::newRow("routes.t 14: integer id less than 1") << QByteArray("PUT") << QByteArray("/apisix/admin/routes")
+        << QByteArray(R"({"id": -100, "uri": "/index.html"})") << 400
+        << QStringLiteral("invalid configuration: property \"id\" validation failed: object matches none of the required");
+    QTest::newRow("a fractional id") << QByteArray("PUT") << QByteArray("/apisix/admin/routes")
+        << QByteArray(R"({"id": 1.5, "uri": "/a",)" + up + "}") << 400
+        << QStringLiteral("invalid configuration: property \"id\" validation failed: object matches none of the required");
+    QTest::newRow("routes.t 17: POST with an id in the body") << QByteArray("POST") << QByteArray("/apisix/admin/routes")
+        << QByteArray(R"({"id": 3, "uri": "/a",)" + up + "}") << 400 << QStringLiteral("wrong route id, do not need it");
+    QTest::newRow("routes.t 18: POST with an id in the path") << QByteArray("POST") << QByteArray("/apisix/admin/routes/3")
+        << QByteArray(R"({"uri": "/a",)" + up + "}") << 400 << QStringLiteral("wrong route id, do not need it");
+    QTest::newRow("routes.t: PUT with another id in the body") << QByteArray("PUT") << QByteArray("/apisix/admin/routes/1")
+        << QByteArray(R"({"id": "3", "uri": "/a",)" + up + "}") << 400 << QStringLiteral("wrong route id");
+    QTest::newRow("routes4.t: create_time in a PUT") << QByteArray("PUT") << QByteArray("/apisix/admin/routes/2")
+        << QByteArray(R"({"uri": "/a", "create_time": 1602883670,)" + up + "}") << 400
+        << QStringLiteral("the property is forbidden:  create_time");
+    QTest::newRow("upstream4.t: update_time in the inline upstream") << QByteArray("PUT") << QByteArray("/apisix/admin/routes/2")
+        << QByteArray(R"({"uri": "/a", "upstream": {"nodes": {"127.0.0.1:1980": 1}, "update_time": 1}})") << 400
+        << QStringLiteral("the property is forbidden:  upstream.update_time");
+    QTest::newRow("upstream4.t: create_time in an upstream") << QByteArray("PUT") << QByteArray("/apisix/admin/upstreams/2")
+        << QByteArray(R"({"nodes": {"127.0.0.1:1980": 1}, "create_time": 1})") << 400
+        << QStringLiteral("the property is forbidden:  create_time");
+    QTest::newRow("filter.t 1: page_size below 10") << QByteArray("GET") << QByteArray("/apisix/admin/routes/?page=1&page_size=2")
+        << QByteArray() << 400 << QStringLiteral("page_size must be between 10 and 500");
+    QTest::newRow("upstream-force-delete.t 3: force=anyvalue") << QByteArray("DELETE") << QByteArray("/apisix/admin/upstreams/1?force=anyvalue")
+        << QByteArray() << 400 << QStringLiteral("can not delete this upstream, route [1] is still using it now");
+    QTest::newRow("upstream-force-delete.t 5: force=true") << QByteArray("DELETE") << QByteArray("/apisix/admin/upstreams/1?force=true")
+        << QByteArray() << 200 << QString();
+    QTest::newRow("routes3.t 10: PATCH a sub-path (methods)") << QByteArray("PATCH") << QByteArray("/apisix/admin/routes/1/methods")
+        << QByteArray(R"(["POST"])") << 200 << QStringLiteral("methods=[\"POST\"]");
+    QTest::newRow("routes3.t 11: PATCH a sub-path (uri)") << QByteArray("PATCH") << QByteArray("/apisix/admin/routes/1/uri")
+        << QByteArray(R"("/patch_uri_test")") << 200 << QStringLiteral("uri=\"/patch_uri_test\"");
+    QTest::newRow("PATCH a nested sub-path") << QByteArray("PATCH") << QByteArray("/apisix/admin/routes/1/labels/env")
+        << QByteArray(R"("prod")") << 200 << QStringLiteral("labels={\"env\":\"prod\"}");
+    QTest::newRow("PATCH a sub-path through a string") << QByteArray("PATCH") << QByteArray("/apisix/admin/routes/1/uri/x")
+        << QByteArray(R"("y")") << 400 << QStringLiteral("invalid sub-path: /uri");
+    QTest::newRow("PATCH a sub-path with an invalid value") << QByteArray("PATCH") << QByteArray("/apisix/admin/routes/1/methods")
+        << QByteArray(R"(["FETCH"])") << 400
+        << QStringLiteral("invalid configuration: property \"methods\" validation failed: failed to validate item 1: matches none of the enum values");
+    QTest::newRow("api.t: HEAD /apisix/admin needs no key") << QByteArray("HEAD") << QByteArray("/apisix/admin")
+        << QByteArray() << 200 << QString();
+}
+
+void TestAdminApi::apisixTestCases()
+{
+    QFETCH(QByteArray, method);
+    QFETCH(QByteArray, path);
+    QFETCH(QByteArray, body);
+    QFETCH(int, status);
+    QFETCH(QString, answer);
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/upstreams/1", R"({"nodes":{"127.0.0.1:1980":1},"type":"roundrobin"})"), 201);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", R"({"uri":"/index.html","upstream_id":"1"})"), 201);
+    const TestResponse r = engine.admin(method, path, body, method == "HEAD" ? QByteArray("not-the-key") : QByteArray("test-key"));
+    QCOMPARE(r.status, status);
+    if (status >= 400) {
+        const QString got = r.headers.value("content-type") == "application/json" ? jsonOf(r).value("error_msg").toString()
+                                                                                  : QString::fromUtf8(r.body.trimmed());
+        QCOMPARE(got, answer);
+    } else if (!answer.isEmpty()) {
+        const QString field = answer.section(QLatin1Char('='), 0, 0);
+        const QJsonValue want = QJsonDocument::fromJson("[" + answer.section(QLatin1Char('='), 1).toUtf8() + "]").array().first();
+        QCOMPARE(jsonOf(r).value("value").toObject().value(field), want);
+        QCOMPARE(jsonOf(r).value("key").toString(), QStringLiteral("/apisix/routes/1"));
+    }
+    if (method == "DELETE" && status == 200) // the route stays, its upstream gone: 503 as in APISIX
+        QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/index.html").status, 503);
+}
+
+void TestAdminApi::writesAnswerKeyAndValue()
+{
+    TestEngine engine;
+    // A write answers {key, value} (apisix/core/etcd.lua set()), a read adds the indexes; both say v3.
+    TestResponse r = engine.admin("PUT", "/apisix/admin/routes", R"({"id": 7, "uri": "/n", "upstream": {"nodes": {"127.0.0.1:1": 1}}})");
+    QCOMPARE(r.status, 201);
+    QCOMPARE(r.headers.value("x-api-version"), QByteArray("v3"));
+    QCOMPARE(jsonOf(r).keys(), (QStringList{"key", "value"}));
+    QCOMPARE(jsonOf(r).value("key").toString(), QStringLiteral("/apisix/routes/7"));
+    QVERIFY(jsonOf(r).value("value").toObject().value("id").isDouble()); // given as a number, kept a number
+    r = engine.admin("PUT", "/apisix/admin/routes/8", R"({"id": 8, "uri": "/m", "upstream": {"nodes": {"127.0.0.1:1": 1}}})");
+    QCOMPARE(jsonOf(r).value("value").toObject().value("id"), QJsonValue("8")); // the path's id is text
+    r = engine.admin("PATCH", "/apisix/admin/routes/7", R"({"name": "seven"})");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(jsonOf(r).keys(), (QStringList{"key", "value"}));
+    r = engine.admin("GET", "/apisix/admin/routes/7");
+    QCOMPARE(jsonOf(r).keys(), (QStringList{"createdIndex", "key", "modifiedIndex", "value"}));
+    QCOMPARE(r.headers.value("x-api-version"), QByteArray("v3"));
+    QCOMPARE(jsonOf(r).value("value").toObject().value("id"), QJsonValue(7));
+    r = engine.admin("POST", "/apisix/admin/routes", R"({"uri": "/p", "upstream": {"nodes": {"127.0.0.1:1": 1}}})");
+    QCOMPARE(r.status, 201);
+    QCOMPARE(jsonOf(r).keys(), (QStringList{"key", "value"}));
+    QCOMPARE(jsonOf(r).value("value").toObject().value("id").toString().size(), 20); // etcd's %020d
+}
+
+void TestAdminApi::listsFilterAndPage()
+{
+    TestEngine engine;
+    // 25 routes created in an order unlike their keys' (r24, r23, … r00).
+    for (int i = 24; i >= 0; --i) {
+        const QByteArray id = QByteArray("r") + QByteArray::number(i).rightJustified(2, '0');
+        const QByteArray body = "{\"uri\":\"/api/" + QByteArray::number(i) + "\",\"name\":\"" + (i % 2 ? "odd" : "even")
+            + "-" + QByteArray::number(i) + "\",\"labels\":{" + (i % 5 == 0 ? "\"tier\":\"gold\"" : "\"x\":\"y\"")
+            + "},\"upstream_id\":\"" + (i < 3 ? "u1" : "u2") + "\"}";
+        QCOMPARE(engine.put("/apisix/admin/upstreams/" + QByteArray(i < 3 ? "u1" : "u2"), R"({"nodes":{"127.0.0.1:1":1}})") / 100, 2);
+        QCOMPARE(engine.put("/apisix/admin/routes/" + id, body), 201);
+    }
+    const auto ids = [&](const QByteArray &query) {
+        const QJsonObject o = jsonOf(engine.admin("GET", "/apisix/admin/routes" + query));
+        QStringList out;
+        for (const QJsonValue item : o.value("list").toArray())
+            out << item.toObject().value("value").toObject().value("id").toString();
+        return std::pair(o.value("total").toInt(), out);
+    };
+    QCOMPARE(ids("").first, 25);
+    QCOMPARE(ids("").second.first(), QStringLiteral("r00")); // without paging: the keys' order, as etcd lists
+    QCOMPARE(ids("?name=^odd-1").second, (QStringList{"r01", "r11", "r13", "r15", "r17", "r19"}));
+    QCOMPARE(ids("?label=tier").second, (QStringList{"r00", "r05", "r10", "r15", "r20"}));
+    QCOMPARE(ids("?uri=/api/2[0-9]").second, (QStringList{"r20", "r21", "r22", "r23", "r24"}));
+    QCOMPARE(ids("?filter=upstream_id%3Du1").second, (QStringList{"r00", "r01", "r02"}));
+    QCOMPARE(ids("?filter=nosuchfield%3D1").first, 25); // a field the resource does not list is ignored
+    // Paging sorts by creation: page 2 of 10 holds the 11th to 20th created.
+    const auto page2 = ids("?page=2&page_size=10");
+    QCOMPARE(page2.first, 25);
+    QCOMPARE(page2.second.first(), QStringLiteral("r14"));
+    QCOMPARE(page2.second.last(), QStringLiteral("r05"));
+    QCOMPARE(ids("?page=3&page_size=10").second.size(), 5);
+    QCOMPARE(ids("?page=9&page_size=10").second.size(), 0);
+    QCOMPARE(ids("?label=tier&page=1&page_size=10").first, 5);
 }
 
 QTEST_GUILESS_MAIN(TestAdminApi)
