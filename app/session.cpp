@@ -48,9 +48,12 @@ QString Session::open(const QCommandLineParser &args, const QString &workspaceOv
         m_notes << QStringLiteral("generated an Admin API key, kept as \"admin_key\" in %1").arg(path);
         dirty = true;
     }
+    m_loading = true;
     const Problems problems = m_store.load(m_workspace.routes, m_workspace.upstreams);
+    m_loading = false;
+    m_workspace.keepRefused(m_store); // not run, but kept in the file: a save loses nothing
     for (const Problem &p : problems)
-        m_notes << QStringLiteral("%1 %2: %3").arg(p.isError() ? QStringLiteral("skipped") : QStringLiteral("warning"), p.pointer, p.message);
+        m_notes << QStringLiteral("%1 %2: %3").arg(p.isError() ? QStringLiteral("skipped (kept in the workspace file)") : QStringLiteral("warning"), p.pointer, p.message);
 
     EngineOptions &options = m_options;
     options.proxy = args.isSet(QStringLiteral("proxy")) ? args.value(QStringLiteral("proxy")) : m_workspace.proxy;
@@ -167,6 +170,8 @@ void Session::saveAs(const QString &path)
 void Session::save()
 {
     QMutexLocker lock(&m_saveMutex);
+    if (m_loading)
+        return;
     m_workspace.takeConfigFrom(m_store);
     const QString error = m_workspace.save();
     if (!error.isEmpty()) {

@@ -45,5 +45,6 @@ private:
     Workspace m_workspace;
     EngineOptions m_options;
     QMutex m_saveMutex;
+    bool m_loading = false; // the store's load announces a change: the file is not rewritten for it
     QStringList m_notes;
 };

@@ -1,5 +1,7 @@
 #include "upstreamspec.h"
 
+#include "validator.h"
+
 #include <QJsonArray>
 
 namespace {
@@ -48,6 +50,8 @@ std::shared_ptr<const UpstreamSpec> compileUpstream(const QJsonObject &u, const 
     }
     for (UpstreamNode &n : spec->nodes)
         n.poolKey = (spec->https ? QByteArray("tls:") : QByteArray()) + n.host + ':' + QByteArray::number(n.port);
+    if (const QString type = u.value(QStringLiteral("type")).toString(); !type.isEmpty() && !Validator::isKnownBalancer(type))
+        spec->unknownType = type;
     if (u.value(QStringLiteral("type")).toString() == QLatin1String("chash")) {
         spec->type = UpstreamSpec::Type::CHash;
         spec->hashOn = u.value(QStringLiteral("hash_on")).toString(QStringLiteral("vars"));

@@ -25,6 +25,7 @@ struct UpstreamSpec
     quint64 version = 0;   // changes whenever the object changes
     QList<UpstreamNode> nodes;
     Type type = Type::RoundRobin;
+    QString unknownType;   // a `type` APISIX has no balancer for: its requests get 500, as there
     QString hashOn = QStringLiteral("vars");
     QString hashKey = QStringLiteral("remote_addr");
     bool https = false;

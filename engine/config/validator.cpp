@@ -31,8 +31,8 @@ QString typeName(const QJsonValue &v)
     case QJsonValue::Bool: return QStringLiteral("boolean");
     case QJsonValue::Double: return QStringLiteral("number");
     case QJsonValue::String: return QStringLiteral("string");
-    case QJsonValue::Array: return QStringLiteral("array");
-    case QJsonValue::Object: return QStringLiteral("object");
+    case QJsonValue::Array: // Lua has one type for both, and APISIX's checker names it
+    case QJsonValue::Object: return QStringLiteral("table");
     case QJsonValue::Undefined: break;
     }
     return QStringLiteral("undefined");
@@ -119,7 +119,7 @@ private:
 
 const QRegularExpression &hostPattern()
 {
-    static const QRegularExpression re(QStringLiteral("^\\*?[0-9a-zA-Z\\-._\\[\\]:]+$"));
+    static const QRegularExpression re(QStringLiteral("^\\*$|^\\*?[0-9a-zA-Z\\-._\\[\\]:]+$"));
     return re;
 }
 
@@ -168,7 +168,7 @@ QString checkUri(const QString &s)
 QString checkHost(const QString &s)
 {
     if (!hostPattern().match(s).hasMatch())
-        return QStringLiteral("failed to match pattern \"^\\\\*?[0-9a-zA-Z-._\\\\[\\\\]:]+$\" with \"%1\"").arg(s);
+        return QStringLiteral("failed to match pattern \"^\\\\*$|^\\\\*?[0-9a-zA-Z-._\\\\[\\\\]:]+$\" with \"%1\"").arg(s);
     return {};
 }
 
@@ -180,7 +180,7 @@ QString checkMethod(const QString &s)
 
 QString checkAddr(const QString &s)
 {
-    return isCidrOrIp(s) ? QString() : QStringLiteral("object matches none of the required: [\"ipv4\", \"ipv4_cidr\", \"ipv6\", \"ipv6_cidr\"]");
+    return isCidrOrIp(s) ? QString() : QStringLiteral("object matches none of the required");
 }
 
 void checkLabels(Checker &c, const QJsonObject &o)
@@ -192,12 +192,23 @@ void checkLabels(Checker &c, const QJsonObject &o)
         c.wrongType(QStringLiteral("labels"), QStringLiteral("object"), v);
         return;
     }
+    // schema_def.lua labels_def: every value a string of 1..256 non-space characters.
+    static const QRegularExpression noSpace(QStringLiteral("^\\S+$"));
     const QJsonObject labels = v.toObject();
     for (auto it = labels.begin(); it != labels.end(); ++it) {
-        if (!it.value().isString()) {
-            c.error(QStringLiteral("labels"), QStringLiteral("failed to validate %1: wrong type: expected string, got %2").arg(it.key(), typeName(it.value())));
-            return;
-        }
+        const QString at = QStringLiteral("failed to validate %1 (matching \".*\"): ").arg(it.key());
+        const QString value = it.value().toString();
+        if (!it.value().isString())
+            c.error(QStringLiteral("labels"), at + QStringLiteral("wrong type: expected string, got %1").arg(typeName(it.value())));
+        else if (value.isEmpty())
+            c.error(QStringLiteral("labels"), at + QStringLiteral("string too short, expected at least 1, got 0"));
+        else if (value.size() > 256)
+            c.error(QStringLiteral("labels"), at + QStringLiteral("string too long, expected at most 256, got %1").arg(value.size()));
+        else if (!noSpace.match(value).hasMatch())
+            c.error(QStringLiteral("labels"), at + QStringLiteral("failed to match pattern \"^\\\\S+$\" with \"%1\"").arg(value));
+        else
+            continue;
+        return;
     }
 }
 
@@ -249,6 +260,12 @@ void checkNodes(Checker &c, const QJsonObject &u)
             c.error(QStringLiteral("nodes"), item + QStringLiteral("property \"host\" is required"));
             return;
         }
+        const QString host = n.value(QStringLiteral("host")).toString();
+        if (!host.startsWith(QLatin1Char('[')) && host.contains(QLatin1Char(':'))
+            && QHostAddress(host).protocol() == QAbstractSocket::IPv6Protocol) {
+            c.errorRaw(QString(), QStringLiteral("IPv6 address must be enclosed with '[' and ']'"));
+            return;
+        }
         const QJsonValue port = n.value(QStringLiteral("port"));
         if (!port.isUndefined() && (!isInteger(port) || port.toDouble() < 1 || port.toDouble() > 65535)) {
             c.error(QStringLiteral("nodes"), item + QStringLiteral("property \"port\" validation failed: expected an integer from 1 to 65535"));
@@ -283,6 +300,32 @@ void checkTimeout(Checker &c, const QJsonObject &u)
             c.error(QStringLiteral("timeout"), QStringLiteral("property \"%1\" validation failed: expected a number greater than 0").arg(key));
             return;
         }
+    }
+}
+
+// apisix/upstream.lua check_upstream_conf: a chash key, unless on the consumer, is required and, for vars,
+// header and cookie, matches schema_def.lua's patterns.
+void checkChashKey(Checker &c, const QJsonObject &u)
+{
+    const QString hashOn = u.value(QStringLiteral("hash_on")).toString(QStringLiteral("vars"));
+    const QJsonValue key = u.value(QStringLiteral("key"));
+    if (hashOn != QLatin1String("consumer") && key.isUndefined()) {
+        c.errorRaw(QString(), QStringLiteral("missing key"));
+        return;
+    }
+    static const QString varsPattern = QStringLiteral("^((uri|server_name|server_addr|request_uri|remote_port|remote_addr|query_string|host|hostname|mqtt_client_id)|arg_[0-9a-zA-z_-]+)$");
+    static const QString headerPattern = QStringLiteral("^[a-zA-Z0-9-_]+$");
+    QString pattern;
+    if (hashOn == QLatin1String("vars"))
+        pattern = varsPattern;
+    else if (hashOn == QLatin1String("header") || hashOn == QLatin1String("cookie"))
+        pattern = headerPattern;
+    if (pattern.isEmpty() || !key.isString())
+        return;
+    if (!QRegularExpression(pattern).match(key.toString()).hasMatch()) {
+        QString shown = pattern;
+        shown.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
+        c.errorRaw(QString(), QStringLiteral("failed to match pattern \"%1\" with \"%2\"").arg(shown, key.toString()));
     }
 }
 
@@ -321,6 +364,13 @@ QString checkIdValue(const QJsonValue &id)
     return checkId(QString()); // the schema checker's text
 }
 
+bool isKnownBalancer(const QString &type)
+{
+    // The balancers APISIX 3.x ships (apisix/balancer/*.lua).
+    static const QStringList known = {"roundrobin", "chash", "ewma", "least_conn"};
+    return known.contains(type);
+}
+
 QString idText(const QJsonValue &id)
 {
     return id.isString() ? id.toString() : id.isDouble() ? QString::number(qint64(id.toDouble())) : QString();
@@ -334,11 +384,18 @@ bool isExtPlugin(const QString &name)
 
 bool isCidrOrIp(const QString &text)
 {
+    // schema_def.lua ip_def: an IPv4 or IPv6 address, or one with a prefix length (IPv4 0..32).
     const qsizetype slash = text.indexOf(QLatin1Char('/'));
+    const QHostAddress address(slash < 0 ? text : text.left(slash));
+    if (address.isNull())
+        return false;
     if (slash < 0)
-        return !QHostAddress(text).isNull();
-    const auto subnet = QHostAddress::parseSubnet(text);
-    return !subnet.first.isNull() && subnet.second >= 0;
+        return true;
+    const QString prefix = text.mid(slash + 1);
+    bool ok = false;
+    const int bits = prefix.toInt(&ok);
+    const int most = address.protocol() == QAbstractSocket::IPv4Protocol ? 32 : 128;
+    return ok && !prefix.isEmpty() && prefix.size() <= 3 && prefix.front().isDigit() && bits >= 0 && bits <= most;
 }
 
 Problems validateExtPluginConf(const QString &pluginName, const QJsonValue &conf, const QString &pointer)
@@ -405,18 +462,21 @@ Problems validateUpstream(const QJsonObject &u, const QString &pointer)
         else if (!known.contains(it.key()))
             c.errorRaw(QString(), QStringLiteral("additional properties forbidden, found %1").arg(it.key()));
     }
-    c.string(u, QStringLiteral("name"), 1, 100);
+    c.string(u, QStringLiteral("name"), 1, 256);
     c.string(u, QStringLiteral("desc"), 0, 256);
     checkLabels(c, u);
     checkNodes(c, u);
-    checkEnum(c, u, QStringLiteral("type"), {"roundrobin", "chash", "ewma", "least_conn"});
+    // `type` is any string in APISIX's schema; at run time apisix/balancer.lua loads apisix.balancer.<type>.
+    c.string(u, QStringLiteral("type"), 0, 0);
     const QString type = u.value(QStringLiteral("type")).toString();
     if (type == QLatin1String("ewma") || type == QLatin1String("least_conn"))
         c.warning(QStringLiteral("/type"), QStringLiteral("\"%1\" runs as roundrobin in RouteScope").arg(type));
+    else if (u.value(QStringLiteral("type")).isString() && !isKnownBalancer(type))
+        c.warning(QStringLiteral("/type"), QStringLiteral("APISIX has no balancer \"%1\": requests get 500 (invalid balancer type)").arg(type));
     checkEnum(c, u, QStringLiteral("hash_on"), {"vars", "header", "cookie", "consumer", "vars_combinations"});
-    c.string(u, QStringLiteral("key"), 1, 0);
-    if (type == QLatin1String("chash") && !u.contains(QStringLiteral("key")))
-        c.errorRaw(QString(), QStringLiteral("missing key"));
+    c.string(u, QStringLiteral("key"), 0, 0);
+    if (type == QLatin1String("chash"))
+        checkChashKey(c, u);
     checkEnum(c, u, QStringLiteral("scheme"), {"http", "https"});
     checkEnum(c, u, QStringLiteral("pass_host"), {"pass", "node", "rewrite"});
     if (c.string(u, QStringLiteral("upstream_host"), 1, 0) && !hostPattern().match(u.value(QStringLiteral("upstream_host")).toString()).hasMatch())
@@ -447,6 +507,11 @@ Problems validateUpstream(const QJsonObject &u, const QString &pointer)
 Problems validateRoute(const QJsonObject &r, const UpstreamExists &upstreamExists)
 {
     Problems out;
+    // apisix/admin/routes.lua check_conf: these come before the schema, in its words.
+    if (r.contains(QStringLiteral("host")) && r.contains(QStringLiteral("hosts")))
+        return {{Problem::Severity::Error, QStringLiteral("/hosts"), QStringLiteral("only one of host or hosts is allowed")}};
+    if (r.contains(QStringLiteral("remote_addr")) && r.contains(QStringLiteral("remote_addrs")))
+        return {{Problem::Severity::Error, QStringLiteral("/remote_addrs"), QStringLiteral("only one of remote_addr or remote_addrs is allowed")}};
     Checker c(out, QString(), QStringLiteral("invalid configuration: "));
     static const QStringList known = {"id", "uri", "uris", "name", "desc", "methods", "host", "hosts", "remote_addr",
                                       "remote_addrs", "priority", "status", "labels", "plugins", "upstream",
@@ -463,10 +528,11 @@ Problems validateRoute(const QJsonObject &r, const UpstreamExists &upstreamExist
         c.errorRaw(QString(), QStringLiteral("property \"uri\" is required (or \"uris\")"));
     if (r.contains(QStringLiteral("uri")) && r.contains(QStringLiteral("uris")))
         c.errorRaw(QString(), QStringLiteral("only one of \"uri\" and \"uris\" may be set"));
+    // Any 1..4096 characters, as APISIX's schema says; one without its "/" can never match a request path.
     if (c.string(r, QStringLiteral("uri"), 1, 4096) && !r.value(QStringLiteral("uri")).toString().startsWith(QLatin1Char('/')))
-        c.error(QStringLiteral("uri"), QStringLiteral("must start with \"/\""));
+        c.warning(QStringLiteral("/uri"), QStringLiteral("a uri without a leading \"/\" never matches a request (APISIX accepts it)"));
     checkStringArray(c, r, QStringLiteral("uris"), checkUri);
-    c.string(r, QStringLiteral("name"), 1, 100);
+    c.string(r, QStringLiteral("name"), 1, 256);
     c.string(r, QStringLiteral("desc"), 0, 256);
     checkStringArray(c, r, QStringLiteral("methods"), checkMethod);
     if (c.string(r, QStringLiteral("host"), 1, 0)) {
@@ -482,6 +548,14 @@ Problems validateRoute(const QJsonObject &r, const UpstreamExists &upstreamExist
     c.integer(r, QStringLiteral("priority"), -1e12, 1e12);
     c.integer(r, QStringLiteral("status"), 0, 1);
     checkLabels(c, r);
+    // The schema's anyOf: something to do with a matched request (the uri or uris is required above).
+    const bool hasPath = r.contains(QStringLiteral("uri")) || r.contains(QStringLiteral("uris"));
+    if (hasPath && !r.contains(QStringLiteral("plugins")) && !r.contains(QStringLiteral("upstream"))
+        && !r.contains(QStringLiteral("upstream_id")) && !r.contains(QStringLiteral("service_id")) && !r.contains(QStringLiteral("script")))
+        c.errorRaw(QString(), QStringLiteral("object matches none of the required: [\"plugins\",\"uri\"] or [\"upstream\",\"uri\"] or "
+                                             "[\"upstream_id\",\"uri\"] or [\"service_id\",\"uri\"] or [\"plugins\",\"uris\"] or "
+                                             "[\"upstream\",\"uris\"] or [\"upstream_id\",\"uris\"] or [\"service_id\",\"uris\"] or "
+                                             "[\"script\",\"uri\"] or [\"script\",\"uris\"]"));
 
     const QJsonValue plugins = r.value(QStringLiteral("plugins"));
     if (!plugins.isUndefined()) {

@@ -20,6 +20,8 @@ Problems validateExtPluginConf(const QString &pluginName, const QJsonValue &conf
 
 bool isExtPlugin(const QString &name);
 bool isCidrOrIp(const QString &text);
+// roundrobin, chash, ewma, least_conn: the balancers APISIX ships (its schema takes any `type`).
+bool isKnownBalancer(const QString &type);
 // An id as APISIX accepts it (in the path or the body): the Admin API's error text, or empty when valid.
 QString checkId(const QString &id);
 // The same for an id as it is in a body: a string as above, or an integer >= 1 (not -100, not 1.5).

@@ -127,8 +127,39 @@ QString Workspace::save() const
     return writeFileAtomically(path, QJsonDocument(toJson()).toJson(QJsonDocument::Indented));
 }
 
+namespace {
+// What the store holds, and each refused entry whose id it does not hold (a stored one replaces it for good).
+QJsonObject withRefused(QJsonObject stored, QJsonObject &refused)
+{
+    for (auto it = refused.begin(); it != refused.end();) {
+        if (stored.contains(it.key())) {
+            it = refused.erase(it);
+            continue;
+        }
+        stored.insert(it.key(), it.value());
+        ++it;
+    }
+    return stored;
+}
+
+QJsonObject notIn(const QJsonObject &file, const QJsonObject &stored)
+{
+    QJsonObject out;
+    for (auto it = file.begin(); it != file.end(); ++it)
+        if (!stored.contains(it.key()))
+            out.insert(it.key(), it.value());
+    return out;
+}
+} // namespace
+
+void Workspace::keepRefused(const ConfigStore &store)
+{
+    refusedRoutes = notIn(routes, store.toJson(ResourceKind::Route));
+    refusedUpstreams = notIn(upstreams, store.toJson(ResourceKind::Upstream));
+}
+
 void Workspace::takeConfigFrom(const ConfigStore &store)
 {
-    routes = store.toJson(ResourceKind::Route);
-    upstreams = store.toJson(ResourceKind::Upstream);
+    routes = withRefused(store.toJson(ResourceKind::Route), refusedRoutes);
+    upstreams = withRefused(store.toJson(ResourceKind::Upstream), refusedUpstreams);
 }

@@ -27,6 +27,10 @@ struct Workspace
     QJsonObject routes;
     QJsonObject upstreams;
     QJsonObject extra; // everything else found in the file
+    // Entries of the file the store refused at load (invalid, or from a stricter version): written back
+    // as they were until the store gets an object with the same id, so a save never drops them.
+    QJsonObject refusedRoutes;
+    QJsonObject refusedUpstreams;
 
     struct LoadResult;
     // Reads a workspace; an unreadable file gives an error naming line and column.
@@ -39,6 +43,8 @@ struct Workspace
     // Atomic write (temporary file, fsync, rename); returns an error text or empty.
     QString save() const;
     void takeConfigFrom(const ConfigStore &store);
+    // After the store loaded routes and upstreams: remembers those it refused (see refusedRoutes).
+    void keepRefused(const ConfigStore &store);
 };
 
 struct Workspace::LoadResult

@@ -33,6 +33,10 @@ void UpstreamCall::start(std::shared_ptr<const UpstreamSpec> spec, Balancer *bal
     m_headSent = false;
     m_timings = {};
     m_startNs = m_clock.nsecsElapsed();
+    if (!m_spec->unknownType.isEmpty()) { // apisix/balancer.lua cannot load apisix.balancer.<type>
+        fail(500, QStringLiteral("invalid balancer type: %1").arg(m_spec->unknownType));
+        return;
+    }
     tryNextNode();
 }
 

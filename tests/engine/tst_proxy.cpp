@@ -564,8 +564,11 @@ void TestProxy::disabledRouteAndMissingUpstream()
     TestEngine engine;
     QCOMPARE(engine.put("/apisix/admin/routes/1", "{\"uri\":\"/d\",\"status\":0,\"upstream\":{\"nodes\":" + nodesFor({up->port()}) + "}}"), 201);
     QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/d").status, 404);
-    QCOMPARE(engine.put("/apisix/admin/routes/2", "{\"uri\":\"/nou\"}"), 201);
+    QCOMPARE(engine.put("/apisix/admin/routes/2", "{\"uri\":\"/nou\",\"plugins\":{\"cors\":{}}}"), 201); // plugins, no upstream
     QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/nou").status, 503);
+    // A balancer APISIX does not have: stored (its schema takes any type), and 500 at run time as there.
+    QCOMPARE(engine.put("/apisix/admin/routes/3", "{\"uri\":\"/odd\",\"upstream\":{\"type\":\"random\",\"nodes\":" + nodesFor({up->port()}) + "}}"), 201);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/odd").status, 500);
 }
 
 void TestProxy::http10Client()

@@ -33,7 +33,7 @@ void TestValidator::routes_data()
     row("conf name missing", R"({"uri":"/a","upstream_id":"u","plugins":{"ext-plugin-post-resp":{"conf":[{"value":"v"}]}}})",
         "/plugins/ext-plugin-post-resp/conf/0", "failed to check the configuration of plugin ext-plugin-post-resp err: property \"conf\" validation failed: failed to validate item 1: property \"name\" is required", true);
     row("conf value not string", R"({"uri":"/a","upstream_id":"u","plugins":{"ext-plugin-post-resp":{"conf":[{"name":"n","value":{"a":1}}]}}})",
-        "/plugins/ext-plugin-post-resp/conf/0/value", "failed to check the configuration of plugin ext-plugin-post-resp err: property \"conf\" validation failed: failed to validate item 1: property \"value\" validation failed: wrong type: expected string, got object", true);
+        "/plugins/ext-plugin-post-resp/conf/0/value", "failed to check the configuration of plugin ext-plugin-post-resp err: property \"conf\" validation failed: failed to validate item 1: property \"value\" validation failed: wrong type: expected string, got table", true);
     row("conf name too long", (std::string(R"({"uri":"/a","upstream_id":"u","plugins":{"ext-plugin-post-resp":{"conf":[{"name":")") + std::string(129, 'n') + R"(","value":""}]}}})").c_str(),
         "/plugins/ext-plugin-post-resp/conf/0/name", "failed to check the configuration of plugin ext-plugin-post-resp err: property \"conf\" validation failed: failed to validate item 1: property \"name\" validation failed", true);
     row("allow_degradation not bool", R"({"uri":"/a","upstream_id":"u","plugins":{"ext-plugin-post-resp":{"allow_degradation":"yes"}}})",
@@ -49,6 +49,24 @@ void TestValidator::routes_data()
     row("labels non-string", R"({"uri":"/a","upstream_id":"u","labels":{"v":1}})", "/labels", "invalid configuration: property \"labels\" validation failed", true);
     row("unknown upstream id", R"({"uri":"/a","upstream_id":"nope"})", "/upstream_id", "failed to fetch upstream info by upstream id [nope]", true);
     row("service_id kept with warning", R"({"uri":"/a","upstream_id":"u","service_id":"s"})", "/service_id", "\"service_id\" is kept and exported but not run by RouteScope", false);
+    // APISIX's own cases (t/admin/routes*.t) and its schema_def.lua / admin/routes.lua rules, in its words.
+    row("routes3.t: host and hosts", R"({"uri":"/a","upstream_id":"u","host":"xxx.com","hosts":["foo.com"]})", "/hosts", "only one of host or hosts is allowed", true);
+    row("routes2.t: remote_addr and remote_addrs", R"({"uri":"/a","upstream_id":"u","remote_addr":"127.0.0.1","remote_addrs":["127.0.0.1"]})",
+        "/remote_addrs", "only one of remote_addr or remote_addrs is allowed", true);
+    row("routes3.t: remote_addr 127.0.0.33333", R"({"uri":"/a","upstream_id":"u","remote_addr":"127.0.0.33333"})", "/remote_addr",
+        "invalid configuration: property \"remote_addr\" validation failed: object matches none of the required", true);
+    row("remote_addrs /16", R"({"uri":"/a","upstream_id":"u","remote_addrs":["/16"]})", "/remote_addrs",
+        "invalid configuration: property \"remote_addrs\" validation failed: failed to validate item 1: object matches none of the required", true);
+    row("nothing to do with a match", R"({"uri":"/a"})", "",
+        "invalid configuration: object matches none of the required: [\"plugins\",\"uri\"] or [\"upstream\",\"uri\"]", true);
+    row("plugins alone are enough", R"({"uri":"/a","plugins":{"cors":{}}})", "/plugins/cors", "plugin \"cors\" is kept", false);
+    row("uri without its slash", R"({"uri":"index.html","upstream_id":"u"})", "/uri", "a uri without a leading \"/\" never matches", false);
+    row("routes4.t 21: label value an array", R"({"uri":"/a","upstream_id":"u","labels":{"env":["production","release"]}})", "/labels",
+        "invalid configuration: property \"labels\" validation failed: failed to validate env (matching \".*\"): wrong type: expected string, got table", true);
+    row("label value with a space", R"({"uri":"/a","upstream_id":"u","labels":{"env":"a b"}})", "/labels",
+        "invalid configuration: property \"labels\" validation failed: failed to validate env (matching \".*\"): failed to match pattern \"^\\\\S+$\" with \"a b\"", true);
+    row("host *", R"({"uri":"/a","upstream_id":"u","host":"*"})", "", "", false);
+    row("name of 256", (std::string(R"({"uri":"/a","upstream_id":"u","name":")") + std::string(256, 'n') + R"("})").c_str(), "", "", false);
     row("inline upstream problem has nested pointer", R"({"uri":"/a","upstream":{"nodes":{"127.0.0.1:1":-1}}})", "/upstream/nodes",
         "invalid configuration: property \"upstream\" validation failed: property \"nodes\" validation failed", true);
 }
@@ -84,7 +102,17 @@ void TestValidator::upstreams_data()
     QTest::newRow("chash") << QByteArray(R"({"type":"chash","hash_on":"header","key":"X-User","nodes":{"a:1":1}})") << QString();
     QTest::newRow("everything") << QByteArray(R"({"nodes":{"a:1":1},"scheme":"https","pass_host":"rewrite","upstream_host":"x.y","timeout":{"connect":1,"send":2,"read":3},"retries":2,"retry_timeout":5,"keepalive_pool":{"size":10,"idle_timeout":5,"requests":100},"name":"n","desc":"d","labels":{"a":"b"}})") << QString();
     QTest::newRow("no nodes") << QByteArray(R"({"type":"roundrobin"})") << QStringLiteral("invalid configuration: property \"nodes\" is required");
-    QTest::newRow("bad type") << QByteArray(R"({"type":"random","nodes":{"a:1":1}})") << QStringLiteral("invalid configuration: property \"type\" validation failed: matches none of the enum values");
+    QTest::newRow("type any string") << QByteArray(R"({"type":"random","nodes":{"a:1":1}})") << QString(); // a warning: 500 at run time
+    QTest::newRow("type not a string") << QByteArray(R"({"type":1,"nodes":{"a:1":1}})") << QStringLiteral("invalid configuration: property \"type\" validation failed: wrong type: expected string, got number");
+    QTest::newRow("upstream.t 23: IPv6 host without brackets") << QByteArray(R"({"nodes":[{"host":"::1","port":80,"weight":1}],"type":"roundrobin"})")
+        << QStringLiteral("invalid configuration: IPv6 address must be enclosed with '[' and ']'");
+    QTest::newRow("IPv6 host in brackets") << QByteArray(R"({"nodes":[{"host":"[::1]","port":80,"weight":1}]})") << QString();
+    QTest::newRow("chash on the consumer needs no key") << QByteArray(R"({"type":"chash","hash_on":"consumer","nodes":{"a:1":1}})") << QString();
+    QTest::newRow("chash vars key") << QByteArray(R"({"type":"chash","hash_on":"vars","key":"arg_user","nodes":{"a:1":1}})") << QString();
+    QTest::newRow("chash vars key unknown") << QByteArray(R"({"type":"chash","key":"http_x","nodes":{"a:1":1}})")
+        << QStringLiteral("invalid configuration: failed to match pattern \"^((uri|server_name|server_addr|request_uri|remote_port|remote_addr|query_string|host|hostname|mqtt_client_id)|arg_[0-9a-zA-z_-]+)$\" with \"http_x\"");
+    QTest::newRow("chash header key with a space") << QByteArray(R"({"type":"chash","hash_on":"header","key":"X User","nodes":{"a:1":1}})")
+        << QStringLiteral("invalid configuration: failed to match pattern \"^[a-zA-Z0-9-_]+$\" with \"X User\"");
     QTest::newRow("chash without key") << QByteArray(R"({"type":"chash","nodes":{"a:1":1}})") << QStringLiteral("invalid configuration: missing key");
     QTest::newRow("bad port") << QByteArray(R"({"nodes":{"a:99999":1}})") << QStringLiteral("invalid configuration: property \"nodes\" validation failed: invalid node address \"a:99999\"");
     QTest::newRow("array node without host") << QByteArray(R"({"nodes":[{"port":1,"weight":1}]})") << QStringLiteral("invalid configuration: property \"nodes\" validation failed: failed to validate item 1: property \"host\" is required");
