@@ -5,6 +5,8 @@
 #include <QRegularExpression>
 #include <QSet>
 
+#include <algorithm>
+
 QString pointerToken(const QString &key)
 {
     QString t = key;
@@ -61,6 +63,10 @@ public:
     {
         m_out.append({Problem::Severity::Error, m_base + pointerSuffix, m_prefix + message});
     }
+    void errorBare(const QString &pointerSuffix, const QString &message)
+    {
+        m_out.append({Problem::Severity::Error, m_base + pointerSuffix, message});
+    }
     void warning(const QString &pointerSuffix, const QString &message)
     {
         m_out.append({Problem::Severity::Warning, m_base + pointerSuffix, message});
@@ -101,6 +107,19 @@ public:
             error(key, QStringLiteral("expected %1 to be at least %2").arg(d).arg(min));
         else if (d > max)
             error(key, QStringLiteral("expected %1 to be at most %2").arg(d).arg(max));
+        else
+            return true;
+        return false;
+    }
+    bool number(const QJsonObject &o, const QString &key, double min)
+    {
+        const QJsonValue v = o.value(key);
+        if (v.isUndefined())
+            return false;
+        if (!v.isDouble())
+            wrongType(key, QStringLiteral("number"), v);
+        else if (v.toDouble() < min)
+            error(key, QStringLiteral("expected %1 to be at least %2").arg(QString::number(v.toDouble()), QString::number(min)));
         else
             return true;
         return false;
@@ -296,8 +315,12 @@ void checkTimeout(Checker &c, const QJsonObject &u)
             c.error(QStringLiteral("timeout"), QStringLiteral("property \"%1\" is required").arg(key));
             return;
         }
-        if (!x.isDouble() || x.toDouble() <= 0) {
-            c.error(QStringLiteral("timeout"), QStringLiteral("property \"%1\" validation failed: expected a number greater than 0").arg(key));
+        if (!x.isDouble()) {
+            c.error(QStringLiteral("timeout"), QStringLiteral("property \"%1\" validation failed: wrong type: expected number, got %2").arg(key, typeName(x)));
+            return;
+        }
+        if (x.toDouble() <= 0) {
+            c.error(QStringLiteral("timeout"), QStringLiteral("property \"%1\" validation failed: expected %2 to be greater than 0").arg(key, QString::number(x.toDouble())));
             return;
         }
     }
@@ -310,7 +333,7 @@ void checkChashKey(Checker &c, const QJsonObject &u)
     const QString hashOn = u.value(QStringLiteral("hash_on")).toString(QStringLiteral("vars"));
     const QJsonValue key = u.value(QStringLiteral("key"));
     if (hashOn != QLatin1String("consumer") && key.isUndefined()) {
-        c.errorRaw(QString(), QStringLiteral("missing key"));
+        c.errorBare(QString(), QStringLiteral("missing key")); // without "invalid configuration: ", as APISIX says it
         return;
     }
     static const QString varsPattern = QStringLiteral("^((uri|server_name|server_addr|request_uri|remote_port|remote_addr|query_string|host|hostname|mqtt_client_id)|arg_[0-9a-zA-z_-]+)$");
@@ -486,8 +509,7 @@ Problems validateUpstream(const QJsonObject &u, const QString &pointer)
     checkTimeout(c, u);
     c.integer(u, QStringLiteral("retries"), 0, 1e9);
     const QJsonValue retryTimeout = u.value(QStringLiteral("retry_timeout"));
-    if (!retryTimeout.isUndefined() && (!retryTimeout.isDouble() || retryTimeout.toDouble() < 0))
-        c.error(QStringLiteral("retry_timeout"), QStringLiteral("expected a number >= 0"));
+    c.number(u, QStringLiteral("retry_timeout"), 0);
     const QJsonValue pool = u.value(QStringLiteral("keepalive_pool"));
     if (!pool.isUndefined()) {
         if (!pool.isObject()) {
@@ -496,9 +518,7 @@ Problems validateUpstream(const QJsonObject &u, const QString &pointer)
             Checker pc(out, pointer + QStringLiteral("/keepalive_pool"), QStringLiteral("invalid configuration: property \"keepalive_pool\" validation failed: "));
             pc.integer(pool.toObject(), QStringLiteral("size"), 1, 1e9);
             pc.integer(pool.toObject(), QStringLiteral("requests"), 1, 1e12);
-            const QJsonValue idle = pool.toObject().value(QStringLiteral("idle_timeout"));
-            if (!idle.isUndefined() && (!idle.isDouble() || idle.toDouble() < 0))
-                pc.error(QStringLiteral("idle_timeout"), QStringLiteral("expected a number >= 0"));
+            pc.number(pool.toObject(), QStringLiteral("idle_timeout"), 0);
         }
     }
     return out;
@@ -587,9 +607,14 @@ Problems validateRoute(const QJsonObject &r, const UpstreamExists &upstreamExist
             c.wrongType(QStringLiteral("upstream"), QStringLiteral("object"), upstream);
         else {
             Problems up = validateUpstream(upstream.toObject(), QStringLiteral("/upstream"));
+            // The schema's own findings are the route's property "upstream"; what apisix/upstream.lua checks
+            // after the schema (IPv6 brackets, the chash key) keeps its words.
+            static const QStringList afterSchema = {QStringLiteral("invalid configuration: IPv6 address"),
+                                                    QStringLiteral("invalid configuration: failed to match pattern")};
             for (Problem &p : up)
-                if (p.isError())
-                    p.message.replace(QStringLiteral("invalid configuration: "), QStringLiteral("invalid configuration: property \"upstream\" validation failed: "));
+                if (p.isError() && p.message.startsWith(QLatin1String("invalid configuration: "))
+                    && !std::any_of(afterSchema.begin(), afterSchema.end(), [&p](const QString &a) { return p.message.startsWith(a); }))
+                    p.message.replace(0, qstrlen("invalid configuration: "), QStringLiteral("invalid configuration: property \"upstream\" validation failed: "));
             out.append(up);
         }
     }

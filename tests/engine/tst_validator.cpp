@@ -67,6 +67,9 @@ void TestValidator::routes_data()
         "invalid configuration: property \"labels\" validation failed: failed to validate env (matching \".*\"): failed to match pattern \"^\\\\S+$\" with \"a b\"", true);
     row("host *", R"({"uri":"/a","upstream_id":"u","host":"*"})", "", "", false);
     row("name of 256", (std::string(R"({"uri":"/a","upstream_id":"u","name":")") + std::string(256, 'n') + R"("})").c_str(), "", "", false);
+    row("routes4.t 6: inline chash without key", R"({"uri":"/a","upstream":{"type":"chash","nodes":{"127.0.0.1:1":1}}})", "/upstream", "missing key", true);
+    row("inline IPv6 host", R"({"uri":"/a","upstream":{"nodes":[{"host":"::1","port":80,"weight":1}]}})", "/upstream",
+        "invalid configuration: IPv6 address must be enclosed with '[' and ']'", true);
     row("inline upstream problem has nested pointer", R"({"uri":"/a","upstream":{"nodes":{"127.0.0.1:1":-1}}})", "/upstream/nodes",
         "invalid configuration: property \"upstream\" validation failed: property \"nodes\" validation failed", true);
 }
@@ -113,13 +116,16 @@ void TestValidator::upstreams_data()
         << QStringLiteral("invalid configuration: failed to match pattern \"^((uri|server_name|server_addr|request_uri|remote_port|remote_addr|query_string|host|hostname|mqtt_client_id)|arg_[0-9a-zA-z_-]+)$\" with \"http_x\"");
     QTest::newRow("chash header key with a space") << QByteArray(R"({"type":"chash","hash_on":"header","key":"X User","nodes":{"a:1":1}})")
         << QStringLiteral("invalid configuration: failed to match pattern \"^[a-zA-Z0-9-_]+$\" with \"X User\"");
-    QTest::newRow("chash without key") << QByteArray(R"({"type":"chash","nodes":{"a:1":1}})") << QStringLiteral("invalid configuration: missing key");
+    QTest::newRow("routes4.t 6: chash without key") << QByteArray(R"({"type":"chash","nodes":{"a:1":1}})") << QStringLiteral("missing key");
+    QTest::newRow("retry_timeout -1") << QByteArray(R"({"nodes":{"a:1":1},"retry_timeout":-1})") << QStringLiteral("invalid configuration: property \"retry_timeout\" validation failed: expected -1 to be at least 0");
+    QTest::newRow("idle_timeout -1") << QByteArray(R"({"nodes":{"a:1":1},"keepalive_pool":{"idle_timeout":-1}})")
+        << QStringLiteral("invalid configuration: property \"keepalive_pool\" validation failed: property \"idle_timeout\" validation failed: expected -1 to be at least 0");
     QTest::newRow("bad port") << QByteArray(R"({"nodes":{"a:99999":1}})") << QStringLiteral("invalid configuration: property \"nodes\" validation failed: invalid node address \"a:99999\"");
     QTest::newRow("array node without host") << QByteArray(R"({"nodes":[{"port":1,"weight":1}]})") << QStringLiteral("invalid configuration: property \"nodes\" validation failed: failed to validate item 1: property \"host\" is required");
     QTest::newRow("rewrite without host") << QByteArray(R"({"nodes":{"a:1":1},"pass_host":"rewrite"})") << QStringLiteral("invalid configuration: property \"upstream_host\" is required when \"pass_host\" is \"rewrite\"");
     QTest::newRow("scheme grpc") << QByteArray(R"({"nodes":{"a:1":1},"scheme":"grpc"})") << QStringLiteral("invalid configuration: property \"scheme\" validation failed: matches none of the enum values");
     QTest::newRow("negative retries") << QByteArray(R"({"nodes":{"a:1":1},"retries":-1})") << QStringLiteral("invalid configuration: property \"retries\" validation failed: expected -1 to be at least 0");
-    QTest::newRow("zero timeout") << QByteArray(R"({"nodes":{"a:1":1},"timeout":{"connect":0,"send":1,"read":1}})") << QStringLiteral("invalid configuration: property \"timeout\" validation failed: property \"connect\" validation failed");
+    QTest::newRow("zero timeout") << QByteArray(R"({"nodes":{"a:1":1},"timeout":{"connect":0,"send":1,"read":1}})") << QStringLiteral("invalid configuration: property \"timeout\" validation failed: property \"connect\" validation failed: expected 0 to be greater than 0");
 }
 
 void TestValidator::upstreams()
