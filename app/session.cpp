@@ -86,6 +86,7 @@ QString Session::open(const QCommandLineParser &args, const QString &workspaceOv
     options.runner = runner;
     QStringList httpProblems;
     options.client = ClientSettings::fromJson(m_workspace.http, &httpProblems);
+    options.client.readApisix(m_workspace.extra.value(QStringLiteral("apisix")).toObject(), &httpProblems);
     for (const QString &problem : std::as_const(httpProblems))
         m_notes << QStringLiteral("warning: %1").arg(problem);
     options.capture.budgetBytes = qint64(m_workspace.captureBudgetMiB) * 1024 * 1024;

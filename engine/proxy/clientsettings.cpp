@@ -57,6 +57,32 @@ ClientSettings ClientSettings::fromJson(const QJsonObject &http, QStringList *pr
     return s;
 }
 
+void ClientSettings::readApisix(const QJsonObject &apisix, QStringList *problems)
+{
+    const auto flag = [&](const char *key, bool fallback) {
+        const QJsonValue v = apisix.value(QLatin1String(key));
+        if (v.isUndefined())
+            return fallback;
+        if (!v.isBool()) {
+            problems->append(QStringLiteral("apisix.%1: expected true or false (kept %2)").arg(QLatin1String(key), fallback ? "true" : "false"));
+            return fallback;
+        }
+        return v.toBool();
+    };
+    QString version = QString::fromLatin1(kApisixVersion);
+    if (const QJsonValue v = apisix.value(QLatin1String("version")); !v.isUndefined()) {
+        static const QRegularExpression pattern(QStringLiteral("^[0-9A-Za-z.+~-]{1,32}$"));
+        if (v.isString() && pattern.match(v.toString()).hasMatch())
+            version = v.toString();
+        else
+            problems->append(QStringLiteral("apisix.version: expected a version such as \"3.9.1\" (kept %1)").arg(version));
+    }
+    serverHeader = flag("enable_server_tokens", true) ? "APISIX/" + version.toLatin1() : QByteArray("APISIX");
+    m_serverNote = QStringLiteral("Server: %1 added as APISIX does").arg(QString::fromLatin1(serverHeader));
+    upstreamStatusAlways = flag("show_upstream_status_in_response_header", false);
+    addApisixHeaders = !flag("relay_as_received", false);
+}
+
 QJsonObject ClientSettings::toJson() const
 {
     const auto seconds = [](int ms) {

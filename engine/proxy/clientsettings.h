@@ -1,6 +1,8 @@
 #pragma once
 
+#include <QByteArray>
 #include <QJsonObject>
+#include <QString>
 #include <QStringList>
 
 // What the proxy allows its clients: nginx's directives, with APISIX's defaults (conf/config.yaml), set in
@@ -15,7 +17,24 @@ struct ClientSettings
     int sendTimeoutMs = 10000;      // send_timeout: between two writes the client takes
     int maxConnections = 10620;     // worker_connections, for all workers together; past it, accepting waits
 
+    // What APISIX adds to every response (apisix/init.lua http_header_filter_phase), from the workspace's
+    // "apisix" object: `Server: APISIX/<version>` (just "APISIX" with enable_server_tokens false) in place of
+    // the upstream's, and X-APISIX-Upstream-Status when the upstream answered 5xx (every status with
+    // show_upstream_status_in_response_header). relay_as_received: true adds neither.
+    QByteArray serverHeader = QByteArrayLiteral("APISIX/") + kApisixVersion;
+    bool upstreamStatusAlways = false;
+    bool addApisixHeaders = true;
+    static constexpr const char *kApisixVersion = "3.18.0"; // the apache/apisix whose behaviour is followed
+    // "Server: APISIX/3.18.0 added as APISIX does", the exchange's note.
+    const QString &serverNote() const { return m_serverNote; }
+
     // Reads the workspace's "http" object; a value it cannot use is named in `problems` and the default kept.
     static ClientSettings fromJson(const QJsonObject &http, QStringList *problems);
+    // Reads the workspace's "apisix" object (enable_server_tokens, version,
+    // show_upstream_status_in_response_header, relay_as_received) into these settings.
+    void readApisix(const QJsonObject &apisix, QStringList *problems);
     QJsonObject toJson() const;
+
+private:
+    QString m_serverNote = QStringLiteral("Server: APISIX/%1 added as APISIX does").arg(QLatin1String(kApisixVersion));
 };

@@ -382,7 +382,20 @@ void ProxyConnection::writeHead(int status, const QByteArray &reason, const Http
     QByteArray out;
     out.reserve(512);
     HttpWriter::statusLine(out, status, reason);
-    HttpWriter::fields(out, headers);
+    const ClientSettings &settings = m_worker->clientSettings();
+    // What APISIX's header filter adds (apisix/init.lua): its Server in place of the upstream's, and the
+    // upstream's status when it was a 5xx.
+    const bool apisix = settings.addApisixHeaders;
+    const bool statusHeader = apisix && !m_upstreamStatus.isEmpty()
+        && (settings.upstreamStatusAlways || m_upstreamStatus.mid(m_upstreamStatus.lastIndexOf(' ') + 1).startsWith('5'));
+    for (const auto &[name, value] : headers.fields())
+        if (!apisix || (!headerNameIs(name, "server") && !(statusHeader && headerNameIs(name, "x-apisix-upstream-status"))))
+            HttpWriter::field(out, name, value);
+    if (apisix) {
+        HttpWriter::field(out, "Server", settings.serverHeader);
+        if (statusHeader)
+            HttpWriter::field(out, "X-APISIX-Upstream-Status", m_upstreamStatus);
+    }
     m_framing = framing;
     if (framing == Framing::Chunked && m_clientIsHttp10) {
         m_framing = Framing::Close;
@@ -408,14 +421,36 @@ void ProxyConnection::writeHead(int status, const QByteArray &reason, const Http
     m.status = status;
     m.reason = reason;
     m.headers = headers;
+    if (apisix) {
+        m.headers.remove("server");
+        m.headers.add("Server", settings.serverHeader);
+        if (!statusHeader) {
+            m_exchange.record.notes << settings.serverNote(); // one shared text, not built per exchange
+        } else {
+            m.headers.remove("x-apisix-upstream-status");
+            m.headers.add("X-APISIX-Upstream-Status", m_upstreamStatus);
+            m_exchange.record.notes << QStringLiteral("Server: %1 and X-APISIX-Upstream-Status: %2 added as APISIX does")
+                                           .arg(QString::fromLatin1(settings.serverHeader), QString::fromLatin1(m_upstreamStatus));
+        }
+    }
     if (m_framing == Framing::Length || (m_framing == Framing::None && length >= 0))
         m.headers.add("Content-Length", QByteArray::number(length));
     else if (m_framing == Framing::Chunked)
         m.headers.add("Transfer-Encoding", "chunked");
 }
 
+void ProxyConnection::noteUpstreamStatus(int status)
+{
+    // Each attempt before the last failed to connect or was refused: nginx lists those as 502.
+    m_upstreamStatus.clear();
+    for (int i = 1; i < m_call->attempts(); ++i)
+        m_upstreamStatus += "502, ";
+    m_upstreamStatus += QByteArray::number(status);
+}
+
 void ProxyConnection::upstreamHead(HttpResponseHead &&head, ResponseParser::BodyFraming framing, qint64 contentLength)
 {
+    noteUpstreamStatus(head.status);
     CapturedMessage &before = m_exchange.record.upstreamResponse;
     before.present = true; // kept for statusBefore() and the error check, capture or not
     before.status = head.status;
@@ -560,6 +595,8 @@ void ProxyConnection::upstreamFailed(int status, const QString &why, bool headSe
     if (m_plugin)
         m_plugin->abort(); // a post-resp call about an answer that will not come
     m_post = PostResp::Off;
+    if (m_call->attempts() > 0)
+        noteUpstreamStatus(status);
     respondLocal(status, reasonPhrase(status).prepend(QByteArray::number(status) + ' ') + ": " + why.toUtf8(), false);
 }
 
@@ -632,6 +669,7 @@ void ProxyConnection::endExchange()
     m_upstreamAnswer = ClientAnswer();
     m_upstreamHeaders = HttpHeaders();
     m_respHeaders = HttpHeaders();
+    m_upstreamStatus.clear();
     m_hostOverride.reset(); // (the record was moved into the capture, or is small without one)
     if (!m_keepAlive) {
         closeAfterFlush();

@@ -98,6 +98,7 @@ private:
     qint64 m_sentMark = 0; // bytes the client had taken when the send timeout was last armed
     // Lent by the worker for the exchange in progress (call() and plugin() borrow them), given back when it ends.
     UpstreamCall &call();
+    void noteUpstreamStatus(int status);
     PluginCall &plugin();
     void giveBackCalls();
     std::unique_ptr<UpstreamCall> m_call;
@@ -119,6 +120,7 @@ private:
     HttpRequest m_upstreamRequest;   // as it goes upstream, after rewrites
     std::optional<QByteArray> m_hostOverride;
     HttpHeaders m_respHeaders;       // Rewrite.resp_headers for the client response
+    QByteArray m_upstreamStatus;     // nginx's $upstream_status: "200", "502, 503" (empty: no upstream was tried)
     PostResp m_post = PostResp::Off;
     bool m_postRespPending = false;  // the head is in: the runner is to be called (queued, or at upstreamDone())
     bool m_upstreamComplete = false;

@@ -83,6 +83,7 @@ class TestProxy : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void forwardsAndAddsForwardingHeaders();
+    void addsWhatApisixAdds();
     void stripsHopByHopHeaders();
     void passHost_data();
     void passHost();
@@ -137,9 +138,50 @@ void TestProxy::forwardsAndAddsForwardingHeaders()
     QCOMPARE(seenHeader(r, "x-forwarded-host"), QStringLiteral("api.example.com"));
     QCOMPARE(seenHeader(r, "x-forwarded-port"), QString::number(engine.proxyPort()));
     QCOMPARE(seenHeader(r, "x-custom"), QStringLiteral("keep me"));
-    // Response headers come back as the upstream sent them, nothing added.
+    // Response headers come back as the upstream sent them, and APISIX's Server header with them.
     QCOMPARE(r.headers.value("x-upstream-port"), QByteArray::number(up->port()));
+    QCOMPARE(r.headers.value("server"), QByteArray("APISIX/") + ClientSettings::kApisixVersion);
+    QVERIFY(!r.headers.contains("x-apisix-upstream-status"));
+}
+
+void TestProxy::addsWhatApisixAdds()
+{
+    // apisix/init.lua http_header_filter_phase: Server in place of the upstream's, X-APISIX-Upstream-Status on
+    // an upstream 5xx (nginx's $upstream_status), on local answers too; none of it when relaying as received.
+    auto up = startEchoUpstream();
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"nodes\":" + nodesFor({up->port()}) + "}")), 201);
+    TestResponse r = httpRequest(engine.proxyPort(), "GET", "/status/503");
+    QCOMPARE(r.status, 503);
+    QCOMPARE(r.headers.values("server"), QList<QByteArray>{QByteArray("APISIX/") + ClientSettings::kApisixVersion});
+    QCOMPARE(r.headers.value("x-apisix-upstream-status"), QByteArray("503"));
+    r = httpRequest(engine.proxyPort(), "GET", "/status/404");
+    QVERIFY(!r.headers.contains("x-apisix-upstream-status")); // a 4xx is not shown
+    r = httpRequest(engine.proxyPort(), "GET", "/", {{"Host", "nowhere.example"}});
+    QCOMPARE(r.headers.value("server"), QByteArray("APISIX/") + ClientSettings::kApisixVersion); // no route: still
+    QCOMPARE(engine.put("/apisix/admin/routes/2", route("/down", "{\"nodes\":{\"127.0.0.1:1\":1}}")), 201);
+    r = httpRequest(engine.proxyPort(), "GET", "/down");
+    QCOMPARE(r.status, 502);
+    QCOMPARE(r.headers.value("x-apisix-upstream-status"), QByteArray("502"));
+
+    ClientSettings tokens;
+    QStringList problems;
+    tokens.readApisix({{"enable_server_tokens", false}, {"show_upstream_status_in_response_header", true}}, &problems);
+    QVERIFY(problems.isEmpty());
+    TestEngine quiet(1, {}, tokens);
+    QCOMPARE(quiet.put("/apisix/admin/routes/1", route("/*", "{\"nodes\":" + nodesFor({up->port()}) + "}")), 201);
+    r = httpRequest(quiet.proxyPort(), "GET", "/status/200");
+    QCOMPARE(r.headers.value("server"), QByteArray("APISIX"));
+    QCOMPARE(r.headers.value("x-apisix-upstream-status"), QByteArray("200")); // every status, as configured
+
+    ClientSettings relay;
+    relay.readApisix({{"relay_as_received", true}, {"version", 3}}, &problems);
+    QCOMPARE(problems.size(), 1); // the version must be text: named, and the default kept
+    TestEngine faithful(1, {}, relay);
+    QCOMPARE(faithful.put("/apisix/admin/routes/1", route("/*", "{\"nodes\":" + nodesFor({up->port()}) + "}")), 201);
+    r = httpRequest(faithful.proxyPort(), "GET", "/status/503");
     QVERIFY(!r.headers.contains("server"));
+    QVERIFY(!r.headers.contains("x-apisix-upstream-status"));
 }
 
 void TestProxy::stripsHopByHopHeaders()
