@@ -24,23 +24,33 @@ QJsonObject mergePatch(QJsonObject target, const QJsonObject &patch)
 
 namespace {
 std::shared_ptr<const ConfigSnapshot> compile(QMap<QString, StoredResource> routes, QMap<QString, StoredResource> upstreams,
-                                              quint64 generation)
+                                              quint64 generation, const ConfigSnapshot *previous)
 {
     auto snap = std::make_shared<ConfigSnapshot>();
-    QHash<QString, std::shared_ptr<const UpstreamSpec>> shared;
-    for (auto it = upstreams.cbegin(); it != upstreams.cend(); ++it)
-        shared.insert(it.key(), compileUpstream(it->value, QStringLiteral("upstream/") + it.key(), it->version));
+    auto &shared = snap->compiledUpstreams;
+    for (auto it = upstreams.cbegin(); it != upstreams.cend(); ++it) {
+        std::shared_ptr<const UpstreamSpec> spec = previous ? previous->compiledUpstreams.value(it.key()) : nullptr;
+        if (!spec || spec->version != it->version)
+            spec = compileUpstream(it->value, QStringLiteral("upstream/") + it.key(), it->version);
+        shared.insert(it.key(), std::move(spec));
+    }
     QList<std::shared_ptr<const CompiledRoute>> compiled;
+    compiled.reserve(routes.size());
     for (auto it = routes.cbegin(); it != routes.cend(); ++it) {
         const QJsonObject &r = it->value;
+        const bool inline_ = r.value(QStringLiteral("upstream")).isObject();
         std::shared_ptr<const UpstreamSpec> upstream;
-        if (r.value(QStringLiteral("upstream")).isObject())
-            upstream = compileUpstream(r.value(QStringLiteral("upstream")).toObject(), QStringLiteral("route/") + it.key(), it->version);
-        else if (r.contains(QStringLiteral("upstream_id"))) {
-            const QJsonValue id = r.value(QStringLiteral("upstream_id"));
-            upstream = shared.value(Validator::idText(id));
+        if (!inline_ && r.contains(QStringLiteral("upstream_id")))
+            upstream = shared.value(Validator::idText(r.value(QStringLiteral("upstream_id"))));
+        std::shared_ptr<const CompiledRoute> route = previous ? previous->compiledRoutes.value(it.key()) : nullptr;
+        // Kept when neither the route nor the upstream it names changed.
+        if (!route || route->version != it->version || route->order != it->order || (!inline_ && route->upstream != upstream)) {
+            if (inline_)
+                upstream = compileUpstream(r.value(QStringLiteral("upstream")).toObject(), QStringLiteral("route/") + it.key(), it->version);
+            route = compileRoute(it.key(), r, it->version, it->order, std::move(upstream));
         }
-        compiled.append(compileRoute(it.key(), r, it->version, it->order, std::move(upstream)));
+        snap->compiledRoutes.insert(it.key(), route);
+        compiled.append(std::move(route));
     }
     snap->router = Router(std::move(compiled));
     snap->routes = std::move(routes);
@@ -57,7 +67,7 @@ bool routeUsesUpstream(const QJsonObject &route, const QString &upstreamId)
 } // namespace
 
 ConfigStore::ConfigStore(QObject *parent)
-    : QObject(parent), m_current(compile({}, {}, 0))
+    : QObject(parent), m_current(compile({}, {}, 0, nullptr))
 {
 }
 
@@ -216,8 +226,8 @@ QJsonObject ConfigStore::toJson(ResourceKind kind) const
 
 void ConfigStore::swapIn(QMap<QString, StoredResource> routes, QMap<QString, StoredResource> upstreams)
 {
-    const quint64 generation = snapshot()->generation + 1;
-    auto next = compile(std::move(routes), std::move(upstreams), generation);
+    const auto previous = snapshot();
+    auto next = compile(std::move(routes), std::move(upstreams), previous->generation + 1, previous.get());
     QMutexLocker lock(&m_mutex);
     m_current = std::move(next);
 }

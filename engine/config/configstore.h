@@ -28,6 +28,9 @@ struct ConfigSnapshot
     QMap<QString, StoredResource> upstreams;
     Router router;
     quint64 generation = 0;
+    // What was compiled, by id: the next snapshot takes over whatever did not change (O(changes), not O(N)).
+    QHash<QString, std::shared_ptr<const CompiledRoute>> compiledRoutes;
+    QHash<QString, std::shared_ptr<const UpstreamSpec>> compiledUpstreams;
 };
 
 // The single place routes and upstreams change: the Admin API and the editors both write here.

@@ -4,6 +4,8 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QTemporaryDir>
+#include <QHostAddress>
+#include <QJsonDocument>
 #include <QTest>
 
 #include <csignal>
@@ -18,6 +20,7 @@ private Q_SLOTS:
     void saveIsAtomicAndPrivate();
     void unknownKeysSurvive();
     void failedSaveKeepsThePreviousFile();
+    void snapshotsCompileOnlyWhatChanged();
 };
 
 void TestWorkspace::defaultRoundTrip()
@@ -99,6 +102,37 @@ void TestWorkspace::failedSaveKeepsThePreviousFile()
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll(), before);
     QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{"w.json"}); // the temporary file is gone
+}
+
+void TestWorkspace::snapshotsCompileOnlyWhatChanged()
+{
+    ConfigStore store;
+    QCOMPARE(store.put(ResourceKind::Upstream, "u", QJsonDocument::fromJson(R"({"nodes":{"127.0.0.1:1":1}})").object()).status, 201);
+    QCOMPARE(store.put(ResourceKind::Route, "a", QJsonDocument::fromJson(R"({"uri":"/a","upstream":{"nodes":{"127.0.0.1:2":1}}})").object()).status, 201);
+    QCOMPARE(store.put(ResourceKind::Route, "b", QJsonDocument::fromJson(R"({"uri":"/b","upstream_id":"u"})").object()).status, 201);
+    const auto first = store.snapshot();
+    // Another route: a and b are the very objects compiled before (a write costs what changed, not N routes).
+    QCOMPARE(store.put(ResourceKind::Route, "c", QJsonDocument::fromJson(R"({"uri":"/c","upstream_id":"u"})").object()).status, 201);
+    auto next = store.snapshot();
+    QCOMPARE(next->compiledRoutes.value("a"), first->compiledRoutes.value("a"));
+    QCOMPARE(next->compiledRoutes.value("b"), first->compiledRoutes.value("b"));
+    QCOMPARE(next->compiledUpstreams.value("u"), first->compiledUpstreams.value("u"));
+    QCOMPARE(next->router.match({"GET", "/c", "", QHostAddress::LocalHost})->id, QStringLiteral("c"));
+    // The upstream changes: the routes that name it are compiled again with it, the inline one is kept.
+    QCOMPARE(store.put(ResourceKind::Upstream, "u", QJsonDocument::fromJson(R"({"nodes":{"127.0.0.1:3":1}})").object()).status, 200);
+    const auto after = store.snapshot();
+    QCOMPARE(after->compiledRoutes.value("a"), first->compiledRoutes.value("a"));
+    QVERIFY(after->compiledRoutes.value("b") != first->compiledRoutes.value("b"));
+    QCOMPARE(after->compiledRoutes.value("b")->upstream, after->compiledUpstreams.value("u"));
+    QCOMPARE(after->compiledRoutes.value("b")->upstream->nodes.first().port, quint16(3));
+    QCOMPARE(after->router.match({"GET", "/b", "", QHostAddress::LocalHost})->upstream->nodes.first().port, quint16(3));
+    // A route edited: compiled anew; deleted: gone from the router.
+    QCOMPARE(store.patch(ResourceKind::Route, "a", QJsonDocument::fromJson(R"({"uri":"/a2"})").object()).status, 200);
+    QVERIFY(store.snapshot()->compiledRoutes.value("a") != first->compiledRoutes.value("a"));
+    QVERIFY(!store.snapshot()->router.match({"GET", "/a", "", QHostAddress::LocalHost}));
+    QCOMPARE(store.remove(ResourceKind::Route, "c").status, 200);
+    QVERIFY(!store.snapshot()->compiledRoutes.contains("c"));
+    QVERIFY(!store.snapshot()->router.match({"GET", "/c", "", QHostAddress::LocalHost}));
 }
 
 QTEST_GUILESS_MAIN(TestWorkspace)
