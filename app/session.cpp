@@ -21,7 +21,13 @@ Session::Session()
 {
     // Direct: the change is on disk before the Admin API (or the editor) hears back, like APISIX and etcd.
     // It runs on whichever thread made the change, hence the lock in save().
-    connect(&m_store, &ConfigStore::changed, this, &Session::save, Qt::DirectConnection);
+    connect(&m_store, &ConfigStore::changed, this, &Session::onChanged, Qt::DirectConnection);
+}
+
+Session::~Session()
+{
+    if (m_journal.entries() > 0)
+        save(); // the workspace whole again, the journal gone
 }
 
 QString Session::open(const QCommandLineParser &args, const QString &workspaceOverride)
@@ -35,6 +41,17 @@ QString Session::open(const QCommandLineParser &args, const QString &workspaceOv
         if (!loaded.error.isEmpty())
             return loaded.error + QStringLiteral("\nThe file was left as it is.");
         m_workspace = loaded.workspace;
+        if (loaded.journalApplied > 0) {
+            m_notes << QStringLiteral("applied %1 change(s) from %2").arg(loaded.journalApplied).arg(WorkspaceJournal::pathFor(path));
+            dirty = true;
+        }
+        if (!loaded.journalProblem.isEmpty()) {
+            const QString aside = WorkspaceJournal::pathFor(path) + QStringLiteral(".broken");
+            QFile::remove(aside);
+            QFile::rename(WorkspaceJournal::pathFor(path), aside);
+            m_notes << QStringLiteral("warning: %1 (kept as %2)").arg(loaded.journalProblem, aside);
+            dirty = true;
+        }
     } else {
         m_workspace = Workspace::createDefault(path);
         m_notes << QStringLiteral("created workspace %1").arg(path);
@@ -171,6 +188,11 @@ void Session::saveAs(const QString &path)
 void Session::save()
 {
     QMutexLocker lock(&m_saveMutex);
+    saveLocked();
+}
+
+void Session::saveLocked()
+{
     if (m_loading)
         return;
     m_workspace.takeConfigFrom(m_store);
@@ -178,5 +200,28 @@ void Session::save()
     if (!error.isEmpty()) {
         qWarning("%s", qPrintable(error));
         Q_EMIT saveFailed(error);
+        return; // the journal still holds what the file lacks
+    }
+    m_journal.clear(m_workspace.path);
+}
+
+void Session::onChanged(ResourceKind kind, const QString &id)
+{
+    QMutexLocker lock(&m_saveMutex);
+    if (m_loading)
+        return;
+    if (!id.isEmpty())
+        m_workspace.forgetRefused(kind, id);
+    if (id.isEmpty() || m_journal.entries() >= kCompactEntries || m_journal.bytes() >= kCompactBytes) {
+        saveLocked();
+        return;
+    }
+    const auto snap = m_store.snapshot();
+    const auto &map = kind == ResourceKind::Route ? snap->routes : snap->upstreams;
+    const auto it = map.constFind(id);
+    const QString error = m_journal.append(m_workspace.path, kind, id, it == map.constEnd() ? nullptr : &it->value);
+    if (!error.isEmpty()) {
+        qWarning("%s; writing the workspace whole instead", qPrintable(error));
+        saveLocked();
     }
 }

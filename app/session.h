@@ -2,6 +2,7 @@
 
 #include "configstore.h"
 #include "engine.h"
+#include "journal.h"
 #include "workspace.h"
 
 #include <QCommandLineParser>
@@ -17,6 +18,7 @@ class Session : public QObject
     Q_OBJECT
 public:
     Session();
+    ~Session() override;
     // Loads (or creates) the workspace and starts the engine; returns an error text or empty.
     // `workspaceOverride`, when set, wins over --workspace (File > Open in the window).
     QString open(const QCommandLineParser &args, const QString &workspaceOverride = {});
@@ -38,7 +40,9 @@ Q_SIGNALS:
     void saveFailed(const QString &error);
 
 private:
-    void save();
+    void save(); // the whole workspace, and the journal emptied
+    void saveLocked();
+    void onChanged(ResourceKind kind, const QString &id); // one line in the journal, now and then all of it
 
     ConfigStore m_store;
     Engine m_engine;
@@ -46,5 +50,9 @@ private:
     EngineOptions m_options;
     QMutex m_saveMutex;
     bool m_loading = false; // the store's load announces a change: the file is not rewritten for it
+    WorkspaceJournal m_journal;
+    // The workspace is written whole (and the journal emptied) after this many journal lines or bytes.
+    static constexpr int kCompactEntries = 1000;
+    static constexpr qint64 kCompactBytes = 8 * 1024 * 1024;
     QStringList m_notes;
 };

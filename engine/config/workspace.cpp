@@ -1,5 +1,7 @@
 #include "workspace.h"
 
+#include "journal.h"
+
 #include "adminapi.h"
 #include "atomicfile.h"
 #include "clientsettings.h"
@@ -95,6 +97,9 @@ Workspace::LoadResult Workspace::load(const QString &path)
     w.pluginCatalogue = catalogue.isArray() ? catalogue.toArray() : PluginCatalogue::demoRunner().toJson();
     w.routes = take("routes").toObject();
     w.upstreams = take("upstreams").toObject();
+    const WorkspaceJournal::Replay replayed = WorkspaceJournal::replay(path, &w.routes, &w.upstreams);
+    out.journalApplied = replayed.applied;
+    out.journalProblem = replayed.problem;
     take("routescope_workspace");
     w.extra = o;
     return out;
@@ -156,6 +161,11 @@ void Workspace::keepRefused(const ConfigStore &store)
 {
     refusedRoutes = notIn(routes, store.toJson(ResourceKind::Route));
     refusedUpstreams = notIn(upstreams, store.toJson(ResourceKind::Upstream));
+}
+
+void Workspace::forgetRefused(ResourceKind kind, const QString &id)
+{
+    (kind == ResourceKind::Route ? refusedRoutes : refusedUpstreams).remove(id);
 }
 
 void Workspace::takeConfigFrom(const ConfigStore &store)

@@ -7,6 +7,7 @@
 #include <QString>
 
 class ConfigStore;
+enum class ResourceKind;
 
 // The workspace file: routes, upstreams, engine addresses, admin key, runner settings and UI
 // preferences in one JSON document. Unknown keys are kept so newer files survive a round trip.
@@ -33,7 +34,7 @@ struct Workspace
     QJsonObject refusedUpstreams;
 
     struct LoadResult;
-    // Reads a workspace; an unreadable file gives an error naming line and column.
+    // Reads a workspace and applies its journal; an unreadable file gives an error naming line and column.
     static LoadResult load(const QString &path);
     // A new workspace with a fresh random admin key and the demo route.
     static Workspace createDefault(const QString &path);
@@ -45,12 +46,16 @@ struct Workspace
     void takeConfigFrom(const ConfigStore &store);
     // After the store loaded routes and upstreams: remembers those it refused (see refusedRoutes).
     void keepRefused(const ConfigStore &store);
+    // The store took an object with this id (and may delete it later): the refused entry is gone for good.
+    void forgetRefused(ResourceKind kind, const QString &id);
 };
 
 struct Workspace::LoadResult
 {
     Workspace workspace;
     QString error;
+    int journalApplied = 0;  // changes of the journal beside the file applied (see journal.h)
+    QString journalProblem;  // a journal line that could not be applied, and where
 };
 
 QByteArray generateAdminKey();

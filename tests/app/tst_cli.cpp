@@ -1,4 +1,5 @@
 #include "testhttp.h"
+#include "workspace.h"
 
 #include <QDir>
 #include <QFile>
@@ -51,6 +52,12 @@ void startServe(QProcess &p, const QString &workspace, const QString &demoUpstre
     p.setProcessEnvironment(env);
     p.start(QStringLiteral(ROUTESCOPE_BIN), QStringList{"serve", "--workspace", workspace, "--proxy", "127.0.0.1:0", "--admin", "127.0.0.1:0",
                                                         "--demo-upstream", demoUpstream} + more);
+}
+
+// A workspace as serve left it: the file and the journal beside it, as every reader takes them.
+QJsonObject savedRoutes(const QString &workspace)
+{
+    return Workspace::load(workspace).workspace.routes;
 }
 
 QByteArray readFile(const QString &path)
@@ -126,8 +133,8 @@ void TestCli::serveRunsUntilSigterm()
     const QByteArray route = "{\"uri\":\"/index.html\",\"upstream\":{\"nodes\":{\"127.0.0.1:" + QByteArray::number(demo) + "\":1}}}";
     QCOMPARE(httpRequest(admin, "PUT", "/apisix/admin/routes/1", {{"X-API-KEY", "cli-key"}}, route).status, 201);
     QCOMPARE(httpRequest(proxy, "GET", "/index.html").status, 200);
-    // Every Admin API change is in the workspace file at once.
-    QTRY_VERIFY(readFile(ws).contains("/index.html"));
+    // Every Admin API change is on disk at once (a line in the journal beside the workspace).
+    QVERIFY(savedRoutes(ws).contains("1"));
 
     ::kill(pid_t(p.processId()), SIGTERM);
     QVERIFY(p.waitForFinished(5000));
@@ -208,17 +215,21 @@ void TestCli::refusedEntriesStayInTheWorkspace()
     QCOMPARE(httpRequest(admin, "PUT", "/apisix/admin/routes/new", {{"X-API-KEY", "cli-key"}},
                          R"({"uri":"/new","upstream":{"nodes":{"127.0.0.1:1":1}}})").status, 201);
     QCOMPARE(httpRequest(admin, "DELETE", "/apisix/admin/routes/ok", {{"X-API-KEY", "cli-key"}}).status, 200);
-    QTRY_VERIFY_WITH_TIMEOUT(QJsonDocument::fromJson(readFile(ws)).object().value("routes").toObject().contains("new"), 5000);
-    QJsonObject routes = QJsonDocument::fromJson(readFile(ws)).object().value("routes").toObject();
+    QJsonObject routes = savedRoutes(ws);
+    QVERIFY(routes.contains("new"));
     QCOMPARE(routes.value("old").toObject(), QJsonObject({{"uri", "/old"}})); // as it was
     QVERIFY(!routes.contains("ok")); // a deletion is still one
     // Once the id is stored anew (a valid route), that one is saved, and deleting it deletes it.
     QCOMPARE(httpRequest(admin, "PUT", "/apisix/admin/routes/old", {{"X-API-KEY", "cli-key"}},
                          R"({"uri":"/old","upstream":{"nodes":{"127.0.0.1:1":1}}})").status, 201);
     QCOMPARE(httpRequest(admin, "DELETE", "/apisix/admin/routes/old", {{"X-API-KEY", "cli-key"}}).status, 200);
-    QTRY_VERIFY_WITH_TIMEOUT(!QJsonDocument::fromJson(readFile(ws)).object().value("routes").toObject().contains("old"), 5000);
+    QVERIFY(!savedRoutes(ws).contains("old"));
     ::kill(pid_t(p.processId()), SIGTERM);
     QVERIFY(p.waitForFinished(5000));
+    // Stopped: the workspace is written whole, the journal gone, the refused entry still there.
+    QVERIFY(!QFile::exists(ws + ".journal"));
+    routes = QJsonDocument::fromJson(readFile(ws)).object().value("routes").toObject();
+    QVERIFY(routes.contains("new") && !routes.contains("old") && !routes.contains("ok"));
 }
 
 void TestCli::killedServeLosesNothing()
@@ -233,13 +244,30 @@ void TestCli::killedServeLosesNothing()
     for (int i = 0; i < 20; ++i)
         QCOMPARE(httpRequest(admin, "PUT", "/apisix/admin/routes/r" + QByteArray::number(i), {{"X-API-KEY", "k"}},
                              "{\"uri\":\"/r" + QByteArray::number(i) + "\",\"upstream\":{\"nodes\":{\"127.0.0.1:1\":1}}}").status, 201);
-    // Every answered change is on disk before its answer; a SIGKILL right after cannot lose one.
-    QVERIFY(readFile(ws).contains("\"/r19\""));
+    QCOMPARE(httpRequest(admin, "DELETE", "/apisix/admin/routes/r3", {{"X-API-KEY", "k"}}).status, 200);
+    // Every answered change is on disk before its answer (one journal line each); a SIGKILL right after
+    // cannot lose one.
     ::kill(pid_t(p.processId()), SIGKILL);
     p.waitForFinished(3000);
-    const QJsonObject saved = QJsonDocument::fromJson(readFile(ws)).object();
-    QCOMPARE(saved.value("routes").toObject().size(), 20 + 1); // and the default demo route
-    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{"w.json"}); // no temporary left over
+    QCOMPARE(savedRoutes(ws).size(), 19 + 1); // and the default demo route
+    QVERIFY(!savedRoutes(ws).contains("r3"));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), (QStringList{"w.json", "w.json.journal"})); // no temporary left over
+    // A torn last line (a change that was never answered) is left out; the next start writes the
+    // workspace whole and removes the journal.
+    QFile journal(ws + ".journal");
+    QVERIFY(journal.open(QIODevice::Append));
+    journal.write(R"({"kind":"routes","id":"torn","value":{"uri":"/t)");
+    journal.close();
+    startServe(p, ws, "off", "k");
+    out.clear();
+    QTRY_VERIFY_WITH_TIMEOUT((out += QString::fromUtf8(p.readAllStandardOutput())).contains("admin API"), 10000);
+    QVERIFY2(out.contains("applied 21 change(s) from " + ws + ".journal"), qPrintable(out));
+    QVERIFY(!QFile::exists(ws + ".journal"));
+    const QJsonObject whole = QJsonDocument::fromJson(readFile(ws)).object().value("routes").toObject();
+    QCOMPARE(whole.size(), 19 + 1);
+    QVERIFY(!whole.contains("torn"));
+    ::kill(pid_t(p.processId()), SIGTERM);
+    QVERIFY(p.waitForFinished(5000));
 }
 
 void TestCli::portInUseIsAClearError()
