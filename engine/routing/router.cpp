@@ -61,23 +61,25 @@ std::shared_ptr<const CompiledRoute> compileRoute(const QString &id, const QJson
 Router::Router(QList<std::shared_ptr<const CompiledRoute>> routes)
     : m_routes(std::move(routes))
 {
+    QHash<qsizetype, QHash<QByteArray, QList<const CompiledRoute *>>> prefixes; // by length
     for (const auto &route : std::as_const(m_routes)) {
         if (!route->enabled)
             continue;
         for (const QByteArray &uri : route->uris) {
             if (uri.endsWith('*'))
-                m_prefixes.append({uri.chopped(1), route.get()});
+                prefixes[uri.size() - 1][uri.chopped(1)].append(route.get());
             else
                 m_exact[uri].append(route.get());
         }
     }
     for (auto &list : m_exact)
         std::sort(list.begin(), list.end(), before);
-    std::stable_sort(m_prefixes.begin(), m_prefixes.end(), [](const PrefixEntry &a, const PrefixEntry &b) {
-        if (a.prefix.size() != b.prefix.size())
-            return a.prefix.size() > b.prefix.size();
-        return before(a.route, b.route);
-    });
+    for (auto level = prefixes.begin(); level != prefixes.end(); ++level) {
+        for (auto &list : *level)
+            std::sort(list.begin(), list.end(), before);
+        m_prefixLevels.append({level.key(), std::move(*level)});
+    }
+    std::sort(m_prefixLevels.begin(), m_prefixLevels.end(), [](const PrefixLevel &a, const PrefixLevel &b) { return a.length > b.length; });
 }
 
 bool Router::hostMatches(QByteArrayView pattern, QByteArrayView host)
@@ -113,8 +115,15 @@ const CompiledRoute *Router::match(const MatchInput &in) const
             if (accepts(*r, in))
                 return r;
     }
-    for (const PrefixEntry &p : m_prefixes)
-        if (in.path.startsWith(p.prefix) && accepts(*p.route, in))
-            return p.route;
+    for (const PrefixLevel &level : m_prefixLevels) {
+        if (level.length > in.path.size())
+            continue;
+        const auto found = level.routes.constFind(QByteArray::fromRawData(in.path.data(), level.length));
+        if (found == level.routes.constEnd())
+            continue;
+        for (const CompiledRoute *r : *found)
+            if (accepts(*r, in))
+                return r;
+    }
     return nullptr;
 }

@@ -53,16 +53,18 @@ public:
     static bool hostMatches(QByteArrayView pattern, QByteArrayView host);
 
 private:
-    struct PrefixEntry
+    // The prefixes of one length, by text: a request path is looked up once per distinct prefix length,
+    // longest first, instead of being compared with every prefix route.
+    struct PrefixLevel
     {
-        QByteArray prefix;
-        const CompiledRoute *route;
+        qsizetype length = 0;
+        QHash<QByteArray, QList<const CompiledRoute *>> routes; // each list in precedence order
     };
     static bool accepts(const CompiledRoute &r, const MatchInput &in);
 
     QList<std::shared_ptr<const CompiledRoute>> m_routes;
     QHash<QByteArray, QList<const CompiledRoute *>> m_exact;
-    QList<PrefixEntry> m_prefixes;
+    QList<PrefixLevel> m_prefixLevels; // longest first
 };
 
 // Compiles a validated route object. `upstream` is the route's own or the referenced one.
