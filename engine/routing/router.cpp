@@ -58,28 +58,53 @@ std::shared_ptr<const CompiledRoute> compileRoute(const QString &id, const QJson
     return r;
 }
 
+void Router::UriIndex::add(const CompiledRoute *route)
+{
+    for (const QByteArray &uri : route->uris) {
+        if (uri.endsWith('*'))
+            building[uri.size() - 1][uri.chopped(1)].append(route);
+        else
+            exact[uri].append(route);
+    }
+}
+
+void Router::UriIndex::finish()
+{
+    for (auto &list : exact)
+        std::sort(list.begin(), list.end(), before);
+    for (auto level = building.begin(); level != building.end(); ++level) {
+        for (auto &list : *level)
+            std::sort(list.begin(), list.end(), before);
+        prefixLevels.append({level.key(), std::move(*level)});
+    }
+    building.clear();
+    std::sort(prefixLevels.begin(), prefixLevels.end(), [](const PrefixLevel &a, const PrefixLevel &b) { return a.length > b.length; });
+}
+
 Router::Router(QList<std::shared_ptr<const CompiledRoute>> routes)
     : m_routes(std::move(routes))
 {
-    QHash<qsizetype, QHash<QByteArray, QList<const CompiledRoute *>>> prefixes; // by length
+    QHash<QByteArray, UriIndex> wildcards;
     for (const auto &route : std::as_const(m_routes)) {
         if (!route->enabled)
             continue;
-        for (const QByteArray &uri : route->uris) {
-            if (uri.endsWith('*'))
-                prefixes[uri.size() - 1][uri.chopped(1)].append(route.get());
+        if (route->hosts.isEmpty())
+            m_anyHost.add(route.get());
+        for (const QByteArray &host : route->hosts) {
+            if (host.startsWith('*'))
+                wildcards[host.mid(1)].add(route.get());
             else
-                m_exact[uri].append(route.get());
+                m_hosts[host].add(route.get());
         }
     }
-    for (auto &list : m_exact)
-        std::sort(list.begin(), list.end(), before);
-    for (auto level = prefixes.begin(); level != prefixes.end(); ++level) {
-        for (auto &list : *level)
-            std::sort(list.begin(), list.end(), before);
-        m_prefixLevels.append({level.key(), std::move(*level)});
+    m_anyHost.finish();
+    for (UriIndex &index : m_hosts)
+        index.finish();
+    for (auto it = wildcards.begin(); it != wildcards.end(); ++it) {
+        it->finish();
+        m_wildcards.append({it.key(), std::move(*it)});
     }
-    std::sort(m_prefixLevels.begin(), m_prefixLevels.end(), [](const PrefixLevel &a, const PrefixLevel &b) { return a.length > b.length; });
+    std::sort(m_wildcards.begin(), m_wildcards.end(), [](const auto &a, const auto &b) { return a.first.size() > b.first.size(); });
 }
 
 bool Router::hostMatches(QByteArrayView pattern, QByteArrayView host)
@@ -107,23 +132,47 @@ bool Router::accepts(const CompiledRoute &r, const MatchInput &in)
     return true;
 }
 
-const CompiledRoute *Router::match(const MatchInput &in) const
+const CompiledRoute *Router::UriIndex::match(const MatchInput &in) const
 {
-    const auto exact = m_exact.constFind(QByteArray::fromRawData(in.path.data(), in.path.size()));
-    if (exact != m_exact.constEnd()) {
-        for (const CompiledRoute *r : *exact)
-            if (accepts(*r, in))
-                return r;
-    }
-    for (const PrefixLevel &level : m_prefixLevels) {
-        if (level.length > in.path.size())
-            continue;
-        const auto found = level.routes.constFind(QByteArray::fromRawData(in.path.data(), level.length));
-        if (found == level.routes.constEnd())
-            continue;
+    const auto found = exact.constFind(QByteArray::fromRawData(in.path.data(), in.path.size()));
+    if (found != exact.constEnd()) {
         for (const CompiledRoute *r : *found)
             if (accepts(*r, in))
                 return r;
     }
+    for (const PrefixLevel &level : prefixLevels) {
+        if (level.length > in.path.size())
+            continue;
+        const auto atLength = level.routes.constFind(QByteArray::fromRawData(in.path.data(), level.length));
+        if (atLength == level.routes.constEnd())
+            continue;
+        for (const CompiledRoute *r : *atLength)
+            if (accepts(*r, in))
+                return r;
+    }
     return nullptr;
+}
+
+const CompiledRoute *Router::match(const MatchInput &in) const
+{
+    if (!m_hosts.isEmpty() || !m_wildcards.isEmpty()) {
+        char lower[256];
+        if (in.host.size() <= qsizetype(sizeof lower)) { // (a longer host matches no host of a route)
+            for (qsizetype i = 0; i < in.host.size(); ++i)
+                lower[i] = in.host[i] >= 'A' && in.host[i] <= 'Z' ? char(in.host[i] - 'A' + 'a') : in.host[i];
+            const QByteArrayView host(lower, in.host.size());
+            const auto exactHost = m_hosts.constFind(QByteArray::fromRawData(lower, host.size()));
+            if (exactHost != m_hosts.constEnd()) {
+                if (const CompiledRoute *r = exactHost->match(in))
+                    return r;
+            }
+            for (const auto &[suffix, index] : m_wildcards) {
+                if (host.size() > suffix.size() && host.endsWith(suffix)) {
+                    if (const CompiledRoute *r = index.match(in))
+                        return r;
+                }
+            }
+        }
+    }
+    return m_anyHost.match(in);
 }

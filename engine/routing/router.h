@@ -38,9 +38,12 @@ struct MatchInput
     QHostAddress remoteAddr;
 };
 
-// Finds the route for a request the way APISIX's radixtree_uri router does: an exact uri wins over a
-// prefix, a longer prefix over a shorter one; among routes with the same uri, higher priority first,
-// then creation order. Methods, hosts and remote_addrs filter; disabled routes never match.
+// Finds the route for a request the way APISIX 3.x's default router, radixtree_host_uri, does: the routes
+// with a host or hosts first, the most specific host first (exact, then the longest wildcard suffix), and
+// only when none of them takes the request the routes without a host. Among a host's routes (or the
+// host-less ones): an exact uri wins over a prefix, a longer prefix over a shorter one; among routes with
+// the same uri, higher priority first, then creation order. Methods and remote_addrs filter; disabled
+// routes never match.
 class Router
 {
 public:
@@ -60,11 +63,22 @@ private:
         qsizetype length = 0;
         QHash<QByteArray, QList<const CompiledRoute *>> routes; // each list in precedence order
     };
+    // The uri precedence among one set of routes (one host's, or the host-less ones).
+    struct UriIndex
+    {
+        QHash<QByteArray, QList<const CompiledRoute *>> exact;
+        QList<PrefixLevel> prefixLevels; // longest first
+        QHash<qsizetype, QHash<QByteArray, QList<const CompiledRoute *>>> building; // prefixes by length, until finish()
+        void add(const CompiledRoute *route);
+        void finish();
+        const CompiledRoute *match(const MatchInput &in) const;
+    };
     static bool accepts(const CompiledRoute &r, const MatchInput &in);
 
     QList<std::shared_ptr<const CompiledRoute>> m_routes;
-    QHash<QByteArray, QList<const CompiledRoute *>> m_exact;
-    QList<PrefixLevel> m_prefixLevels; // longest first
+    QHash<QByteArray, UriIndex> m_hosts;                 // exact host (lower case)
+    QList<std::pair<QByteArray, UriIndex>> m_wildcards;  // "*.example.com" as ".example.com", longest first
+    UriIndex m_anyHost;
 };
 
 // Compiles a validated route object. `upstream` is the route's own or the referenced one.

@@ -45,6 +45,12 @@ const QList<std::pair<QString, QByteArray>> &table()
         {"disabled", R"({"uri":"/off","status":0})"},
         {"uris-many", R"({"uris":["/m1","/m2/*"]})"},
         {"bare-star", R"({"uri":"/foo*"})"},
+        // radixtree_host_uri: a host's routes before the host-less ones, the exact host before a wildcard.
+        {"deep-any-host", R"({"uri":"/svc/v1/*"})"},
+        {"svc-on-host", R"({"uri":"/svc/*","host":"svc.example.com"})"},
+        {"svc-on-wildcard", R"({"uri":"/svc/v1/*","hosts":["*.example.com"]})"},
+        {"other-on-wildcard", R"({"uri":"/other","hosts":["*.example.com"]})"},
+        {"svc-on-longer-wildcard", R"({"uri":"/svc/*","hosts":["*.eu.example.com"]})"},
     };
     return routes;
 }
@@ -60,6 +66,12 @@ void TestRouter::precedence_data()
     auto row = [](const char *name, const char *m, const char *p, const char *h, const char *r, const char *e) {
         QTest::newRow(name) << QByteArray(m) << QByteArray(p) << QByteArray(h) << QString::fromLatin1(r) << QString::fromLatin1(e);
     };
+    row("host route before a longer host-less prefix", "GET", "/svc/v1/x", "svc.example.com", "127.0.0.1", "svc-on-host");
+    row("exact host before wildcard host", "GET", "/svc/v1/x", "SVC.example.com", "127.0.0.1", "svc-on-host");
+    row("wildcard host when the exact one has no such uri", "GET", "/other", "svc.example.com", "127.0.0.1", "other-on-wildcard");
+    row("longest wildcard first", "GET", "/svc/v1/x", "a.eu.example.com", "127.0.0.1", "svc-on-longer-wildcard");
+    row("host-less when no host route takes it", "GET", "/svc/v1/x", "elsewhere.net", "127.0.0.1", "deep-any-host");
+    row("wildcard needs a label before it", "GET", "/svc/v1/x", "example.com", "127.0.0.1", "deep-any-host");
     row("exact beats prefix", "GET", "/api/users", "x", "127.0.0.1", "exact-api-users");
     row("priority among exact", "POST", "/api/users", "x", "127.0.0.1", "exact-users-post");
     row("method filters", "GET", "/api/users", "x", "127.0.0.1", "exact-api-users");
