@@ -65,6 +65,10 @@ QString Session::open(const QCommandLineParser &args, const QString &workspaceOv
         m_notes << QStringLiteral("generated an Admin API key, kept as \"admin_key\" in %1").arg(path);
         dirty = true;
     }
+    QStringList customPlugins; // the workspace's "apisix": {"plugins": [...]}: the user's own Lua plugins
+    for (const QJsonValue v : m_workspace.extra.value(QStringLiteral("apisix")).toObject().value(QStringLiteral("plugins")).toArray())
+        customPlugins << v.toString();
+    m_store.setCustomPlugins(customPlugins);
     m_loading = true;
     const Problems problems = m_store.load(m_workspace.routes, m_workspace.upstreams);
     m_loading = false;

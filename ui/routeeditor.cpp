@@ -269,7 +269,8 @@ void RouteEditor::checkNow()
     else if (!bodyId.isUndefined() && Validator::idText(bodyId) != m_id)
         m_currentProblems.append({Problem::Severity::Error, QStringLiteral("/id"), tr("wrong %1 id: this editor edits %1 %2").arg(what, m_id)});
     if (m_kind == ResourceKind::Route) {
-        m_currentProblems += EditorChecks::checkRoute(value, [&snap](const QString &id) { return snap->upstreams.contains(id); }, m_catalogue);
+        m_currentProblems += EditorChecks::checkRoute(value, [&snap](const QString &id) { return snap->upstreams.contains(id); }, m_catalogue,
+                                                      m_store->customPlugins());
         if (!m_syncing && m_faces->currentWidget() == m_json) {
             m_syncing = true;
             m_form->setRoute(value);

@@ -91,7 +91,19 @@ Problems ConfigStore::check(ResourceKind kind, const QJsonObject &value) const
     if (kind == ResourceKind::Upstream)
         return Validator::validateUpstream(value);
     const auto snap = snapshot();
-    return Validator::validateRoute(value, [&snap](const QString &id) { return snap->upstreams.contains(id); });
+    return Validator::validateRoute(value, [&snap](const QString &id) { return snap->upstreams.contains(id); }, customPlugins());
+}
+
+void ConfigStore::setCustomPlugins(const QStringList &names)
+{
+    QMutexLocker lock(&m_mutex);
+    m_customPlugins = names;
+}
+
+QStringList ConfigStore::customPlugins() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_customPlugins;
 }
 
 ConfigStore::Outcome ConfigStore::put(ResourceKind kind, const QString &id, QJsonObject value)
@@ -195,7 +207,7 @@ Problems ConfigStore::load(const QJsonObject &routesJson, const QJsonObject &ups
             const QJsonObject value = it.value().toObject();
             Problems found = kind == ResourceKind::Upstream
                 ? Validator::validateUpstream(value)
-                : Validator::validateRoute(value, [&](const QString &id) { return upstreams.contains(id); });
+                : Validator::validateRoute(value, [&](const QString &id) { return upstreams.contains(id); }, customPlugins());
             const QString at = QLatin1Char('/') + resourcePlural(kind) + QLatin1Char('/') + pointerToken(it.key());
             for (Problem &p : found)
                 p.pointer.prepend(at);

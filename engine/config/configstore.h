@@ -59,6 +59,9 @@ public:
     Outcome remove(ResourceKind kind, const QString &id, bool force = false);
     // Validates without saving (and without requiring an id).
     Problems check(ResourceKind kind, const QJsonObject &value) const;
+    // Plugin names the user's config.yaml enables beyond APISIX's own (the workspace's "apisix.plugins").
+    void setCustomPlugins(const QStringList &names);
+    QStringList customPlugins() const;
     QString generateId();
 
     // Replaces everything, e.g. from a workspace file; invalid entries are skipped and reported.
@@ -69,6 +72,7 @@ Q_SIGNALS:
     void changed(ResourceKind kind, const QString &id);
 
 private:
+    QStringList m_customPlugins; // under m_mutex
     Outcome commit(ResourceKind kind, const QString &id, QJsonObject value);
     void swapIn(QMap<QString, StoredResource> routes, QMap<QString, StoredResource> upstreams);
 

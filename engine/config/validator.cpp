@@ -405,6 +405,34 @@ bool isExtPlugin(const QString &name)
         || name == QLatin1String("ext-plugin-post-resp");
 }
 
+bool isApisixPlugin(const QString &name)
+{
+    // The plugins of apache/apisix 3.18 (apisix/plugins/*.lua); others need the workspace's "apisix.plugins".
+    static const QSet<QString> shipped = {
+        "acl", "ai-aliyun-content-moderation", "ai-aws-content-moderation", "ai-cache", "ai-lakera-guard",
+        "ai-prompt-decorator", "ai-prompt-guard", "ai-prompt-template", "ai-proxy-multi", "ai-proxy", "ai-rag",
+        "ai-rate-limiting", "ai-request-rewrite", "ai", "api-breaker", "attach-consumer-label", "authz-casbin",
+        "authz-casdoor", "authz-keycloak", "aws-lambda", "azure-functions", "basic-auth", "batch-requests",
+        "body-transformer", "brotli", "cas-auth", "chaitin-waf", "clickhouse-logger", "client-control",
+        "consumer-restriction", "cors", "csrf", "data-mask", "datadog", "degraphql", "dingtalk-auth",
+        "dubbo-proxy", "echo", "elasticsearch-logger", "error-log-logger", "error-page", "example-plugin",
+        "exit-transformer", "ext-plugin-post-req", "ext-plugin-post-resp", "ext-plugin-pre-req",
+        "fault-injection", "feishu-auth", "file-logger", "forward-auth", "gm", "google-cloud-logging",
+        "graphql-limit-count", "graphql-proxy-cache", "grpc-transcode", "grpc-web", "gzip", "hmac-auth",
+        "http-dubbo", "http-logger", "inspect", "ip-restriction", "jwe-decrypt", "jwt-auth", "kafka-logger",
+        "kafka-proxy", "key-auth", "lago", "ldap-auth-advanced", "ldap-auth", "limit-conn", "limit-count",
+        "limit-req", "log-rotate", "loggly", "loki-logger", "mcp-bridge", "mocking", "multi-auth",
+        "node-status", "oas-validator", "ocsp-stapling", "opa", "openfunction", "openid-connect",
+        "opentelemetry", "openwhisk", "prometheus", "proxy-buffering", "proxy-control", "proxy-mirror",
+        "proxy-rewrite", "public-api", "real-ip", "redirect", "referer-restriction", "request-id",
+        "request-validation", "response-rewrite", "rocketmq-logger", "saml-auth", "server-info",
+        "serverless-post-function", "serverless-pre-function", "skywalking-logger", "skywalking", "sls-logger",
+        "splunk-hec-logging", "syslog", "tcp-logger", "tencent-cloud-cls", "traffic-label", "traffic-split",
+        "ua-restriction", "udp-logger", "uri-blocker", "wolf-rbac", "workflow", "zipkin",
+    };
+    return shipped.contains(name);
+}
+
 bool isCidrOrIp(const QString &text)
 {
     // schema_def.lua ip_def: an IPv4 or IPv6 address, or one with a prefix length (IPv4 0..32).
@@ -524,7 +552,7 @@ Problems validateUpstream(const QJsonObject &u, const QString &pointer)
     return out;
 }
 
-Problems validateRoute(const QJsonObject &r, const UpstreamExists &upstreamExists)
+Problems validateRoute(const QJsonObject &r, const UpstreamExists &upstreamExists, const QStringList &customPlugins)
 {
     Problems out;
     // apisix/admin/routes.lua check_conf: these come before the schema, in its words.
@@ -585,7 +613,9 @@ Problems validateRoute(const QJsonObject &r, const UpstreamExists &upstreamExist
             const QJsonObject p = plugins.toObject();
             for (auto it = p.begin(); it != p.end(); ++it) {
                 const QString at = QStringLiteral("/plugins/") + pointerToken(it.key());
-                if (isExtPlugin(it.key()))
+                if (!isApisixPlugin(it.key()) && !customPlugins.contains(it.key())) // apisix/plugin.lua check_single_plugin_schema
+                    out.append({Problem::Severity::Error, at, QStringLiteral("unknown plugin [%1]").arg(it.key())});
+                else if (isExtPlugin(it.key()))
                     out.append(validateExtPluginConf(it.key(), it.value(), at));
                 else if (!it.value().isObject())
                     out.append({Problem::Severity::Error, at, QStringLiteral("failed to check the configuration of plugin %1 err: wrong type: expected object, got %2").arg(it.key(), typeName(it.value()))});

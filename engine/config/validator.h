@@ -13,12 +13,15 @@ namespace Validator {
 // Answers whether an upstream id exists, for route.upstream_id.
 using UpstreamExists = std::function<bool(const QString &id)>;
 
-Problems validateRoute(const QJsonObject &route, const UpstreamExists &upstreamExists);
+// `customPlugins`: names the user's own config.yaml enables beyond the plugins APISIX ships.
+Problems validateRoute(const QJsonObject &route, const UpstreamExists &upstreamExists, const QStringList &customPlugins = {});
 Problems validateUpstream(const QJsonObject &upstream, const QString &pointer = {});
 // Schema of ext-plugin-pre-req / -post-req / -post-resp (PROTOCOL.md section 11).
 Problems validateExtPluginConf(const QString &pluginName, const QJsonValue &conf, const QString &pointer);
 
 bool isExtPlugin(const QString &name);
+// A plugin apache/apisix ships (apisix/plugins/*.lua).
+bool isApisixPlugin(const QString &name);
 bool isCidrOrIp(const QString &text);
 // roundrobin, chash, ewma, least_conn: the balancers APISIX ships (its schema takes any `type`).
 bool isKnownBalancer(const QString &type);

@@ -202,7 +202,8 @@ void TestCli::refusedEntriesStayInTheWorkspace()
     const QString ws = dir.filePath("w.json");
     QFile f(ws);
     QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(R"({"routescope_workspace":1,"routes":{"old":{"uri":"/old"},"ok":{"uri":"/ok","upstream":{"nodes":{"127.0.0.1:1":1}}}},"upstreams":{}})");
+    f.write(R"({"routescope_workspace":1,"apisix":{"plugins":["my-lua-plugin"]},"routes":{"old":{"uri":"/old"},"ok":{"uri":"/ok","upstream":{"nodes":{"127.0.0.1:1":1}}},)"
+            R"("mine":{"uri":"/mine","plugins":{"my-lua-plugin":{}},"upstream":{"nodes":{"127.0.0.1:1":1}}}},"upstreams":{}})");
     f.close();
     QProcess p;
     startServe(p, ws, "off", "cli-key");
@@ -212,6 +213,12 @@ void TestCli::refusedEntriesStayInTheWorkspace()
     QVERIFY2(out.contains("skipped (kept in the workspace file) /routes/old"), qPrintable(out));
     const quint16 admin = quint16(QRegularExpression("admin API\\s+http://127.0.0.1:(\\d+)").match(out).captured(1).toUInt());
     QCOMPARE(httpRequest(admin, "GET", "/apisix/admin/routes/old", {{"X-API-KEY", "cli-key"}}).status, 404);
+    // A plugin the workspace lists as the user's own is accepted; another unknown name is refused as APISIX does.
+    QCOMPARE(httpRequest(admin, "GET", "/apisix/admin/routes/mine", {{"X-API-KEY", "cli-key"}}).status, 200);
+    const TestResponse unknown = httpRequest(admin, "PUT", "/apisix/admin/routes/x", {{"X-API-KEY", "cli-key"}},
+                                             R"({"uri":"/x","plugins":{"not-a-plugin":{}},"upstream":{"nodes":{"127.0.0.1:1":1}}})");
+    QCOMPARE(unknown.status, 400);
+    QCOMPARE(QJsonDocument::fromJson(unknown.body).object().value("error_msg").toString(), QStringLiteral("unknown plugin [not-a-plugin]"));
     QCOMPARE(httpRequest(admin, "PUT", "/apisix/admin/routes/new", {{"X-API-KEY", "cli-key"}},
                          R"({"uri":"/new","upstream":{"nodes":{"127.0.0.1:1":1}}})").status, 201);
     QCOMPARE(httpRequest(admin, "DELETE", "/apisix/admin/routes/ok", {{"X-API-KEY", "cli-key"}}).status, 200);

@@ -9,6 +9,7 @@ class TestValidator : public QObject
 private Q_SLOTS:
     void routes_data();
     void routes();
+    void customPluginsAreKnown();
     void upstreams_data();
     void upstreams();
 };
@@ -59,6 +60,8 @@ void TestValidator::routes_data()
         "invalid configuration: property \"remote_addrs\" validation failed: failed to validate item 1: object matches none of the required", true);
     row("nothing to do with a match", R"({"uri":"/a"})", "",
         "invalid configuration: object matches none of the required: [\"plugins\",\"uri\"] or [\"upstream\",\"uri\"]", true);
+    row("unknown plugin", R"({"uri":"/a","upstream_id":"u","plugins":{"my-lua-plugin":{}}})", "/plugins/my-lua-plugin", "unknown plugin [my-lua-plugin]", true);
+    row("every plugin APISIX ships is known", R"({"uri":"/a","upstream_id":"u","plugins":{"log-rotate":{},"ai":{}}})", "/plugins/ai", "plugin \"ai\" is kept", false);
     row("plugins alone are enough", R"({"uri":"/a","plugins":{"cors":{}}})", "/plugins/cors", "plugin \"cors\" is kept", false);
     row("uri without its slash", R"({"uri":"index.html","upstream_id":"u"})", "/uri", "a uri without a leading \"/\" never matches", false);
     row("routes4.t 21: label value an array", R"({"uri":"/a","upstream_id":"u","labels":{"env":["production","release"]}})", "/labels",
@@ -94,6 +97,18 @@ void TestValidator::routes()
     if (QByteArray(QTest::currentDataTag()) == "post-resp with proxy-mirror")
         QCOMPARE(problems.last(), (Problem{Problem::Severity::Warning, QStringLiteral("/plugins/ext-plugin-post-resp"),
                                             QStringLiteral("ext-plugin-post-resp cannot be combined with proxy-mirror in APISIX")}));
+}
+
+void TestValidator::customPluginsAreKnown()
+{
+    // A name the user's config.yaml enables (the workspace's "apisix.plugins") is kept, with the usual warning.
+    const QJsonObject route = QJsonDocument::fromJson(R"({"uri":"/a","upstream_id":"u","plugins":{"my-lua-plugin":{"x":1}}})").object();
+    const auto exists = [](const QString &id) { return id == QLatin1String("u"); };
+    QVERIFY(hasErrors(Validator::validateRoute(route, exists)));
+    const Problems problems = Validator::validateRoute(route, exists, {QStringLiteral("my-lua-plugin")});
+    QVERIFY(!hasErrors(problems));
+    QCOMPARE(problems.size(), 1);
+    QVERIFY(problems.first().message.startsWith("plugin \"my-lua-plugin\" is kept"));
 }
 
 void TestValidator::upstreams_data()
