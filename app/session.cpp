@@ -65,8 +65,9 @@ QString Session::open(const QCommandLineParser &args, const QString &workspaceOv
         m_notes << QStringLiteral("generated an Admin API key, kept as \"admin_key\" in %1").arg(path);
         dirty = true;
     }
-    QStringList customPlugins; // the workspace's "apisix": {"plugins": [...]}: the user's own Lua plugins
-    for (const QJsonValue v : m_workspace.extra.value(QStringLiteral("apisix")).toObject().value(QStringLiteral("plugins")).toArray())
+    const QJsonObject apisix = m_workspace.extra.value(QStringLiteral("apisix")).toObject(); // production's config.yaml values
+    QStringList customPlugins; // "plugins": the user's own Lua plugins
+    for (const QJsonValue v : apisix.value(QStringLiteral("plugins")).toArray())
         customPlugins << v.toString();
     m_store.setCustomPlugins(customPlugins);
     m_loading = true;
@@ -107,7 +108,7 @@ QString Session::open(const QCommandLineParser &args, const QString &workspaceOv
     options.runner = runner;
     QStringList httpProblems;
     options.client = ClientSettings::fromJson(m_workspace.http, &httpProblems);
-    options.client.readApisix(m_workspace.extra.value(QStringLiteral("apisix")).toObject(), &httpProblems);
+    options.client.readApisix(apisix, &httpProblems);
     for (const QString &problem : std::as_const(httpProblems))
         m_notes << QStringLiteral("warning: %1").arg(problem);
     options.capture.budgetBytes = qint64(m_workspace.captureBudgetMiB) * 1024 * 1024;

@@ -133,11 +133,12 @@ BodyResult parseBody(const QByteArray &body)
     return {doc.object(), {}};
 }
 
+// A write's outcome: APISIX's error, or the {key, value} it answers.
 AdminReply fromOutcome(ResourceKind kind, const QString &id, const ConfigStore::Outcome &o)
 {
     if (o.status >= 400)
         return error(o.status, o.error);
-    return json(o.status, envelope(kind, id, o.stored));
+    return json(o.status, written(kind, id, o.stored));
 }
 } // namespace
 
@@ -296,8 +297,7 @@ AdminReply AdminApi::resource(const HttpRequest &request, const QList<QByteArray
         QJsonObject value = it->value;
         if (const QString bad = patchSubPath(value, subPath, doc.array().first()); !bad.isEmpty())
             return error(400, bad);
-        const ConfigStore::Outcome o = m_store->put(kind, id, value);
-        return o.status >= 400 ? error(o.status, o.error) : json(200, written(kind, id, o.stored));
+        return fromOutcome(kind, id, m_store->put(kind, id, value));
     }
 
     const BodyResult body = parseBody(request.body);
@@ -307,8 +307,7 @@ AdminReply AdminApi::resource(const HttpRequest &request, const QList<QByteArray
     if (method == "PATCH") {
         if (id.isEmpty())
             return error(400, QStringLiteral("missing %1 id").arg(noun));
-        const ConfigStore::Outcome o = m_store->patch(kind, id, body.object);
-        return o.status >= 400 ? error(o.status, o.error) : json(200, written(kind, id, o.stored));
+        return fromOutcome(kind, id, m_store->patch(kind, id, body.object));
     }
     if (const QString forbidden = forbiddenTimes(body.object); !forbidden.isEmpty())
         return error(400, forbidden);
@@ -321,16 +320,13 @@ AdminReply AdminApi::resource(const HttpRequest &request, const QList<QByteArray
     } else if (putId.isEmpty()) { // PUT: the id comes from the path, or from the body (then kept as given)
         if (bodyId.isUndefined() || bodyId.isNull())
             return error(400, QStringLiteral("missing %1 id").arg(noun));
-        if (const QString bad = Validator::checkIdValue(bodyId); !bad.isEmpty())
-            return error(400, bad);
-        putId = Validator::idText(bodyId);
+        putId = Validator::idText(bodyId); // (its type and range are the store's check)
     } else if (!bodyId.isUndefined()) {
         if (Validator::idText(bodyId) != id)
             return error(400, QStringLiteral("wrong %1 id").arg(noun));
         value.insert(QStringLiteral("id"), id); // the path's id, as APISIX stores it
     }
-    const ConfigStore::Outcome o = m_store->put(kind, putId, value);
-    return o.status >= 400 ? error(o.status, o.error) : json(o.status, written(kind, putId, o.stored));
+    return fromOutcome(kind, putId, m_store->put(kind, putId, value));
 }
 
 AdminReply AdminApi::list(ResourceKind kind, const QMap<QString, StoredResource> &map, const QUrlQuery &args) const

@@ -78,7 +78,7 @@ void ClientSettings::readApisix(const QJsonObject &apisix, QStringList *problems
             problems->append(QStringLiteral("apisix.version: expected a version such as \"3.9.1\" (kept %1)").arg(version));
     }
     serverHeader = flag("enable_server_tokens", true) ? "APISIX/" + version.toLatin1() : QByteArray("APISIX");
-    m_serverNote = QStringLiteral("Server: %1 added as APISIX does").arg(QString::fromLatin1(serverHeader));
+    m_serverNote = noteFor(serverHeader);
     upstreamStatusAlways = flag("show_upstream_status_in_response_header", false);
     addApisixHeaders = !flag("relay_as_received", false);
 }

@@ -36,5 +36,6 @@ struct ClientSettings
     QJsonObject toJson() const;
 
 private:
-    QString m_serverNote = QStringLiteral("Server: APISIX/%1 added as APISIX does").arg(QLatin1String(kApisixVersion));
+    static QString noteFor(const QByteArray &server) { return QStringLiteral("Server: %1 added as APISIX does").arg(QString::fromLatin1(server)); }
+    QString m_serverNote = noteFor(serverHeader);
 };
