@@ -69,7 +69,7 @@ void ProxyWorker::giveBack(std::unique_ptr<PluginCall> call)
 
 Balancer *ProxyWorker::balancerFor(const UpstreamSpec &spec)
 {
-    BalancerState &state = m_balancers[spec.identity];
+    BalancerState &state = m_balancers[{spec.identity}];
     if (!state.balancer || state.version != spec.version) {
         state.balancer = Balancer::create(spec);
         state.version = spec.version;

@@ -2,6 +2,7 @@
 
 #include "balancer.h"
 #include "clientsettings.h"
+#include "configkey.h"
 #include "connectionpool.h"
 #include "requestparser.h"
 #include "plugincall.h"
@@ -58,7 +59,7 @@ private:
     ConnectionPool m_pool;
     RunnerClient m_runner;
     CaptureStore *m_capture;
-    QHash<QString, BalancerState> m_balancers;
+    QHash<ConfigKey<QString>, BalancerState> m_balancers;
     // After the pool and the runner client: the idle calls go first.
     std::vector<std::unique_ptr<UpstreamCall>> m_idleUpstreamCalls;
     std::vector<std::unique_ptr<PluginCall>> m_idlePluginCalls;

@@ -62,9 +62,9 @@ void Router::UriIndex::add(const CompiledRoute *route)
 {
     for (const QByteArray &uri : route->uris) {
         if (uri.endsWith('*'))
-            building[uri.size() - 1][uri.chopped(1)].append(route);
+            building[uri.size() - 1][{uri.chopped(1)}].append(route);
         else
-            exact[uri].append(route);
+            exact[{uri}].append(route);
     }
 }
 
@@ -84,7 +84,7 @@ void Router::UriIndex::finish()
 Router::Router(QList<std::shared_ptr<const CompiledRoute>> routes)
     : m_routes(std::move(routes))
 {
-    QHash<QByteArray, UriIndex> wildcards;
+    QHash<ConfigKey<QByteArray>, UriIndex> wildcards;
     for (const auto &route : std::as_const(m_routes)) {
         if (!route->enabled)
             continue;
@@ -92,9 +92,9 @@ Router::Router(QList<std::shared_ptr<const CompiledRoute>> routes)
             m_anyHost.add(route.get());
         for (const QByteArray &host : route->hosts) {
             if (host.startsWith('*'))
-                wildcards[host.mid(1)].add(route.get());
+                wildcards[{host.mid(1)}].add(route.get());
             else
-                m_hosts[host].add(route.get());
+                m_hosts[{host}].add(route.get());
         }
     }
     m_anyHost.finish();
@@ -102,7 +102,7 @@ Router::Router(QList<std::shared_ptr<const CompiledRoute>> routes)
         index.finish();
     for (auto it = wildcards.begin(); it != wildcards.end(); ++it) {
         it->finish();
-        m_wildcards.append({it.key(), std::move(*it)});
+        m_wildcards.append({it.key().value, std::move(*it)});
     }
     std::sort(m_wildcards.begin(), m_wildcards.end(), [](const auto &a, const auto &b) { return a.first.size() > b.first.size(); });
 }
@@ -134,7 +134,7 @@ bool Router::accepts(const CompiledRoute &r, const MatchInput &in)
 
 const CompiledRoute *Router::UriIndex::match(const MatchInput &in) const
 {
-    const auto found = exact.constFind(QByteArray::fromRawData(in.path.data(), in.path.size()));
+    const auto found = exact.constFind({QByteArray::fromRawData(in.path.data(), in.path.size())});
     if (found != exact.constEnd()) {
         for (const CompiledRoute *r : *found)
             if (accepts(*r, in))
@@ -143,7 +143,7 @@ const CompiledRoute *Router::UriIndex::match(const MatchInput &in) const
     for (const PrefixLevel &level : prefixLevels) {
         if (level.length > in.path.size())
             continue;
-        const auto atLength = level.routes.constFind(QByteArray::fromRawData(in.path.data(), level.length));
+        const auto atLength = level.routes.constFind({QByteArray::fromRawData(in.path.data(), level.length)});
         if (atLength == level.routes.constEnd())
             continue;
         for (const CompiledRoute *r : *atLength)
@@ -161,7 +161,7 @@ const CompiledRoute *Router::match(const MatchInput &in) const
             for (qsizetype i = 0; i < in.host.size(); ++i)
                 lower[i] = in.host[i] >= 'A' && in.host[i] <= 'Z' ? char(in.host[i] - 'A' + 'a') : in.host[i];
             const QByteArrayView host(lower, in.host.size());
-            const auto exactHost = m_hosts.constFind(QByteArray::fromRawData(lower, host.size()));
+            const auto exactHost = m_hosts.constFind({QByteArray::fromRawData(lower, host.size())});
             if (exactHost != m_hosts.constEnd()) {
                 if (const CompiledRoute *r = exactHost->match(in))
                     return r;

@@ -4,6 +4,8 @@
 #include "upstreamspec.h"
 
 #include <QByteArray>
+#include "configkey.h"
+
 #include <QHash>
 #include <QHostAddress>
 #include <QJsonObject>
@@ -61,14 +63,14 @@ private:
     struct PrefixLevel
     {
         qsizetype length = 0;
-        QHash<QByteArray, QList<const CompiledRoute *>> routes; // each list in precedence order
+        QHash<ConfigKey<QByteArray>, QList<const CompiledRoute *>> routes; // each list in precedence order
     };
     // The uri precedence among one set of routes (one host's, or the host-less ones).
     struct UriIndex
     {
-        QHash<QByteArray, QList<const CompiledRoute *>> exact;
+        QHash<ConfigKey<QByteArray>, QList<const CompiledRoute *>> exact;
         QList<PrefixLevel> prefixLevels; // longest first
-        QHash<qsizetype, QHash<QByteArray, QList<const CompiledRoute *>>> building; // prefixes by length, until finish()
+        QHash<qsizetype, QHash<ConfigKey<QByteArray>, QList<const CompiledRoute *>>> building; // prefixes by length, until finish()
         void add(const CompiledRoute *route);
         void finish();
         const CompiledRoute *match(const MatchInput &in) const;
@@ -76,7 +78,7 @@ private:
     static bool accepts(const CompiledRoute &r, const MatchInput &in);
 
     QList<std::shared_ptr<const CompiledRoute>> m_routes;
-    QHash<QByteArray, UriIndex> m_hosts;                 // exact host (lower case)
+    QHash<ConfigKey<QByteArray>, UriIndex> m_hosts;                 // exact host (lower case)
     QList<std::pair<QByteArray, UriIndex>> m_wildcards;  // "*.example.com" as ".example.com", longest first
     UriIndex m_anyHost;
 };

@@ -18,7 +18,7 @@ void ConfTokenCache::seeGeneration(quint64 generation)
 std::optional<quint32> ConfTokenCache::token(const QByteArray &key, quint64 generation)
 {
     seeGeneration(generation);
-    const auto it = m_tokens.constFind(key);
+    const auto it = m_tokens.constFind({key});
     if (it == m_tokens.constEnd())
         return std::nullopt;
     if (it->generation != generation || it->expiresAtMs <= m_clock()) {
@@ -31,7 +31,7 @@ std::optional<quint32> ConfTokenCache::token(const QByteArray &key, quint64 gene
 void ConfTokenCache::store(const QByteArray &key, quint32 token, quint64 generation, qint64 lifetimeMs)
 {
     seeGeneration(generation); // so that the first lookup with it does not drop this very token
-    m_tokens.insert(key, {token, m_clock() + lifetimeMs, generation});
+    m_tokens.insert({key}, {token, m_clock() + lifetimeMs, generation});
 }
 
 void ConfTokenCache::flush()
@@ -41,7 +41,7 @@ void ConfTokenCache::flush()
 
 void ConfTokenCache::endPreparing(const QByteArray &key, std::optional<quint32> token, const QString &error)
 {
-    const QList<Waiter> waiters = m_preparing.take(key);
+    const QList<Waiter> waiters = m_preparing.take({key});
     for (const Waiter &w : waiters)
         w(token, error);
 }

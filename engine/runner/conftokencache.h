@@ -1,5 +1,7 @@
 #pragma once
 
+#include "configkey.h"
+
 #include <QByteArray>
 #include <QHash>
 #include <QList>
@@ -27,9 +29,9 @@ public:
     void flush();
     qsizetype size() const { return m_tokens.size(); }
 
-    bool isPreparing(const QByteArray &key) const { return m_preparing.contains(key); }
-    void beginPreparing(const QByteArray &key) { m_preparing.insert(key, {}); }
-    void waitFor(const QByteArray &key, Waiter waiter) { m_preparing[key].append(std::move(waiter)); }
+    bool isPreparing(const QByteArray &key) const { return m_preparing.contains({key}); }
+    void beginPreparing(const QByteArray &key) { m_preparing.insert({key}, {}); }
+    void waitFor(const QByteArray &key, Waiter waiter) { m_preparing[{key}].append(std::move(waiter)); }
     // Tells every waiter of `key` the outcome of its PrepareConf.
     void endPreparing(const QByteArray &key, std::optional<quint32> token, const QString &error);
 
@@ -44,7 +46,7 @@ private:
     };
 
     Clock m_clock;
-    QHash<QByteArray, Entry> m_tokens;
-    QHash<QByteArray, QList<Waiter>> m_preparing;
+    QHash<ConfigKey<QByteArray>, Entry> m_tokens;
+    QHash<ConfigKey<QByteArray>, QList<Waiter>> m_preparing;
     quint64 m_seenGeneration = 0;
 };

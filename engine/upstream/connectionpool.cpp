@@ -12,7 +12,7 @@ ConnectionPool::ConnectionPool(QObject *parent)
 
 UpstreamConnection *ConnectionPool::take(const QByteArray &key, bool tls)
 {
-    auto it = m_idle.find(key);
+    auto it = m_idle.find({key});
     while (it != m_idle.end() && !it->isEmpty()) {
         UpstreamConnection *c = it->takeLast().conn;
         if (c->isOpen() && c->input().isEmpty())
@@ -24,7 +24,7 @@ UpstreamConnection *ConnectionPool::take(const QByteArray &key, bool tls)
 
 void ConnectionPool::give(UpstreamConnection *conn, int maxIdle, int idleTimeoutMs, int maxUses)
 {
-    auto &list = m_idle[conn->key()];
+    auto &list = m_idle[{conn->key()}];
     if (!conn->isOpen() || list.size() >= maxIdle || conn->uses >= maxUses || idleTimeoutMs <= 0) {
         conn->discard();
         return;
@@ -46,7 +46,7 @@ qsizetype ConnectionPool::idleCount() const
 
 void ConnectionPool::drop(UpstreamConnection *c)
 {
-    auto it = m_idle.find(c->key());
+    auto it = m_idle.find({c->key()});
     if (it != m_idle.end())
         it->removeIf([c](const Idle &i) { return i.conn == c; });
     c->discard();

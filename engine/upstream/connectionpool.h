@@ -1,5 +1,6 @@
 #pragma once
 
+#include "configkey.h"
 #include "upstreamconnection.h"
 
 #include <QHash>
@@ -32,6 +33,6 @@ private:
         UpstreamConnection *conn;
         int idleTimeoutMs;
     };
-    QHash<QByteArray, QList<Idle>> m_idle;
+    QHash<ConfigKey<QByteArray>, QList<Idle>> m_idle; // by node address
     QTimer m_sweep;
 };

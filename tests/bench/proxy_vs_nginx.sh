@@ -54,5 +54,5 @@ printf 'wrk -t1 -c%s -d%ss, one worker each, same upstream; medians of %s rounds
 printf '%-12s %12s %10s\n' target req/s p99_ms
 printf '%-12s %12s %10s\n' nginx "$n_rps" "$n_p99" routescope "$r_rps" "$r_p99"
 awk -v a="$r_rps" -v b="$n_rps" -v c="$r_p99" -v d="$n_p99" 'BEGIN {
-  printf "ratio: requests/s %.2fx nginx (target >= 0.90), p99 %.2fx nginx (target <= 1.20)\n", a/b, c/d }'
+  printf "ratio: requests/s %.2fx nginx (target >= 1.00), p99 %.2fx nginx (target <= 1.10)\n", a/b, c/d }'
 printf 'routescope resident memory after the run: %.0f MiB\n' "$rss"
