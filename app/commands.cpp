@@ -13,6 +13,7 @@
 #include <QFile>
 #include <QJsonDocument>
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 
@@ -126,9 +127,14 @@ int runValidate(const QStringList &arguments)
     const QJsonValue catalogueJson = o.value(QStringLiteral("plugin_catalogue"));
     const PluginCatalogue catalogue = catalogueJson.isArray() ? PluginCatalogue::fromJson(catalogueJson.toArray()) : PluginCatalogue::demoRunner();
     Problems problems;
-    if (o.contains(QStringLiteral("routes")) || o.contains(QStringLiteral("upstreams"))) {
+    const bool workspace = std::any_of(std::begin(kResourceKinds), std::end(kResourceKinds),
+                                       [&o](ResourceKind kind) { return o.contains(resourcePlural(kind)); });
+    if (workspace) {
         ConfigStore store;
-        problems = store.load(o.value(QStringLiteral("routes")).toObject(), o.value(QStringLiteral("upstreams")).toObject());
+        ResourceObjects objects;
+        for (ResourceKind kind : kResourceKinds)
+            objects.of(kind) = o.value(resourcePlural(kind)).toObject();
+        problems = store.load(objects);
         const QJsonObject routes = o.value(QStringLiteral("routes")).toObject();
         for (auto it = routes.begin(); it != routes.end(); ++it) {
             for (Problem p : EditorChecks::checkExtPluginConfs(it.value().toObject(), catalogue)) {
@@ -149,7 +155,7 @@ int runValidate(const QStringList &arguments)
 int runExport(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Export the workspace's routes and upstreams for production APISIX."));
+    parser.setApplicationDescription(QStringLiteral("Export the workspace's routes, upstreams, services, plugin configs and global rules for production APISIX."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOption({QStringLiteral("workspace"), QStringLiteral("Workspace file (default: the default workspace)."), QStringLiteral("FILE")});
@@ -172,10 +178,13 @@ int runExport(const QStringList &arguments)
     }
     // Only what validates goes out, exactly as the engine would run it.
     ConfigStore store;
-    for (const Problem &p : store.load(loaded.workspace.routes, loaded.workspace.upstreams))
+    for (const Problem &p : store.load(loaded.workspace.objects))
         if (p.isError())
             printErr(QStringLiteral("skipped %1: %2").arg(p.pointer, p.message));
-    const QByteArray text = ConfigExport::render(*format, store.toJson(ResourceKind::Route), store.toJson(ResourceKind::Upstream));
+    ResourceObjects objects;
+    for (ResourceKind kind : kResourceKinds)
+        objects.of(kind) = store.toJson(kind);
+    const QByteArray text = ConfigExport::render(*format, objects);
     if (!parser.isSet(QStringLiteral("output"))) {
         std::fwrite(text.constData(), 1, size_t(text.size()), stdout);
         return 0;

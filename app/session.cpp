@@ -71,7 +71,7 @@ QString Session::open(const QCommandLineParser &args, const QString &workspaceOv
         customPlugins << v.toString();
     m_store.setCustomPlugins(customPlugins);
     m_loading = true;
-    const Problems problems = m_store.load(m_workspace.routes, m_workspace.upstreams);
+    const Problems problems = m_store.load(m_workspace.objects);
     m_loading = false;
     m_workspace.keepRefused(m_store); // not run, but kept in the file: a save loses nothing
     for (const Problem &p : problems)
@@ -222,7 +222,7 @@ void Session::onChanged(ResourceKind kind, const QString &id)
         return;
     }
     const auto snap = m_store.snapshot();
-    const auto &map = kind == ResourceKind::Route ? snap->routes : snap->upstreams;
+    const auto &map = snap->of(kind);
     const auto it = map.constFind(id);
     const QString error = m_journal.append(m_workspace.path, kind, id, it == map.constEnd() ? nullptr : &it->value);
     if (!error.isEmpty()) {

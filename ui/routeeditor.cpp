@@ -99,7 +99,7 @@ void RouteEditor::open(ResourceKind kind, const QString &id, const QJsonObject &
     m_id = id;
     m_applyError.clear();
     const auto snap = m_store->snapshot();
-    const auto &map = kind == ResourceKind::Route ? snap->routes : snap->upstreams;
+    const auto &map = snap->of(kind);
     const auto it = map.constFind(id);
     m_version = it != map.constEnd() ? it->version : 0;
     m_initial = initial;
@@ -264,12 +264,12 @@ void RouteEditor::checkNow()
     }
     if (const QString bad = Validator::checkId(m_id); !bad.isEmpty())
         m_currentProblems.append({Problem::Severity::Error, QStringLiteral("/id"), tr("%1 (\"%2\": letters, digits, - _ . only, 1 to 64)").arg(bad, m_id)});
-    else if (isNew() && (m_kind == ResourceKind::Route ? snap->routes : snap->upstreams).contains(m_id))
+    else if (isNew() && snap->of(m_kind).contains(m_id))
         m_currentProblems.append({Problem::Severity::Error, QStringLiteral("/id"), tr("%1 %2 exists already: choose another id").arg(what, m_id)});
     else if (!bodyId.isUndefined() && Validator::idText(bodyId) != m_id)
         m_currentProblems.append({Problem::Severity::Error, QStringLiteral("/id"), tr("wrong %1 id: this editor edits %1 %2").arg(what, m_id)});
     if (m_kind == ResourceKind::Route) {
-        m_currentProblems += EditorChecks::checkRoute(value, [&snap](const QString &id) { return snap->upstreams.contains(id); }, m_catalogue,
+        m_currentProblems += EditorChecks::checkRoute(value, [&snap](ResourceKind k, const QString &id) { return snap->of(k).contains(id); }, m_catalogue,
                                                       m_store->customPlugins());
         if (!m_syncing && m_faces->currentWidget() == m_json) {
             m_syncing = true;
@@ -319,7 +319,7 @@ void RouteEditor::onStoreChanged(ResourceKind kind, const QString &id)
     if (!isEnabled() || kind != m_kind || (id != m_id && !id.isEmpty()))
         return;
     const auto snap = m_store->snapshot();
-    const auto &map = kind == ResourceKind::Route ? snap->routes : snap->upstreams;
+    const auto &map = snap->of(kind);
     const auto it = map.constFind(m_id);
     const quint64 version = it != map.constEnd() ? it->version : 0;
     if (version == m_version) {

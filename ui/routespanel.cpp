@@ -86,7 +86,7 @@ RoutesPanel::RoutesPanel(ResourceKind kind, ConfigStore *store, PluginCatalogue 
     })->setShortcut(QKeySequence::New);
     button(tr("Duplicate"), tr("A copy of the selected one, with a new id"), [this] {
         const auto snap = m_store->snapshot();
-        const auto &map = m_kind == ResourceKind::Route ? snap->routes : snap->upstreams;
+        const auto &map = snap->of(m_kind);
         const QString id = selectedId();
         if (!map.contains(id))
             return;
@@ -162,7 +162,7 @@ QString RoutesPanel::nextFreeId() const
 {
     // As in the APISIX docs (routes/1, upstreams/1): the integer after the highest integer id in use.
     const auto snap = m_store->snapshot();
-    const auto &map = m_kind == ResourceKind::Route ? snap->routes : snap->upstreams;
+    const auto &map = snap->of(m_kind);
     qint64 highest = 0;
     for (auto it = map.keyBegin(); it != map.keyEnd(); ++it) {
         bool ok = false;
@@ -199,7 +199,7 @@ void RoutesPanel::removeSelected()
 {
     const QString id = selectedId();
     const auto snap = m_store->snapshot();
-    const auto &map = m_kind == ResourceKind::Route ? snap->routes : snap->upstreams;
+    const auto &map = snap->of(m_kind);
     if (!map.contains(id))
         return;
     QJsonObject value = map.value(id).value;

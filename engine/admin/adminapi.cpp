@@ -229,13 +229,13 @@ AdminReply AdminApi::handle(const HttpRequest &request) const
     if (parts.size() == 3 && parts[0] == "schema" && parts[1] == "validate") {
         if (method != "POST")
             return error(405, QStringLiteral("method %1 not allowed").arg(QString::fromLatin1(method)));
-        const ResourceKind kind = parts[2] == "upstreams" ? ResourceKind::Upstream : ResourceKind::Route;
-        if (parts[2] != "routes" && parts[2] != "upstreams")
+        const std::optional<ResourceKind> kind = resourceKindNamed(QString::fromUtf8(parts[2]));
+        if (!kind)
             return error(404, QStringLiteral("no schema for %1").arg(QString::fromUtf8(parts[2])));
         const BodyResult body = parseBody(request.body);
         if (!body.error.isEmpty())
             return error(400, body.error);
-        const Problems problems = m_store->check(kind, body.object);
+        const Problems problems = m_store->check(*kind, body.object);
         if (hasErrors(problems))
             return error(400, firstErrorMessage(problems));
         return json(200, {});
@@ -243,27 +243,27 @@ AdminReply AdminApi::handle(const HttpRequest &request) const
 
     if (parts.isEmpty())
         return error(404, QStringLiteral("not found"));
-    if (parts[0] != "routes" && parts[0] != "upstreams")
+    const std::optional<ResourceKind> kind = resourceKindNamed(QString::fromUtf8(parts[0]));
+    if (!kind)
         return error(404, QStringLiteral("Unsupported resource type: %1").arg(QString::fromUtf8(parts[0])));
-    AdminReply reply = resource(request, parts);
+    AdminReply reply = resource(*kind, request, parts);
     reply.versioned = true;
     return reply;
 }
 
-AdminReply AdminApi::resource(const HttpRequest &request, const QList<QByteArray> &parts) const
+AdminReply AdminApi::resource(ResourceKind kind, const HttpRequest &request, const QList<QByteArray> &parts) const
 {
     const QByteArray &method = request.method;
-    const ResourceKind kind = parts[0] == "routes" ? ResourceKind::Route : ResourceKind::Upstream;
     const QString id = parts.size() >= 2 ? QString::fromUtf8(parts[1]) : QString();
     const QList<QByteArray> subPath = parts.mid(2);
-    const QString noun = kind == ResourceKind::Route ? QStringLiteral("route") : QStringLiteral("upstream");
+    const QString noun = resourceNoun(kind);
     const QUrlQuery args(QString::fromUtf8(request.query));
     if (!subPath.isEmpty() && method != "PATCH")
         return error(404, QStringLiteral("not found: %1").arg(QString::fromUtf8(request.path)));
 
     if (method == "GET") {
         const auto snap = m_store->snapshot();
-        const auto &map = kind == ResourceKind::Route ? snap->routes : snap->upstreams;
+        const auto &map = snap->of(kind);
         if (id.isEmpty())
             return list(kind, map, args);
         const auto it = map.constFind(id);
@@ -290,7 +290,7 @@ AdminReply AdminApi::resource(const HttpRequest &request, const QList<QByteArray
         if (request.body.trimmed().isEmpty() || pe.error != QJsonParseError::NoError || doc.array().size() != 1)
             return error(400, QStringLiteral("invalid request body: %1").arg(request.body.trimmed().isEmpty() ? QStringLiteral("empty request body") : pe.errorString()));
         const auto snap = m_store->snapshot();
-        const auto &map = kind == ResourceKind::Route ? snap->routes : snap->upstreams;
+        const auto &map = snap->of(kind);
         const auto it = map.constFind(id);
         if (it == map.constEnd())
             return error(404, QStringLiteral("%1 %2 not found").arg(noun, id));
@@ -314,6 +314,9 @@ AdminReply AdminApi::resource(const HttpRequest &request, const QList<QByteArray
     QJsonObject value = body.object;
     QString putId = id;
     if (method == "POST") {
+        // apisix/admin/plugin_config.lua and global_rules.lua: unsupported_methods = {"post"}
+        if (kind == ResourceKind::PluginConfig || kind == ResourceKind::GlobalRule)
+            return error(405, QStringLiteral("not supported `POST` method for %1").arg(noun));
         if (!id.isEmpty() || !bodyId.isUndefined())
             return error(400, QStringLiteral("wrong %1 id, do not need it").arg(noun));
         putId = m_store->generateId();

@@ -40,7 +40,7 @@ public:
 
 private:
     bool authorised(const HttpRequest &request) const;
-    AdminReply resource(const HttpRequest &request, const QList<QByteArray> &parts) const;
+    AdminReply resource(ResourceKind kind, const HttpRequest &request, const QList<QByteArray> &parts) const;
     AdminReply list(ResourceKind kind, const QMap<QString, StoredResource> &map, const QUrlQuery &args) const;
 
     ConfigStore *m_store;

@@ -3,11 +3,7 @@
 #include "validator.h"
 
 #include <QDateTime>
-
-QString resourcePlural(ResourceKind kind)
-{
-    return kind == ResourceKind::Route ? QStringLiteral("routes") : QStringLiteral("upstreams");
-}
+#include <QSet>
 
 QJsonObject mergePatch(QJsonObject target, const QJsonObject &patch)
 {
@@ -23,51 +19,202 @@ QJsonObject mergePatch(QJsonObject target, const QJsonObject &patch)
 }
 
 namespace {
-std::shared_ptr<const ConfigSnapshot> compile(QMap<QString, StoredResource> routes, QMap<QString, StoredResource> upstreams,
-                                              quint64 generation, const ConfigSnapshot *previous)
+const QString kUpstream = QStringLiteral("upstream");
+const QString kUpstreamId = QStringLiteral("upstream_id");
+const QString kPlugins = QStringLiteral("plugins");
+
+// The route as APISIX runs it (apisix/init.lua): its plugin config merged in first (apisix/plugin_config.lua
+// merge: the route's own plugins win), then its service (apisix/plugin.lua merge_service_route: the
+// route's plugins, upstream or upstream_id, hosts and labels win; the rest comes from the service).
+QJsonObject effectiveRoute(QJsonObject route, const StoredResource *pluginConfig, const StoredResource *service)
+{
+    if (pluginConfig) {
+        QJsonObject plugins = route.value(kPlugins).toObject();
+        const QJsonObject more = pluginConfig->value.value(kPlugins).toObject();
+        for (auto it = more.begin(); it != more.end(); ++it)
+            if (!plugins.contains(it.key()))
+                plugins.insert(it.key(), it.value());
+        route.insert(kPlugins, plugins);
+    }
+    if (!service)
+        return route;
+    QJsonObject merged = route;
+    QJsonObject plugins = service->value.value(kPlugins).toObject();
+    const QJsonObject own = route.value(kPlugins).toObject();
+    for (auto it = own.begin(); it != own.end(); ++it)
+        plugins.insert(it.key(), it.value());
+    if (!plugins.isEmpty())
+        merged.insert(kPlugins, plugins);
+    if (!route.contains(kUpstream) && !route.contains(kUpstreamId)) {
+        for (const QString &key : {kUpstream, kUpstreamId})
+            if (service->value.contains(key))
+                merged.insert(key, service->value.value(key));
+    }
+    if (!route.contains(QStringLiteral("hosts")) && !route.contains(QStringLiteral("host")) && service->value.contains(QStringLiteral("hosts")))
+        merged.insert(QStringLiteral("hosts"), service->value.value(QStringLiteral("hosts")));
+    return merged;
+}
+
+const StoredResource *referenced(const QMap<QString, StoredResource> &map, const QJsonObject &o, const QString &key)
+{
+    if (!o.contains(key))
+        return nullptr;
+    const auto it = map.constFind(Validator::idText(o.value(key)));
+    return it == map.constEnd() ? nullptr : &*it;
+}
+
+// The plugins of every global rule in one set, as apisix/plugin.lua merge_global_rules builds its dummy
+// rule: a plugin found in more than one rule is left out (the Admin API refuses that case anyway).
+QJsonObject mergedGlobalPlugins(const QMap<QString, StoredResource> &rules)
+{
+    QJsonObject plugins;
+    QSet<QString> seen;
+    for (const StoredResource &rule : rules) {
+        const QJsonObject own = rule.value.value(kPlugins).toObject();
+        for (auto it = own.begin(); it != own.end(); ++it) {
+            if (seen.contains(it.key()))
+                plugins.remove(it.key());
+            else
+                plugins.insert(it.key(), it.value());
+            seen.insert(it.key());
+        }
+    }
+    return plugins;
+}
+
+bool sameVersions(const QMap<QString, StoredResource> &a, const QMap<QString, StoredResource> &b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (auto i = a.cbegin(), j = b.cbegin(); i != a.cend(); ++i, ++j)
+        if (i.key() != j.key() || i->version != j->version)
+            return false;
+    return true;
+}
+
+std::shared_ptr<const ConfigSnapshot> compile(ResourceMaps objects, quint64 generation, const ConfigSnapshot *previous)
 {
     auto snap = std::make_shared<ConfigSnapshot>();
     auto &shared = snap->compiledUpstreams;
-    for (auto it = upstreams.cbegin(); it != upstreams.cend(); ++it) {
+    for (auto it = objects.upstreams.cbegin(); it != objects.upstreams.cend(); ++it) {
         std::shared_ptr<const UpstreamSpec> spec = previous ? previous->compiledUpstreams.value(it.key()) : nullptr;
         if (!spec || spec->version != it->version)
             spec = compileUpstream(it->value, QStringLiteral("upstream/") + it.key(), it->version);
         shared.insert(it.key(), std::move(spec));
     }
     QList<std::shared_ptr<const CompiledRoute>> compiled;
-    compiled.reserve(routes.size());
-    for (auto it = routes.cbegin(); it != routes.cend(); ++it) {
-        const QJsonObject &r = it->value;
-        const bool inline_ = r.value(QStringLiteral("upstream")).isObject();
+    compiled.reserve(objects.routes.size());
+    for (auto it = objects.routes.cbegin(); it != objects.routes.cend(); ++it) {
+        const StoredResource *service = referenced(objects.services, it->value, QStringLiteral("service_id"));
+        const StoredResource *pluginConfig = referenced(objects.pluginConfigs, it->value, QStringLiteral("plugin_config_id"));
+        RouteSource source;
+        source.version = it->version;
+        source.order = it->order;
+        source.serviceVersion = service ? service->version : 0;
+        source.pluginConfigVersion = pluginConfig ? pluginConfig->version : 0;
+        if (service)
+            source.serviceId = it->value.value(QStringLiteral("service_id")).isString()
+                ? it->value.value(QStringLiteral("service_id")).toString() : Validator::idText(it->value.value(QStringLiteral("service_id")));
+        const QJsonObject r = service || pluginConfig ? effectiveRoute(it->value, pluginConfig, service) : it->value;
+        const bool inline_ = r.value(kUpstream).isObject();
         std::shared_ptr<const UpstreamSpec> upstream;
-        if (!inline_ && r.contains(QStringLiteral("upstream_id")))
-            upstream = shared.value(Validator::idText(r.value(QStringLiteral("upstream_id"))));
+        if (!inline_ && r.contains(kUpstreamId))
+            upstream = shared.value(Validator::idText(r.value(kUpstreamId)));
         std::shared_ptr<const CompiledRoute> route = previous ? previous->compiledRoutes.value(it.key()) : nullptr;
-        // Kept when neither the route nor the upstream it names changed.
-        if (!route || route->version != it->version || route->order != it->order || (!inline_ && route->upstream != upstream)) {
-            if (inline_)
-                upstream = compileUpstream(r.value(QStringLiteral("upstream")).toObject(), QStringLiteral("route/") + it.key(), it->version);
-            route = compileRoute(it.key(), r, it->version, it->order, std::move(upstream));
+        // Kept when neither the route nor anything it names changed.
+        if (!route || route->source != source || (!inline_ && route->upstream != upstream)) {
+            if (inline_) {
+                const bool own = it->value.value(kUpstream).isObject();
+                upstream = compileUpstream(r.value(kUpstream).toObject(),
+                                           own ? QStringLiteral("route/") + it.key() : QStringLiteral("service/") + source.serviceId,
+                                           own ? it->version : service->version);
+            }
+            route = compileRoute(it.key(), r, source, std::move(upstream));
         }
         snap->compiledRoutes.insert(it.key(), route);
         compiled.append(std::move(route));
     }
     snap->router = Router(std::move(compiled));
-    snap->routes = std::move(routes);
-    snap->upstreams = std::move(upstreams);
+    if (previous && sameVersions(previous->globalRules, objects.globalRules)) {
+        snap->globalExt = previous->globalExt;
+    } else {
+        // apisix/plugin.lua run_global_rules: conf_type "global_rule", the dummy rule's id 1, and the
+        // global rules' conf_version (here: the generation they last changed in).
+        snap->globalExt = extPluginsOf(mergedGlobalPlugins(objects.globalRules));
+        for (std::optional<ExtPluginConfig> *p : {&snap->globalExt.preReq, &snap->globalExt.postReq, &snap->globalExt.postResp})
+            if (*p) {
+                (*p)->tokenKey = confTokenKey(QStringLiteral("global_rule"), QStringLiteral("1"), (*p)->name, QByteArray::number(generation));
+                (*p)->global = true;
+            }
+    }
+    static_cast<ResourceMaps &>(*snap) = std::move(objects);
     snap->generation = generation;
     return snap;
 }
 
-bool routeUsesUpstream(const QJsonObject &route, const QString &upstreamId)
+bool refersTo(const QJsonObject &o, const QString &key, const QString &id)
 {
-    const QJsonValue v = route.value(QStringLiteral("upstream_id"));
-    return (v.isString() && v.toString() == upstreamId) || (v.isDouble() && QString::number(qint64(v.toDouble())) == upstreamId);
+    const QJsonValue v = o.value(key);
+    return (v.isString() || v.isDouble()) && Validator::idText(v) == id;
+}
+
+// Why an object may not be deleted (apisix/admin/upstreams.lua, services.lua, plugin_config.lua
+// delete_checker), or empty.
+QString stillUsed(const ResourceMaps &objects, ResourceKind kind, const QString &id)
+{
+    const auto user = [&](ResourceKind userKind, const QString &key) -> QString {
+        const auto &map = objects.of(userKind);
+        for (auto it = map.cbegin(); it != map.cend(); ++it)
+            if (refersTo(it->value, key, id))
+                return resourceNoun(userKind) + QStringLiteral(" [") + it.key() + QLatin1Char(']');
+        return {};
+    };
+    QString by;
+    switch (kind) {
+    case ResourceKind::Upstream:
+        by = user(ResourceKind::Route, kUpstreamId);
+        if (by.isEmpty())
+            by = user(ResourceKind::Service, kUpstreamId);
+        return by.isEmpty() ? by : QStringLiteral("can not delete this upstream, %1 is still using it now").arg(by);
+    case ResourceKind::Service:
+        by = user(ResourceKind::Route, QStringLiteral("service_id"));
+        return by.isEmpty() ? by : QStringLiteral("can not delete this service directly, %1 is still using it now").arg(by);
+    case ResourceKind::PluginConfig:
+        by = user(ResourceKind::Route, QStringLiteral("plugin_config_id"));
+        return by.isEmpty() ? by : QStringLiteral("can not delete this plugin config, %1 is still using it now").arg(by);
+    case ResourceKind::Route:
+    case ResourceKind::GlobalRule:
+        break;
+    }
+    return {};
+}
+
+Problems validate(const ResourceMaps &objects, ResourceKind kind, const QJsonObject &value, const QString &id, const QStringList &customPlugins)
+{
+    const Validator::Exists exists = [&objects](ResourceKind k, const QString &ref) { return objects.of(k).contains(ref); };
+    switch (kind) {
+    case ResourceKind::Route: return Validator::validateRoute(value, exists, customPlugins);
+    case ResourceKind::Upstream: return Validator::validateUpstream(value);
+    case ResourceKind::Service: return Validator::validateService(value, exists, customPlugins);
+    case ResourceKind::PluginConfig: return Validator::validatePluginConfig(value, customPlugins);
+    case ResourceKind::GlobalRule: break;
+    }
+    return Validator::validateGlobalRule(value, [&objects, &id](const QString &plugin) {
+        for (auto it = objects.globalRules.cbegin(); it != objects.globalRules.cend(); ++it)
+            if (it.key() != id && it->value.value(kPlugins).toObject().contains(plugin))
+                return it.key();
+        return QString();
+    }, customPlugins);
+}
+
+QString notFound(ResourceKind kind, const QString &id)
+{
+    return QStringLiteral("%1 %2 not found").arg(resourceNoun(kind), id);
 }
 } // namespace
 
 ConfigStore::ConfigStore(QObject *parent)
-    : QObject(parent), m_current(compile({}, {}, 0, nullptr))
+    : QObject(parent), m_current(compile({}, 0, nullptr))
 {
 }
 
@@ -86,12 +233,9 @@ QString ConfigStore::generateId()
     return QStringLiteral("%1").arg(m_nextId, 20, 10, QLatin1Char('0'));
 }
 
-Problems ConfigStore::check(ResourceKind kind, const QJsonObject &value) const
+Problems ConfigStore::check(ResourceKind kind, const QJsonObject &value, const QString &id) const
 {
-    if (kind == ResourceKind::Upstream)
-        return Validator::validateUpstream(value);
-    const auto snap = snapshot();
-    return Validator::validateRoute(value, [&snap](const QString &id) { return snap->upstreams.contains(id); }, customPlugins());
+    return validate(*snapshot(), kind, value, id, customPlugins());
 }
 
 void ConfigStore::setCustomPlugins(const QStringList &names)
@@ -115,10 +259,10 @@ ConfigStore::Outcome ConfigStore::patch(ResourceKind kind, const QString &id, co
 {
     QMutexLocker writer(&m_writeMutex);
     const auto snap = snapshot();
-    const auto &map = kind == ResourceKind::Route ? snap->routes : snap->upstreams;
+    const auto &map = snap->of(kind);
     const auto it = map.constFind(id);
     if (it == map.constEnd())
-        return {404, QStringLiteral("%1 %2 not found").arg(kind == ResourceKind::Route ? QStringLiteral("route") : QStringLiteral("upstream"), id)};
+        return {404, notFound(kind, id)};
     writer.unlock();
     return commit(kind, id, mergePatch(it->value, patchValue));
 }
@@ -134,18 +278,17 @@ ConfigStore::Outcome ConfigStore::commit(ResourceKind kind, const QString &id, Q
         if (const QString bad = Validator::checkIdValue(bodyId); !bad.isEmpty())
             return {400, bad};
         if (Validator::idText(bodyId) != id)
-            return {400, QStringLiteral("wrong %1 id").arg(kind == ResourceKind::Route ? QStringLiteral("route") : QStringLiteral("upstream"))};
+            return {400, QStringLiteral("wrong %1 id").arg(resourceNoun(kind))};
     }
-    out.problems = check(kind, value);
+    out.problems = check(kind, value, id);
     if (hasErrors(out.problems)) {
         out.status = 400;
         out.error = firstErrorMessage(out.problems);
         return out;
     }
     const auto snap = snapshot();
-    auto routes = snap->routes;
-    auto upstreams = snap->upstreams;
-    auto &map = kind == ResourceKind::Route ? routes : upstreams;
+    ResourceMaps objects = *snap;
+    auto &map = objects.of(kind);
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     const auto existing = map.constFind(id);
     StoredResource res;
@@ -166,7 +309,7 @@ ConfigStore::Outcome ConfigStore::commit(ResourceKind kind, const QString &id, Q
     map.insert(id, res);
     out.status = out.created ? 201 : 200;
     out.stored = res;
-    swapIn(std::move(routes), std::move(upstreams));
+    swapIn(std::move(objects));
     writer.unlock();
     Q_EMIT changed(kind, id);
     return out;
@@ -176,38 +319,35 @@ ConfigStore::Outcome ConfigStore::remove(ResourceKind kind, const QString &id, b
 {
     QMutexLocker writer(&m_writeMutex);
     const auto snap = snapshot();
-    auto routes = snap->routes;
-    auto upstreams = snap->upstreams;
-    auto &map = kind == ResourceKind::Route ? routes : upstreams;
+    ResourceMaps objects = *snap;
+    auto &map = objects.of(kind);
     const auto it = map.constFind(id);
     if (it == map.constEnd())
-        return {404, QStringLiteral("%1 %2 not found").arg(kind == ResourceKind::Route ? QStringLiteral("route") : QStringLiteral("upstream"), id)};
-    if (kind == ResourceKind::Upstream && !force) {
-        for (auto r = routes.cbegin(); r != routes.cend(); ++r) {
-            if (routeUsesUpstream(r->value, id))
-                return {400, QStringLiteral("can not delete this upstream, route [%1] is still using it now").arg(r.key())};
-        }
+        return {404, notFound(kind, id)};
+    if (!(kind == ResourceKind::Upstream && force)) {
+        if (const QString used = stillUsed(objects, kind, id); !used.isEmpty())
+            return {400, used};
     }
     Outcome out;
     out.stored = *it;
     map.erase(it);
-    swapIn(std::move(routes), std::move(upstreams));
+    swapIn(std::move(objects));
     writer.unlock();
     Q_EMIT changed(kind, id);
     return out;
 }
 
-Problems ConfigStore::load(const QJsonObject &routesJson, const QJsonObject &upstreamsJson)
+Problems ConfigStore::load(const ResourceObjects &json)
 {
     QMutexLocker writer(&m_writeMutex);
     Problems problems;
-    QMap<QString, StoredResource> routes, upstreams;
-    auto addAll = [&](const QJsonObject &json, QMap<QString, StoredResource> &into, ResourceKind kind) {
-        for (auto it = json.begin(); it != json.end(); ++it) {
+    ResourceMaps objects;
+    const QStringList custom = customPlugins();
+    for (ResourceKind kind : kResourceKinds) { // referred-to kinds first
+        const QJsonObject &entries = json.of(kind);
+        for (auto it = entries.begin(); it != entries.end(); ++it) {
             const QJsonObject value = it.value().toObject();
-            Problems found = kind == ResourceKind::Upstream
-                ? Validator::validateUpstream(value)
-                : Validator::validateRoute(value, [&](const QString &id) { return upstreams.contains(id); }, customPlugins());
+            Problems found = validate(objects, kind, value, it.key(), custom);
             const QString at = QLatin1Char('/') + resourcePlural(kind) + QLatin1Char('/') + pointerToken(it.key());
             for (Problem &p : found)
                 p.pointer.prepend(at);
@@ -215,12 +355,10 @@ Problems ConfigStore::load(const QJsonObject &routesJson, const QJsonObject &ups
             if (!it.value().isObject() || hasErrors(found))
                 continue;
             QMutexLocker lock(&m_mutex);
-            into.insert(it.key(), {value, m_nextVersion++, m_nextOrder++});
+            objects.of(kind).insert(it.key(), {value, m_nextVersion++, m_nextOrder++});
         }
-    };
-    addAll(upstreamsJson, upstreams, ResourceKind::Upstream);
-    addAll(routesJson, routes, ResourceKind::Route);
-    swapIn(std::move(routes), std::move(upstreams));
+    }
+    swapIn(std::move(objects));
     writer.unlock();
     Q_EMIT changed(ResourceKind::Route, QString());
     return problems;
@@ -230,16 +368,16 @@ QJsonObject ConfigStore::toJson(ResourceKind kind) const
 {
     const auto snap = snapshot();
     QJsonObject out;
-    const auto &map = kind == ResourceKind::Route ? snap->routes : snap->upstreams;
+    const auto &map = snap->of(kind);
     for (auto it = map.cbegin(); it != map.cend(); ++it)
         out.insert(it.key(), it->value);
     return out;
 }
 
-void ConfigStore::swapIn(QMap<QString, StoredResource> routes, QMap<QString, StoredResource> upstreams)
+void ConfigStore::swapIn(ResourceMaps objects)
 {
     const auto previous = snapshot();
-    auto next = compile(std::move(routes), std::move(upstreams), previous->generation + 1, previous.get());
+    auto next = compile(std::move(objects), previous->generation + 1, previous.get());
     QMutexLocker lock(&m_mutex);
     m_current = std::move(next);
 }

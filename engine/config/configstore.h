@@ -1,6 +1,7 @@
 #pragma once
 
 #include "problem.h"
+#include "resourcekind.h"
 #include "router.h"
 
 #include <QJsonObject>
@@ -10,10 +11,6 @@
 
 #include <memory>
 
-enum class ResourceKind { Route, Upstream };
-
-QString resourcePlural(ResourceKind kind); // "routes", "upstreams"
-
 struct StoredResource
 {
     QJsonObject value;    // exactly what the user gave, plus id, create_time, update_time
@@ -21,19 +18,23 @@ struct StoredResource
     qint64 order = 0;     // creation order
 };
 
+// Per kind, the stored objects by id.
+using ResourceMaps = PerKind<QMap<QString, StoredResource>>;
+
 // One immutable, validated view of the configuration; workers read the current one per request.
-struct ConfigSnapshot
+struct ConfigSnapshot : ResourceMaps
 {
-    QMap<QString, StoredResource> routes;
-    QMap<QString, StoredResource> upstreams;
     Router router;
+    // The ext-plugin-* of every global rule, merged as APISIX merges them (apisix/plugin.lua
+    // merge_global_rules): they run on every request, matched or not, before the route's own.
+    ExtPlugins globalExt;
     quint64 generation = 0;
     // What was compiled, by id: the next snapshot takes over whatever did not change (O(changes), not O(N)).
     QHash<QString, std::shared_ptr<const CompiledRoute>> compiledRoutes;
     QHash<QString, std::shared_ptr<const UpstreamSpec>> compiledUpstreams;
 };
 
-// The single place routes and upstreams change: the Admin API and the editors both write here.
+// The single place routes, upstreams, services, plugin configs and global rules change: the Admin API and the editors both write here.
 // Every change is validated, then a new snapshot is compiled and swapped in atomically.
 class ConfigStore : public QObject
 {
@@ -54,18 +55,19 @@ public:
 
     Outcome put(ResourceKind kind, const QString &id, QJsonObject value);
     Outcome patch(ResourceKind kind, const QString &id, const QJsonObject &mergePatch);
-    // An upstream still used by a route is refused unless `force` (APISIX's `?force=true`): the route
-    // then answers 503 as in APISIX, its upstream being gone.
+    // An object still referred to is refused (an upstream by a route or a service, a service or a plugin
+    // config by a route), an upstream unless `force` (APISIX's `?force=true`): the route then answers 503
+    // as in APISIX, its upstream being gone.
     Outcome remove(ResourceKind kind, const QString &id, bool force = false);
-    // Validates without saving (and without requiring an id).
-    Problems check(ResourceKind kind, const QJsonObject &value) const;
+    // Validates without saving (and without requiring an id); `id`: the object it would replace.
+    Problems check(ResourceKind kind, const QJsonObject &value, const QString &id = {}) const;
     // Plugin names the user's config.yaml enables beyond APISIX's own (the workspace's "apisix.plugins").
     void setCustomPlugins(const QStringList &names);
     QStringList customPlugins() const;
     QString generateId();
 
     // Replaces everything, e.g. from a workspace file; invalid entries are skipped and reported.
-    Problems load(const QJsonObject &routes, const QJsonObject &upstreams);
+    Problems load(const ResourceObjects &objects);
     QJsonObject toJson(ResourceKind kind) const;
 
 Q_SIGNALS:
@@ -74,7 +76,7 @@ Q_SIGNALS:
 private:
     QStringList m_customPlugins; // under m_mutex
     Outcome commit(ResourceKind kind, const QString &id, QJsonObject value);
-    void swapIn(QMap<QString, StoredResource> routes, QMap<QString, StoredResource> upstreams);
+    void swapIn(ResourceMaps objects);
 
     mutable QMutex m_mutex;          // guards m_current and the counters
     QMutex m_writeMutex;             // serialises writers end to end

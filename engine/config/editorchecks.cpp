@@ -88,10 +88,10 @@ Problems checkExtPluginConfs(const QJsonObject &route, const PluginCatalogue &ca
     return out;
 }
 
-Problems checkRoute(const QJsonObject &route, const Validator::UpstreamExists &upstreamExists, const PluginCatalogue &catalogue,
+Problems checkRoute(const QJsonObject &route, const Validator::Exists &exists, const PluginCatalogue &catalogue,
                     const QStringList &customPlugins)
 {
-    Problems out = Validator::validateRoute(route, upstreamExists, customPlugins);
+    Problems out = Validator::validateRoute(route, exists, customPlugins);
     out.append(checkExtPluginConfs(route, catalogue));
     return out;
 }

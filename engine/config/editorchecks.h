@@ -9,7 +9,7 @@
 // conf, an empty conf, a name the runner is not known to serve, a value against its catalogue schema.
 namespace EditorChecks {
 
-Problems checkRoute(const QJsonObject &route, const Validator::UpstreamExists &upstreamExists, const PluginCatalogue &catalogue,
+Problems checkRoute(const QJsonObject &route, const Validator::Exists &exists, const PluginCatalogue &catalogue,
                     const QStringList &customPlugins = {});
 Problems checkExtPluginConfs(const QJsonObject &route, const PluginCatalogue &catalogue);
 // A value string against a catalogue schema; messages name the place inside the value.

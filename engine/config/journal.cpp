@@ -70,7 +70,7 @@ void WorkspaceJournal::clear(const QString &workspacePath)
     m_bytes = 0;
 }
 
-WorkspaceJournal::Replay WorkspaceJournal::replay(const QString &workspacePath, QJsonObject *routes, QJsonObject *upstreams)
+WorkspaceJournal::Replay WorkspaceJournal::replay(const QString &workspacePath, ResourceObjects *objects)
 {
     Replay out;
     QFile file(pathFor(workspacePath));
@@ -88,7 +88,8 @@ WorkspaceJournal::Replay WorkspaceJournal::replay(const QString &workspacePath, 
         at = end + 1;
         const QString kind = change.value(QStringLiteral("kind")).toString();
         const QString id = change.value(QStringLiteral("id")).toString();
-        QJsonObject *into = kind == QLatin1String("routes") ? routes : kind == QLatin1String("upstreams") ? upstreams : nullptr;
+        const std::optional<ResourceKind> known = resourceKindNamed(kind);
+        QJsonObject *into = known ? &objects->of(*known) : nullptr;
         if (!into || id.isEmpty()) {
             out.problem = QStringLiteral("%1: line %2 is not a change; the lines from there on were not applied")
                               .arg(file.fileName()).arg(lineNumber);

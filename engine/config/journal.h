@@ -5,7 +5,7 @@
 #include <QJsonObject>
 #include <QString>
 
-// The changes to a workspace's routes and upstreams since it was last written whole, beside it
+// The changes to a workspace's objects (routes, upstreams, services, ...) since it was last written whole, beside it
 // (`<workspace>.journal`): one JSON line each, {"kind":"routes","id":"1","value":{…}} (no value: deleted),
 // appended and fsynced before the change is answered. A write then costs one line, not the whole file;
 // the workspace is rewritten and the journal emptied now and then (Session). Reading a workspace applies
@@ -32,9 +32,9 @@ public:
         int applied = 0;
         QString problem; // a line that is not a change: replay stopped there (line number in the text)
     };
-    // Applies the journal of `workspacePath`, if any, to routes and upstreams. A last line without its
+    // Applies the journal of `workspacePath`, if any, to the objects. A last line without its
     // newline is a change that was never answered: left out.
-    static Replay replay(const QString &workspacePath, QJsonObject *routes, QJsonObject *upstreams);
+    static Replay replay(const QString &workspacePath, ResourceObjects *objects);
 
 private:
     void close();

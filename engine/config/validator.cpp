@@ -552,7 +552,88 @@ Problems validateUpstream(const QJsonObject &u, const QString &pointer)
     return out;
 }
 
-Problems validateRoute(const QJsonObject &r, const UpstreamExists &upstreamExists, const QStringList &customPlugins)
+namespace {
+// `plugins` as apisix/admin/plugins.lua check_schema checks it: every name known, ext-plugin confs checked.
+void checkPlugins(Problems &out, Checker &c, const QJsonObject &r, const QStringList &customPlugins)
+{
+    const QJsonValue plugins = r.value(QStringLiteral("plugins"));
+    if (!plugins.isUndefined()) {
+        if (!plugins.isObject()) {
+            c.wrongType(QStringLiteral("plugins"), QStringLiteral("object"), plugins);
+        } else {
+            const QJsonObject p = plugins.toObject();
+            for (auto it = p.begin(); it != p.end(); ++it) {
+                const QString at = QStringLiteral("/plugins/") + pointerToken(it.key());
+                if (!isApisixPlugin(it.key()) && !customPlugins.contains(it.key())) // apisix/plugin.lua check_single_plugin_schema
+                    out.append({Problem::Severity::Error, at, QStringLiteral("unknown plugin [%1]").arg(it.key())});
+                else if (isExtPlugin(it.key()))
+                    out.append(validateExtPluginConf(it.key(), it.value(), at));
+                else if (!it.value().isObject())
+                    out.append({Problem::Severity::Error, at, QStringLiteral("failed to check the configuration of plugin %1 err: wrong type: expected object, got %2").arg(it.key(), typeName(it.value()))});
+                else
+                    out.append({Problem::Severity::Warning, at, QStringLiteral("plugin \"%1\" is kept and exported but not run by RouteScope").arg(it.key())});
+            }
+            if (p.contains(QStringLiteral("ext-plugin-post-resp"))) {
+                for (const char *clash : {"proxy-control", "proxy-mirror", "proxy-cache", "grpc-transcode"}) {
+                    if (p.contains(QLatin1String(clash)))
+                        out.append({Problem::Severity::Warning, QStringLiteral("/plugins/ext-plugin-post-resp"), QStringLiteral("ext-plugin-post-resp cannot be combined with %1 in APISIX").arg(QLatin1String(clash))});
+                }
+            }
+        }
+    }
+
+}
+
+// `upstream` and `upstream_id` of a route or a service.
+void checkUpstreamOf(Problems &out, Checker &c, const QJsonObject &r, const Exists &exists)
+{
+    const QJsonValue upstream = r.value(QStringLiteral("upstream"));
+    if (!upstream.isUndefined()) {
+        if (!upstream.isObject())
+            c.wrongType(QStringLiteral("upstream"), QStringLiteral("object"), upstream);
+        else {
+            Problems up = validateUpstream(upstream.toObject(), QStringLiteral("/upstream"));
+            // The schema's own findings are the route's property "upstream"; what apisix/upstream.lua checks
+            // after the schema (IPv6 brackets, the chash key) keeps its words.
+            static const QStringList afterSchema = {QStringLiteral("invalid configuration: IPv6 address"),
+                                                    QStringLiteral("invalid configuration: failed to match pattern")};
+            for (Problem &p : up)
+                if (p.isError() && p.message.startsWith(QLatin1String("invalid configuration: "))
+                    && !std::any_of(afterSchema.begin(), afterSchema.end(), [&p](const QString &a) { return p.message.startsWith(a); }))
+                    p.message.replace(0, qstrlen("invalid configuration: "), QStringLiteral("invalid configuration: property \"upstream\" validation failed: "));
+            out.append(up);
+        }
+    }
+    const QJsonValue upstreamId = r.value(QStringLiteral("upstream_id"));
+    if (!upstreamId.isUndefined()) {
+        if (!checkIdValue(upstreamId).isEmpty()) // id_schema (t/admin/services.t: "upstream_id": "invalid$")
+            c.error(QStringLiteral("upstream_id"), QStringLiteral("object matches none of the required"));
+        else {
+            const QString id = idText(upstreamId);
+            if (exists && !exists(ResourceKind::Upstream, id))
+                out.append({Problem::Severity::Error, QStringLiteral("/upstream_id"), QStringLiteral("failed to fetch upstream info by upstream id [%1], response code: 404").arg(id)});
+        }
+    }
+}
+
+// A `service_id` or `plugin_config_id`: its type, and that it exists (apisix/admin/routes.lua check_conf).
+void checkReference(Problems &out, Checker &c, const QJsonObject &r, const QString &key, ResourceKind kind, const Exists &exists)
+{
+    const QJsonValue v = r.value(key);
+    if (v.isUndefined())
+        return;
+    if (!checkIdValue(v).isEmpty()) { // id_schema
+        c.error(key, QStringLiteral("object matches none of the required"));
+        return;
+    }
+    const QString id = idText(v);
+    if (exists && !exists(kind, id))
+        out.append({Problem::Severity::Error, QLatin1Char('/') + key,
+                    QStringLiteral("failed to fetch %1 info by %1 id [%2], response code: 404").arg(resourceNoun(kind), id)});
+}
+} // namespace
+
+Problems validateRoute(const QJsonObject &r, const Exists &exists, const QStringList &customPlugins)
 {
     Problems out;
     // apisix/admin/routes.lua check_conf: these come before the schema, in its words.
@@ -563,8 +644,8 @@ Problems validateRoute(const QJsonObject &r, const UpstreamExists &upstreamExist
     Checker c(out, QString(), QStringLiteral("invalid configuration: "));
     static const QStringList known = {"id", "uri", "uris", "name", "desc", "methods", "host", "hosts", "remote_addr",
                                       "remote_addrs", "priority", "status", "labels", "plugins", "upstream",
-                                      "upstream_id", "create_time", "update_time"};
-    static const QStringList notRun = {"service_id", "plugin_config_id", "vars", "filter_func", "script",
+                                      "upstream_id", "service_id", "plugin_config_id", "create_time", "update_time"};
+    static const QStringList notRun = {"vars", "filter_func", "script",
                                        "enable_websocket", "timeout", "script_id"};
     for (auto it = r.begin(); it != r.end(); ++it) {
         if (notRun.contains(it.key()))
@@ -605,61 +686,86 @@ Problems validateRoute(const QJsonObject &r, const UpstreamExists &upstreamExist
                                              "[\"upstream\",\"uris\"] or [\"upstream_id\",\"uris\"] or [\"service_id\",\"uris\"] or "
                                              "[\"script\",\"uri\"] or [\"script\",\"uris\"]"));
 
-    const QJsonValue plugins = r.value(QStringLiteral("plugins"));
-    if (!plugins.isUndefined()) {
-        if (!plugins.isObject()) {
-            c.wrongType(QStringLiteral("plugins"), QStringLiteral("object"), plugins);
-        } else {
-            const QJsonObject p = plugins.toObject();
-            for (auto it = p.begin(); it != p.end(); ++it) {
-                const QString at = QStringLiteral("/plugins/") + pointerToken(it.key());
-                if (!isApisixPlugin(it.key()) && !customPlugins.contains(it.key())) // apisix/plugin.lua check_single_plugin_schema
-                    out.append({Problem::Severity::Error, at, QStringLiteral("unknown plugin [%1]").arg(it.key())});
-                else if (isExtPlugin(it.key()))
-                    out.append(validateExtPluginConf(it.key(), it.value(), at));
-                else if (!it.value().isObject())
-                    out.append({Problem::Severity::Error, at, QStringLiteral("failed to check the configuration of plugin %1 err: wrong type: expected object, got %2").arg(it.key(), typeName(it.value()))});
-                else
-                    out.append({Problem::Severity::Warning, at, QStringLiteral("plugin \"%1\" is kept and exported but not run by RouteScope").arg(it.key())});
-            }
-            if (p.contains(QStringLiteral("ext-plugin-post-resp"))) {
-                for (const char *clash : {"proxy-control", "proxy-mirror", "proxy-cache", "grpc-transcode"}) {
-                    if (p.contains(QLatin1String(clash)))
-                        out.append({Problem::Severity::Warning, QStringLiteral("/plugins/ext-plugin-post-resp"), QStringLiteral("ext-plugin-post-resp cannot be combined with %1 in APISIX").arg(QLatin1String(clash))});
-                }
-            }
-        }
-    }
-
+    checkPlugins(out, c, r, customPlugins);
+    checkUpstreamOf(out, c, r, exists);
+    checkReference(out, c, r, QStringLiteral("service_id"), ResourceKind::Service, exists);
+    checkReference(out, c, r, QStringLiteral("plugin_config_id"), ResourceKind::PluginConfig, exists);
     const QJsonValue upstream = r.value(QStringLiteral("upstream"));
-    if (!upstream.isUndefined()) {
-        if (!upstream.isObject())
-            c.wrongType(QStringLiteral("upstream"), QStringLiteral("object"), upstream);
-        else {
-            Problems up = validateUpstream(upstream.toObject(), QStringLiteral("/upstream"));
-            // The schema's own findings are the route's property "upstream"; what apisix/upstream.lua checks
-            // after the schema (IPv6 brackets, the chash key) keeps its words.
-            static const QStringList afterSchema = {QStringLiteral("invalid configuration: IPv6 address"),
-                                                    QStringLiteral("invalid configuration: failed to match pattern")};
-            for (Problem &p : up)
-                if (p.isError() && p.message.startsWith(QLatin1String("invalid configuration: "))
-                    && !std::any_of(afterSchema.begin(), afterSchema.end(), [&p](const QString &a) { return p.message.startsWith(a); }))
-                    p.message.replace(0, qstrlen("invalid configuration: "), QStringLiteral("invalid configuration: property \"upstream\" validation failed: "));
-            out.append(up);
-        }
-    }
     const QJsonValue upstreamId = r.value(QStringLiteral("upstream_id"));
-    if (!upstreamId.isUndefined()) {
-        if (!upstreamId.isString() && !isInteger(upstreamId))
-            c.wrongType(QStringLiteral("upstream_id"), QStringLiteral("string or integer"), upstreamId);
-        else {
-            const QString id = idText(upstreamId);
-            if (upstreamExists && !upstreamExists(id))
-                out.append({Problem::Severity::Error, QStringLiteral("/upstream_id"), QStringLiteral("failed to fetch upstream info by upstream id [%1], response code: 404").arg(id)});
+    if (upstream.isUndefined() && upstreamId.isUndefined() && !r.contains(QStringLiteral("service_id")))
+        c.warning(QString(), QStringLiteral("route has no upstream: matching requests get 503"));
+    return out;
+}
+
+} // namespace Validator
+
+namespace Validator {
+namespace {
+// The fields a kind's schema lists (apisix/schema_def.lua): others are "additional properties forbidden";
+// `notRun` ones are kept and exported with a warning.
+void checkFields(Checker &c, const QJsonObject &o, const QStringList &known, const QStringList &notRun)
+{
+    for (auto it = o.begin(); it != o.end(); ++it) {
+        if (notRun.contains(it.key()))
+            c.warning(QLatin1Char('/') + it.key(), QStringLiteral("\"%1\" is kept and exported but not run by RouteScope").arg(it.key()));
+        else if (!known.contains(it.key()))
+            c.errorRaw(QString(), QStringLiteral("additional properties forbidden, found %1").arg(it.key()));
+    }
+}
+
+void requirePlugins(Checker &c, const QJsonObject &o)
+{
+    if (!o.contains(QStringLiteral("plugins")))
+        c.errorRaw(QString(), QStringLiteral("property \"plugins\" is required"));
+}
+} // namespace
+
+Problems validateService(const QJsonObject &s, const Exists &exists, const QStringList &customPlugins)
+{
+    Problems out;
+    Checker c(out, QString(), QStringLiteral("invalid configuration: "));
+    checkFields(c, s, {"id", "name", "desc", "labels", "create_time", "update_time", "plugins", "upstream", "upstream_id", "hosts"},
+                {"script", "enable_websocket"});
+    c.string(s, QStringLiteral("name"), 1, 256);
+    c.string(s, QStringLiteral("desc"), 0, 256);
+    checkLabels(c, s);
+    checkStringArray(c, s, QStringLiteral("hosts"), checkHost);
+    checkPlugins(out, c, s, customPlugins);
+    checkUpstreamOf(out, c, s, exists);
+    return out;
+}
+
+Problems validatePluginConfig(const QJsonObject &p, const QStringList &customPlugins)
+{
+    Problems out;
+    Checker c(out, QString(), QStringLiteral("invalid configuration: "));
+    checkFields(c, p, {"id", "name", "desc", "labels", "create_time", "update_time", "plugins"}, {});
+    c.string(p, QStringLiteral("name"), 0, 0);
+    c.string(p, QStringLiteral("desc"), 0, 256);
+    checkLabels(c, p);
+    requirePlugins(c, p);
+    checkPlugins(out, c, p, customPlugins);
+    return out;
+}
+
+Problems validateGlobalRule(const QJsonObject &g, const GlobalRuleOf &ruleOf, const QStringList &customPlugins)
+{
+    Problems out;
+    Checker c(out, QString(), QStringLiteral("invalid configuration: "));
+    checkFields(c, g, {"id", "create_time", "update_time", "plugins"}, {});
+    requirePlugins(c, g);
+    checkPlugins(out, c, g, customPlugins);
+    if (hasErrors(out) || !ruleOf)
+        return out;
+    // apisix/admin/global_rules.lua check_conf: a plugin is in one global rule only.
+    const QJsonObject plugins = g.value(QStringLiteral("plugins")).toObject();
+    for (auto it = plugins.begin(); it != plugins.end(); ++it) {
+        if (const QString other = ruleOf(it.key()); !other.isEmpty()) {
+            out.append({Problem::Severity::Error, QStringLiteral("/plugins/") + pointerToken(it.key()),
+                        QStringLiteral("plugin '%1' already exists in global rule with id '%2'").arg(it.key(), other)});
+            break;
         }
     }
-    if (upstream.isUndefined() && upstreamId.isUndefined())
-        c.warning(QString(), QStringLiteral("route has no upstream: matching requests get 503"));
     return out;
 }
 

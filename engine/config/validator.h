@@ -1,20 +1,27 @@
 #pragma once
 
 #include "problem.h"
+#include "resourcekind.h"
 
 #include <QJsonObject>
 
 #include <functional>
 
-// Schema checks for routes and upstreams, as APISIX does them for the fields RouteScope supports.
+// Schema and reference checks for routes, upstreams, services, plugin configs and global rules, as APISIX
+// does them (apisix/schema_def.lua, apisix/admin/*.lua) for the fields RouteScope supports.
 // The Admin API, `routescope validate` and the editors all call these.
 namespace Validator {
 
-// Answers whether an upstream id exists, for route.upstream_id.
-using UpstreamExists = std::function<bool(const QString &id)>;
+// Answers whether an object exists, for references (upstream_id, service_id, plugin_config_id).
+using Exists = std::function<bool(ResourceKind kind, const QString &id)>;
+// The id of another global rule that has this plugin, or empty.
+using GlobalRuleOf = std::function<QString(const QString &plugin)>;
 
 // `customPlugins`: names the user's own config.yaml enables beyond the plugins APISIX ships.
-Problems validateRoute(const QJsonObject &route, const UpstreamExists &upstreamExists, const QStringList &customPlugins = {});
+Problems validateRoute(const QJsonObject &route, const Exists &exists, const QStringList &customPlugins = {});
+Problems validateService(const QJsonObject &service, const Exists &exists, const QStringList &customPlugins = {});
+Problems validatePluginConfig(const QJsonObject &config, const QStringList &customPlugins = {});
+Problems validateGlobalRule(const QJsonObject &rule, const GlobalRuleOf &ruleOf, const QStringList &customPlugins = {});
 Problems validateUpstream(const QJsonObject &upstream, const QString &pointer = {});
 // Schema of ext-plugin-pre-req / -post-req / -post-resp (PROTOCOL.md section 11).
 Problems validateExtPluginConf(const QString &pluginName, const QJsonValue &conf, const QString &pointer);

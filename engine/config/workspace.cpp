@@ -39,12 +39,12 @@ Workspace Workspace::createDefault(const QString &path)
     w.path = path;
     w.adminKey = QString::fromLatin1(generateAdminKey());
     w.http = ClientSettings().toJson(); // written out, so the defaults can be seen and changed
-    w.upstreams.insert(QStringLiteral("demo"),
+    w.objects.upstreams.insert(QStringLiteral("demo"),
                        QJsonObject{{QStringLiteral("id"), QStringLiteral("demo")},
                                    {QStringLiteral("name"), QStringLiteral("Built-in demo upstream")},
                                    {QStringLiteral("type"), QStringLiteral("roundrobin")},
                                    {QStringLiteral("nodes"), QJsonObject{{QStringLiteral("127.0.0.1:1980"), 1}}}});
-    w.routes.insert(QStringLiteral("demo"),
+    w.objects.routes.insert(QStringLiteral("demo"),
                     QJsonObject{{QStringLiteral("id"), QStringLiteral("demo")},
                                 {QStringLiteral("name"), QStringLiteral("Demo: /demo/* to the demo upstream, through ext-plugin-A of the demo runner")},
                                 {QStringLiteral("uri"), QStringLiteral("/demo/*")},
@@ -95,9 +95,9 @@ Workspace::LoadResult Workspace::load(const QString &path)
     w.ui = take("ui").toObject();
     const QJsonValue catalogue = take("plugin_catalogue");
     w.pluginCatalogue = catalogue.isArray() ? catalogue.toArray() : PluginCatalogue::demoRunner().toJson();
-    w.routes = take("routes").toObject();
-    w.upstreams = take("upstreams").toObject();
-    const WorkspaceJournal::Replay replayed = WorkspaceJournal::replay(path, &w.routes, &w.upstreams);
+    for (ResourceKind kind : kResourceKinds)
+        w.objects.of(kind) = o.take(resourcePlural(kind)).toObject();
+    const WorkspaceJournal::Replay replayed = WorkspaceJournal::replay(path, &w.objects);
     out.journalApplied = replayed.applied;
     out.journalProblem = replayed.problem;
     take("routescope_workspace");
@@ -122,8 +122,9 @@ QJsonObject Workspace::toJson() const
     o.insert(QStringLiteral("runner"), runner);
     o.insert(QStringLiteral("ui"), ui);
     o.insert(QStringLiteral("plugin_catalogue"), pluginCatalogue);
-    o.insert(QStringLiteral("routes"), routes);
-    o.insert(QStringLiteral("upstreams"), upstreams);
+    for (ResourceKind kind : kResourceKinds) // routes and upstreams always; the other kinds once they have objects
+        if (kind == ResourceKind::Route || kind == ResourceKind::Upstream || !objects.of(kind).isEmpty())
+            o.insert(resourcePlural(kind), objects.of(kind));
     return o;
 }
 
@@ -159,17 +160,17 @@ QJsonObject notIn(const QJsonObject &file, const QJsonObject &stored)
 
 void Workspace::keepRefused(const ConfigStore &store)
 {
-    refusedRoutes = notIn(routes, store.toJson(ResourceKind::Route));
-    refusedUpstreams = notIn(upstreams, store.toJson(ResourceKind::Upstream));
+    for (ResourceKind kind : kResourceKinds)
+        refused.of(kind) = notIn(objects.of(kind), store.toJson(kind));
 }
 
 void Workspace::forgetRefused(ResourceKind kind, const QString &id)
 {
-    (kind == ResourceKind::Route ? refusedRoutes : refusedUpstreams).remove(id);
+    refused.of(kind).remove(id);
 }
 
 void Workspace::takeConfigFrom(const ConfigStore &store)
 {
-    routes = withRefused(store.toJson(ResourceKind::Route), refusedRoutes);
-    upstreams = withRefused(store.toJson(ResourceKind::Upstream), refusedUpstreams);
+    for (ResourceKind kind : kResourceKinds)
+        objects.of(kind) = withRefused(store.toJson(kind), refused.of(kind));
 }

@@ -1,15 +1,15 @@
 #pragma once
 
 #include "problem.h"
+#include "resourcekind.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 
 class ConfigStore;
-enum class ResourceKind;
 
-// The workspace file: routes, upstreams, engine addresses, admin key, runner settings and UI
+// The workspace file: routes, upstreams, services, plugin configs, global rules, engine addresses, admin key, runner settings and UI
 // preferences in one JSON document. Unknown keys are kept so newer files survive a round trip.
 struct Workspace
 {
@@ -25,13 +25,11 @@ struct Workspace
     QJsonObject runner;
     QJsonObject ui;
     QJsonArray pluginCatalogue;   // runner plugin names and value schemas (PluginCatalogue)
-    QJsonObject routes;
-    QJsonObject upstreams;
+    ResourceObjects objects;      // "routes", "upstreams", "services", "plugin_configs", "global_rules"
     QJsonObject extra; // everything else found in the file
     // Entries of the file the store refused at load (invalid, or from a stricter version): written back
     // as they were until the store gets an object with the same id, so a save never drops them.
-    QJsonObject refusedRoutes;
-    QJsonObject refusedUpstreams;
+    ResourceObjects refused;
 
     struct LoadResult;
     // Reads a workspace and applies its journal; an unreadable file gives an error naming line and column.
@@ -44,7 +42,7 @@ struct Workspace
     // Atomic write (temporary file, fsync, rename); returns an error text or empty.
     QString save() const;
     void takeConfigFrom(const ConfigStore &store);
-    // After the store loaded routes and upstreams: remembers those it refused (see refusedRoutes).
+    // After the store loaded routes and upstreams: remembers those it refused (see refused).
     void keepRefused(const ConfigStore &store);
     // The store took an object with this id (and may delete it later): the refused entry is gone for good.
     void forgetRefused(ResourceKind kind, const QString &id);

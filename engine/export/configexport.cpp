@@ -86,48 +86,61 @@ std::optional<Format> formatFromName(const QString &name)
     return std::nullopt;
 }
 
-QByteArray toApisixYaml(const QJsonObject &routes, const QJsonObject &upstreams)
+namespace {
+// The kinds a standalone file lists: routes and upstreams always, the others when there are any.
+QList<ResourceKind> fileKinds(const ResourceObjects &objects)
+{
+    QList<ResourceKind> kinds = {ResourceKind::Route, ResourceKind::Upstream};
+    for (ResourceKind kind : {ResourceKind::Service, ResourceKind::PluginConfig, ResourceKind::GlobalRule})
+        if (!objects.of(kind).isEmpty())
+            kinds.append(kind);
+    return kinds;
+}
+} // namespace
+
+QByteArray toApisixYaml(const ResourceObjects &objects)
 {
     YAML::Emitter out;
     out << YAML::BeginMap;
-    out << YAML::Key << "routes" << YAML::Value;
-    emitValue(out, listOf(routes));
-    out << YAML::Key << "upstreams" << YAML::Value;
-    emitValue(out, listOf(upstreams));
+    for (ResourceKind kind : fileKinds(objects)) {
+        out << YAML::Key << resourcePlural(kind).toStdString() << YAML::Value;
+        emitValue(out, listOf(objects.of(kind)));
+    }
     out << YAML::EndMap;
     return QByteArray("# Exported by RouteScope for APISIX standalone mode (conf/apisix.yaml)\n") + out.c_str() + "\n#END\n";
 }
 
-QByteArray toApisixJson(const QJsonObject &routes, const QJsonObject &upstreams)
+QByteArray toApisixJson(const ResourceObjects &objects)
 {
-    return QJsonDocument(QJsonObject{{QStringLiteral("routes"), listOf(routes)}, {QStringLiteral("upstreams"), listOf(upstreams)}})
-        .toJson(QJsonDocument::Indented);
+    QJsonObject file;
+    for (ResourceKind kind : fileKinds(objects))
+        file.insert(resourcePlural(kind), listOf(objects.of(kind)));
+    return QJsonDocument(file).toJson(QJsonDocument::Indented);
 }
 
-QByteArray toAdminCurl(const QJsonObject &routes, const QJsonObject &upstreams)
+QByteArray toAdminCurl(const ResourceObjects &objects)
 {
     QString out = QStringLiteral("#!/bin/sh\n# Exported by RouteScope: the workspace as APISIX Admin API calls.\n"
                                  "set -e\n: \"${ADMIN_KEY:?set ADMIN_KEY to the APISIX admin key}\"\n"
                                  "APISIX_ADMIN=\"${APISIX_ADMIN:-http://127.0.0.1:9180}\"\n");
-    auto put = [&out](const char *kind, const QJsonObject &byId) {
+    for (ResourceKind kind : kResourceKinds) { // what is referred to before what refers to it
+        const QJsonObject &byId = objects.of(kind);
         for (auto it = byId.begin(); it != byId.end(); ++it) {
             QJsonObject o = exportable(it.value().toObject());
             o.remove(QStringLiteral("id"));
             out += QStringLiteral("curl -sS -f \"$APISIX_ADMIN/apisix/admin/%1/%2\" -H \"X-API-KEY: $ADMIN_KEY\" -X PUT -d %3\n")
-                       .arg(QLatin1String(kind), it.key(), shellQuoted(QJsonDocument(o).toJson(QJsonDocument::Compact)));
+                       .arg(resourcePlural(kind), it.key(), shellQuoted(QJsonDocument(o).toJson(QJsonDocument::Compact)));
         }
-    };
-    put("upstreams", upstreams);
-    put("routes", routes);
+    }
     return out.toUtf8();
 }
 
-QByteArray render(Format format, const QJsonObject &routes, const QJsonObject &upstreams)
+QByteArray render(Format format, const ResourceObjects &objects)
 {
     switch (format) {
-    case Format::ApisixYaml: return toApisixYaml(routes, upstreams);
-    case Format::ApisixJson: return toApisixJson(routes, upstreams);
-    case Format::AdminCurl: return toAdminCurl(routes, upstreams);
+    case Format::ApisixYaml: return toApisixYaml(objects);
+    case Format::ApisixJson: return toApisixJson(objects);
+    case Format::AdminCurl: return toAdminCurl(objects);
     }
     return {};
 }

@@ -1,12 +1,14 @@
 #pragma once
 
+#include "resourcekind.h"
+
 #include <QByteArray>
 #include <QJsonObject>
 #include <QString>
 
 #include <optional>
 
-// The workspace's routes and upstreams for production APISIX.
+// The workspace's objects (routes, upstreams, services, plugin configs, global rules) for production APISIX.
 namespace ConfigExport {
 
 enum class Format { ApisixYaml, ApisixJson, AdminCurl };
@@ -14,12 +16,13 @@ enum class Format { ApisixYaml, ApisixJson, AdminCurl };
 std::optional<Format> formatFromName(const QString &name);
 
 // Standalone mode's apisix.yaml (ends with "#END", as APISIX requires), or its JSON form.
-QByteArray toApisixYaml(const QJsonObject &routes, const QJsonObject &upstreams);
-QByteArray toApisixJson(const QJsonObject &routes, const QJsonObject &upstreams);
-// A shell script of Admin API calls (upstreams first, so routes can refer to them); the key comes
+QByteArray toApisixYaml(const ResourceObjects &objects);
+QByteArray toApisixJson(const ResourceObjects &objects);
+// A shell script of Admin API calls (what is referred to first: upstreams, services, plugin configs,
+// routes, global rules); the key comes
 // from $ADMIN_KEY and the address from $APISIX_ADMIN (default http://127.0.0.1:9180).
-QByteArray toAdminCurl(const QJsonObject &routes, const QJsonObject &upstreams);
+QByteArray toAdminCurl(const ResourceObjects &objects);
 
-QByteArray render(Format format, const QJsonObject &routes, const QJsonObject &upstreams);
+QByteArray render(Format format, const ResourceObjects &objects);
 
 } // namespace ConfigExport

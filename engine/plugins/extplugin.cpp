@@ -63,9 +63,9 @@ ExtPlugins extPluginsOf(const QJsonObject &plugins)
             configOf(plugins, "ext-plugin-post-resp")};
 }
 
-QByteArray confTokenKey(const QString &routeId, const QString &plugin, quint64 version)
+QByteArray confTokenKey(const QString &confType, const QString &confId, const QString &plugin, const QByteArray &confVersion)
 {
-    return "route#" + routeId.toUtf8() + '#' + plugin.toUtf8() + '#' + QByteArray::number(version);
+    return confType.toUtf8() + '#' + confId.toUtf8() + '#' + plugin.toUtf8() + '#' + confVersion;
 }
 
 bool isExcludedResponseHeader(QByteArrayView name)

@@ -17,7 +17,10 @@ struct ExtPluginConfig
     QString name;            // "ext-plugin-pre-req" ...
     TextPairs conf;          // in the user's order
     bool allowDegradation = false;
-    QByteArray tokenKey;     // route#<id>#<plugin>#<version>, set when the route is compiled
+    QByteArray tokenKey;     // confTokenKey(), set when the route (or the global rules) is compiled
+    bool global = false;     // a global rule's: runs on every request, before the route's own
+    // "ext-plugin-pre-req", or "global rules' ext-plugin-pre-req": the step an exchange is at
+    QString stepName() const { return global ? QStringLiteral("global rules' ") + name : name; }
 };
 
 // The ext plugins of a route, in execution order; absent ones are nullopt.
@@ -30,8 +33,9 @@ struct ExtPlugins
 };
 ExtPlugins extPluginsOf(const QJsonObject &plugins);
 
-// `route#<id>#<plugin>#<version>`
-QByteArray confTokenKey(const QString &routeId, const QString &plugin, quint64 version);
+// The key of a conf token as apisix/core/lrucache.lua plugin_ctx_id makes it:
+// `<conf_type>#<conf_id>#<plugin>#<conf_version>`, e.g. `route#1#ext-plugin-pre-req#7`.
+QByteArray confTokenKey(const QString &confType, const QString &confId, const QString &plugin, const QByteArray &confVersion);
 
 // Headers never copied from runner resp_headers nor kept when a post-resp reply carries no headers.
 bool isExcludedResponseHeader(QByteArrayView name);

@@ -271,18 +271,27 @@ void ProxyConnection::handleRequest(HttpRequest request)
     if (m_exchange.capturing)
         rec.routingPath = request.uri;
     rec.timings.routeNs = m_exchange.clock.nsecsElapsed();
-    if (!m_route) {
+    const ExtPlugins &global = m_snapshot->globalExt;
+    if (!m_route && !global.preReq && !global.postReq) {
         respondLocal(404, "404 Route Not Found", false);
         return;
     }
-    rec.routeId = m_route->id;
-    rec.routeName = m_route->name;
+    if (m_route) {
+        rec.routeId = m_route->id;
+        rec.routeName = m_route->name;
+        if (m_route->source.serviceVersion && m_exchange.capturing)
+            rec.notes << QStringLiteral("route %1 runs with service %2 merged in (its plugins, upstream and hosts where the route has none)")
+                             .arg(m_route->id, m_route->source.serviceId);
+    }
+    m_postRespPlugin = global.postResp ? &*global.postResp : m_route && m_route->ext.postResp ? &*m_route->ext.postResp : nullptr;
+    if (global.postResp && m_route && m_route->ext.postResp)
+        rec.notes << QStringLiteral("the route's ext-plugin-post-resp did not run: the global rules' answered first, as in APISIX");
     m_hostOverride.reset();
     m_respHeaders = HttpHeaders();
-    if (m_route->ext.any())
+    if (global.any() || (m_route && m_route->ext.any()))
         m_client = request;
     m_upstreamRequest = std::move(request);
-    runStage(Stage::PreReq);
+    runStage(Stage::GlobalPreReq);
 }
 
 void ProxyConnection::startUpstream()
@@ -294,7 +303,7 @@ void ProxyConnection::startUpstream()
     const auto &spec = m_route->upstream;
     m_exchange.step = "the upstream call";
     m_framing = Framing::None;
-    m_post = m_route->ext.postResp ? PostResp::Waiting : PostResp::Off;
+    m_post = m_postRespPlugin ? PostResp::Waiting : PostResp::Off;
     m_postRespPending = false;
     m_upstreamComplete = false;
     m_upstreamAnswer = ClientAnswer();

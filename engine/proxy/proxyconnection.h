@@ -33,7 +33,7 @@ public:
 
 private:
     enum class Framing { None, Length, Chunked, Close };
-    enum class Stage { PreReq, PostReq, Upstream };
+    enum class Stage { GlobalPreReq, PreReq, GlobalPostReq, PostReq, Upstream }; // apisix/init.lua's order
     // What the client is waiting on us for, or we on it: which of ClientSettings' timeouts runs.
     enum class Wait { Request, Head, Body, Send, Nothing };
     // Where an ext-plugin-post-resp route stands with the upstream body.
@@ -115,7 +115,8 @@ private:
     // The exchange in progress.
     Exchange m_exchange;
     std::shared_ptr<const ConfigSnapshot> m_snapshot;
-    const CompiledRoute *m_route = nullptr;
+    const CompiledRoute *m_route = nullptr; // null: none matched (the global rules still run)
+    const ExtPluginConfig *m_postRespPlugin = nullptr; // the global rules', else the route's
     HttpRequest m_client;            // as received (for ExtraInfo: vars and ReqBody)
     HttpRequest m_upstreamRequest;   // as it goes upstream, after rewrites
     std::optional<QByteArray> m_hostOverride;

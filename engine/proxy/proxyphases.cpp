@@ -7,22 +7,42 @@
 #include "proxyworker.h"
 #include "vars.h"
 
+// As apisix/init.lua runs the phases: the global rules' rewrite (ext-plugin-pre-req), the route's, the
+// global rules' access (ext-plugin-post-req), the route's; with no route matched, the global rules' two
+// and then 404.
 void ProxyConnection::runStage(Stage stage)
 {
+    const ExtPlugins &global = m_snapshot->globalExt;
     switch (stage) {
+    case Stage::GlobalPreReq:
+        if (global.preReq) {
+            runRequestPlugin(*global.preReq, Stage::PreReq);
+            return;
+        }
+        [[fallthrough]];
     case Stage::PreReq:
-        if (m_route->ext.preReq) {
-            runRequestPlugin(*m_route->ext.preReq, Stage::PostReq);
+        if (m_route && m_route->ext.preReq) {
+            runRequestPlugin(*m_route->ext.preReq, Stage::GlobalPostReq);
+            return;
+        }
+        [[fallthrough]];
+    case Stage::GlobalPostReq:
+        if (global.postReq) {
+            runRequestPlugin(*global.postReq, Stage::PostReq);
             return;
         }
         [[fallthrough]];
     case Stage::PostReq:
-        if (m_route->ext.postReq) {
+        if (m_route && m_route->ext.postReq) {
             runRequestPlugin(*m_route->ext.postReq, Stage::Upstream);
             return;
         }
         [[fallthrough]];
     case Stage::Upstream:
+        if (!m_route) {
+            respondLocal(404, "404 Route Not Found", false);
+            return;
+        }
         startUpstream();
         return;
     }
@@ -32,7 +52,7 @@ QByteArray ProxyConnection::hostForRunner() const
 {
     if (m_hostOverride)
         return *m_hostOverride;
-    const auto &spec = m_route->upstream;
+    const auto *spec = m_route ? m_route->upstream.get() : nullptr;
     if (spec && spec->passHost == UpstreamSpec::PassHost::Rewrite)
         return spec->upstreamHost;
     return m_upstreamRequest.headers.value("host");
@@ -44,7 +64,7 @@ void ProxyConnection::runRequestPlugin(const ExtPluginConfig &plugin, Stage next
     if (method < 0) {
         // APISIX crashes building this call; we skip the phase and say so.
         m_exchange.record.notes << QStringLiteral("%1 skipped: the runner protocol cannot express the method %2")
-                                .arg(plugin.name, QString::fromLatin1(m_upstreamRequest.method));
+                                .arg(plugin.stepName(), QString::fromLatin1(m_upstreamRequest.method));
         runStage(next);
         return;
     }
@@ -60,7 +80,8 @@ void ProxyConnection::runRequestPlugin(const ExtPluginConfig &plugin, Stage next
     };
     spec.extraInfo = [this](const Runner::ExtraInfoReq &ask) { return ExtraInfoAnswer{extraInfo(ask)}; };
     m_exchange.stepStartNs = m_exchange.clock.nsecsElapsed();
-    m_exchange.step = next == Stage::PostReq ? "ext-plugin-pre-req" : "ext-plugin-post-req";
+    m_exchange.step = plugin.name == QLatin1String("ext-plugin-pre-req") ? (plugin.global ? "global rules' ext-plugin-pre-req" : "ext-plugin-pre-req")
+                                                                      : (plugin.global ? "global rules' ext-plugin-post-req" : "ext-plugin-post-req");
     this->plugin().start(std::move(spec), m_exchange.capturing ? &m_exchange.record.frames : nullptr, &m_exchange.clock,
                    [this, plugin, next](PluginCallOutcome outcome) { onRequestPluginDone(plugin, next, outcome); });
 }
@@ -68,7 +89,7 @@ void ProxyConnection::runRequestPlugin(const ExtPluginConfig &plugin, Stage next
 void ProxyConnection::onRequestPluginDone(const ExtPluginConfig &plugin, Stage next, const PluginCallOutcome &outcome)
 {
     const qint64 took = m_exchange.clock.nsecsElapsed() - m_exchange.stepStartNs;
-    (next == Stage::PostReq ? m_exchange.record.timings.preReqNs : m_exchange.record.timings.postReqNs) = took;
+    (plugin.name == QLatin1String("ext-plugin-pre-req") ? m_exchange.record.timings.preReqNs : m_exchange.record.timings.postReqNs) += took;
     if (!outcome.ok) {
         pluginFailed(plugin, outcome.error);
         if (plugin.allowDegradation)
@@ -90,7 +111,7 @@ void ProxyConnection::onRequestPluginDone(const ExtPluginConfig &plugin, Stage n
     case Runner::HttpReqCallResp::Action::Stop:
         m_exchange.record.modifiedByRunner = true;
         m_exchange.record.notes << QStringLiteral("%1 stopped the request with status %2: the upstream was not called")
-                                .arg(plugin.name).arg(reply->stop.status ? reply->stop.status : 200);
+                                .arg(plugin.stepName()).arg(reply->stop.status ? reply->stop.status : 200);
         respondAnswer(stopAnswer(reply->stop));
         return;
     case Runner::HttpReqCallResp::Action::Rewrite: {
@@ -109,8 +130,8 @@ void ProxyConnection::onRequestPluginDone(const ExtPluginConfig &plugin, Stage n
 
 void ProxyConnection::runResponsePlugin()
 {
-    const ExtPluginConfig &plugin = *m_route->ext.postResp;
-    m_exchange.step = "ext-plugin-post-resp";
+    const ExtPluginConfig &plugin = *m_postRespPlugin;
+    m_exchange.step = plugin.global ? "global rules' ext-plugin-post-resp" : "ext-plugin-post-resp";
     PluginCallSpec spec;
     spec.plugin = plugin.name;
     spec.tokenKey = plugin.tokenKey;
@@ -133,7 +154,7 @@ void ProxyConnection::runResponsePlugin()
 void ProxyConnection::onResponsePluginDone(const PluginCallOutcome &outcome)
 {
     m_exchange.record.timings.postRespNs = m_exchange.clock.nsecsElapsed() - m_exchange.stepStartNs;
-    const ExtPluginConfig &plugin = *m_route->ext.postResp;
+    const ExtPluginConfig &plugin = *m_postRespPlugin;
     QString error = outcome.error;
     std::optional<Runner::HttpRespCallResp> reply;
     if (outcome.ok)
@@ -183,22 +204,22 @@ void ProxyConnection::relay(const ClientAnswer &answer)
 
 void ProxyConnection::pluginFailed(const ExtPluginConfig &plugin, const QString &why)
 {
-    m_exchange.record.errorStep = plugin.name;
+    m_exchange.record.errorStep = plugin.stepName();
     m_exchange.record.errorText = why;
     if (plugin.allowDegradation) {
         m_exchange.record.degraded = true;
-        m_exchange.record.notes << QStringLiteral("%1 failed (%2); allow_degradation: the request went on without it").arg(plugin.name, why);
+        m_exchange.record.notes << QStringLiteral("%1 failed (%2); allow_degradation: the request went on without it").arg(plugin.stepName(), why);
         static LogThrottle throttle;
         logThrottled(throttle, [&] {
-            return QStringLiteral("exchange %1: %2 failed, degraded: %3").arg(m_exchange.record.id).arg(plugin.name, why).toUtf8();
+            return QStringLiteral("exchange %1: %2 failed, degraded: %3").arg(m_exchange.record.id).arg(plugin.stepName(), why).toUtf8();
         });
         return;
     }
     static LogThrottle throttle;
     logThrottled(throttle, [&] {
-        return QStringLiteral("exchange %1: %2 failed, 503: %3").arg(m_exchange.record.id).arg(plugin.name, why).toUtf8();
+        return QStringLiteral("exchange %1: %2 failed, 503: %3").arg(m_exchange.record.id).arg(plugin.stepName(), why).toUtf8();
     });
-    respondLocal(503, (plugin.name + QStringLiteral(" failed: ") + why).toUtf8(), false);
+    respondLocal(503, (plugin.stepName() + QStringLiteral(" failed: ") + why).toUtf8(), false);
 }
 
 std::optional<QByteArray> ProxyConnection::extraInfo(const Runner::ExtraInfoReq &ask) const
@@ -218,8 +239,10 @@ std::optional<QByteArray> ProxyConnection::extraInfo(const Runner::ExtraInfoReq 
     c.peerPort = m_peerPort;
     c.local = m_local;
     c.localPort = m_localPort;
-    c.routeId = m_route->id;
-    c.routeName = m_route->name;
+    if (m_route) {
+        c.routeId = m_route->id;
+        c.routeName = m_route->name;
+    }
     c.upstreamHost = m_call ? m_call->upstreamHostHeader() : QByteArray();
     c.upstreamAddr = m_call ? m_call->nodeAddress().toUtf8() : QByteArray();
     c.upstreamStatus = m_upstreamAnswer.status;

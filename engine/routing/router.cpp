@@ -9,7 +9,7 @@ bool before(const CompiledRoute *a, const CompiledRoute *b)
 {
     if (a->priority != b->priority)
         return a->priority > b->priority;
-    return a->order < b->order;
+    return a->source.order < b->source.order;
 }
 
 QList<QByteArray> stringList(const QJsonObject &o, const char *single, const char *many, bool lower)
@@ -27,7 +27,7 @@ QList<QByteArray> stringList(const QJsonObject &o, const char *single, const cha
 }
 } // namespace
 
-std::shared_ptr<const CompiledRoute> compileRoute(const QString &id, const QJsonObject &o, quint64 version, qint64 order,
+std::shared_ptr<const CompiledRoute> compileRoute(const QString &id, const QJsonObject &o, const RouteSource &source,
                                                   std::shared_ptr<const UpstreamSpec> upstream)
 {
     auto r = std::make_shared<CompiledRoute>();
@@ -47,14 +47,25 @@ std::shared_ptr<const CompiledRoute> compileRoute(const QString &id, const QJson
     }
     r->priority = qint64(o.value(QStringLiteral("priority")).toDouble());
     r->enabled = o.value(QStringLiteral("status")).toInt(1) != 0;
-    r->version = version;
-    r->order = order;
+    r->source = source;
     r->upstream = std::move(upstream);
     r->plugins = o.value(QStringLiteral("plugins")).toObject();
     r->ext = extPluginsOf(r->plugins);
+    // apisix/init.lua: conf_type "route" or "route&service", conf_id "<route>" or "<route>&<service>",
+    // conf_version the route's modifiedIndex, "#<plugin config's>" after a plugin config merge (apisix/
+    // plugin_config.lua), then "&<service's>".
+    QString confType = QStringLiteral("route"), confId = id;
+    QByteArray confVersion = QByteArray::number(source.version);
+    if (source.pluginConfigVersion)
+        confVersion += '#' + QByteArray::number(source.pluginConfigVersion);
+    if (source.serviceVersion) {
+        confType += QStringLiteral("&service");
+        confId += QLatin1Char('&') + source.serviceId;
+        confVersion += '&' + QByteArray::number(source.serviceVersion);
+    }
     for (std::optional<ExtPluginConfig> *p : {&r->ext.preReq, &r->ext.postReq, &r->ext.postResp})
         if (*p)
-            (*p)->tokenKey = confTokenKey(id, (*p)->name, version);
+            (*p)->tokenKey = confTokenKey(confType, confId, (*p)->name, confVersion);
     return r;
 }
 

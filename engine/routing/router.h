@@ -1,11 +1,10 @@
 #pragma once
 
+#include "configkey.h"
 #include "extplugin.h"
 #include "upstreamspec.h"
 
 #include <QByteArray>
-#include "configkey.h"
-
 #include <QHash>
 #include <QHostAddress>
 #include <QJsonObject>
@@ -14,7 +13,20 @@
 
 #include <memory>
 
-// A route compiled for matching.
+// What a compiled route was made from: when any of it changes, the route is compiled again. It also
+// gives the conf-token keys of its ext plugins, as apisix/init.lua sets conf_type, conf_id and conf_version.
+struct RouteSource
+{
+    quint64 version = 0;             // bumps on every change of the route
+    qint64 order = 0;                // creation order, the last tie-breaker
+    quint64 serviceVersion = 0;      // of its service_id's service; 0: none
+    quint64 pluginConfigVersion = 0; // of its plugin_config_id's plugin config; 0: none
+    QString serviceId;
+
+    bool operator==(const RouteSource &) const = default;
+};
+
+// A route compiled for matching: the route with its plugin config and service merged in.
 struct CompiledRoute
 {
     QString id;
@@ -25,8 +37,7 @@ struct CompiledRoute
     QList<std::pair<QHostAddress, int>> remoteAddrs; // empty: any
     qint64 priority = 0;
     bool enabled = true;
-    quint64 version = 0;               // bumps on every change of the route
-    qint64 order = 0;                  // creation order, the last tie-breaker
+    RouteSource source;
     std::shared_ptr<const UpstreamSpec> upstream; // null: the route has none
     QJsonObject plugins;
     ExtPlugins ext;                    // the ext-plugin-* of `plugins`, ready to run
@@ -83,6 +94,7 @@ private:
     UriIndex m_anyHost;
 };
 
-// Compiles a validated route object. `upstream` is the route's own or the referenced one.
-std::shared_ptr<const CompiledRoute> compileRoute(const QString &id, const QJsonObject &route, quint64 version,
-                                                  qint64 order, std::shared_ptr<const UpstreamSpec> upstream);
+// Compiles a validated route object, its plugin config and service already merged in. `upstream` is the
+// one it uses (its own, the referenced one, or its service's).
+std::shared_ptr<const CompiledRoute> compileRoute(const QString &id, const QJsonObject &route, const RouteSource &source,
+                                                  std::shared_ptr<const UpstreamSpec> upstream);

@@ -57,7 +57,7 @@ void startServe(QProcess &p, const QString &workspace, const QString &demoUpstre
 // A workspace as serve left it: the file and the journal beside it, as every reader takes them.
 QJsonObject savedRoutes(const QString &workspace)
 {
-    return Workspace::load(workspace).workspace.routes;
+    return Workspace::load(workspace).workspace.objects.routes;
 }
 
 QByteArray readFile(const QString &path)

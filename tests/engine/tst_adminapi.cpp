@@ -210,9 +210,9 @@ void TestAdminApi::wrongMethodAndPath()
 {
     TestEngine engine;
     QCOMPARE(engine.admin("TRACE", "/apisix/admin/routes/1").status, 405);
-    const TestResponse services = engine.admin("GET", "/apisix/admin/services");
-    QCOMPARE(services.status, 404);
-    QCOMPARE(jsonOf(services).value("error_msg").toString(), QStringLiteral("Unsupported resource type: services"));
+    const TestResponse ssls = engine.admin("GET", "/apisix/admin/stream_routes");
+    QCOMPARE(ssls.status, 404);
+    QCOMPARE(jsonOf(ssls).value("error_msg").toString(), QStringLiteral("Unsupported resource type: stream_routes"));
     QCOMPARE(engine.admin("GET", "/elsewhere").status, 404);
     const TestResponse post = engine.admin("POST", "/apisix/admin/routes/5", "{}");
     QCOMPARE(post.status, 400);
@@ -357,6 +357,43 @@ void TestAdminApi::apisixTestCases_data()
         << QStringLiteral("invalid configuration: property \"methods\" validation failed: failed to validate item 1: matches none of the enum values");
     QTest::newRow("api.t: HEAD /apisix/admin needs no key") << QByteArray("HEAD") << QByteArray("/apisix/admin")
         << QByteArray() << 200 << QString();
+    // The fixture also has service 1 (upstream 1) used by route 2, plugin config 1 used by route 3, global rule 1.
+    QTest::newRow("services.t: upstream_id invalid$") << QByteArray("PUT") << QByteArray("/apisix/admin/services")
+        << QByteArray(R"({"id": 1, "upstream_id": "invalid$"})") << 400
+        << QStringLiteral("invalid configuration: property \"upstream_id\" validation failed: object matches none of the required");
+    QTest::newRow("services.t: upstream_id not found") << QByteArray("PUT") << QByteArray("/apisix/admin/services/5")
+        << QByteArray(R"({"upstream_id": "9999999999"})") << 400
+        << QStringLiteral("failed to fetch upstream info by upstream id [9999999999], response code: 404");
+    QTest::newRow("services.t: PUT with another id in the body") << QByteArray("PUT") << QByteArray("/apisix/admin/services/1")
+        << QByteArray(R"({"id": 3, "plugins": {}})") << 400 << QStringLiteral("wrong service id");
+    QTest::newRow("services.t: POST with an id in the body") << QByteArray("POST") << QByteArray("/apisix/admin/services")
+        << QByteArray(R"({"id": "1", "plugins": {}})") << 400 << QStringLiteral("wrong service id, do not need it");
+    QTest::newRow("services.t: delete a service in use") << QByteArray("DELETE") << QByteArray("/apisix/admin/services/1")
+        << QByteArray() << 400 << QStringLiteral("can not delete this service directly, route [2] is still using it now");
+    QTest::newRow("upstream.t: delete an upstream a service uses") << QByteArray("DELETE") << QByteArray("/apisix/admin/upstreams/2")
+        << QByteArray() << 400 << QStringLiteral("can not delete this upstream, service [2] is still using it now");
+    QTest::newRow("routes.t: service_id not found") << QByteArray("PUT") << QByteArray("/apisix/admin/routes/9")
+        << QByteArray(R"({"uri": "/a", "service_id": "99"})") << 400
+        << QStringLiteral("failed to fetch service info by service id [99], response code: 404");
+    QTest::newRow("routes.t: plugin_config_id not found") << QByteArray("PUT") << QByteArray("/apisix/admin/routes/9")
+        << QByteArray(R"({"uri": "/a", "plugin_config_id": "99", "upstream_id": "1"})") << 400
+        << QStringLiteral("failed to fetch plugin config info by plugin config id [99], response code: 404");
+    QTest::newRow("plugin-configs.t: delete a plugin config in use") << QByteArray("DELETE") << QByteArray("/apisix/admin/plugin_configs/1")
+        << QByteArray() << 400 << QStringLiteral("can not delete this plugin config, route [3] is still using it now");
+    QTest::newRow("plugin-configs.t: labels as a string") << QByteArray("PUT") << QByteArray("/apisix/admin/plugin_configs/2")
+        << QByteArray(R"({"plugins": {}, "labels": "a"})") << 400
+        << QStringLiteral("invalid configuration: property \"labels\" validation failed: wrong type: expected object, got string");
+    QTest::newRow("plugin_config.lua: POST is not supported") << QByteArray("POST") << QByteArray("/apisix/admin/plugin_configs")
+        << QByteArray(R"({"plugins": {}})") << 405 << QStringLiteral("not supported `POST` method for plugin config");
+    QTest::newRow("global-rules.t: plugins required") << QByteArray("PUT") << QByteArray("/apisix/admin/global_rules/2")
+        << QByteArray("{}") << 400 << QStringLiteral("invalid configuration: property \"plugins\" is required");
+    QTest::newRow("global-rules-conflict.t: a plugin in two global rules") << QByteArray("PUT") << QByteArray("/apisix/admin/global_rules/2")
+        << QByteArray(R"({"plugins": {"limit-count": {"count": 2, "time_window": 60}}})") << 400
+        << QStringLiteral("plugin 'limit-count' already exists in global rule with id '1'");
+    QTest::newRow("global-rules-conflict.t: the same rule again") << QByteArray("PUT") << QByteArray("/apisix/admin/global_rules/1")
+        << QByteArray(R"({"plugins": {"limit-count": {"count": 3, "time_window": 60}}})") << 200 << QString();
+    QTest::newRow("global_rules.lua: POST is not supported") << QByteArray("POST") << QByteArray("/apisix/admin/global_rules")
+        << QByteArray(R"({"plugins": {}})") << 405 << QStringLiteral("not supported `POST` method for global rule");
 }
 
 void TestAdminApi::apisixTestCases()
@@ -369,6 +406,13 @@ void TestAdminApi::apisixTestCases()
     TestEngine engine;
     QCOMPARE(engine.put("/apisix/admin/upstreams/1", R"({"nodes":{"127.0.0.1:1980":1},"type":"roundrobin"})"), 201);
     QCOMPARE(engine.put("/apisix/admin/routes/1", R"({"uri":"/index.html","upstream_id":"1"})"), 201);
+    QCOMPARE(engine.put("/apisix/admin/upstreams/2", R"({"nodes":{"127.0.0.1:1980":1},"type":"roundrobin"})"), 201);
+    QCOMPARE(engine.put("/apisix/admin/services/1", R"({"upstream_id":"1"})"), 201);
+    QCOMPARE(engine.put("/apisix/admin/services/2", R"({"upstream_id":"2"})"), 201);
+    QCOMPARE(engine.put("/apisix/admin/routes/2", R"({"uri":"/svc","service_id":"1"})"), 201);
+    QCOMPARE(engine.put("/apisix/admin/plugin_configs/1", R"({"plugins":{"limit-count":{"count":1,"time_window":60}}})"), 201);
+    QCOMPARE(engine.put("/apisix/admin/routes/3", R"({"uri":"/pc","plugin_config_id":"1","upstream_id":"1"})"), 201);
+    QCOMPARE(engine.put("/apisix/admin/global_rules/1", R"({"plugins":{"limit-count":{"count":1,"time_window":60}}})"), 201);
     const TestResponse r = engine.admin(method, path, body, method == "HEAD" ? QByteArray("not-the-key") : QByteArray("test-key"));
     QCOMPARE(r.status, status);
     if (status >= 400) {
@@ -381,6 +425,8 @@ void TestAdminApi::apisixTestCases()
         QCOMPARE(jsonOf(r).value("value").toObject().value(field), want);
         QCOMPARE(jsonOf(r).value("key").toString(), QStringLiteral("/apisix/routes/1"));
     }
+    if (status >= 400) // nothing of a refused write is stored
+        QCOMPARE(engine.store().snapshot()->globalRules.size(), 1);
     if (method == "DELETE" && status == 200) // the route stays, its upstream gone: 503 as in APISIX
         QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/index.html").status, 503);
 }

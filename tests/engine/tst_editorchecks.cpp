@@ -141,7 +141,7 @@ void TestEditorChecks::confChecks()
     QFETCH(bool, error);
     const QJsonObject o = QJsonDocument::fromJson(route).object();
     QVERIFY(!o.isEmpty());
-    const Problems problems = EditorChecks::checkRoute(o, [](const QString &id) { return id == "u"; }, PluginCatalogue::demoRunner());
+    const Problems problems = EditorChecks::checkRoute(o, [](ResourceKind, const QString &id) { return id == "u"; }, PluginCatalogue::demoRunner());
     QCOMPARE(hasErrors(problems), error);
     if (message.isEmpty()) {
         QVERIFY2(problems.isEmpty(), qPrintable(problems.value(0).message));

@@ -57,7 +57,7 @@ private Q_SLOTS:
 
 void TestExport::yamlReadsBackToTheSameObjects()
 {
-    const QByteArray yaml = ConfigExport::toApisixYaml(kRoutes, kUpstreams);
+    const QByteArray yaml = ConfigExport::toApisixYaml(ResourceObjects{kRoutes, kUpstreams});
     QVERIFY(yaml.endsWith("#END\n")); // APISIX reads standalone files only up to this line
     const YAML::Node doc = YAML::Load(yaml.toStdString());
     const QJsonObject back = fromYaml(doc).toObject();
@@ -73,7 +73,7 @@ void TestExport::yamlReadsBackToTheSameObjects()
 
 void TestExport::jsonForm()
 {
-    const QJsonObject o = QJsonDocument::fromJson(ConfigExport::toApisixJson(kRoutes, kUpstreams)).object();
+    const QJsonObject o = QJsonDocument::fromJson(ConfigExport::toApisixJson(ResourceObjects{kRoutes, kUpstreams})).object();
     QCOMPARE(o.value("routes").toArray().size(), 2);
     QVERIFY(!o.value("routes").toArray()[0].toObject().contains("create_time"));
     QCOMPARE(o.value("upstreams").toArray()[0].toObject().value("id").toString(), QStringLiteral("u1"));
@@ -81,7 +81,7 @@ void TestExport::jsonForm()
 
 void TestExport::adminCurlScript()
 {
-    const QString script = QString::fromUtf8(ConfigExport::toAdminCurl(kRoutes, kUpstreams));
+    const QString script = QString::fromUtf8(ConfigExport::toAdminCurl(ResourceObjects{kRoutes, kUpstreams}));
     QVERIFY(script.startsWith("#!/bin/sh"));
     const qsizetype upstream = script.indexOf("/apisix/admin/upstreams/u1");
     const qsizetype route = script.indexOf("/apisix/admin/routes/2");

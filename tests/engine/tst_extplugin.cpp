@@ -22,19 +22,6 @@
 #include <QTest>
 
 namespace {
-QString demoRunnerPath()
-{
-    const QString env = qEnvironmentVariable("ROUTESCOPE_DEMO_RUNNER");
-    return env.isEmpty() ? QCoreApplication::applicationDirPath() + QStringLiteral("/../bin/routescope-demo-runner") : env;
-}
-
-RunnerSettings demoRunner()
-{
-    RunnerSettings s;
-    s.cmd = {demoRunnerPath()};
-    return s;
-}
-
 // {"name": n, "value": v} entries; v is given as raw JSON text and stored as the string value.
 QByteArray conf(const QList<std::pair<QByteArray, QByteArray>> &entries)
 {
@@ -59,12 +46,6 @@ RunnerSettings unreachableRunner(const QTemporaryDir &dir)
     return s;
 }
 
-void waitReady(TestEngine &engine)
-{
-    RunnerProcess *p = engine.engine().runnerProcess();
-    QVERIFY(p);
-    QTRY_VERIFY_WITH_TIMEOUT(!engine.engine().runnerEndpoint()->socketPath().isEmpty(), 5000);
-}
 } // namespace
 
 class TestExtPlugin : public QObject

@@ -127,7 +127,7 @@ void TestExtPluginSemantics::pluginsFromRoute()
     QVERIFY(p.postResp);
     QCOMPARE(p.postResp->conf, (TextPairs{{"b", "2"}, {"a", "1"}})); // the user's order
     QVERIFY(p.postResp->allowDegradation);
-    QCOMPARE(confTokenKey("1", "ext-plugin-post-resp", 7), QByteArray("route#1#ext-plugin-post-resp#7"));
+    QCOMPARE(confTokenKey("route", "1", "ext-plugin-post-resp", "7"), QByteArray("route#1#ext-plugin-post-resp#7"));
 }
 
 QTEST_GUILESS_MAIN(TestExtPluginSemantics)

@@ -21,7 +21,7 @@ Router build(const QList<std::pair<QString, QByteArray>> &routes)
     qint64 order = 0;
     for (const auto &[id, json] : routes) {
         ++order;
-        compiled.append(compileRoute(id, QJsonDocument::fromJson(json).object(), 1, order, nullptr));
+        compiled.append(compileRoute(id, QJsonDocument::fromJson(json).object(), RouteSource{1, order}, nullptr));
     }
     return Router(compiled);
 }

@@ -363,8 +363,7 @@ void TestRunnerProtocol::anotherRunnerProcessBehindTheSocketGetsNewTokens()
     auto up = startEchoUpstream();
     QTemporaryDir dir;
     const QString path = dir.filePath("demo.sock");
-    const QString program = qEnvironmentVariable("ROUTESCOPE_DEMO_RUNNER",
-                                                 QCoreApplication::applicationDirPath() + "/../bin/routescope-demo-runner");
+    const QString program = demoRunnerPath();
     const auto startRunner = [&](QProcess &p) {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert("APISIX_LISTEN_ADDRESS", "unix:" + path);

@@ -49,7 +49,10 @@ void TestValidator::routes_data()
     row("priority float", R"({"uri":"/a","upstream_id":"u","priority":1.5})", "/priority", "invalid configuration: property \"priority\" validation failed: wrong type: expected integer, got number", true);
     row("labels non-string", R"({"uri":"/a","upstream_id":"u","labels":{"v":1}})", "/labels", "invalid configuration: property \"labels\" validation failed", true);
     row("unknown upstream id", R"({"uri":"/a","upstream_id":"nope"})", "/upstream_id", "failed to fetch upstream info by upstream id [nope]", true);
-    row("service_id kept with warning", R"({"uri":"/a","upstream_id":"u","service_id":"s"})", "/service_id", "\"service_id\" is kept and exported but not run by RouteScope", false);
+    // apisix/admin/routes.lua check_conf (t/admin/routes.t: "failed to fetch service info by service id [...]")
+    row("missing service", R"({"uri":"/a","upstream_id":"u","service_id":"s"})", "/service_id", "failed to fetch service info by service id [s], response code: 404", true);
+    row("missing plugin config", R"({"uri":"/a","upstream_id":"u","plugin_config_id":"p"})", "/plugin_config_id", "failed to fetch plugin config info by plugin config id [p], response code: 404", true);
+    row("service_id as an object", R"({"uri":"/a","service_id":{}})", "/service_id", "invalid configuration: property \"service_id\" validation failed: object matches none of the required", true);
     // APISIX's own cases (t/admin/routes*.t) and its schema_def.lua / admin/routes.lua rules, in its words.
     row("routes3.t: host and hosts", R"({"uri":"/a","upstream_id":"u","host":"xxx.com","hosts":["foo.com"]})", "/hosts", "only one of host or hosts is allowed", true);
     row("routes2.t: remote_addr and remote_addrs", R"({"uri":"/a","upstream_id":"u","remote_addr":"127.0.0.1","remote_addrs":["127.0.0.1"]})",
@@ -85,7 +88,7 @@ void TestValidator::routes()
     QFETCH(bool, error);
     const QJsonObject o = QJsonDocument::fromJson(json).object();
     QVERIFY(!o.isEmpty());
-    const Problems problems = Validator::validateRoute(o, [](const QString &id) { return id == QLatin1String("u"); });
+    const Problems problems = Validator::validateRoute(o, [](ResourceKind kind, const QString &id) { return kind == ResourceKind::Upstream && id == QLatin1String("u"); });
     QCOMPARE(hasErrors(problems), error);
     if (message.isEmpty() && pointer.isEmpty()) {
         QVERIFY2(problems.isEmpty(), qPrintable(problems.value(0).message));
@@ -103,7 +106,7 @@ void TestValidator::customPluginsAreKnown()
 {
     // A name the user's config.yaml enables (the workspace's "apisix.plugins") is kept, with the usual warning.
     const QJsonObject route = QJsonDocument::fromJson(R"({"uri":"/a","upstream_id":"u","plugins":{"my-lua-plugin":{"x":1}}})").object();
-    const auto exists = [](const QString &id) { return id == QLatin1String("u"); };
+    const auto exists = [](ResourceKind, const QString &id) { return id == QLatin1String("u"); };
     QVERIFY(hasErrors(Validator::validateRoute(route, exists)));
     const Problems problems = Validator::validateRoute(route, exists, {QStringLiteral("my-lua-plugin")});
     QVERIFY(!hasErrors(problems));

@@ -36,7 +36,7 @@ void TestWorkspace::defaultRoundTrip()
     QCOMPARE(loaded.workspace.proxy, QStringLiteral("127.0.0.1:9080"));
     QCOMPARE(loaded.workspace.admin, QStringLiteral("127.0.0.1:9180"));
     ConfigStore store;
-    const Problems problems = store.load(loaded.workspace.routes, loaded.workspace.upstreams);
+    const Problems problems = store.load(loaded.workspace.objects);
     QVERIFY(!hasErrors(problems));
     QCOMPARE(store.snapshot()->routes.size(), 1);
     QCOMPARE(store.snapshot()->upstreams.size(), 1);

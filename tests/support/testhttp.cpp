@@ -2,11 +2,14 @@
 
 #include "demoupstream.h"
 #include "responseparser.h"
+#include "runnerprocess.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTcpServer>
+#include <QTest>
 
 TestClient::TestClient(quint16 port)
 {
@@ -227,4 +230,23 @@ quint16 closedPort()
     QTcpServer s;
     s.listen(QHostAddress::LocalHost, 0);
     return s.serverPort(); // closed when `s` goes
+}
+
+QString demoRunnerPath()
+{
+    const QString env = qEnvironmentVariable("ROUTESCOPE_DEMO_RUNNER");
+    return env.isEmpty() ? QCoreApplication::applicationDirPath() + QStringLiteral("/../bin/routescope-demo-runner") : env;
+}
+
+RunnerSettings demoRunner()
+{
+    RunnerSettings s;
+    s.cmd = {demoRunnerPath()};
+    return s;
+}
+
+void waitReady(TestEngine &engine)
+{
+    QVERIFY(engine.engine().runnerProcess());
+    QTRY_VERIFY_WITH_TIMEOUT(!engine.engine().runnerEndpoint()->socketPath().isEmpty(), 5000);
 }

@@ -99,6 +99,12 @@ private:
 
 QByteArray nodesFor(const QList<quint16> &ports, const QList<int> &weights = {});
 
+// The demo runner built beside the tests (ctest sets ROUTESCOPE_DEMO_RUNNER), started as a workspace starts it.
+QString demoRunnerPath();
+RunnerSettings demoRunner();
+// Waits (QVERIFY-style) until the engine's runner process listens.
+void waitReady(TestEngine &engine);
+
 // The demo upstream's echo of the request, and what it says the upstream saw.
 QJsonObject echoOf(const TestResponse &r);
 QString seenHeader(const TestResponse &r, const QString &name);

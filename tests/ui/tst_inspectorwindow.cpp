@@ -22,16 +22,6 @@
 #include <QTextBlock>
 #include <QTest>
 
-namespace {
-RunnerSettings demoRunner()
-{
-    const QString env = qEnvironmentVariable("ROUTESCOPE_DEMO_RUNNER");
-    RunnerSettings s;
-    s.cmd = {env.isEmpty() ? QCoreApplication::applicationDirPath() + QStringLiteral("/../bin/routescope-demo-runner") : env};
-    return s;
-}
-} // namespace
-
 class TestInspectorWindow : public QObject
 {
     Q_OBJECT

@@ -471,7 +471,7 @@ void TestRouteEditor::tenThousandRoutesWithoutStalls()
     for (int i = 0; i < 10000; ++i)
         routes.insert(QStringLiteral("r%1").arg(i), QJsonObject{{"uri", QStringLiteral("/p%1/*").arg(i)}, {"name", QStringLiteral("route %1").arg(i)},
                                                                 {"upstream", QJsonObject{{"nodes", QJsonObject{{"127.0.0.1:1980", 1}}}}}});
-    QVERIFY(!hasErrors(store.load(routes, {})));
+    QVERIFY(!hasErrors(store.load(ResourceObjects{routes})));
     QElapsedTimer clock;
     clock.start();
     RoutesPanel panel(ResourceKind::Route, &store, PluginCatalogue::demoRunner());

@@ -20,14 +20,6 @@
 
 namespace WindowFixture {
 
-inline RunnerSettings demoRunner()
-{
-    const QString env = qEnvironmentVariable("ROUTESCOPE_DEMO_RUNNER");
-    RunnerSettings s;
-    s.cmd = {env.isEmpty() ? QCoreApplication::applicationDirPath() + QStringLiteral("/../bin/routescope-demo-runner") : env};
-    return s;
-}
-
 // Cancels the modal dialog or popup that is up, a moment after it shows; counts them.
 class DialogCloser : public QObject
 {
