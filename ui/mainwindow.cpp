@@ -36,8 +36,15 @@ MainWindow::MainWindow(ConfigStore *store, CaptureStore *capture, RunnerProcess 
     tabs->addTab(m_traffic, tr("Traffic"));
     tabs->addTab(m_routesPanel, tr("Routes"));
     tabs->addTab(m_upstreamsPanel, tr("Upstreams"));
+    m_objectPanels = {m_routesPanel, m_upstreamsPanel};
+    for (const auto &[kind, title] : {std::pair{ResourceKind::Service, tr("Services")}, std::pair{ResourceKind::PluginConfig, tr("Plugin configs")},
+                                      std::pair{ResourceKind::GlobalRule, tr("Global rules")}}) {
+        auto *panel = new RoutesPanel(kind, store, PluginCatalogue::fromJson(info.pluginCatalogue), this);
+        tabs->addTab(panel, title);
+        m_objectPanels.append(panel);
+    }
     setCentralWidget(tabs);
-    for (RoutesPanel *panel : {m_routesPanel, m_upstreamsPanel}) {
+    for (RoutesPanel *panel : std::as_const(m_objectPanels)) {
         connect(panel, &RoutesPanel::message, this, [this](const QString &text) { statusBar()->showMessage(text, 6000); });
         connect(panel->editor(), &RouteEditor::modifiedChanged, this, &MainWindow::updateTitle);
     }
@@ -187,7 +194,7 @@ void MainWindow::showRunnerLog()
 
 bool MainWindow::confirmLeave()
 {
-    for (RoutesPanel *panel : {m_routesPanel, m_upstreamsPanel}) {
+    for (RoutesPanel *panel : std::as_const(m_objectPanels)) {
         if (!panel->editor()->isModified())
             continue;
         if (auto *tabs = qobject_cast<QTabWidget *>(centralWidget()))
@@ -217,6 +224,6 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
 
 void MainWindow::updateTitle()
 {
-    const bool edited = m_routesPanel->editor()->isModified() || m_upstreamsPanel->editor()->isModified();
+    const bool edited = std::any_of(m_objectPanels.begin(), m_objectPanels.end(), [](RoutesPanel *p) { return p->editor()->isModified(); });
     setWindowTitle(tr("%1RouteScope — %2").arg(edited ? QStringLiteral("* ") : QString(), m_workspacePath));
 }

@@ -34,6 +34,8 @@ public:
     TrafficPanel *traffic() const { return m_traffic; }
     RoutesPanel *routes() const { return m_routesPanel; }
     RoutesPanel *upstreams() const { return m_upstreamsPanel; }
+    // The panel of each kind: routes, upstreams, services, plugin configs, global rules.
+    const QList<RoutesPanel *> &objectPanels() const { return m_objectPanels; }
     // Every editor with unapplied edits asks Save / Discard / Cancel; true when nothing is lost by going on.
     bool confirmLeave();
 
@@ -57,6 +59,7 @@ private:
     QString m_workspacePath;
     RoutesPanel *m_routesPanel;
     RoutesPanel *m_upstreamsPanel;
+    QList<RoutesPanel *> m_objectPanels;
     TrafficPanel *m_traffic;
     QLabel *m_runnerState;
     QLabel *m_rate;

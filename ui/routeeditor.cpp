@@ -26,6 +26,13 @@ QString pretty(const QJsonObject &o)
 {
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Indented));
 }
+
+QString capitalised(QString noun) // "Plugin config"
+{
+    if (!noun.isEmpty())
+        noun[0] = noun[0].toUpper();
+    return noun;
+}
 } // namespace
 
 RouteEditor::RouteEditor(ConfigStore *store, PluginCatalogue catalogue, QWidget *parent)
@@ -127,7 +134,7 @@ bool RouteEditor::confirmLeave(QWidget *dialogParent)
 {
     if (!isEnabled() || !m_modified)
         return true;
-    const QString what = m_kind == ResourceKind::Route ? tr("route") : tr("upstream");
+    const QString what = resourceNoun(m_kind);
     QMessageBox box(QMessageBox::Warning, tr("Unapplied edits"),
                     tr("The %1 %2 has edits that are not applied.").arg(what, m_id),
                     QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, dialogParent);
@@ -251,7 +258,7 @@ void RouteEditor::checkNow()
     m_form->setEnabled(true);
     const QJsonObject value = QJsonDocument::fromJson(text).object();
     const auto snap = m_store->snapshot();
-    const QString what = m_kind == ResourceKind::Route ? QStringLiteral("route") : QStringLiteral("upstream");
+    const QString what = resourceNoun(m_kind);
     const QJsonValue bodyId = value.value(QStringLiteral("id"));
     if (!bodyId.isUndefined() && isNew()) {
         // A new one takes the id its JSON gives, as PUT /apisix/admin/<kind>/<id> would.
@@ -277,7 +284,9 @@ void RouteEditor::checkNow()
             m_syncing = false;
         }
     } else {
-        m_currentProblems += Validator::validateUpstream(value);
+        m_currentProblems += m_store->check(m_kind, value, m_id);
+        if (m_kind != ResourceKind::Upstream) // their ext plugins, against the runner's catalogue as for a route
+            m_currentProblems += EditorChecks::checkExtPluginConfs(value, m_catalogue);
     }
     m_json->showProblems(m_currentProblems, locator);
     for (const Problem &p : std::as_const(m_currentProblems))
@@ -310,7 +319,7 @@ bool RouteEditor::apply()
     setModified(false);
     checkNow();
     Q_EMIT applied(m_id);
-    Q_EMIT message(tr("Applied %1 %2: live traffic uses it now").arg(m_kind == ResourceKind::Route ? tr("route") : tr("upstream"), m_id));
+    Q_EMIT message(tr("Applied %1 %2: live traffic uses it now").arg(resourceNoun(m_kind), m_id));
     return true;
 }
 
@@ -330,7 +339,7 @@ void RouteEditor::onStoreChanged(ResourceKind kind, const QString &id)
     if (m_modified) {
         const auto answer = QMessageBox::question(this, tr("Changed elsewhere"),
             tr("%1 %2 was changed outside this editor (Admin API or another window).\nLoad the new version and drop your edits?")
-                .arg(m_kind == ResourceKind::Route ? tr("Route") : tr("Upstream"), m_id));
+                .arg(capitalised(resourceNoun(m_kind)), m_id));
         if (answer != QMessageBox::Yes) {
             m_version = version; // do not ask again for this version
             return;
@@ -361,7 +370,7 @@ void RouteEditor::setModified(bool modified)
 
 void RouteEditor::updateTitle()
 {
-    const QString what = m_kind == ResourceKind::Route ? tr("Route") : tr("Upstream");
+    const QString what = capitalised(resourceNoun(m_kind));
     const QString state = isNew() ? tr(" — new, not applied") : m_modified ? tr(" — edited, not applied") : QString();
     m_title->setText(QStringLiteral("<b>%1 %2</b>%3").arg(what, m_id.toHtmlEscaped(), state));
 }

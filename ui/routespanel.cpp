@@ -2,7 +2,7 @@
 
 #include "routeeditor.h"
 #include "routesmodel.h"
-#include "upstreamsmodel.h"
+#include "objectsmodel.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -48,17 +48,33 @@ private:
 };
 } // namespace
 
+namespace {
+// What Add puts in the editor: the smallest object of the kind that validates.
+QJsonObject starter(ResourceKind kind)
+{
+    const QJsonObject upstream{{"type", "roundrobin"}, {"nodes", QJsonObject{{"127.0.0.1:1980", 1}}}};
+    switch (kind) {
+    case ResourceKind::Route: return {{"uri", "/new/*"}, {"upstream", upstream}};
+    case ResourceKind::Upstream: return upstream;
+    case ResourceKind::Service: return {{"upstream", upstream}};
+    case ResourceKind::PluginConfig:
+    case ResourceKind::GlobalRule: break;
+    }
+    return {{"plugins", QJsonObject()}};
+}
+} // namespace
+
 RoutesPanel::RoutesPanel(ResourceKind kind, ConfigStore *store, PluginCatalogue catalogue, QWidget *parent)
     : QWidget(parent), m_kind(kind), m_store(store),
       m_model(kind == ResourceKind::Route ? static_cast<QAbstractTableModel *>(new RoutesModel(store, this))
-                                          : static_cast<QAbstractTableModel *>(new UpstreamsModel(store, this))),
+                                          : static_cast<QAbstractTableModel *>(new ObjectsModel(kind, store, this))),
       m_proxy(new QSortFilterProxyModel(this)), m_table(new QTableView(this)), m_search(new QLineEdit(this)),
       m_editor(new RouteEditor(store, catalogue, this)), m_undo(new QUndoStack(this))
 {
     m_proxy->setSourceModel(m_model);
     m_proxy->setFilterKeyColumn(-1);
     m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    m_search->setPlaceholderText(kind == ResourceKind::Route ? tr("Search routes") : tr("Search upstreams"));
+    m_search->setPlaceholderText(tr("Search %1s").arg(resourceNoun(kind)));
     m_search->setClearButtonEnabled(true);
     connect(m_search, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
     m_table->setModel(m_proxy);
@@ -80,10 +96,7 @@ RoutesPanel::RoutesPanel(ResourceKind kind, ConfigStore *store, PluginCatalogue 
         return b;
     };
     const bool routes = kind == ResourceKind::Route;
-    button(tr("Add"), tr("A new one, in the editor; Apply creates it"), [this, routes] {
-        addNew(routes ? QJsonObject{{"uri", "/new/*"}, {"upstream", QJsonObject{{"type", "roundrobin"}, {"nodes", QJsonObject{{"127.0.0.1:1980", 1}}}}}}
-                      : QJsonObject{{"type", "roundrobin"}, {"nodes", QJsonObject{{"127.0.0.1:1980", 1}}}});
-    })->setShortcut(QKeySequence::New);
+    button(tr("Add"), tr("A new one, in the editor; Apply creates it"), [this] { addNew(starter(m_kind)); })->setShortcut(QKeySequence::New);
     button(tr("Duplicate"), tr("A copy of the selected one, with a new id"), [this] {
         const auto snap = m_store->snapshot();
         const auto &map = snap->of(m_kind);
@@ -192,7 +205,7 @@ void RoutesPanel::addNew(QJsonObject value)
         return;
     m_editor->open(m_kind, nextFreeId(), value);
     reselectEditor();
-    Q_EMIT message(tr("New %1 in the editor: Apply (Ctrl+Return) creates it").arg(m_kind == ResourceKind::Route ? tr("route") : tr("upstream")));
+    Q_EMIT message(tr("New %1 in the editor: Apply (Ctrl+Return) creates it").arg(resourceNoun(m_kind)));
 }
 
 void RoutesPanel::removeSelected()

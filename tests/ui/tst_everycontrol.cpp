@@ -37,6 +37,7 @@ private Q_SLOTS:
     void trafficTabInEveryState();
     void routesTabInEveryState();
     void upstreamsTab();
+    void servicesPluginConfigsAndGlobalRulesTabs();
     void everyActionAndMenu();
     void quitAsksAboutEdits();
     void screenshots_data();
@@ -195,6 +196,30 @@ void TestEveryControl::upstreamsTab()
     checkAlive();
 }
 
+void TestEveryControl::servicesPluginConfigsAndGlobalRulesTabs()
+{
+    const QList<RoutesPanel *> &panels = m_fixture->window->objectPanels();
+    QCOMPARE(panels.size(), 5);
+    const QStringList ids = {"s1", "pc1", "g1"};
+    for (int i = 0; i < 3; ++i) {
+        mainTabs()->setCurrentIndex(3 + i);
+        RoutesPanel *panel = panels[2 + i];
+        QCOMPARE(mainTabs()->currentWidget(), panel);
+        QTRY_VERIFY(panel->table()->model()->rowCount() >= 1);
+        panel->table()->clearSelection();
+        pressEverything(panel, {"Delete", "Duplicate"});
+        openDiscarding(panel, ids[i]);
+        pressEverything(panel->editor());
+        openDiscarding(panel, ids[i]);
+        pressEverything(panel); // Delete is refused for what a route uses (s1, pc1): the store says why
+        checkAlive();
+    }
+    // What a route still uses was not deleted; the global rule was, and Undo brought it back.
+    const auto snap = m_fixture->engine.store().snapshot();
+    QVERIFY(snap->services.contains("s1"));
+    QVERIFY(snap->pluginConfigs.contains("pc1"));
+}
+
 void TestEveryControl::everyActionAndMenu()
 {
     MainWindow *window = m_fixture->window.get();
@@ -251,7 +276,13 @@ void TestEveryControl::quitAsksAboutEdits()
     MainWindow *window = m_fixture->window.get();
     mainTabs()->setCurrentIndex(1);
     RoutesPanel *routes = window->routes();
-    openDiscarding(window->upstreams(), "u1"); // only the route's edits are at stake below
+    for (RoutesPanel *panel : window->objectPanels()) { // only the route's edits are at stake below
+        const auto &objects = m_fixture->engine.store().snapshot()->of(panel->editor()->kind());
+        if (panel == routes || objects.isEmpty())
+            continue;
+        openDiscarding(panel, objects.firstKey());
+        QVERIFY(!panel->editor()->isModified());
+    }
     openDiscarding(routes, "1");
     QTest::keyClicks(routes->editor()->form()->findChild<QLineEdit *>("name"), "unsaved");
     QVERIFY(routes->editor()->isModified());
@@ -359,6 +390,11 @@ void TestEveryControl::screenshots()
     traffic->detail()->setCurrentIndex(ExchangeView::UpstreamRequest);
     QCoreApplication::processEvents();
     QVERIFY(window->grab().save(dir + "/upstream-request" + suffix));
+    // A service in its tab (issue 13), with the routes that use it counted.
+    mainTabs()->setCurrentIndex(3);
+    openDiscarding(window->objectPanels()[2], "s1");
+    QCoreApplication::processEvents();
+    QVERIFY(window->grab().save(dir + "/services" + suffix));
     QApplication::setPalette(original);
 }
 

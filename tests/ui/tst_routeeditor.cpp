@@ -29,6 +29,7 @@ private Q_SLOTS:
     void formEditsReachJson();
     void brokenConfValueIsMarkedOnItsLine();
     void parseErrorIsMarked();
+    void servicesPluginConfigsAndGlobalRulesFromThePanels();
     void applyChangesLiveTraffic();
     void adminApiChangeReloadsTheEditor();
     void deleteIsUndoable();
@@ -354,6 +355,44 @@ void TestRouteEditor::brokenConfValueIsMarkedOnItsLine()
     int cursorLine = -1, cursorIndex = -1;
     json->getCursorPosition(&cursorLine, &cursorIndex);
     QCOMPARE(cursorLine, line);
+}
+
+void TestRouteEditor::servicesPluginConfigsAndGlobalRulesFromThePanels()
+{
+    ConfigStore store;
+    QCOMPARE(store.put(ResourceKind::GlobalRule, "1", QJsonDocument::fromJson(R"({"plugins":{"prometheus":{}}})").object()).status, 201);
+    for (ResourceKind kind : {ResourceKind::Service, ResourceKind::PluginConfig, ResourceKind::GlobalRule}) {
+        RoutesPanel panel(kind, &store, PluginCatalogue::demoRunner());
+        panel.resize(1200, 800);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        // Add puts the smallest valid one in the editor; Apply stores it.
+        UiDriver::button(&panel, "Add")->click();
+        RouteEditor *editor = panel.editor();
+        QVERIFY(editor->isEnabled());
+        QVERIFY2(!hasErrors(editor->problems()), qPrintable(firstErrorMessage(editor->problems())));
+        const qsizetype before = store.snapshot()->of(kind).size();
+        QTest::mouseClick(editor->applyButton(), Qt::LeftButton);
+        QTRY_COMPARE(store.snapshot()->of(kind).size(), before + 1);
+        QTRY_COMPARE(panel.table()->model()->rowCount(), int(before + 1));
+    }
+    // The editor says what APISIX's Admin API would: a plugin in a second global rule.
+    RoutesPanel rules(ResourceKind::GlobalRule, &store, PluginCatalogue::demoRunner());
+    rules.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&rules));
+    UiDriver::button(&rules, "Add")->click();
+    rules.editor()->jsonEditor()->setText(R"({"plugins":{"prometheus":{}}})");
+    QTRY_VERIFY(hasErrors(rules.editor()->problems()));
+    QCOMPARE(firstErrorMessage(rules.editor()->problems()), QStringLiteral("plugin 'prometheus' already exists in global rule with id '1'"));
+    QVERIFY(!rules.editor()->applyButton()->isEnabled());
+    // A route naming the new service is accepted by the route editor; a missing one is refused.
+    const QString serviceId = store.snapshot()->services.firstKey();
+    RouteEditor routeEditor(&store, PluginCatalogue::demoRunner());
+    routeEditor.open(ResourceKind::Route, "r", QJsonObject{{"uri", "/s"}, {"service_id", serviceId}});
+    QTRY_VERIFY(!hasErrors(routeEditor.problems()));
+    routeEditor.jsonEditor()->setText(R"({"uri":"/s","service_id":"nope"})");
+    QTRY_VERIFY(hasErrors(routeEditor.problems()));
+    QCOMPARE(firstErrorMessage(routeEditor.problems()), QStringLiteral("failed to fetch service info by service id [nope], response code: 404"));
 }
 
 void TestRouteEditor::parseErrorIsMarked()

@@ -82,7 +82,11 @@ struct Fixture
                                                         + conf("status", "{\\\"code\\\":202}") + "},\"upstream\":{\"nodes\":" + nodes + "}}") == 201
             && engine.put("/apisix/admin/routes/3", "{\"uri\":\"/all/*\",\"name\":\"every plugin\",\"plugins\":{\"ext-plugin-pre-req\":" + conf("noop", "{}")
                                                         + ",\"ext-plugin-post-req\":" + conf("noop", "{}") + ",\"ext-plugin-post-resp\":"
-                                                        + conf("ext-plugin-A", "x") + "},\"upstream\":{\"nodes\":" + nodes + "}}") == 201;
+                                                        + conf("ext-plugin-A", "x") + "},\"upstream\":{\"nodes\":" + nodes + "}}") == 201
+            && engine.put("/apisix/admin/services/s1", "{\"name\":\"shop\",\"upstream_id\":\"u1\",\"plugins\":{\"ext-plugin-post-req\":" + conf("noop", "{}") + "}}") == 201
+            && engine.put("/apisix/admin/plugin_configs/pc1", "{\"plugins\":{\"ext-plugin-pre-req\":" + conf("noop", "{}") + "}}") == 201
+            && engine.put("/apisix/admin/routes/4", "{\"uri\":\"/shop/*\",\"service_id\":\"s1\",\"plugin_config_id\":\"pc1\"}") == 201
+            && engine.put("/apisix/admin/global_rules/g1", "{\"plugins\":{\"prometheus\":{}}}") == 201;
         if (!ok)
             return false;
         MainWindowInfo info{PluginCatalogue::demoRunner().toJson(), QStringLiteral("test workspace"),

@@ -4,13 +4,13 @@
 
 #include <QAbstractTableModel>
 
-// The upstreams of the store as a table; follows the store like RoutesModel.
-class UpstreamsModel : public QAbstractTableModel
+// The store's upstreams, services, plugin configs or global rules as a table; follows the store like
+// RoutesModel. Upstreams: ID, Name, Type, Nodes; the others: ID, Name, Plugins, and what uses them.
+class ObjectsModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Id, Name, Type, Nodes, ColumnCount };
-    explicit UpstreamsModel(ConfigStore *store, QObject *parent = nullptr);
+    ObjectsModel(ResourceKind kind, ConfigStore *store, QObject *parent = nullptr);
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
@@ -18,6 +18,10 @@ public:
     void reload();
 
 private:
+    QString cell(const QJsonObject &o, int column) const;
+
+    ResourceKind m_kind;
     ConfigStore *m_store;
     QList<QJsonObject> m_rows;
+    QHash<QString, int> m_users; // routes (and services, for an upstream) naming each id
 };
