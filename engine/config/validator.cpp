@@ -1,5 +1,7 @@
 #include "validator.h"
 
+#include "varsexpr.h"
+
 #include <QHostAddress>
 #include <QJsonArray>
 #include <QRegularExpression>
@@ -644,8 +646,8 @@ Problems validateRoute(const QJsonObject &r, const Exists &exists, const QString
     Checker c(out, QString(), QStringLiteral("invalid configuration: "));
     static const QStringList known = {"id", "uri", "uris", "name", "desc", "methods", "host", "hosts", "remote_addr",
                                       "remote_addrs", "priority", "status", "labels", "plugins", "upstream",
-                                      "upstream_id", "service_id", "plugin_config_id", "create_time", "update_time"};
-    static const QStringList notRun = {"vars", "filter_func", "script",
+                                      "upstream_id", "service_id", "plugin_config_id", "vars", "create_time", "update_time"};
+    static const QStringList notRun = { "filter_func", "script",
                                        "enable_websocket", "timeout", "script_id"};
     for (auto it = r.begin(); it != r.end(); ++it) {
         if (notRun.contains(it.key()))
@@ -686,6 +688,14 @@ Problems validateRoute(const QJsonObject &r, const Exists &exists, const QString
                                              "[\"upstream\",\"uris\"] or [\"upstream_id\",\"uris\"] or [\"service_id\",\"uris\"] or "
                                              "[\"script\",\"uri\"] or [\"script\",\"uris\"]"));
 
+    const QJsonValue vars = r.value(QStringLiteral("vars"));
+    if (!vars.isUndefined()) {
+        QString error;
+        if (!vars.isArray())
+            c.wrongType(QStringLiteral("vars"), QStringLiteral("array"), vars);
+        else if (!VarsExpr::compile(vars.toArray(), &error)) // apisix/admin/routes.lua check_conf
+            out.append({Problem::Severity::Error, QStringLiteral("/vars"), QStringLiteral("failed to validate the 'vars' expression: ") + error});
+    }
     checkPlugins(out, c, r, customPlugins);
     checkUpstreamOf(out, c, r, exists);
     checkReference(out, c, r, QStringLiteral("service_id"), ResourceKind::Service, exists);

@@ -267,7 +267,19 @@ void ProxyConnection::handleRequest(HttpRequest request)
     }
     m_snapshot = m_worker->store()->snapshot();
     // Routed on the normalised path, as APISIX routes on nginx's $uri; forwarded as the client sent it.
-    m_route = m_snapshot->router.match({request.method, request.uri, request.hostView(), m_peer});
+    if (!m_snapshot->router.usesVars()) {
+        m_route = m_snapshot->router.match({request.method, request.uri, request.hostView(), m_peer});
+    } else { // a route has `vars`: they are looked up in the request as APISIX's ctx.var does
+        VarContext vars;
+        vars.client = &request;
+        vars.upstream = &request;
+        vars.peer = m_peer;
+        vars.peerPort = m_peerPort;
+        vars.local = m_local;
+        vars.localPort = m_localPort;
+        const VarsExpr::Lookup lookup = [&vars](QByteArrayView name) { return lookupVar(vars, name); };
+        m_route = m_snapshot->router.match({request.method, request.uri, request.hostView(), m_peer, &lookup});
+    }
     if (m_exchange.capturing)
         rec.routingPath = request.uri;
     rec.timings.routeNs = m_exchange.clock.nsecsElapsed();

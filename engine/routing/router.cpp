@@ -45,6 +45,10 @@ std::shared_ptr<const CompiledRoute> compileRoute(const QString &id, const QJson
             r->remoteAddrs.append({addr, addr.protocol() == QAbstractSocket::IPv6Protocol ? 128 : 32});
         }
     }
+    if (o.value(QStringLiteral("vars")).isArray()) {
+        QString error; // (validated: it compiles)
+        r->vars = VarsExpr::compile(o.value(QStringLiteral("vars")).toArray(), &error);
+    }
     r->priority = qint64(o.value(QStringLiteral("priority")).toDouble());
     r->enabled = o.value(QStringLiteral("status")).toInt(1) != 0;
     r->source = source;
@@ -99,6 +103,7 @@ Router::Router(QList<std::shared_ptr<const CompiledRoute>> routes)
     for (const auto &route : std::as_const(m_routes)) {
         if (!route->enabled)
             continue;
+        m_usesVars = m_usesVars || route->vars;
         if (route->hosts.isEmpty())
             m_anyHost.add(route.get());
         for (const QByteArray &host : route->hosts) {
@@ -139,6 +144,8 @@ bool Router::accepts(const CompiledRoute &r, const MatchInput &in)
     if (!r.remoteAddrs.isEmpty()
         && std::none_of(r.remoteAddrs.begin(), r.remoteAddrs.end(),
                         [&](const auto &net) { return in.remoteAddr.isInSubnet(net.first, net.second); }))
+        return false;
+    if (r.vars && (!in.vars || !r.vars->matches(*in.vars)))
         return false;
     return true;
 }

@@ -3,6 +3,7 @@
 #include "configkey.h"
 #include "extplugin.h"
 #include "upstreamspec.h"
+#include "varsexpr.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -35,6 +36,7 @@ struct CompiledRoute
     QList<QByteArray> methods;         // empty: any
     QList<QByteArray> hosts;           // lower case; "*.x.com" wildcards; empty: any
     QList<std::pair<QHostAddress, int>> remoteAddrs; // empty: any
+    std::shared_ptr<const VarsExpr> vars;          // null: none
     qint64 priority = 0;
     bool enabled = true;
     RouteSource source;
@@ -49,6 +51,7 @@ struct MatchInput
     QByteArrayView path;
     QByteArrayView host;      // without port
     QHostAddress remoteAddr;
+    const VarsExpr::Lookup *vars = nullptr; // the request's variables, for routes with `vars` (Router::usesVars())
 };
 
 // Finds the route for a request the way APISIX 3.x's default router, radixtree_host_uri, does: the routes
@@ -65,6 +68,7 @@ public:
 
     const CompiledRoute *match(const MatchInput &in) const;
     qsizetype size() const { return m_routes.size(); }
+    bool usesVars() const { return m_usesVars; }
 
     static bool hostMatches(QByteArrayView pattern, QByteArrayView host);
 
@@ -92,6 +96,7 @@ private:
     QHash<ConfigKey<QByteArray>, UriIndex> m_hosts;                 // exact host (lower case)
     QList<std::pair<QByteArray, UriIndex>> m_wildcards;  // "*.example.com" as ".example.com", longest first
     UriIndex m_anyHost;
+    bool m_usesVars = false;
 };
 
 // Compiles a validated route object, its plugin config and service already merged in. `upstream` is the

@@ -83,6 +83,7 @@ class TestProxy : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void forwardsAndAddsForwardingHeaders();
+    void routesOnVars();
     void addsWhatApisixAdds();
     void stripsHopByHopHeaders();
     void passHost_data();
@@ -142,6 +143,28 @@ void TestProxy::forwardsAndAddsForwardingHeaders()
     QCOMPARE(r.headers.value("x-upstream-port"), QByteArray::number(up->port()));
     QCOMPARE(r.headers.value("server"), QByteArray("APISIX/") + ClientSettings::kApisixVersion);
     QVERIFY(!r.headers.contains("x-apisix-upstream-status"));
+}
+
+void TestProxy::routesOnVars()
+{
+    // t/router/radixtree-uri-vars.t: the same uri, told apart by the request's arg_, http_ and cookie_ vars.
+    auto json = startEchoUpstream();
+    auto other = startEchoUpstream();
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/routes/json", "{\"uri\":\"/v\",\"priority\":1,\"vars\":[[\"arg_format\",\"==\",\"json\"],"
+                                                       "[\"http_x_tier\",\"in\",[\"gold\",\"silver\"]],[\"cookie_beta\",\"!\",\"==\",\"off\"]],"
+                                                       "\"upstream\":{\"nodes\":" + nodesFor({json->port()}) + "}}"), 201);
+    QCOMPARE(engine.put("/apisix/admin/routes/any", route("/v", "{\"nodes\":" + nodesFor({other->port()}) + "}")), 201);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/v?format=json", {{"X-Tier", "gold"}}).status, 200);
+    QCOMPARE(json->requestCount(), 1);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/v?format=json", {{"X-Tier", "bronze"}}).status, 200);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/v?format=json", {{"X-Tier", "gold"}, {"Cookie", "a=1; beta=off"}}).status, 200);
+    QCOMPARE(json->requestCount(), 1);
+    QCOMPARE(other->requestCount(), 2);
+    // APISIX refuses an expression lua-resty-expr cannot compile.
+    const TestResponse bad = engine.admin("PUT", "/apisix/admin/routes/bad", R"({"uri":"/b","vars":[["arg_x","=~","1"]],"upstream":{"nodes":{"127.0.0.1:1":1}}})");
+    QCOMPARE(bad.status, 400);
+    QCOMPARE(QJsonDocument::fromJson(bad.body).object().value("error_msg").toString(), QStringLiteral("failed to validate the 'vars' expression: invalid operator '=~'"));
 }
 
 void TestProxy::addsWhatApisixAdds()

@@ -11,6 +11,11 @@ private Q_SLOTS:
     void precedence();
     void hostWildcards_data();
     void hostWildcards();
+    void varsAsLuaRestyExpr_data();
+    void varsAsLuaRestyExpr();
+    void varsCompileErrors_data();
+    void varsCompileErrors();
+    void varsTakePartInRouting();
 };
 
 namespace {
@@ -125,6 +130,103 @@ void TestRouter::hostWildcards()
     QFETCH(QByteArray, host);
     QFETCH(bool, matches);
     QCOMPARE(Router::hostMatches(pattern, host), matches);
+}
+
+void TestRouter::varsAsLuaRestyExpr_data()
+{
+    // Rows after api7/lua-resty-expr's README and lib/resty/expr/v1.lua compare_funcs; the request has
+    // arg_name=json, arg_n=10, http_x=Hello, remote_addr=10.1.2.3, and nothing else.
+    QTest::addColumn<QByteArray>("vars");
+    QTest::addColumn<bool>("matches");
+    const auto row = [](const char *name, const char *vars, bool matches) { QTest::newRow(name) << QByteArray(vars) << matches; };
+    row("empty", "[]", true);
+    row("==", R"([["arg_name", "==", "json"]])", true);
+    row("== another", R"([["arg_name", "==", "yaml"]])", false);
+    row("two elements mean ==", R"([["arg_name", "json"]])", true);
+    row("every rule must hold", R"([["arg_name", "==", "json"], ["arg_n", ">", 20]])", false);
+    row("== a number compares numbers", R"([["arg_n", "==", 10]])", true);
+    row("== a number, text that is none", R"([["arg_name", "==", 1]])", false);
+    row("~= a number, text that is none", R"([["arg_name", "~=", 1]])", true);
+    row("== a string is not a number", R"([["arg_n", "==", "10.0"]])", false);
+    row("> and < by number", R"([["arg_n", ">", 9], ["arg_n", "<", "11"]])", true);
+    row(">= <=", R"([["arg_n", ">=", 10], ["arg_n", "<=", 10]])", true);
+    row("> absent", R"([["arg_none", ">", 1]])", false);
+    row("~~ regex", R"([["http_x", "~~", "^Hel+o$"]])", true);
+    row("~~ is case-sensitive", R"([["http_x", "~~", "^hello$"]])", false);
+    row("~* any case", R"([["http_x", "~*", "^hello$"]])", true);
+    row("~~ absent", R"([["http_none", "~~", ".*"]])", false);
+    row("~~ a pattern that does not compile", R"([["http_x", "~~", "("]])", false);
+    row("in", R"([["arg_name", "in", ["yaml", "json"]]])", true);
+    row("in not", R"([["arg_name", "in", ["yaml"]]])", false);
+    row("in, a number is not the text", R"([["arg_n", "in", [10]]])", false);
+    row("has needs a table", R"([["arg_name", "has", "json"]])", false);
+    row("ipmatch", R"([["remote_addr", "ipmatch", ["192.168.0.0/16", "10.0.0.0/8"]]])", true);
+    row("ipmatch one address", R"([["remote_addr", "ipmatch", "10.1.2.4"]])", false);
+    row("! negates", R"([["arg_name", "!", "==", "yaml"]])", true);
+    row("! negates a match", R"([["arg_name", "!", "~~", "^js"]])", false);
+    row("operators in any case", R"([["arg_name", "IN", ["json"]]])", true);
+    row("== absent and null", R"([["arg_none", "==", null]])", true);
+    row("OR", R"(["OR", ["arg_name", "==", "yaml"], ["arg_n", "==", 10]])", true);
+    row("AND", R"(["AND", ["arg_name", "==", "json"], ["arg_n", "==", 11]])", false);
+    row("!AND", R"(["!AND", ["arg_name", "==", "json"], ["arg_n", "==", 11]])", true);
+    row("!OR", R"(["!OR", ["arg_name", "==", "yaml"], ["arg_n", "==", 10]])", false);
+    row("nested", R"(["OR", ["AND", ["arg_name", "==", "json"], ["http_x", "==", "Hello"]], ["arg_n", "==", 99]])", true);
+    row("rules beside a nested OR", R"([["arg_name", "==", "json"], ["OR", ["arg_n", "==", 1], ["arg_n", "==", 2]]])", false);
+}
+
+void TestRouter::varsAsLuaRestyExpr()
+{
+    QFETCH(QByteArray, vars);
+    QFETCH(bool, matches);
+    QString error;
+    const auto expr = VarsExpr::compile(QJsonDocument::fromJson(vars).array(), &error);
+    QVERIFY2(expr, qPrintable(error));
+    const VarsExpr::Lookup lookup = [](QByteArrayView name) -> std::optional<QByteArray> {
+        if (name == "arg_name")
+            return QByteArray("json");
+        if (name == "arg_n")
+            return QByteArray("10");
+        if (name == "http_x")
+            return QByteArray("Hello");
+        if (name == "remote_addr")
+            return QByteArray("10.1.2.3");
+        return std::nullopt;
+    };
+    QCOMPARE(expr->matches(lookup), matches);
+}
+
+void TestRouter::varsCompileErrors_data()
+{
+    QTest::addColumn<QByteArray>("vars");
+    QTest::addColumn<QString>("error"); // lua-resty-expr's words
+    QTest::newRow("not wrapped") << QByteArray(R"(["arg_name", "==", "json"])") << QStringLiteral("rule should be wrapped inside brackets");
+    QTest::newRow("unknown operator") << QByteArray(R"([["arg_name", "=~", "json"]])") << QStringLiteral("invalid operator '=~'");
+    QTest::newRow("bad not") << QByteArray(R"([["arg_name", "~", "==", "json"]])") << QStringLiteral("bad 'not' expression");
+    QTest::newRow("one element") << QByteArray(R"([["arg_name"]])") << QStringLiteral("invalid expression");
+    QTest::newRow("logic too short") << QByteArray(R"(["OR", ["arg_name", "==", "json"]])") << QStringLiteral("rule too short");
+    QTest::newRow("ipmatch empty") << QByteArray(R"([["remote_addr", "ipmatch", ""]])") << QStringLiteral("invalid ip address");
+}
+
+void TestRouter::varsCompileErrors()
+{
+    QFETCH(QByteArray, vars);
+    QFETCH(QString, error);
+    QString got;
+    QVERIFY(!VarsExpr::compile(QJsonDocument::fromJson(vars).array(), &got));
+    QCOMPARE(got, error);
+}
+
+void TestRouter::varsTakePartInRouting()
+{
+    // Same uri: the route whose vars hold wins; without a lookup (no request variables) no vars route matches.
+    const Router router = build({{"json", R"({"uri":"/a","priority":1,"vars":[["arg_f","==","json"]]})"},
+                                 {"any", R"({"uri":"/a"})"}});
+    QVERIFY(router.usesVars());
+    const VarsExpr::Lookup json = [](QByteArrayView name) { return name == "arg_f" ? std::optional<QByteArray>("json") : std::nullopt; };
+    const VarsExpr::Lookup none = [](QByteArrayView) { return std::optional<QByteArray>(); };
+    QCOMPARE(router.match({"GET", "/a", "h", QHostAddress::LocalHost, &json})->id, QStringLiteral("json"));
+    QCOMPARE(router.match({"GET", "/a", "h", QHostAddress::LocalHost, &none})->id, QStringLiteral("any"));
+    QVERIFY(!build({{"any", R"({"uri":"/a"})"}}).usesVars());
 }
 
 QTEST_GUILESS_MAIN(TestRouter)

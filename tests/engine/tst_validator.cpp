@@ -49,6 +49,9 @@ void TestValidator::routes_data()
     row("priority float", R"({"uri":"/a","upstream_id":"u","priority":1.5})", "/priority", "invalid configuration: property \"priority\" validation failed: wrong type: expected integer, got number", true);
     row("labels non-string", R"({"uri":"/a","upstream_id":"u","labels":{"v":1}})", "/labels", "invalid configuration: property \"labels\" validation failed", true);
     row("unknown upstream id", R"({"uri":"/a","upstream_id":"nope"})", "/upstream_id", "failed to fetch upstream info by upstream id [nope]", true);
+    row("vars not an array", R"({"uri":"/a","upstream_id":"u","vars":{"a":1}})", "/vars", "invalid configuration: property \"vars\" validation failed: wrong type: expected array, got table", true);
+    row("vars that do not compile", R"({"uri":"/a","upstream_id":"u","vars":[["arg_a","is","1"]]})", "/vars", "failed to validate the 'vars' expression: invalid operator 'is'", true);
+    row("vars run", R"({"uri":"/a","upstream_id":"u","vars":[["arg_a","==","1"]]})", "", "", false);
     // apisix/admin/routes.lua check_conf (t/admin/routes.t: "failed to fetch service info by service id [...]")
     row("missing service", R"({"uri":"/a","upstream_id":"u","service_id":"s"})", "/service_id", "failed to fetch service info by service id [s], response code: 404", true);
     row("missing plugin config", R"({"uri":"/a","upstream_id":"u","plugin_config_id":"p"})", "/plugin_config_id", "failed to fetch plugin config info by plugin config id [p], response code: 404", true);
