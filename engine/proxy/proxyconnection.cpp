@@ -270,13 +270,7 @@ void ProxyConnection::handleRequest(HttpRequest request)
     if (!m_snapshot->router.usesVars()) {
         m_route = m_snapshot->router.match({request.method, request.uri, request.hostView(), m_peer});
     } else { // a route has `vars`: they are looked up in the request as APISIX's ctx.var does
-        VarContext vars;
-        vars.client = &request;
-        vars.upstream = &request;
-        vars.peer = m_peer;
-        vars.peerPort = m_peerPort;
-        vars.local = m_local;
-        vars.localPort = m_localPort;
+        const VarContext vars = connectionVars(request, request);
         const VarsExpr::Lookup lookup = [&vars](QByteArrayView name) { return lookupVar(vars, name); };
         m_route = m_snapshot->router.match({request.method, request.uri, request.hostView(), m_peer, &lookup});
     }

@@ -7,6 +7,7 @@
 #include "requestparser.h"
 #include "stream.h"
 #include "upstreamcall.h"
+#include "vars.h"
 
 #include <QHostAddress>
 #include <QObject>
@@ -81,6 +82,8 @@ private:
     void writeBody(const char *data, qsizetype size);
     void pluginFailed(const ExtPluginConfig &plugin, const QString &why);
     std::optional<QByteArray> extraInfo(const Runner::ExtraInfoReq &ask) const;
+    // The variables of a request on this connection (its addresses), for vars and ExtraInfo.
+    VarContext connectionVars(const HttpRequest &client, const HttpRequest &upstream) const;
     QByteArray hostForRunner() const;
 
     ProxyWorker *m_worker;

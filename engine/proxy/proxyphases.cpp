@@ -222,6 +222,18 @@ void ProxyConnection::pluginFailed(const ExtPluginConfig &plugin, const QString 
     respondLocal(503, (plugin.stepName() + QStringLiteral(" failed: ") + why).toUtf8(), false);
 }
 
+VarContext ProxyConnection::connectionVars(const HttpRequest &client, const HttpRequest &upstream) const
+{
+    VarContext c;
+    c.client = &client;
+    c.upstream = &upstream;
+    c.peer = m_peer;
+    c.peerPort = m_peerPort;
+    c.local = m_local;
+    c.localPort = m_localPort;
+    return c;
+}
+
 std::optional<QByteArray> ProxyConnection::extraInfo(const Runner::ExtraInfoReq &ask) const
 {
     switch (ask.kind) {
@@ -232,13 +244,7 @@ std::optional<QByteArray> ProxyConnection::extraInfo(const Runner::ExtraInfoReq 
     case Runner::ExtraInfoReq::Kind::Var:
         break;
     }
-    VarContext c;
-    c.client = &m_client;
-    c.upstream = &m_upstreamRequest;
-    c.peer = m_peer;
-    c.peerPort = m_peerPort;
-    c.local = m_local;
-    c.localPort = m_localPort;
+    VarContext c = connectionVars(m_client, m_upstreamRequest);
     if (m_route) {
         c.routeId = m_route->id;
         c.routeName = m_route->name;
