@@ -1,5 +1,7 @@
 #include "httpmessage.h"
 
+#include <algorithm>
+
 bool headerNameIs(QByteArrayView name, QByteArrayView expected)
 {
     return name.size() == expected.size() && name.compare(expected, Qt::CaseInsensitive) == 0;
@@ -123,4 +125,15 @@ QByteArray reasonPhrase(int status)
     case 504: return QByteArrayLiteral("Gateway Time-out");
     }
     return QByteArrayLiteral("Unknown");
+}
+
+bool takesCharset(QByteArrayView contentType)
+{
+    const qsizetype semicolon = contentType.indexOf(';');
+    const QByteArrayView type = (semicolon < 0 ? contentType : contentType.first(semicolon)).trimmed();
+    static constexpr QByteArrayView types[] = {"text/html", "text/xml", "text/plain", "text/vnd.wap.wml",
+                                               "application/javascript", "application/rss+xml"};
+    if (std::none_of(std::begin(types), std::end(types), [type](QByteArrayView t) { return headerNameIs(type, t); }))
+        return false;
+    return semicolon < 0 || !contentType.sliced(semicolon).toByteArray().toLower().contains("charset=");
 }

@@ -29,6 +29,10 @@ private:
 };
 
 bool headerNameIs(QByteArrayView name, QByteArrayView expected);
+// Whether nginx's charset filter adds "; charset=…" to this Content-Type: a type of its default
+// charset_types (text/html, text/xml, text/plain, text/vnd.wap.wml, application/javascript,
+// application/rss+xml) that names no charset.
+bool takesCharset(QByteArrayView contentType);
 // The name as a QByteArray: for the common spellings a shared static one (no allocation), else a copy.
 QByteArray sharedHeaderName(QByteArrayView name);
 // Whether a comma-separated header value lists the token (e.g. Connection: keep-alive, Upgrade).

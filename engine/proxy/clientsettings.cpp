@@ -46,6 +46,14 @@ ClientSettings ClientSettings::fromJson(const QJsonObject &http, QStringList *pr
     time("client_body_timeout", &s.bodyTimeoutMs);
     time("keepalive_timeout", &s.keepAliveTimeoutMs);
     time("send_timeout", &s.sendTimeoutMs);
+    if (const QJsonValue charset = http.value(QLatin1String("charset")); !charset.isUndefined()) {
+        static const QRegularExpression pattern(QStringLiteral("^[A-Za-z0-9._-]{1,40}$"));
+        if (charset.isString() && pattern.match(charset.toString()).hasMatch())
+            s.charset = charset.toString() == QLatin1String("off") ? QByteArray() : charset.toString().toLatin1();
+        else
+            problems->append(QStringLiteral("http.charset: expected a charset name such as \"utf-8\", or \"off\" (kept %1)")
+                                 .arg(QString::fromLatin1(s.charset)));
+    }
     const QJsonValue max = http.value(QLatin1String("worker_connections"));
     if (!max.isUndefined()) {
         if (max.isDouble() && max.toDouble() >= 1 && max.toDouble() <= 1000000)

@@ -22,6 +22,9 @@ struct ClientSettings
     // the upstream's, and X-APISIX-Upstream-Status when the upstream answered 5xx (every status with
     // show_upstream_status_in_response_header). relay_as_received: true adds neither.
     QByteArray serverHeader = QByteArrayLiteral("APISIX/") + kApisixVersion;
+    // nginx's `charset` as APISIX's nginx.conf sets it (http.charset, default utf-8; "off": none): appended
+    // to a text Content-Type without one. Empty: off.
+    QByteArray charset = QByteArrayLiteral("utf-8");
     bool upstreamStatusAlways = false;
     bool addApisixHeaders = true;
     static constexpr const char *kApisixVersion = "3.18.0"; // the apache/apisix whose behaviour is followed

@@ -279,7 +279,7 @@ void ProxyConnection::handleRequest(HttpRequest request)
     rec.timings.routeNs = m_exchange.clock.nsecsElapsed();
     const ExtPlugins &global = m_snapshot->globalExt;
     if (!m_route && !global.preReq && !global.postReq) {
-        respondLocal(404, "404 Route Not Found", false);
+        respondLocal(404, "404 Route Not Found", false, LocalAnswer::Apisix);
         return;
     }
     if (m_route) {
@@ -303,7 +303,7 @@ void ProxyConnection::handleRequest(HttpRequest request)
 void ProxyConnection::startUpstream()
 {
     if (!m_route->upstream) {
-        respondLocal(503, "missing upstream configuration in Route or Service", false);
+        respondLocal(503, "missing upstream configuration in Route or Service", false, LocalAnswer::Apisix);
         return;
     }
     const auto &spec = m_route->upstream;
@@ -403,9 +403,18 @@ void ProxyConnection::writeHead(int status, const QByteArray &reason, const Http
     const bool apisix = settings.addApisixHeaders;
     const bool statusHeader = apisix && !m_upstreamStatus.isEmpty()
         && (settings.upstreamStatusAlways || m_upstreamStatus.mid(m_upstreamStatus.lastIndexOf(' ') + 1).startsWith('5'));
-    for (const auto &[name, value] : headers.fields())
-        if (!apisix || (!headerNameIs(name, "server") && !(statusHeader && headerNameIs(name, "x-apisix-upstream-status"))))
-            HttpWriter::field(out, name, value);
+    const bool charset = apisix && !settings.charset.isEmpty(); // nginx 1.22 adds it to a gzip body's type, a 204's and a 304's too
+    bool charsetAdded = false;
+    for (const auto &[name, value] : headers.fields()) {
+        if (apisix && (headerNameIs(name, "server") || (statusHeader && headerNameIs(name, "x-apisix-upstream-status"))))
+            continue;
+        if (charset && headerNameIs(name, "content-type") && takesCharset(value)) { // nginx's charset, as APISIX's nginx.conf sets it
+            HttpWriter::field(out, name, QByteArray(value + "; charset=" + settings.charset));
+            charsetAdded = true;
+            continue;
+        }
+        HttpWriter::field(out, name, value);
+    }
     if (apisix) {
         HttpWriter::field(out, "Server", settings.serverHeader);
         if (statusHeader)
@@ -436,6 +445,12 @@ void ProxyConnection::writeHead(int status, const QByteArray &reason, const Http
     m.status = status;
     m.reason = reason;
     m.headers = headers;
+    if (charsetAdded) {
+        const QByteArray type = m.headers.value("content-type");
+        m.headers.set("Content-Type", type + "; charset=" + settings.charset);
+        m_exchange.record.notes << QStringLiteral("\"; charset=%1\" added to Content-Type as APISIX's nginx.conf (charset %1) does")
+                                       .arg(QString::fromLatin1(settings.charset));
+    }
     if (apisix) {
         m.headers.remove("server");
         m.headers.add("Server", settings.serverHeader);
@@ -615,13 +630,13 @@ void ProxyConnection::upstreamFailed(int status, const QString &why, bool headSe
     respondLocal(status, reasonPhrase(status).prepend(QByteArray::number(status) + ' ') + ": " + why.toUtf8(), false);
 }
 
-void ProxyConnection::respondLocal(int status, const QByteArray &errorMessage, bool close)
+void ProxyConnection::respondLocal(int status, const QByteArray &errorMessage, bool close, LocalAnswer kind)
 {
     if (close)
         m_keepAlive = false;
     const QByteArray body = HttpWriter::errorBody(QString::fromUtf8(errorMessage));
     HttpHeaders headers;
-    headers.add("Content-Type", "application/json");
+    headers.add("Content-Type", kind == LocalAnswer::Apisix ? "text/plain" : "application/json");
     m_busy = true;
     writeHead(status, reasonPhrase(status), headers, Framing::Length, body.size());
     m_stream->write(body);

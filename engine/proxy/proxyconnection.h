@@ -51,7 +51,11 @@ private:
     void beginExchange();
     void handleRequest(HttpRequest request);
     void startUpstream();
-    void respondLocal(int status, const QByteArray &errorMessage, bool close);
+    // An {"error_msg": …} answer. Apisix: as APISIX's core.response.exit(status, {error_msg = …}) sends it,
+    // whose Content-Type nobody sets, so nginx's default_type (text/plain) and charset apply; Json: one of
+    // RouteScope's own answers where nginx would send its HTML error page.
+    enum class LocalAnswer { Json, Apisix };
+    void respondLocal(int status, const QByteArray &errorMessage, bool close, LocalAnswer kind = LocalAnswer::Json);
     void respondAnswer(const ClientAnswer &answer);
     void endExchange();
     void closeAfterFlush();

@@ -1,6 +1,8 @@
 // The ext-plugin phases of ProxyConnection (PROTOCOL.md sections 5-7).
 #include "proxyconnection.h"
 
+#include <algorithm>
+
 #include "configstore.h"
 #include "frame.h"
 #include "logthrottle.h"
@@ -40,7 +42,7 @@ void ProxyConnection::runStage(Stage stage)
         [[fallthrough]];
     case Stage::Upstream:
         if (!m_route) {
-            respondLocal(404, "404 Route Not Found", false);
+            respondLocal(404, "404 Route Not Found", false, LocalAnswer::Apisix);
             return;
         }
         startUpstream();
@@ -169,6 +171,15 @@ void ProxyConnection::onResponsePluginDone(const PluginCallOutcome &outcome)
         return;
     }
     ClientAnswer answer = applyRespCall(m_upstreamAnswer, *reply, m_exchange.capturing ? &m_exchange.record.notes : nullptr);
+    // APISIX answers with core.response.exit(): unless Lua set Content-Type (the runner named it, even to
+    // remove it; the upstream's is on the exclusion list), lua-nginx-module gives the answer nginx's
+    // default_type, text/plain (apisix/cli/ngx_tpl.lua sets none), except on a 304.
+    const bool runnerNamedType = std::any_of(reply->headers.cbegin(), reply->headers.cend(),
+                                             [](const TextPair &h) { return headerNameIs(h.name, "content-type"); });
+    if (m_worker->clientSettings().addApisixHeaders && !runnerNamedType && answer.status != 304) {
+        answer.headers.set("Content-Type", "text/plain");
+        m_exchange.record.notes << QStringLiteral("Content-Type: text/plain added as APISIX does (nginx's default_type, the reply naming none)");
+    }
     m_exchange.record.modifiedByRunner = reply->status || !reply->headers.isEmpty() || !reply->body.isEmpty();
     setHeaders(answer.headers, m_respHeaders);
     if (!reply->body.isEmpty() || m_upstreamComplete)

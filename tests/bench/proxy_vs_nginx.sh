@@ -20,7 +20,7 @@ start_upstream $UP
 cat > "$work/proxy.conf" <<CONF
 worker_processes 1; daemon on; pid $work/proxy.pid; error_log $work/proxy.err;
 events { worker_connections 4096; }
-http { access_log off;
+http { access_log off; charset utf-8; # as APISIX's nginx.conf
   upstream backend { server 127.0.0.1:$UP; keepalive 320; keepalive_requests 1000; keepalive_timeout 60s; }
   server { listen 127.0.0.1:$NGX; keepalive_requests 1000000;
     location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection "";

@@ -85,6 +85,8 @@ private Q_SLOTS:
     void forwardsAndAddsForwardingHeaders();
     void routesOnVars();
     void addsWhatApisixAdds();
+    void charsetAsNginxAddsIt_data();
+    void charsetAsNginxAddsIt();
     void stripsHopByHopHeaders();
     void passHost_data();
     void passHost();
@@ -205,6 +207,54 @@ void TestProxy::addsWhatApisixAdds()
     r = httpRequest(faithful.proxyPort(), "GET", "/status/503");
     QVERIFY(!r.headers.contains("server"));
     QVERIFY(!r.headers.contains("x-apisix-upstream-status"));
+}
+
+void TestProxy::charsetAsNginxAddsIt_data()
+{
+    // What nginx 1.22 with APISIX's `charset utf-8;` sent for these upstream answers (measured side by side).
+    QTest::addColumn<QByteArray>("upstreamType");
+    QTest::addColumn<QByteArray>("http"); // the workspace's http settings
+    QTest::addColumn<QByteArray>("expected"); // the client's Content-Type; empty: none
+    QTest::newRow("text/html") << QByteArray("text/html") << QByteArray("{}") << QByteArray("text/html; charset=utf-8");
+    QTest::newRow("any case") << QByteArray("TEXT/Plain") << QByteArray("{}") << QByteArray("TEXT/Plain; charset=utf-8");
+    QTest::newRow("javascript") << QByteArray("application/javascript") << QByteArray("{}") << QByteArray("application/javascript; charset=utf-8");
+    QTest::newRow("json untouched") << QByteArray("application/json") << QByteArray("{}") << QByteArray("application/json");
+    QTest::newRow("charset kept") << QByteArray("text/html; charset=latin1") << QByteArray("{}") << QByteArray("text/html; charset=latin1");
+    QTest::newRow("none added") << QByteArray() << QByteArray("{}") << QByteArray();
+    QTest::newRow("http.charset") << QByteArray("text/html") << QByteArray(R"({"charset":"koi8-r"})") << QByteArray("text/html; charset=koi8-r");
+    QTest::newRow("http.charset off") << QByteArray("text/html") << QByteArray(R"({"charset":"off"})") << QByteArray("text/html");
+}
+
+void TestProxy::charsetAsNginxAddsIt()
+{
+    QFETCH(QByteArray, upstreamType);
+    QFETCH(QByteArray, http);
+    QFETCH(QByteArray, expected);
+    const QByteArray typeLine = upstreamType.isEmpty() ? QByteArray() : "Content-Type: " + upstreamType + "\r\n";
+    RawServer upstream("HTTP/1.1 200 OK\r\n" + typeLine + "Connection: close\r\nContent-Length: 2\r\n\r\nhi");
+    QStringList problems;
+    const ClientSettings settings = ClientSettings::fromJson(QJsonDocument::fromJson(http).object(), &problems);
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n')));
+    TestEngine engine(1, {}, settings);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"nodes\":" + nodesFor({upstream.port()}) + "}")), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/x");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.headers.value("content-type"), expected);
+    QCOMPARE(r.headers.contains("content-type"), !expected.isEmpty());
+    QCOMPARE(r.body, QByteArray("hi"));
+    if (expected.contains("charset=utf-8")) { // the inspector shows what was sent, and why
+        QTRY_COMPARE(engine.engine().capture()->all().size(), 1);
+        const ExchangePtr e = engine.engine().capture()->all().first();
+        QCOMPARE(e->clientResponse.headers.value("content-type"), expected);
+        QVERIFY(e->notes.join('\n').contains("charset=utf-8"));
+    }
+    // APISIX's own answers go through core.response.exit(), which sets no type: nginx's default_type.
+    QCOMPARE(engine.admin("DELETE", "/apisix/admin/routes/1").status, 200);
+    const TestResponse none = httpRequest(engine.proxyPort(), "GET", "/x");
+    QCOMPARE(none.status, 404);
+    QCOMPARE(none.body, QByteArray("{\"error_msg\":\"404 Route Not Found\"}\n"));
+    const QByteArray charset = settings.charset.isEmpty() ? QByteArray() : "; charset=" + settings.charset;
+    QCOMPARE(none.headers.value("content-type"), "text/plain" + charset);
 }
 
 void TestProxy::stripsHopByHopHeaders()
