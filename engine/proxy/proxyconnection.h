@@ -55,6 +55,7 @@ private:
     // whose Content-Type nobody sets, so nginx's default_type (text/plain) and charset apply; Json: one of
     // RouteScope's own answers where nginx would send its HTML error page.
     enum class LocalAnswer { Json, Apisix };
+    void giveDefaultType(ClientAnswer &answer, const TextPairs &runnerHeaders);
     void respondLocal(int status, const QByteArray &errorMessage, bool close, LocalAnswer kind = LocalAnswer::Json);
     void respondAnswer(const ClientAnswer &answer);
     void endExchange();

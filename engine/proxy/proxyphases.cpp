@@ -110,12 +110,15 @@ void ProxyConnection::onRequestPluginDone(const ExtPluginConfig &plugin, Stage n
     case Runner::HttpReqCallResp::Action::None:
         runStage(next);
         return;
-    case Runner::HttpReqCallResp::Action::Stop:
+    case Runner::HttpReqCallResp::Action::Stop: {
         m_exchange.record.modifiedByRunner = true;
         m_exchange.record.notes << QStringLiteral("%1 stopped the request with status %2: the upstream was not called")
                                 .arg(plugin.stepName()).arg(reply->stop.status ? reply->stop.status : 200);
-        respondAnswer(stopAnswer(reply->stop));
+        ClientAnswer answer = stopAnswer(reply->stop);
+        giveDefaultType(answer, reply->stop.headers);
+        respondAnswer(answer);
         return;
+    }
     case Runner::HttpReqCallResp::Action::Rewrite: {
         m_exchange.record.modifiedByRunner = true;
         RewriteEffect effect = applyRewrite(m_upstreamRequest, reply->rewrite);
@@ -153,6 +156,20 @@ void ProxyConnection::runResponsePlugin()
                    [this](PluginCallOutcome outcome) { onResponsePluginDone(outcome); });
 }
 
+// APISIX answers a Stop and a post-resp reply with core.response.exit(): unless Lua set Content-Type (the
+// runner named it, even to remove it; the upstream's is on the exclusion list), lua-nginx-module gives the
+// answer nginx's default_type, text/plain (apisix/cli/ngx_tpl.lua sets none), except on a 304.
+void ProxyConnection::giveDefaultType(ClientAnswer &answer, const TextPairs &runnerHeaders)
+{
+    const bool named = std::any_of(runnerHeaders.cbegin(), runnerHeaders.cend(),
+                                   [](const TextPair &h) { return headerNameIs(h.name, "content-type"); });
+    if (named || answer.status == 304 || !m_worker->clientSettings().addApisixHeaders)
+        return;
+    answer.headers.set("Content-Type", "text/plain");
+    if (m_exchange.capturing)
+        m_exchange.record.notes << QStringLiteral("Content-Type: text/plain added as APISIX does (nginx's default_type: the runner named none)");
+}
+
 void ProxyConnection::onResponsePluginDone(const PluginCallOutcome &outcome)
 {
     m_exchange.record.timings.postRespNs = m_exchange.clock.nsecsElapsed() - m_exchange.stepStartNs;
@@ -171,15 +188,7 @@ void ProxyConnection::onResponsePluginDone(const PluginCallOutcome &outcome)
         return;
     }
     ClientAnswer answer = applyRespCall(m_upstreamAnswer, *reply, m_exchange.capturing ? &m_exchange.record.notes : nullptr);
-    // APISIX answers with core.response.exit(): unless Lua set Content-Type (the runner named it, even to
-    // remove it; the upstream's is on the exclusion list), lua-nginx-module gives the answer nginx's
-    // default_type, text/plain (apisix/cli/ngx_tpl.lua sets none), except on a 304.
-    const bool runnerNamedType = std::any_of(reply->headers.cbegin(), reply->headers.cend(),
-                                             [](const TextPair &h) { return headerNameIs(h.name, "content-type"); });
-    if (m_worker->clientSettings().addApisixHeaders && !runnerNamedType && answer.status != 304) {
-        answer.headers.set("Content-Type", "text/plain");
-        m_exchange.record.notes << QStringLiteral("Content-Type: text/plain added as APISIX does (nginx's default_type, the reply naming none)");
-    }
+    giveDefaultType(answer, reply->headers);
     m_exchange.record.modifiedByRunner = reply->status || !reply->headers.isEmpty() || !reply->body.isEmpty();
     setHeaders(answer.headers, m_respHeaders);
     if (!reply->body.isEmpty() || m_upstreamComplete)

@@ -434,6 +434,12 @@ void TestExtPlugin::preReqStop()
     QCOMPARE(r.headers.value("content-type"), QByteArray("text/plain; charset=utf-8")); // Stop headers are not filtered; nginx's charset
     QVERIFY(!r.headers.contains("x-ext-plugin-a")); // post-resp does not run after a Stop
     QCOMPARE(up->requestCount(), 0);
+    // A Stop naming no Content-Type gets nginx's default_type, as core.response.exit() does
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-pre-req\":{\"conf\":"
+        + conf({{"stop", "{\"status\":401,\"body\":\"who?\"}"}}) + "}}", up->port())), 200);
+    const TestResponse bare = httpRequest(engine.proxyPort(), "GET", "/");
+    QCOMPARE(bare.status, 401);
+    QCOMPARE(bare.headers.value("content-type"), QByteArray("text/plain; charset=utf-8"));
 }
 
 void TestExtPlugin::preReqRewrite()
