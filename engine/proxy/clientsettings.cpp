@@ -49,10 +49,10 @@ ClientSettings ClientSettings::fromJson(const QJsonObject &http, QStringList *pr
     if (const QJsonValue charset = http.value(QLatin1String("charset")); !charset.isUndefined()) {
         static const QRegularExpression pattern(QStringLiteral("^[A-Za-z0-9._-]{1,40}$"));
         if (charset.isString() && pattern.match(charset.toString()).hasMatch())
-            s.charset = charset.toString() == QLatin1String("off") ? QByteArray() : charset.toString().toLatin1();
+            s.setCharset(charset.toString() == QLatin1String("off") ? QByteArray() : charset.toString().toLatin1());
         else
             problems->append(QStringLiteral("http.charset: expected a charset name such as \"utf-8\", or \"off\" (kept %1)")
-                                 .arg(QString::fromLatin1(s.charset)));
+                                 .arg(QString::fromLatin1(s.charset())));
     }
     const QJsonValue max = http.value(QLatin1String("worker_connections"));
     if (!max.isUndefined()) {
@@ -100,5 +100,14 @@ QJsonObject ClientSettings::toJson() const
                        {QStringLiteral("client_body_timeout"), seconds(bodyTimeoutMs)},
                        {QStringLiteral("keepalive_timeout"), seconds(keepAliveTimeoutMs)},
                        {QStringLiteral("send_timeout"), seconds(sendTimeoutMs)},
-                       {QStringLiteral("worker_connections"), maxConnections}};
+                       {QStringLiteral("worker_connections"), maxConnections},
+                       {QStringLiteral("charset"), m_charset.isEmpty() ? QStringLiteral("off") : QString::fromLatin1(m_charset)}};
+}
+
+void ClientSettings::setCharset(const QByteArray &charset)
+{
+    m_charset = charset;
+    m_charsetSuffix = charset.isEmpty() ? QByteArray() : "; charset=" + charset;
+    m_charsetNote = QStringLiteral("\"%1\" added to Content-Type as APISIX's nginx.conf (charset %2) does")
+                        .arg(QString::fromLatin1(m_charsetSuffix), QString::fromLatin1(charset));
 }

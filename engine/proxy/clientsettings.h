@@ -11,6 +11,7 @@
 // sending is never cut.
 struct ClientSettings
 {
+    ClientSettings() { setCharset("utf-8"); }
     int headerTimeoutMs = 60000;    // client_header_timeout: the head, from its first byte, whole
     int bodyTimeoutMs = 60000;      // client_body_timeout: between two reads of the body
     int keepAliveTimeoutMs = 60000; // keepalive_timeout: idle between requests (and before the first)
@@ -23,8 +24,11 @@ struct ClientSettings
     // show_upstream_status_in_response_header). relay_as_received: true adds neither.
     QByteArray serverHeader = QByteArrayLiteral("APISIX/") + kApisixVersion;
     // nginx's `charset` as APISIX's nginx.conf sets it (http.charset, default utf-8; "off": none): appended
-    // to a text Content-Type without one. Empty: off.
-    QByteArray charset = QByteArrayLiteral("utf-8");
+    // to a text Content-Type without one (see takesCharset()). Empty: off.
+    const QByteArray &charset() const { return m_charset; }
+    void setCharset(const QByteArray &charset);
+    const QByteArray &charsetSuffix() const { return m_charsetSuffix; } // "; charset=utf-8"
+    const QString &charsetNote() const { return m_charsetNote; }
     bool upstreamStatusAlways = false;
     bool addApisixHeaders = true;
     static constexpr const char *kApisixVersion = "3.18.0"; // the apache/apisix whose behaviour is followed
@@ -41,4 +45,7 @@ struct ClientSettings
 private:
     static QString noteFor(const QByteArray &server) { return QStringLiteral("Server: %1 added as APISIX does").arg(QString::fromLatin1(server)); }
     QString m_serverNote = noteFor(serverHeader);
+    QByteArray m_charset;
+    QByteArray m_charsetSuffix;
+    QString m_charsetNote;
 };

@@ -297,7 +297,7 @@ void ProxyConnection::handleRequest(HttpRequest request)
     if (global.any() || (m_route && m_route->ext.any()))
         m_client = request;
     m_upstreamRequest = std::move(request);
-    runStage(Stage::GlobalPreReq);
+    runStage(Pipeline::Stage::GlobalPreReq);
 }
 
 void ProxyConnection::startUpstream()
@@ -403,13 +403,13 @@ void ProxyConnection::writeHead(int status, const QByteArray &reason, const Http
     const bool apisix = settings.addApisixHeaders;
     const bool statusHeader = apisix && !m_upstreamStatus.isEmpty()
         && (settings.upstreamStatusAlways || m_upstreamStatus.mid(m_upstreamStatus.lastIndexOf(' ') + 1).startsWith('5'));
-    const bool charset = apisix && !settings.charset.isEmpty(); // nginx 1.22 adds it to a gzip body's type, a 204's and a 304's too
+    const bool charset = apisix && !settings.charset().isEmpty(); // nginx 1.22 adds it to a gzip body's type, a 204's and a 304's too
     bool charsetAdded = false;
     for (const auto &[name, value] : headers.fields()) {
         if (apisix && (headerNameIs(name, "server") || (statusHeader && headerNameIs(name, "x-apisix-upstream-status"))))
             continue;
         if (charset && headerNameIs(name, "content-type") && takesCharset(value)) { // nginx's charset, as APISIX's nginx.conf sets it
-            HttpWriter::field(out, name, QByteArray(value + "; charset=" + settings.charset));
+            HttpWriter::field(out, name, QByteArray(value + settings.charsetSuffix()));
             charsetAdded = true;
             continue;
         }
@@ -446,10 +446,8 @@ void ProxyConnection::writeHead(int status, const QByteArray &reason, const Http
     m.reason = reason;
     m.headers = headers;
     if (charsetAdded) {
-        const QByteArray type = m.headers.value("content-type");
-        m.headers.set("Content-Type", type + "; charset=" + settings.charset);
-        m_exchange.record.notes << QStringLiteral("\"; charset=%1\" added to Content-Type as APISIX's nginx.conf (charset %1) does")
-                                       .arg(QString::fromLatin1(settings.charset));
+        m.headers.set("Content-Type", m.headers.value("content-type") + settings.charsetSuffix());
+        m_exchange.record.notes << settings.charsetNote(); // one shared text, not built per exchange
     }
     if (apisix) {
         m.headers.remove("server");

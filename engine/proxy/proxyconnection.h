@@ -3,6 +3,7 @@
 #include "deadline.h"
 #include "exchange.h"
 #include "extplugin.h"
+#include "pipeline.h"
 #include "plugincall.h"
 #include "requestparser.h"
 #include "stream.h"
@@ -34,7 +35,6 @@ public:
 
 private:
     enum class Framing { None, Length, Chunked, Close };
-    enum class Stage { GlobalPreReq, PreReq, GlobalPostReq, PostReq, Upstream }; // apisix/init.lua's order
     // What the client is waiting on us for, or we on it: which of ClientSettings' timeouts runs.
     enum class Wait { Request, Head, Body, Send, Nothing };
     // Where an ext-plugin-post-resp route stands with the upstream body.
@@ -55,7 +55,6 @@ private:
     // whose Content-Type nobody sets, so nginx's default_type (text/plain) and charset apply; Json: one of
     // RouteScope's own answers where nginx would send its HTML error page.
     enum class LocalAnswer { Json, Apisix };
-    void giveDefaultType(ClientAnswer &answer, const TextPairs &runnerHeaders);
     void respondLocal(int status, const QByteArray &errorMessage, bool close, LocalAnswer kind = LocalAnswer::Json);
     void respondAnswer(const ClientAnswer &answer);
     void endExchange();
@@ -77,15 +76,15 @@ private:
     void upstreamIdle() override;
 
     // proxyphases.cpp: the ext-plugin phases
-    void runStage(Stage stage);
-    void runRequestPlugin(const ExtPluginConfig &plugin, Stage next);
-    void onRequestPluginDone(const ExtPluginConfig &plugin, Stage next, const PluginCallOutcome &outcome);
+    void runStage(Pipeline::Stage stage);
+    void runRequestPlugin(const ExtPluginConfig &plugin, Pipeline::Stage next);
+    void onRequestPluginDone(const ExtPluginConfig &plugin, Pipeline::Stage next, const PluginCallOutcome &outcome);
     void runResponsePlugin();
     void onResponsePluginDone(const PluginCallOutcome &outcome);
     ExtraInfoAnswer responseExtraInfo(const Runner::ExtraInfoReq &ask);
     void relay(const ClientAnswer &answer);
     void writeBody(const char *data, qsizetype size);
-    void pluginFailed(const ExtPluginConfig &plugin, const QString &why);
+    void pluginFailed(const Pipeline::Fail &fail); // recorded, logged (throttled), and unless degraded answered
     std::optional<QByteArray> extraInfo(const Runner::ExtraInfoReq &ask) const;
     // The variables of a request on this connection (its addresses), for vars and ExtraInfo.
     VarContext connectionVars(const HttpRequest &client, const HttpRequest &upstream) const;

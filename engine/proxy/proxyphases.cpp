@@ -9,42 +9,17 @@
 #include "proxyworker.h"
 #include "vars.h"
 
-// As apisix/init.lua runs the phases: the global rules' rewrite (ext-plugin-pre-req), the route's, the
-// global rules' access (ext-plugin-post-req), the route's; with no route matched, the global rules' two
-// and then 404.
-void ProxyConnection::runStage(Stage stage)
+void ProxyConnection::runStage(Pipeline::Stage stage)
 {
-    const ExtPlugins &global = m_snapshot->globalExt;
-    switch (stage) {
-    case Stage::GlobalPreReq:
-        if (global.preReq) {
-            runRequestPlugin(*global.preReq, Stage::PreReq);
-            return;
-        }
-        [[fallthrough]];
-    case Stage::PreReq:
-        if (m_route && m_route->ext.preReq) {
-            runRequestPlugin(*m_route->ext.preReq, Stage::GlobalPostReq);
-            return;
-        }
-        [[fallthrough]];
-    case Stage::GlobalPostReq:
-        if (global.postReq) {
-            runRequestPlugin(*global.postReq, Stage::PostReq);
-            return;
-        }
-        [[fallthrough]];
-    case Stage::PostReq:
-        if (m_route && m_route->ext.postReq) {
-            runRequestPlugin(*m_route->ext.postReq, Stage::Upstream);
-            return;
-        }
-        [[fallthrough]];
-    case Stage::Upstream:
-        if (!m_route) {
-            respondLocal(404, "404 Route Not Found", false, LocalAnswer::Apisix);
-            return;
-        }
+    const Pipeline::Step step = Pipeline::stepFrom(stage, m_snapshot->globalExt, m_route);
+    switch (step.kind) {
+    case Pipeline::Step::Kind::Plugin:
+        runRequestPlugin(*step.plugin, step.next);
+        return;
+    case Pipeline::Step::Kind::NotFound:
+        respondLocal(404, "404 Route Not Found", false, LocalAnswer::Apisix);
+        return;
+    case Pipeline::Step::Kind::Upstream:
         startUpstream();
         return;
     }
@@ -60,7 +35,7 @@ QByteArray ProxyConnection::hostForRunner() const
     return m_upstreamRequest.headers.value("host");
 }
 
-void ProxyConnection::runRequestPlugin(const ExtPluginConfig &plugin, Stage next)
+void ProxyConnection::runRequestPlugin(const ExtPluginConfig &plugin, Pipeline::Stage next)
 {
     const int method = Runner::methodCode(m_upstreamRequest.method);
     if (method < 0) {
@@ -88,49 +63,29 @@ void ProxyConnection::runRequestPlugin(const ExtPluginConfig &plugin, Stage next
                    [this, plugin, next](PluginCallOutcome outcome) { onRequestPluginDone(plugin, next, outcome); });
 }
 
-void ProxyConnection::onRequestPluginDone(const ExtPluginConfig &plugin, Stage next, const PluginCallOutcome &outcome)
+void ProxyConnection::onRequestPluginDone(const ExtPluginConfig &plugin, Pipeline::Stage next, const PluginCallOutcome &outcome)
 {
     const qint64 took = m_exchange.clock.nsecsElapsed() - m_exchange.stepStartNs;
     (plugin.name == QLatin1String("ext-plugin-pre-req") ? m_exchange.record.timings.preReqNs : m_exchange.record.timings.postReqNs) += took;
-    if (!outcome.ok) {
-        pluginFailed(plugin, outcome.error);
-        if (plugin.allowDegradation)
-            runStage(next);
+    Pipeline::RequestEffects effects;
+    Pipeline::Result result = Pipeline::afterRequestPlugin(plugin, outcome, m_upstreamRequest, effects,
+                                                           m_worker->clientSettings().addApisixHeaders);
+    if (effects.host)
+        m_hostOverride = effects.host;
+    for (const auto &[name, value] : effects.respHeaders.fields())
+        m_respHeaders.set(name, value); // an empty value stays as "remove" for the response
+    m_exchange.record.modifiedByRunner |= effects.modified;
+    m_exchange.record.notes << effects.notes;
+    if (auto *respond = std::get_if<Pipeline::Respond>(&result)) {
+        respondAnswer(respond->answer);
         return;
     }
-    QString error;
-    const auto reply = Runner::decodeHttpReqCallResp(outcome.reply, &error);
-    if (!reply) {
-        pluginFailed(plugin, error);
-        if (plugin.allowDegradation)
-            runStage(next);
-        return;
+    if (const auto *fail = std::get_if<Pipeline::Fail>(&result)) {
+        pluginFailed(*fail);
+        if (!fail->degrade)
+            return;
     }
-    switch (reply->action) {
-    case Runner::HttpReqCallResp::Action::None:
-        runStage(next);
-        return;
-    case Runner::HttpReqCallResp::Action::Stop: {
-        m_exchange.record.modifiedByRunner = true;
-        m_exchange.record.notes << QStringLiteral("%1 stopped the request with status %2: the upstream was not called")
-                                .arg(plugin.stepName()).arg(reply->stop.status ? reply->stop.status : 200);
-        ClientAnswer answer = stopAnswer(reply->stop);
-        giveDefaultType(answer, reply->stop.headers);
-        respondAnswer(answer);
-        return;
-    }
-    case Runner::HttpReqCallResp::Action::Rewrite: {
-        m_exchange.record.modifiedByRunner = true;
-        RewriteEffect effect = applyRewrite(m_upstreamRequest, reply->rewrite);
-        if (effect.newHost)
-            m_hostOverride = effect.newHost;
-        for (const auto &[name, value] : effect.respHeaders.fields())
-            m_respHeaders.set(name, value); // an empty value stays as "remove" for the response
-        m_exchange.record.notes << effect.notes;
-        runStage(next);
-        return;
-    }
-    }
+    runStage(next);
 }
 
 void ProxyConnection::runResponsePlugin()
@@ -156,42 +111,28 @@ void ProxyConnection::runResponsePlugin()
                    [this](PluginCallOutcome outcome) { onResponsePluginDone(outcome); });
 }
 
-// APISIX answers a Stop and a post-resp reply with core.response.exit(): unless Lua set Content-Type (the
-// runner named it, even to remove it; the upstream's is on the exclusion list), lua-nginx-module gives the
-// answer nginx's default_type, text/plain (apisix/cli/ngx_tpl.lua sets none), except on a 304.
-void ProxyConnection::giveDefaultType(ClientAnswer &answer, const TextPairs &runnerHeaders)
-{
-    const bool named = std::any_of(runnerHeaders.cbegin(), runnerHeaders.cend(),
-                                   [](const TextPair &h) { return headerNameIs(h.name, "content-type"); });
-    if (named || answer.status == 304 || !m_worker->clientSettings().addApisixHeaders)
-        return;
-    answer.headers.set("Content-Type", "text/plain");
-    if (m_exchange.capturing)
-        m_exchange.record.notes << QStringLiteral("Content-Type: text/plain added as APISIX does (nginx's default_type: the runner named none)");
-}
-
 void ProxyConnection::onResponsePluginDone(const PluginCallOutcome &outcome)
 {
     m_exchange.record.timings.postRespNs = m_exchange.clock.nsecsElapsed() - m_exchange.stepStartNs;
-    const ExtPluginConfig &plugin = *m_postRespPlugin;
-    QString error = outcome.error;
-    std::optional<Runner::HttpRespCallResp> reply;
-    if (outcome.ok)
-        reply = Runner::decodeHttpRespCallResp(outcome.reply, &error);
-    if (!reply) {
-        pluginFailed(plugin, error);
-        if (plugin.allowDegradation) { // the upstream's answer, untouched, headers included
-            ClientAnswer answer = m_upstreamAnswer;
-            setHeaders(answer.headers, m_respHeaders);
-            m_upstreamComplete ? respondAnswer(answer) : relay(answer);
-        }
-        return;
+    bool modified = false;
+    Pipeline::Result result = Pipeline::afterResponsePlugin(*m_postRespPlugin, outcome, m_upstreamAnswer,
+                                                            m_worker->clientSettings().addApisixHeaders, &modified,
+                                                            m_exchange.capturing ? &m_exchange.record.notes : nullptr);
+    m_exchange.record.modifiedByRunner = modified;
+    bool keepsBody = true;
+    ClientAnswer answer;
+    if (auto *respond = std::get_if<Pipeline::Respond>(&result)) {
+        answer = std::move(respond->answer);
+        keepsBody = respond->keepsUpstreamBody;
+    } else {
+        const auto &fail = std::get<Pipeline::Fail>(result);
+        pluginFailed(fail);
+        if (!fail.degrade)
+            return;
+        answer = m_upstreamAnswer; // the upstream's answer, untouched, headers included
     }
-    ClientAnswer answer = applyRespCall(m_upstreamAnswer, *reply, m_exchange.capturing ? &m_exchange.record.notes : nullptr);
-    giveDefaultType(answer, reply->headers);
-    m_exchange.record.modifiedByRunner = reply->status || !reply->headers.isEmpty() || !reply->body.isEmpty();
     setHeaders(answer.headers, m_respHeaders);
-    if (!reply->body.isEmpty() || m_upstreamComplete)
+    if (!keepsBody || m_upstreamComplete)
         respondAnswer(answer); // a new body (the rest of the upstream's is not read), or all of it is here
     else
         relay(answer); // the body is kept and was not read: it streams through as it comes
@@ -222,24 +163,23 @@ void ProxyConnection::relay(const ClientAnswer &answer)
     call().resumeReading(); // the rest, at the pace the client takes it; upstreamDone() ends the exchange
 }
 
-void ProxyConnection::pluginFailed(const ExtPluginConfig &plugin, const QString &why)
+void ProxyConnection::pluginFailed(const Pipeline::Fail &fail)
 {
-    m_exchange.record.errorStep = plugin.stepName();
-    m_exchange.record.errorText = why;
-    if (plugin.allowDegradation) {
+    m_exchange.record.errorStep = fail.step;
+    m_exchange.record.errorText = fail.reason;
+    static LogThrottle throttle;
+    if (fail.degrade) {
         m_exchange.record.degraded = true;
-        m_exchange.record.notes << QStringLiteral("%1 failed (%2); allow_degradation: the request went on without it").arg(plugin.stepName(), why);
-        static LogThrottle throttle;
+        m_exchange.record.notes << QStringLiteral("%1 failed (%2); allow_degradation: the request went on without it").arg(fail.step, fail.reason);
         logThrottled(throttle, [&] {
-            return QStringLiteral("exchange %1: %2 failed, degraded: %3").arg(m_exchange.record.id).arg(plugin.stepName(), why).toUtf8();
+            return QStringLiteral("exchange %1: %2 failed, degraded: %3").arg(m_exchange.record.id).arg(fail.step, fail.reason).toUtf8();
         });
         return;
     }
-    static LogThrottle throttle;
     logThrottled(throttle, [&] {
-        return QStringLiteral("exchange %1: %2 failed, 503: %3").arg(m_exchange.record.id).arg(plugin.stepName(), why).toUtf8();
+        return QStringLiteral("exchange %1: %2 failed, %3: %4").arg(m_exchange.record.id).arg(fail.step).arg(fail.status).arg(fail.reason).toUtf8();
     });
-    respondLocal(503, (plugin.stepName() + QStringLiteral(" failed: ") + why).toUtf8(), false);
+    respondLocal(fail.status, (fail.step + QStringLiteral(" failed: ") + fail.reason).toUtf8(), false);
 }
 
 VarContext ProxyConnection::connectionVars(const HttpRequest &client, const HttpRequest &upstream) const

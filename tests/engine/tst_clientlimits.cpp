@@ -56,8 +56,10 @@ void TestClientLimits::settingsFromTheWorkspace()
     QStringList problems;
     ClientSettings s = ClientSettings::fromJson(QJsonObject{{"client_header_timeout", "5s"}, {"client_body_timeout", 7},
                                                             {"keepalive_timeout", "1500ms"}, {"send_timeout", "2m"},
-                                                            {"worker_connections", 64}}, &problems);
+                                                            {"worker_connections", 64}, {"charset", "off"}}, &problems);
     QVERIFY(problems.isEmpty());
+    QCOMPARE(s.charset(), QByteArray());
+    QCOMPARE(s.toJson().value("charset").toString(), QStringLiteral("off"));
     QCOMPARE(s.headerTimeoutMs, 5000);
     QCOMPARE(s.bodyTimeoutMs, 7000);
     QCOMPARE(s.keepAliveTimeoutMs, 1500);
@@ -65,8 +67,10 @@ void TestClientLimits::settingsFromTheWorkspace()
     QCOMPARE(s.maxConnections, 64);
     QCOMPARE(ClientSettings::fromJson(s.toJson(), &problems).keepAliveTimeoutMs, 1500);
 
-    s = ClientSettings::fromJson(QJsonObject{{"send_timeout", "soon"}, {"worker_connections", 0}, {"keepalive_timeout", -1}}, &problems);
-    QCOMPARE(problems.size(), 3);
+    s = ClientSettings::fromJson(QJsonObject{{"send_timeout", "soon"}, {"worker_connections", 0}, {"keepalive_timeout", -1},
+                                             {"charset", "utf 8; x"}}, &problems);
+    QCOMPARE(problems.size(), 4);
+    QCOMPARE(s.charset(), QByteArray("utf-8"));
     QVERIFY2(problems.first().contains("http.keepalive_timeout"), qPrintable(problems.join('\n')));
     QCOMPARE(s.sendTimeoutMs, ClientSettings().sendTimeoutMs); // the default is kept
     QCOMPARE(s.maxConnections, ClientSettings().maxConnections);
@@ -74,6 +78,7 @@ void TestClientLimits::settingsFromTheWorkspace()
     QCOMPARE(ClientSettings().keepAliveTimeoutMs, 60000);
     QCOMPARE(ClientSettings().sendTimeoutMs, 10000);
     QCOMPARE(ClientSettings().maxConnections, 10620);
+    QCOMPARE(ClientSettings().charsetSuffix(), QByteArray("; charset=utf-8"));
 }
 
 void TestClientLimits::slowBodyThatKeepsSendingIsServed()
