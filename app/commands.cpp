@@ -3,6 +3,7 @@
 #include "adminapi.h"
 #include "atomicfile.h"
 #include "configexport.h"
+#include "configimport.h"
 #include "editorchecks.h"
 #include "exchangeexport.h"
 #include "quitsignals.h"
@@ -155,12 +156,14 @@ int runValidate(const QStringList &arguments)
 int runExport(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Export the workspace's routes, upstreams, services, plugin configs and global rules for production APISIX."));
+    parser.setApplicationDescription(QStringLiteral("Export the workspace's routes, upstreams, services, plugin configs and global rules for production APISIX.\n"
+                                                    "The conf/config.yaml lines the target needs are printed on standard error."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOption({QStringLiteral("workspace"), QStringLiteral("Workspace file (default: the default workspace)."), QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("format"), QStringLiteral("apisix-yaml (standalone apisix.yaml), apisix-json, or admin-curl (a script of Admin API calls)."), QStringLiteral("FORMAT")});
     parser.addOption({{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Write to FILE instead of standard output."), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("include-demo"), QStringLiteral("Export RouteScope's demo route and upstream too.")});
     if (const auto done = parseCommandLine(parser, arguments))
         return *done;
     const auto format = ConfigExport::formatFromName(parser.value(QStringLiteral("format")));
@@ -178,12 +181,21 @@ int runExport(const QStringList &arguments)
     }
     // Only what validates goes out, exactly as the engine would run it.
     ConfigStore store;
+    store.setCustomPlugins(loaded.workspace.customPlugins());
     for (const Problem &p : store.load(loaded.workspace.objects))
         if (p.isError())
             printErr(QStringLiteral("skipped %1: %2").arg(p.pointer, p.message));
     ResourceObjects objects;
     for (ResourceKind kind : kResourceKinds)
         objects.of(kind) = store.toJson(kind);
+    if (!parser.isSet(QStringLiteral("include-demo"))) {
+        QStringList leftOut;
+        objects = ConfigExport::forProduction(objects, &leftOut);
+        for (const QString &what : leftOut)
+            printErr(QStringLiteral("left out ") + what);
+    }
+    const QByteArray snippet = ConfigExport::configYamlSnippet(objects, loaded.workspace.runner, loaded.workspace.customPlugins());
+    std::fprintf(stderr, "%s", snippet.constData());
     const QByteArray text = ConfigExport::render(*format, objects);
     if (!parser.isSet(QStringLiteral("output"))) {
         std::fwrite(text.constData(), 1, size_t(text.size()), stdout);
@@ -195,4 +207,71 @@ int runExport(const QStringList &arguments)
         return 1;
     }
     return 0;
+}
+
+int runImport(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Import an APISIX standalone apisix.yaml or apisix.json into a workspace, with a report of\n"
+                                                    "what was imported, what was refused and why (line and column), and what is stored but not run here.\n"
+                                                    "Exit status: 0 all imported, 1 nothing imported (unreadable file), 3 some entries refused."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOption({QStringLiteral("workspace"), QStringLiteral("Workspace file (default: the default workspace; created if missing)."), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("format"), QStringLiteral("apisix-yaml or apisix-json (default: from the file's name or first character)."), QStringLiteral("FORMAT")});
+    parser.addOption({QStringLiteral("replace"), QStringLiteral("The file becomes the whole configuration: the workspace's routes, upstreams, services, plugin configs and global rules are removed first.")});
+    parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Report only; the workspace is not written.")});
+    parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("apisix.yaml or apisix.json"));
+    if (const auto done = parseCommandLine(parser, arguments))
+        return *done;
+    if (parser.positionalArguments().size() != 1) {
+        printErr(QStringLiteral("import takes one file: routescope import [--workspace W] apisix.yaml"));
+        return 2;
+    }
+    const QString file = parser.positionalArguments().first();
+    QFile in(file);
+    if (!in.open(QIODevice::ReadOnly)) {
+        printErr(QStringLiteral("cannot open %1: %2").arg(file, in.errorString()));
+        return 1;
+    }
+    const QByteArray text = in.readAll();
+    ConfigImport::Format format = ConfigImport::formatOf(file, text);
+    if (parser.isSet(QStringLiteral("format"))) {
+        const auto named = ConfigExport::formatFromName(parser.value(QStringLiteral("format")));
+        if (named != ConfigExport::Format::ApisixYaml && named != ConfigExport::Format::ApisixJson) {
+            printErr(QStringLiteral("unknown --format \"%1\": use apisix-yaml or apisix-json").arg(parser.value(QStringLiteral("format"))));
+            return 2;
+        }
+        format = named == ConfigExport::Format::ApisixJson ? ConfigImport::Format::ApisixJson : ConfigImport::Format::ApisixYaml;
+    }
+    const QString path = parser.isSet(QStringLiteral("workspace")) ? parser.value(QStringLiteral("workspace")) : Workspace::defaultPath();
+    Workspace workspace;
+    if (QFile::exists(path)) {
+        Workspace::LoadResult loaded = Workspace::load(path);
+        if (!loaded.error.isEmpty()) {
+            printErr(loaded.error);
+            return 1;
+        }
+        workspace = std::move(loaded.workspace);
+    } else {
+        workspace = Workspace::createDefault(path);
+        printErr(QStringLiteral("creating workspace %1").arg(path));
+    }
+    if (parser.isSet(QStringLiteral("replace")))
+        workspace.objects = {};
+    const ConfigImport::Report report = ConfigImport::read(format, text, workspace.objects, workspace.customPlugins());
+    std::printf("%s: %s\n", qPrintable(file), qPrintable(ConfigImport::summary(report)));
+    if (!report.error.isEmpty())
+        return 1;
+    if (!parser.isSet(QStringLiteral("dry-run"))) {
+        for (ResourceKind kind : kResourceKinds)
+            for (auto it = report.objects.of(kind).begin(); it != report.objects.of(kind).end(); ++it)
+                workspace.objects.of(kind).insert(it.key(), it.value());
+        if (const QString error = workspace.save(); !error.isEmpty()) {
+            printErr(error);
+            return 1;
+        }
+        std::printf("wrote %s\n", qPrintable(path));
+    }
+    return report.refused.isEmpty() ? 0 : 3;
 }

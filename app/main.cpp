@@ -39,6 +39,8 @@ int main(int argc, char *argv[])
             return runValidate(args);
         if (!std::strcmp(command, "export"))
             return runExport(args);
+        if (!std::strcmp(command, "import"))
+            return runImport(args);
         std::fprintf(stderr, "routescope: '%s' is not available yet\n", command);
         return 1;
     }

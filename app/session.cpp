@@ -66,10 +66,7 @@ QString Session::open(const QCommandLineParser &args, const QString &workspaceOv
         dirty = true;
     }
     const QJsonObject apisix = m_workspace.extra.value(QStringLiteral("apisix")).toObject(); // production's config.yaml values
-    QStringList customPlugins; // "plugins": the user's own Lua plugins
-    for (const QJsonValue v : apisix.value(QStringLiteral("plugins")).toArray())
-        customPlugins << v.toString();
-    m_store.setCustomPlugins(customPlugins);
+    m_store.setCustomPlugins(m_workspace.customPlugins());
     m_loading = true;
     const Problems problems = m_store.load(m_workspace.objects);
     m_loading = false;

@@ -59,6 +59,14 @@ Workspace Workspace::createDefault(const QString &path)
     return w;
 }
 
+QStringList Workspace::customPlugins() const
+{
+    QStringList names;
+    for (const QJsonValue v : extra.value(QStringLiteral("apisix")).toObject().value(QStringLiteral("plugins")).toArray())
+        names << v.toString();
+    return names;
+}
+
 Workspace::LoadResult Workspace::load(const QString &path)
 {
     LoadResult out;

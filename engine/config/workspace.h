@@ -39,6 +39,8 @@ struct Workspace
     static QString defaultPath();
 
     QJsonObject toJson() const;
+    // The "apisix" object's "plugins": the user's own Lua plugins, which the store accepts by name.
+    QStringList customPlugins() const;
     // Atomic write (temporary file, fsync, rename); returns an error text or empty.
     QString save() const;
     void takeConfigFrom(const ConfigStore &store);

@@ -145,4 +145,47 @@ QByteArray render(Format format, const ResourceObjects &objects)
     return {};
 }
 
+ResourceObjects forProduction(const ResourceObjects &objects, QStringList *leftOut)
+{
+    const QString demo = QStringLiteral("demo");
+    ResourceObjects out = objects;
+    if (out.routes.contains(demo)) {
+        out.routes.remove(demo);
+        *leftOut << QStringLiteral("route demo (RouteScope's demo route; export it with --include-demo)");
+    }
+    if (!out.upstreams.contains(demo))
+        return out;
+    for (ResourceKind kind : kResourceKinds)
+        for (const QJsonValue v : out.of(kind))
+            if (v.toObject().value(QStringLiteral("upstream_id")).toVariant().toString() == demo)
+                return out; // still referred to: it goes with what refers to it
+    out.upstreams.remove(demo);
+    *leftOut << QStringLiteral("upstream demo (RouteScope's demo upstream on 127.0.0.1:1980; export it with --include-demo)");
+    return out;
+}
+
+QByteArray configYamlSnippet(const ResourceObjects &objects, const QJsonObject &runner, const QStringList &customPlugins)
+{
+    bool usesExt = false;
+    for (ResourceKind kind : kResourceKinds)
+        for (const QJsonValue v : objects.of(kind))
+            for (const QString &name : v.toObject().value(QStringLiteral("plugins")).toObject().keys())
+                usesExt |= name.startsWith(QLatin1String("ext-plugin-"));
+    QByteArray out;
+    if (usesExt) {
+        QStringList cmd;
+        for (const QJsonValue part : runner.value(QStringLiteral("cmd")).toArray())
+            cmd << QStringLiteral("\"%1\"").arg(part.toString().replace(QLatin1Char('"'), QStringLiteral("\\\"")));
+        out += "ext-plugin:\n  # the runner this workspace uses; give its path on the APISIX host\n  cmd: [" + cmd.join(QStringLiteral(", ")).toUtf8() + "]\n";
+    }
+    if (!customPlugins.isEmpty()) {
+        out += "plugins: # replaces APISIX's default list (apisix/cli/config.lua): keep the defaults you use, and add\n";
+        for (const QString &name : customPlugins)
+            out += "  - " + name.toUtf8() + "\n";
+    }
+    if (out.isEmpty())
+        return "# conf/config.yaml needs nothing for this configuration beyond APISIX's defaults\n";
+    return "# conf/config.yaml of the APISIX that takes this configuration:\n" + out;
+}
+
 } // namespace ConfigExport

@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -24,5 +25,15 @@ QByteArray toApisixJson(const ResourceObjects &objects);
 QByteArray toAdminCurl(const ResourceObjects &objects);
 
 QByteArray render(Format format, const ResourceObjects &objects);
+
+// What production gets: the default workspace's demo route and demo upstream (id "demo", see
+// Workspace::createDefault) are left out, the upstream only when nothing else exported refers to it.
+// `leftOut` names what was.
+ResourceObjects forProduction(const ResourceObjects &objects, QStringList *leftOut);
+
+// The lines of conf/config.yaml the target APISIX needs for this configuration: ext-plugin.cmd for the
+// workspace's runner (`runner`: the workspace's "runner" object) when an ext-plugin-* is used, and
+// `plugins:` when the workspace uses plugins of its own (`customPlugins`, its apisix.plugins).
+QByteArray configYamlSnippet(const ResourceObjects &objects, const QJsonObject &runner, const QStringList &customPlugins);
 
 } // namespace ConfigExport

@@ -81,6 +81,7 @@ private Q_SLOTS:
     void portInUseIsAClearError();
     void unreadableWorkspaceIsKept();
     void exportFormats();
+    void importThenExport();
     void validate_data();
     void validate();
 };
@@ -316,6 +317,50 @@ void TestCli::exportFormats()
     QVERIFY(r.out.contains("/apisix/admin/routes/r1"));
     QCOMPARE(run({"export", "--workspace", ws, "--format", "adc"}).code, 2);
     QCOMPARE(run({"export", "--workspace", dir.filePath("missing.json"), "--format", "apisix-json"}).code, 1);
+}
+
+void TestCli::importThenExport()
+{
+    QTemporaryDir dir;
+    const QString ws = dir.filePath("w.json");
+    const QString yaml = dir.filePath("apisix.yaml");
+    writeFile(yaml, "routes:\n  - id: 1\n    uri: /index.html\n    upstream_id: 1\n"
+                    "upstreams:\n  - id: 1\n    nodes:\n      \"127.0.0.1:1980\": 1\n#END\n");
+    // A dry run reports and writes nothing.
+    Run r = run({"import", "--workspace", ws, "--dry-run", yaml});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains("imported 2 object(s), refused 0"), qPrintable(r.out));
+    QVERIFY(!QFile::exists(ws));
+    // Into a new workspace, beside its demo route; then out again without the demo, with the config.yaml lines.
+    r = run({"import", "--workspace", ws, yaml});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains("imported route 1 (line 2, column 5)"));
+    QVERIFY(r.err.contains("creating workspace"));
+    r = run({"export", "--workspace", ws, "--format", "apisix-yaml"});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains("uri: \"/index.html\""));
+    QVERIFY(!r.out.contains("/demo/*"));
+    QVERIFY2(r.err.contains("left out route demo") && r.err.contains("conf/config.yaml needs nothing"), qPrintable(r.err));
+    QVERIFY(run({"export", "--workspace", ws, "--format", "apisix-yaml", "--include-demo"}).out.contains("/demo/*"));
+    // --replace: the file is the whole configuration; an exported file imports back to the same text.
+    writeFile(dir.filePath("out.yaml"), run({"export", "--workspace", ws, "--format", "apisix-yaml"}).out.toUtf8());
+    const QString ws2 = dir.filePath("w2.json");
+    QCOMPARE(run({"import", "--workspace", ws2, "--replace", dir.filePath("out.yaml")}).code, 0);
+    QCOMPARE(run({"export", "--workspace", ws2, "--format", "apisix-yaml", "--include-demo"}).out.toUtf8(), readFile(dir.filePath("out.yaml")));
+    // A refused entry: the rest is imported, exit status 3; a malformed file: nothing, exit 1, the workspace untouched.
+    writeFile(yaml, "routes:\n  - id: 2\n    uri: /x\n    upstream_id: 99\n  - id: 3\n    uri: /y\n    upstream_id: 1\n");
+    r = run({"import", "--workspace", ws, yaml});
+    QCOMPARE(r.code, 3);
+    QVERIFY2(r.out.contains("refused route 2 (line 2, column 5): upstream_id: failed to fetch upstream info by upstream id [99]"), qPrintable(r.out));
+    QVERIFY(readFile(ws).contains("\"/y\""));
+    const QByteArray before = readFile(ws);
+    writeFile(yaml, "routes:\n  - id: 4\n   uri: x\n");
+    r = run({"import", "--workspace", ws, yaml});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.out.contains("nothing imported: line 3, column 4"), qPrintable(r.out));
+    QCOMPARE(readFile(ws), before);
+    QCOMPARE(run({"import", "--workspace", ws, dir.filePath("missing.yaml")}).code, 1);
+    QCOMPARE(run({"import", "--workspace", ws}).code, 2);
 }
 
 void TestCli::validate_data()

@@ -1,4 +1,5 @@
 #include "configexport.h"
+#include "configimport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -44,6 +45,33 @@ QJsonValue fromYaml(const YAML::Node &n)
     const double d = QString::fromStdString(s).toDouble(&ok);
     return ok ? QJsonValue(d) : QJsonValue(QString::fromStdString(s));
 }
+// Every kind, with the fields RouteScope supports (and some it stores without running).
+ResourceObjects corpus()
+{
+    ResourceObjects o{kRoutes, kUpstreams};
+    const QJsonObject extConf{{"conf", QJsonArray{QJsonObject{{"name", "ext-plugin-A"}, {"value", "{\"a\":1}"}}}}, {"allow_degradation", true}};
+    o.upstreams.insert("u2", QJsonObject{{"id", "u2"}, {"name", "hashed"}, {"type", "chash"}, {"hash_on", "header"}, {"key", "x-user"},
+                                         {"nodes", QJsonObject{{"10.0.0.2:8080", 2}, {"[::1]:80", 1}}}, {"pass_host", "rewrite"},
+                                         {"upstream_host", "internal.svc"}, {"scheme", "https"}, {"labels", QJsonObject{{"team", "a"}}},
+                                         {"keepalive_pool", QJsonObject{{"size", 4}, {"idle_timeout", 30}, {"requests", 100}}}});
+    o.services.insert("s1", QJsonObject{{"id", "s1"}, {"name", "svc"}, {"upstream_id", "u2"}, {"hosts", QJsonArray{"api.example.com"}},
+                                        {"plugins", QJsonObject{{"ext-plugin-post-req", extConf}}}});
+    o.pluginConfigs.insert("pc1", QJsonObject{{"id", "pc1"}, {"desc", "shared"}, {"plugins", QJsonObject{{"ext-plugin-pre-req", extConf}}}});
+    o.globalRules.insert("g1", QJsonObject{{"id", "g1"}, {"plugins", QJsonObject{{"ext-plugin-post-resp", extConf}}}});
+    o.routes.insert("3", QJsonObject{{"id", "3"}, {"uri", "/svc/*"}, {"service_id", "s1"}, {"plugin_config_id", "pc1"},
+                                     {"methods", QJsonArray{"GET", "POST"}}, {"host", "a.example.com"},
+                                     {"remote_addrs", QJsonArray{"127.0.0.0/8"}}, {"priority", -2}, {"status", 1},
+                                     {"vars", QJsonArray{QJsonArray{"arg_name", "==", "json"}, QJsonArray{"http_x", "~~", "^a+$"}}},
+                                     {"filter_func", "function(vars) return true end"},
+                                     {"plugins", QJsonObject{{"cors", QJsonObject{}}}}});
+    return o;
+}
+
+ConfigImport::Report imported(const QByteArray &text, ConfigImport::Format format)
+{
+    return ConfigImport::read(format, text);
+}
+
 } // namespace
 
 class TestExport : public QObject
@@ -53,6 +81,13 @@ private Q_SLOTS:
     void yamlReadsBackToTheSameObjects();
     void jsonForm();
     void adminCurlScript();
+    void roundTripIsByteIdentical();
+    void importReportsEveryEntry();
+    void malformedFileImportsNothing_data();
+    void malformedFileImportsNothing();
+    void importOverTheWorkspace();
+    void demoLeftOutOfProduction();
+    void configYamlSnippet();
 };
 
 void TestExport::yamlReadsBackToTheSameObjects()
@@ -89,6 +124,135 @@ void TestExport::adminCurlScript()
     QVERIFY(script.contains("-d '{\"plugins\":{\"ext-plugin-post-resp\":{\"conf\":[{\"name\":\"ext-plugin-A\",\"value\":\"{\\\"enable\\\":\\\"feature\\\"}\"}]}}"));
     QVERIFY(script.contains("X-API-KEY: $ADMIN_KEY"));
     QVERIFY(!script.contains("create_time"));
+}
+
+void TestExport::roundTripIsByteIdentical()
+{
+    const ResourceObjects objects = corpus();
+    for (ConfigImport::Format format : {ConfigImport::Format::ApisixYaml, ConfigImport::Format::ApisixJson}) {
+        const auto render = [format](const ResourceObjects &o) {
+            return format == ConfigImport::Format::ApisixYaml ? ConfigExport::toApisixYaml(o) : ConfigExport::toApisixJson(o);
+        };
+        const QByteArray first = render(objects);
+        const ConfigImport::Report report = imported(first, format);
+        QVERIFY2(report.error.isEmpty(), qPrintable(report.error));
+        QVERIFY2(report.refused.isEmpty(), qPrintable(report.refused.join('\n')));
+        QCOMPARE(report.count(), 8);
+        QVERIFY2(report.warnings.isEmpty(), qPrintable(report.warnings.join('\n')));
+        // What is stored but not run is said: the cors plugin and filter_func of route 3.
+        QCOMPARE(report.notRun.size(), 2);
+        QVERIFY(report.notRun.join('\n').contains("cors"));
+        QVERIFY(report.notRun.join('\n').contains("filter_func"));
+        QCOMPARE(render(report.objects), first);
+    }
+}
+
+void TestExport::importReportsEveryEntry()
+{
+    const QByteArray yaml = "routes:\n"
+                            "  - id: 1\n"                        // line 2
+                            "    uri: /index.html\n"
+                            "    upstream_id: 1\n"
+                            "  - id: 2\n"                        // line 5: a reference to nothing
+                            "    uri: /x\n"
+                            "    upstream_id: 99\n"
+                            "  - uri: /noid\n"                   // line 8
+                            "  - id: 1\n"                        // line 9: twice
+                            "    uri: /dup\n"
+                            "upstreams:\n"
+                            "  - id: 1\n"                        // line 12
+                            "    nodes:\n"
+                            "      \"127.0.0.1:1980\": 1\n"
+                            "consumers:\n"
+                            "  - username: jack\n";              // line 16, no #END
+    const ConfigImport::Report r = imported(yaml, ConfigImport::Format::ApisixYaml);
+    QVERIFY(r.error.isEmpty());
+    QCOMPARE(r.objects.routes.keys(), QStringList{"1"});
+    QCOMPARE(r.objects.upstreams.keys(), QStringList{"1"});
+    QCOMPARE(r.objects.routes.value("1").toObject().value("id").toDouble(), 1.0); // a number stays a number
+    QCOMPARE(r.imported, (QStringList{"route 1 (line 2, column 5)", "upstream 1 (line 12, column 5)"}));
+    QCOMPARE(r.refused.size(), 4);
+    const QString refused = r.refused.join('\n');
+    QVERIFY2(refused.contains("route 2 (line 5, column 5): upstream_id: failed to fetch upstream info by upstream id [99]"), qPrintable(refused));
+    QVERIFY2(refused.contains("route (line 8, column 5): it needs an \"id\""), qPrintable(refused));
+    QVERIFY2(refused.contains("route 1 (line 9, column 5): the id is used twice; the first, at line 2, column 5, is kept"), qPrintable(refused));
+    QVERIFY2(refused.contains("consumers jack (line 16, column 5): RouteScope does not have consumers yet"), qPrintable(refused));
+    QCOMPARE(r.warnings.size(), 1);
+    QVERIFY(r.warnings.first().contains("#END"));
+    QVERIFY(ConfigImport::summary(r).startsWith("imported 2 object(s), refused 4"));
+}
+
+void TestExport::malformedFileImportsNothing_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<int>("format");
+    QTest::addColumn<QString>("error");
+    const int yaml = int(ConfigImport::Format::ApisixYaml), json = int(ConfigImport::Format::ApisixJson);
+    QTest::newRow("yaml indentation") << QByteArray("routes:\n  - id: 1\n   uri: x\n") << yaml << QStringLiteral("line 3, column 4: end of sequence not found");
+    QTest::newRow("yaml list at the top") << QByteArray("- id: 1\n") << yaml << QStringLiteral("line 1, column 1: expected a mapping");
+    QTest::newRow("yaml routes not a list") << QByteArray("routes:\n  id: 1\n") << yaml << QStringLiteral("line 2, column 3: \"routes\" must be a list");
+    QTest::newRow("yaml empty") << QByteArray("") << yaml << QStringLiteral("the file holds no configuration");
+    QTest::newRow("json cut") << QByteArray("{\"routes\": [1,\n") << json << QStringLiteral("line 2, column 1: unterminated array");
+    QTest::newRow("json routes an object") << QByteArray("{\n \"routes\": {\"1\": {}}}") << json << QStringLiteral("line 2, column 12: \"routes\" must be a list");
+    QTest::newRow("json array at the top") << QByteArray("[]") << json << QStringLiteral("line 1, column 1: expected an object");
+}
+
+void TestExport::malformedFileImportsNothing()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(int, format);
+    QFETCH(QString, error);
+    const ConfigImport::Report r = imported(text, ConfigImport::Format(format));
+    QVERIFY2(r.error.startsWith(error), qPrintable(r.error));
+    QCOMPARE(r.count(), 0);
+    QVERIFY(ConfigImport::summary(r).startsWith("nothing imported: "));
+}
+
+void TestExport::importOverTheWorkspace()
+{
+    // A route of the file may use an upstream the workspace has; an entry with a workspace id replaces it.
+    ResourceObjects existing;
+    existing.upstreams.insert("u1", kUpstreams.value("u1"));
+    existing.routes.insert("7", QJsonObject{{"id", "7"}, {"uri", "/old"}, {"upstream_id", "u1"}});
+    const QByteArray json = "{\"routes\": [{\"id\": \"7\", \"uri\": \"/new\", \"upstream_id\": \"u1\"}]}";
+    const ConfigImport::Report r = ConfigImport::read(ConfigImport::Format::ApisixJson, json, existing);
+    QVERIFY2(r.refused.isEmpty(), qPrintable(r.refused.join('\n')));
+    QCOMPARE(r.objects.routes.value("7").toObject().value("uri").toString(), QStringLiteral("/new"));
+    QVERIFY(r.objects.upstreams.isEmpty()); // only what the file holds is reported as imported
+    QVERIFY(!ConfigImport::read(ConfigImport::Format::ApisixJson, json).refused.isEmpty()); // alone, u1 is missing
+}
+
+void TestExport::demoLeftOutOfProduction()
+{
+    ResourceObjects o{kRoutes, kUpstreams};
+    o.routes.insert("demo", QJsonObject{{"id", "demo"}, {"uri", "/demo/*"}, {"upstream_id", "demo"}});
+    o.upstreams.insert("demo", QJsonObject{{"id", "demo"}, {"nodes", QJsonObject{{"127.0.0.1:1980", 1}}}});
+    QStringList leftOut;
+    ResourceObjects production = ConfigExport::forProduction(o, &leftOut);
+    QCOMPARE(production.routes.keys(), (QStringList{"1", "2"}));
+    QCOMPARE(production.upstreams.keys(), QStringList{"u1"});
+    QCOMPARE(leftOut.size(), 2);
+    // Still used by a route of the user's: the demo upstream goes with it.
+    o.routes.insert("mine", QJsonObject{{"id", "mine"}, {"uri", "/m"}, {"upstream_id", "demo"}});
+    leftOut.clear();
+    production = ConfigExport::forProduction(o, &leftOut);
+    QVERIFY(production.upstreams.contains("demo"));
+    QCOMPARE(leftOut.size(), 1);
+}
+
+void TestExport::configYamlSnippet()
+{
+    const QJsonObject runner{{"cmd", QJsonArray{"/opt/runner/bin/runner", "--mode", "prod"}}};
+    QByteArray snippet = ConfigExport::configYamlSnippet(ResourceObjects{kRoutes, kUpstreams}, runner, {});
+    QVERIFY2(snippet.contains("ext-plugin:\n"), snippet.constData());
+    QVERIFY2(snippet.contains("cmd: [\"/opt/runner/bin/runner\", \"--mode\", \"prod\"]"), snippet.constData());
+    QVERIFY(!snippet.contains("plugins:"));
+    const YAML::Node parsed = YAML::Load(snippet.toStdString()); // what the user pastes is YAML
+    QCOMPARE(parsed["ext-plugin"]["cmd"].size(), std::size_t(3));
+    snippet = ConfigExport::configYamlSnippet(ResourceObjects{{}, kUpstreams}, runner, {"my-auth"});
+    QVERIFY(!snippet.contains("ext-plugin:"));
+    QVERIFY2(snippet.contains("plugins:") && snippet.contains("  - my-auth\n"), snippet.constData());
+    QVERIFY(ConfigExport::configYamlSnippet({}, runner, {}).contains("needs nothing"));
 }
 
 QTEST_GUILESS_MAIN(TestExport)

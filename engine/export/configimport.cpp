@@ -1,0 +1,292 @@
+#include "configimport.h"
+
+#include "configstore.h"
+#include "jsonlocator.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+
+#include <yaml-cpp/yaml.h>
+
+namespace ConfigImport {
+namespace {
+
+// The kinds of a standalone file RouteScope does not have: named in the report, never dropped silently.
+constexpr const char *kNotSupported[] = {"consumers", "consumer_groups", "ssls", "protos", "secrets",
+                                         "plugin_metadata", "stream_routes"};
+
+struct Entry
+{
+    QJsonValue value;
+    QString where; // "line 3, column 5"
+};
+// The file's lists by top-level key, in the file's order.
+using Lists = QList<std::pair<QString, QList<Entry>>>;
+
+struct Parsed
+{
+    QString error;
+    Lists lists;
+    QStringList warnings;
+};
+
+QString at(int line, int column) { return QStringLiteral("line %1, column %2").arg(line).arg(column); }
+
+// A plain YAML scalar as YAML 1.2's core schema reads it (what APISIX's YAML loader gives Lua): true/false,
+// null, integers and floats; a quoted one is always text.
+QJsonValue yamlScalar(const YAML::Node &node)
+{
+    const QString text = QString::fromStdString(node.Scalar());
+    if (node.Tag() == "!")
+        return text;
+    static const QRegularExpression integer(QStringLiteral("^[-+]?[0-9]+$"));
+    static const QRegularExpression real(QStringLiteral("^[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?$"));
+    if (text == QLatin1String("true") || text == QLatin1String("True") || text == QLatin1String("TRUE"))
+        return true;
+    if (text == QLatin1String("false") || text == QLatin1String("False") || text == QLatin1String("FALSE"))
+        return false;
+    if (text.isEmpty() || text == QLatin1String("~") || text == QLatin1String("null") || text == QLatin1String("Null")
+        || text == QLatin1String("NULL"))
+        return QJsonValue::Null;
+    if (integer.match(text).hasMatch() || real.match(text).hasMatch())
+        return text.toDouble();
+    return text;
+}
+
+QJsonValue yamlToJson(const YAML::Node &node)
+{
+    switch (node.Type()) {
+    case YAML::NodeType::Scalar:
+        return yamlScalar(node);
+    case YAML::NodeType::Sequence: {
+        QJsonArray out;
+        for (const YAML::Node &item : node)
+            out.append(yamlToJson(item));
+        return out;
+    }
+    case YAML::NodeType::Map: {
+        QJsonObject out;
+        for (const auto &member : node)
+            out.insert(QString::fromStdString(member.first.as<std::string>()), yamlToJson(member.second));
+        return out;
+    }
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined:
+        break;
+    }
+    return QJsonValue::Null;
+}
+
+Parsed parseYaml(const QByteArray &text)
+{
+    Parsed out;
+    YAML::Node root;
+    try {
+        root = YAML::Load(text.toStdString());
+    } catch (const YAML::ParserException &e) {
+        out.error = QStringLiteral("%1: %2").arg(at(e.mark.line + 1, e.mark.column + 1), QString::fromStdString(e.msg));
+        return out;
+    }
+    if (root.IsNull()) {
+        out.error = QStringLiteral("the file holds no configuration");
+        return out;
+    }
+    if (!root.IsMap()) {
+        out.error = QStringLiteral("%1: expected a mapping of routes, upstreams, … at the top").arg(at(root.Mark().line + 1, root.Mark().column + 1));
+        return out;
+    }
+    try {
+        for (const auto &member : root) {
+            const QString key = QString::fromStdString(member.first.as<std::string>());
+            const YAML::Node &list = member.second;
+            QList<Entry> entries;
+            if (list.IsSequence()) {
+                for (const YAML::Node &item : list)
+                    entries.append({yamlToJson(item), at(item.Mark().line + 1, item.Mark().column + 1)});
+            } else if (!list.IsNull()) {
+                out.error = QStringLiteral("%1: \"%2\" must be a list").arg(at(list.Mark().line + 1, list.Mark().column + 1), key);
+                return out;
+            }
+            out.lists.append({key, entries});
+        }
+    } catch (const YAML::Exception &e) {
+        out.error = QStringLiteral("%1: %2").arg(at(e.mark.line + 1, e.mark.column + 1), QString::fromStdString(e.msg));
+        return out;
+    }
+    if (!text.trimmed().endsWith("#END"))
+        out.warnings << QStringLiteral("the file does not end with #END: APISIX's standalone mode waits for it before loading a file");
+    return out;
+}
+
+Parsed parseJson(const QByteArray &text)
+{
+    Parsed out;
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(text, &pe);
+    if (pe.error != QJsonParseError::NoError) {
+        const auto [line, column] = lineColumn(text, pe.offset);
+        out.error = QStringLiteral("%1: %2").arg(at(line, column), pe.errorString());
+        return out;
+    }
+    if (!doc.isObject()) {
+        out.error = QStringLiteral("%1: expected an object of routes, upstreams, … at the top").arg(at(1, 1));
+        return out;
+    }
+    const JsonLocator locator(text);
+    const QJsonObject root = doc.object();
+    for (auto it = root.begin(); it != root.end(); ++it) {
+        const QString pointer = QLatin1Char('/') + pointerToken(it.key());
+        const auto where = [&](const QString &p) {
+            const auto [line, column] = lineColumn(text, locator.valueRange(p).start);
+            return at(line, column);
+        };
+        QList<Entry> entries;
+        if (it.value().isArray()) {
+            const QJsonArray list = it.value().toArray();
+            for (qsizetype i = 0; i < list.size(); ++i)
+                entries.append({list.at(i), where(pointer + QLatin1Char('/') + QString::number(i))});
+        } else if (!it.value().isNull()) {
+            out.error = QStringLiteral("%1: \"%2\" must be a list").arg(where(pointer), it.key());
+            return out;
+        }
+        out.lists.append({it.key(), entries});
+    }
+    return out;
+}
+
+QString idText(const QJsonValue &id)
+{
+    if (id.isString())
+        return id.toString();
+    if (id.isDouble() && id.toDouble() == double(qint64(id.toDouble())))
+        return QString::number(qint64(id.toDouble()));
+    return {};
+}
+
+// An entry of a kind RouteScope does not have, as the report names it: its id or username, and a space.
+QString entryName(const QJsonValue &entry)
+{
+    const QJsonObject o = entry.toObject();
+    QString name = idText(o.value(QStringLiteral("id")));
+    if (name.isEmpty())
+        name = o.value(QStringLiteral("username")).toString();
+    return name.isEmpty() ? QString() : name + QLatin1Char(' ');
+}
+
+} // namespace
+
+int Report::count() const
+{
+    int n = 0;
+    for (ResourceKind kind : kResourceKinds)
+        n += int(objects.of(kind).size());
+    return n;
+}
+
+Format formatOf(const QString &fileName, const QByteArray &text)
+{
+    const QString suffix = QFileInfo(fileName).suffix().toLower();
+    if (suffix == QLatin1String("json"))
+        return Format::ApisixJson;
+    if (suffix == QLatin1String("yaml") || suffix == QLatin1String("yml"))
+        return Format::ApisixYaml;
+    return text.trimmed().startsWith('{') ? Format::ApisixJson : Format::ApisixYaml;
+}
+
+Report read(Format format, const QByteArray &text, const ResourceObjects &existing, const QStringList &customPlugins)
+{
+    Report report;
+    const Parsed parsed = format == Format::ApisixYaml ? parseYaml(text) : parseJson(text);
+    if (!parsed.error.isEmpty()) {
+        report.error = parsed.error;
+        return report;
+    }
+    report.warnings = parsed.warnings;
+    // Each entry by kind and id, where it is, before validation.
+    ResourceObjects merged = existing;
+    QHash<QString, QString> whereOf; // "route\n1" -> position
+    QList<std::pair<ResourceKind, QString>> order;
+    const auto entryKey = [](ResourceKind kind, const QString &id) -> QString { return resourceNoun(kind) + QLatin1Char('\n') + id; };
+    for (const auto &[key, entries] : parsed.lists) {
+        const std::optional<ResourceKind> kind = resourceKindNamed(key);
+        if (!kind) {
+            const bool known = std::any_of(std::begin(kNotSupported), std::end(kNotSupported),
+                                           [&](const char *k) { return key == QLatin1String(k); });
+            for (const Entry &e : entries)
+                report.refused << QStringLiteral("%1 %2(%3): %4").arg(key, entryName(e.value), e.where,
+                                                                       known ? QStringLiteral("RouteScope does not have %1 yet").arg(key)
+                                                                             : QStringLiteral("not an object kind of APISIX's standalone file"));
+            if (entries.isEmpty() && !known)
+                report.warnings << QStringLiteral("\"%1\" is not an object kind of APISIX's standalone file").arg(key);
+            continue;
+        }
+        for (const Entry &e : entries) {
+            const QString noun = resourceNoun(*kind);
+            if (!e.value.isObject()) {
+                report.refused << QStringLiteral("%1 (%2): expected an object").arg(noun, e.where);
+                continue;
+            }
+            const QString id = idText(e.value.toObject().value(QStringLiteral("id")));
+            if (id.isEmpty()) {
+                report.refused << QStringLiteral("%1 (%2): it needs an \"id\" (a text or an integer), as APISIX's standalone file does").arg(noun, e.where);
+                continue;
+            }
+            if (whereOf.contains(entryKey(*kind, id))) {
+                report.refused << QStringLiteral("%1 %2 (%3): the id is used twice; the first, at %4, is kept").arg(noun, id, e.where, whereOf.value(entryKey(*kind, id)));
+                continue;
+            }
+            whereOf.insert(entryKey(*kind, id), e.where);
+            order.append({*kind, id});
+            merged.of(*kind).insert(id, e.value);
+        }
+    }
+    // Validated together with what is already there, as the store will hold them.
+    ConfigStore store;
+    store.setCustomPlugins(customPlugins);
+    QHash<QString, QStringList> reasons, warnings; // by entryKey; the validator's warnings say what is not run here
+    for (const Problem &p : store.load(merged)) {
+        const QStringList parts = p.pointer.split(QLatin1Char('/')); // "", plural, id, ...
+        const std::optional<ResourceKind> kind = parts.size() > 2 ? resourceKindNamed(parts[1]) : std::nullopt;
+        if (!kind)
+            continue;
+        QString id = parts[2];
+        id.replace(QStringLiteral("~1"), QStringLiteral("/")).replace(QStringLiteral("~0"), QStringLiteral("~"));
+        const QString field = parts.mid(3).join(QLatin1Char('/'));
+        (p.isError() ? reasons : warnings)[entryKey(*kind, id)] << (field.isEmpty() ? p.message : QStringLiteral("%1: %2").arg(field, p.message));
+    }
+    for (const auto &[kind, id] : order) {
+        const QString key = entryKey(kind, id);
+        const QString noun = resourceNoun(kind);
+        if (reasons.contains(key)) {
+            report.refused << QStringLiteral("%1 %2 (%3): %4").arg(noun, id, whereOf.value(key), reasons.value(key).join(QStringLiteral("; ")));
+            continue;
+        }
+        const QJsonObject value = merged.of(kind).value(id).toObject();
+        report.objects.of(kind).insert(id, value);
+        report.imported << QStringLiteral("%1 %2 (%3)").arg(noun, id, whereOf.value(key));
+        for (const QString &w : warnings.value(key))
+            report.notRun << QStringLiteral("%1 %2: %3").arg(noun, id, w);
+    }
+    return report;
+}
+
+QString summary(const Report &report)
+{
+    if (!report.error.isEmpty())
+        return QStringLiteral("nothing imported: %1").arg(report.error);
+    QStringList lines;
+    lines << QStringLiteral("imported %1 object(s), refused %2").arg(report.count()).arg(report.refused.size());
+    for (const QString &w : report.warnings)
+        lines << QStringLiteral("warning: ") + w;
+    for (const QString &r : report.refused)
+        lines << QStringLiteral("refused ") + r;
+    for (const QString &n : report.notRun)
+        lines << QStringLiteral("note: ") + n;
+    for (const QString &i : report.imported)
+        lines << QStringLiteral("imported ") + i;
+    return lines.join(QLatin1Char('\n'));
+}
+
+} // namespace ConfigImport
