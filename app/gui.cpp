@@ -47,7 +47,8 @@ WindowRun runWindow(const QCommandLineParser &parser, const QString &workspace)
     std::fflush(stdout);
     rememberRecent(session.workspace().path);
     MainWindowInfo info{session.workspace().pluginCatalogue, session.workspace().path, session.proxyUrl(), session.adminUrl(),
-                        session.demoUrl(), session.engine()->proxyPort(), session.runnerDescription()};
+                        session.demoUrl(), session.engine()->proxyPort(), session.runnerDescription(),
+                        session.workspace().runner, session.workspace().customPlugins()};
     MainWindow window(session.store(), session.engine()->capture(), session.engine()->runnerProcess(), info);
     window.show();
     std::unique_ptr<BenchMonitor> bench;

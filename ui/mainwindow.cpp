@@ -2,6 +2,7 @@
 
 #include "bodytext.h"
 #include "capturestore.h"
+#include "configtransfer.h"
 #include "routeeditor.h"
 #include "routespanel.h"
 #include "runnerprocess.h"
@@ -26,7 +27,8 @@
 #include <QVBoxLayout>
 
 MainWindow::MainWindow(ConfigStore *store, CaptureStore *capture, RunnerProcess *runner, const MainWindowInfo &info, QWidget *parent)
-    : QMainWindow(parent), m_capture(capture), m_workspacePath(info.workspacePath),
+    : QMainWindow(parent), m_store(store), m_capture(capture), m_runnerSettings(info.runner), m_customPlugins(info.customPlugins),
+      m_workspacePath(info.workspacePath),
       m_routesPanel(new RoutesPanel(ResourceKind::Route, store, PluginCatalogue::fromJson(info.pluginCatalogue), this)),
       m_upstreamsPanel(new RoutesPanel(ResourceKind::Upstream, store, PluginCatalogue::fromJson(info.pluginCatalogue), this)),
       m_traffic(new TrafficPanel(capture, info.proxyUrl, info.proxyPort, this)),
@@ -126,6 +128,10 @@ void MainWindow::buildMenus()
             updateTitle();
         }
     });
+    file->addSeparator();
+    action(file, tr("Import APISIX configuration…"), QKeySequence(Qt::CTRL | Qt::Key_I), [this] { showImport(); });
+    action(file, tr("Export for APISIX…"), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_E), [this] { showExport(); });
+    file->addSeparator();
     QAction *exportAll = action(file, tr("Export all as HAR…"), QKeySequence(Qt::CTRL | Qt::Key_E), [this] { m_traffic->exportHar(false); });
     action(file, tr("Export selection as HAR…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), [this] { m_traffic->exportHar(true); });
     file->addSeparator();
@@ -189,6 +195,21 @@ void MainWindow::showRunnerLog()
     text->setPlainText(m_runnerLog.isEmpty() ? tr("Nothing from the runner yet.") : m_runnerLog.join(QLatin1Char('\n')));
     layout->addWidget(text);
     dialog->resize(800, 400);
+    dialog->show();
+}
+
+void MainWindow::showExport()
+{
+    auto *dialog = new ExportDialog(m_store, m_runnerSettings, m_customPlugins, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+}
+
+void MainWindow::showImport()
+{
+    auto *dialog = new ImportDialog(m_store, m_customPlugins, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ImportDialog::imported, this, [this](const QString &message) { statusBar()->showMessage(message, 8000); });
     dialog->show();
 }
 

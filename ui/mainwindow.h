@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QJsonArray>
+#include <QJsonObject>
 #include <QMainWindow>
 #include <QStringList>
 
@@ -21,6 +22,8 @@ struct MainWindowInfo
     QString demoUrl;
     quint16 proxyPort = 0;
     QString runnerDescription; // "" when no runner is configured
+    QJsonObject runner;        // the workspace's "runner" (for the config.yaml lines of an export)
+    QStringList customPlugins; // the workspace's apisix.plugins
 };
 
 // The main window: live traffic with the selected exchange in detail, the routes of the workspace,
@@ -52,10 +55,15 @@ private:
     void buildMenus();
     void tick();
     void showRunnerLog();
+    void showExport();
+    void showImport();
 
     void updateTitle();
 
+    ConfigStore *m_store;
     CaptureStore *m_capture;
+    QJsonObject m_runnerSettings;
+    QStringList m_customPlugins;
     QString m_workspacePath;
     RoutesPanel *m_routesPanel;
     RoutesPanel *m_upstreamsPanel;

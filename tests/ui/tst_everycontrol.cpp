@@ -1,6 +1,7 @@
 // Every button pressed, every action and menu entry triggered, every dialog opened and cancelled, in each
 // state of each tab: the next crash is in a control nobody's test pressed (issue 10).
 #include "changesview.h"
+#include "configtransfer.h"
 #include "confeditor.h"
 #include "jsoneditor.h"
 #include <QPushButton>
@@ -15,6 +16,12 @@
 #include "windowfixture.h"
 
 #include <QAbstractButton>
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QComboBox>
+#include <QPlainTextEdit>
+#include <QTemporaryDir>
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -38,6 +45,7 @@ private Q_SLOTS:
     void routesTabInEveryState();
     void upstreamsTab();
     void servicesPluginConfigsAndGlobalRulesTabs();
+    void exportAndImportDialogs();
     void everyActionAndMenu();
     void quitAsksAboutEdits();
     void screenshots_data();
@@ -220,6 +228,78 @@ void TestEveryControl::servicesPluginConfigsAndGlobalRulesTabs()
     QVERIFY(snap->pluginConfigs.contains("pc1"));
 }
 
+// File > Export for APISIX and File > Import APISIX configuration, as a user goes through them.
+void TestEveryControl::exportAndImportDialogs()
+{
+    MainWindow *window = m_fixture->window.get();
+    const auto trigger = [window](const QString &text) {
+        for (QAction *a : window->findChildren<QAction *>())
+            if (a->text() == text)
+                a->trigger();
+    };
+    trigger(QStringLiteral("Export for APISIX…"));
+    auto *exporter = window->findChild<ExportDialog *>();
+    QVERIFY(exporter);
+    QTRY_VERIFY(exporter->isVisible());
+    QVERIFY(exporter->text().contains("routes:") && exporter->text().endsWith("#END\n"));
+    QVERIFY(exporter->text().contains("/shop/*"));
+    QVERIFY2(exporter->configYaml().contains("cmd: [\"routescope-demo-runner\"]"), qPrintable(exporter->configYaml()));
+    auto *format = exporter->findChild<QComboBox *>("format");
+    format->setFocus();
+    QTest::keyClick(format, Qt::Key_Down);
+    QVERIFY(exporter->text().startsWith("{"));
+    QTest::keyClick(format, Qt::Key_Down);
+    QVERIFY(exporter->text().startsWith("#!/bin/sh"));
+    for (QPushButton *b : exporter->findChildren<QPushButton *>())
+        if (b->text() == QLatin1String("&Copy"))
+            QTest::mouseClick(b, Qt::LeftButton);
+    QCOMPARE(QApplication::clipboard()->text(), exporter->text());
+    pressEverything(exporter, {"Close"}); // Save as… opens a file dialog (cancelled); Include toggles
+    exporter->close();
+
+    QTemporaryDir dir;
+    const QString file = dir.filePath("apisix.yaml");
+    QFile out(file);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write("routes:\n  - id: imp1\n    uri: /imported/*\n    upstream_id: u1\n"
+              "  - id: imp2\n    uri: /nowhere\n    upstream_id: gone\n#END\n");
+    out.close();
+    trigger(QStringLiteral("Import APISIX configuration…"));
+    auto *importer = window->findChild<ImportDialog *>();
+    QVERIFY(importer);
+    QTRY_VERIFY(importer->isVisible());
+    auto *path = importer->findChild<QLineEdit *>("path");
+    QTest::keyClicks(path, file);
+    QTest::keyClick(path, Qt::Key_Return);
+    QVERIFY2(importer->reportText().contains("imported route imp1 (line 2, column 5)"), qPrintable(importer->reportText()));
+    QVERIFY(importer->reportText().contains("refused route imp2 (line 5, column 5)"));
+    QPushButton *import = nullptr;
+    for (QPushButton *b : importer->findChildren<QPushButton *>())
+        if (b->text() == QLatin1String("&Import"))
+            import = b;
+    QVERIFY2(import && import->isEnabled(), import ? "disabled" : "no Import button");
+    QTest::mouseClick(import, Qt::LeftButton);
+    QVERIFY(m_fixture->engine.store().snapshot()->routes.contains("imp1"));
+    QVERIFY(!m_fixture->engine.store().snapshot()->routes.contains("imp2"));
+    QVERIFY(m_fixture->engine.store().snapshot()->routes.contains("1")); // merged, nothing else lost
+    QCOMPARE(httpRequest(m_fixture->engine.proxyPort(), "GET", "/imported/x").status, 200);
+    // Replace asks first; cancelled (the closer answers Cancel), nothing is replaced.
+    QTest::mouseClick(importer->findChild<QCheckBox *>("replace"), Qt::LeftButton);
+    QVERIFY(import->isEnabled());
+    QTest::mouseClick(import, Qt::LeftButton);
+    QVERIFY(m_fixture->engine.store().snapshot()->routes.contains("1"));
+    // A malformed file: the report says where, and Import stays off.
+    QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    out.write("routes:\n  - id: 1\n   uri: x\n");
+    out.close();
+    QTest::mouseClick(importer->findChild<QCheckBox *>("replace"), Qt::LeftButton);
+    QVERIFY2(importer->reportText().startsWith("nothing imported: line 3, column 4"), qPrintable(importer->reportText()));
+    QVERIFY(!import->isEnabled());
+    pressEverything(importer, {"Close"}); // Choose file… opens a file dialog (cancelled); Read reads again
+    importer->close();
+    checkAlive();
+}
+
 void TestEveryControl::everyActionAndMenu()
 {
     MainWindow *window = m_fixture->window.get();
@@ -395,6 +475,22 @@ void TestEveryControl::screenshots()
     openDiscarding(window->objectPanels()[2], "s1");
     QCoreApplication::processEvents();
     QVERIFY(window->grab().save(dir + "/services" + suffix));
+    // File > Export for APISIX and File > Import (issue 14).
+    ExportDialog exporter(&m_fixture->engine.store(), QJsonObject{{"cmd", QJsonArray{"routescope-demo-runner"}}}, {}, window);
+    exporter.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&exporter));
+    QVERIFY(exporter.grab().save(dir + "/export" + suffix));
+    ImportDialog importer(&m_fixture->engine.store(), {}, window);
+    importer.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&importer));
+    QTemporaryDir files;
+    QFile yaml(files.filePath("apisix.yaml"));
+    QVERIFY(yaml.open(QIODevice::WriteOnly));
+    yaml.write("routes:\n  - id: 9\n    uri: /nine\n    upstream_id: u1\n    plugins:\n      limit-count: {count: 1, time_window: 1}\n"
+               "  - id: 10\n    uri: /ten\n    upstream_id: nope\nconsumers:\n  - username: jack\n");
+    yaml.close();
+    importer.read(yaml.fileName());
+    QVERIFY(importer.grab().save(dir + "/import" + suffix));
     QApplication::setPalette(original);
 }
 

@@ -91,7 +91,8 @@ struct Fixture
             return false;
         MainWindowInfo info{PluginCatalogue::demoRunner().toJson(), QStringLiteral("test workspace"),
                             QStringLiteral("http://127.0.0.1:%1").arg(engine.proxyPort()), QStringLiteral("admin"), {},
-                            engine.proxyPort(), QStringLiteral("demo")};
+                            engine.proxyPort(), QStringLiteral("demo"),
+                            QJsonObject{{"cmd", QJsonArray{"routescope-demo-runner"}}}, {}};
         window = std::make_unique<MainWindow>(&engine.store(), engine.engine().capture(), engine.engine().runnerProcess(), info);
         window->resize(1280, 860);
         window->show();

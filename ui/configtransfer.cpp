@@ -1,0 +1,197 @@
+#include "configtransfer.h"
+
+#include "atomicfile.h"
+#include "configexport.h"
+#include "configstore.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace {
+ResourceObjects objectsOf(const ConfigStore *store)
+{
+    ResourceObjects objects;
+    for (ResourceKind kind : kResourceKinds)
+        objects.of(kind) = store->toJson(kind);
+    return objects;
+}
+
+QPlainTextEdit *monospaceView(QWidget *parent)
+{
+    auto *view = new QPlainTextEdit(parent);
+    view->setReadOnly(true);
+    view->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    view->setLineWrapMode(QPlainTextEdit::NoWrap);
+    return view;
+}
+} // namespace
+
+ExportDialog::ExportDialog(const ConfigStore *store, const QJsonObject &runner, const QStringList &customPlugins, QWidget *parent)
+    : QDialog(parent), m_store(store), m_runner(runner), m_customPlugins(customPlugins), m_format(new QComboBox(this)),
+      m_demo(new QCheckBox(tr("Include RouteScope's demo route and upstream"), this)), m_preview(monospaceView(this)),
+      m_notes(monospaceView(this))
+{
+    setWindowTitle(tr("Export for APISIX"));
+    m_format->addItem(tr("Standalone apisix.yaml"), int(ConfigExport::Format::ApisixYaml));
+    m_format->addItem(tr("Standalone apisix.json"), int(ConfigExport::Format::ApisixJson));
+    m_format->addItem(tr("Admin API calls (curl script)"), int(ConfigExport::Format::AdminCurl));
+    m_format->setObjectName(QStringLiteral("format"));
+    m_demo->setObjectName(QStringLiteral("includeDemo"));
+    m_notes->setObjectName(QStringLiteral("configYaml"));
+    m_notes->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    m_notes->setMaximumHeight(130);
+    auto *form = new QFormLayout;
+    form->addRow(tr("&Format:"), m_format);
+    form->addRow(QString(), m_demo);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    QPushButton *copy = buttons->addButton(tr("&Copy"), QDialogButtonBox::ActionRole);
+    QPushButton *save = buttons->addButton(tr("&Save as…"), QDialogButtonBox::ActionRole);
+    connect(copy, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(text()); });
+    connect(save, &QPushButton::clicked, this, &ExportDialog::saveAs);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(m_preview, 1);
+    layout->addWidget(new QLabel(tr("The target APISIX's conf/config.yaml, and what was left out:"), this));
+    layout->addWidget(m_notes);
+    layout->addWidget(buttons);
+    connect(m_format, &QComboBox::currentIndexChanged, this, &ExportDialog::refresh);
+    connect(m_demo, &QCheckBox::toggled, this, &ExportDialog::refresh);
+    connect(store, &ConfigStore::changed, this, &ExportDialog::refresh, Qt::QueuedConnection); // an Admin API write
+    refresh();
+    resize(760, 620);
+}
+
+QString ExportDialog::text() const { return m_preview->toPlainText(); }
+QString ExportDialog::configYaml() const { return m_notes->toPlainText(); }
+
+void ExportDialog::refresh()
+{
+    ResourceObjects objects = objectsOf(m_store);
+    QStringList leftOut;
+    if (!m_demo->isChecked())
+        objects = ConfigExport::forProduction(objects, &leftOut);
+    const auto format = ConfigExport::Format(m_format->currentData().toInt());
+    m_preview->setPlainText(QString::fromUtf8(ConfigExport::render(format, objects)));
+    QString notes = QString::fromUtf8(ConfigExport::configYamlSnippet(objects, m_runner, m_customPlugins));
+    for (const QString &what : std::as_const(leftOut))
+        notes += tr("# left out: %1\n").arg(what).replace(QStringLiteral("export it with --include-demo"), tr("tick Include to export it"));
+    m_notes->setPlainText(notes);
+}
+
+void ExportDialog::saveAs()
+{
+    static const char *const names[] = {"apisix.yaml", "apisix.json", "apisix-admin.sh"};
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export for APISIX"), QLatin1String(names[m_format->currentIndex()]));
+    if (path.isEmpty())
+        return;
+    if (const QString error = writeFileAtomically(path, text().toUtf8()); !error.isEmpty())
+        QMessageBox::warning(this, tr("Export for APISIX"), error);
+}
+
+ImportDialog::ImportDialog(ConfigStore *store, const QStringList &customPlugins, QWidget *parent)
+    : QDialog(parent), m_store(store), m_customPlugins(customPlugins), m_path(new QLineEdit(this)),
+      m_replace(new QCheckBox(tr("Replace the workspace's configuration (routes, upstreams, services, plugin configs, global rules)"), this)),
+      m_report(monospaceView(this)), m_summary(new QLabel(tr("Choose an apisix.yaml or apisix.json."), this))
+{
+    setWindowTitle(tr("Import APISIX configuration"));
+    m_path->setObjectName(QStringLiteral("path"));
+    m_path->setPlaceholderText(tr("apisix.yaml or apisix.json"));
+    m_replace->setObjectName(QStringLiteral("replace"));
+    m_report->setObjectName(QStringLiteral("report"));
+    m_report->setLineWrapMode(QPlainTextEdit::WidgetWidth); // every reason whole, not cut at the edge
+    m_summary->setWordWrap(true);
+    auto *choose = new QPushButton(tr("C&hoose file…"), this);
+    auto *reread = new QPushButton(tr("&Read"), this);
+    auto *row = new QHBoxLayout;
+    row->addWidget(m_path, 1);
+    row->addWidget(choose);
+    row->addWidget(reread);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    m_import = buttons->addButton(tr("&Import"), QDialogButtonBox::AcceptRole);
+    m_import->setEnabled(false);
+    // Return in the path reads the file; importing takes a press of Import.
+    for (QPushButton *b : findChildren<QPushButton *>())
+        b->setAutoDefault(false);
+    reread->setDefault(true);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(row);
+    layout->addWidget(m_replace);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_report, 1);
+    layout->addWidget(buttons);
+    connect(choose, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Import APISIX configuration"), QString(),
+                                                          tr("APISIX configuration (*.yaml *.yml *.json);;All files (*)"));
+        if (!path.isEmpty())
+            read(path);
+    });
+    connect(reread, &QPushButton::clicked, this, [this] { read(m_path->text()); });
+    connect(m_replace, &QCheckBox::toggled, this, [this] {
+        if (!m_path->text().isEmpty())
+            read(m_path->text()); // what validates depends on what stays
+    });
+    connect(m_import, &QPushButton::clicked, this, &ImportDialog::apply);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    resize(820, 560);
+}
+
+QString ImportDialog::reportText() const { return m_report->toPlainText(); }
+
+void ImportDialog::read(const QString &path)
+{
+    m_path->setText(path);
+    m_last = {};
+    QFile file(path);
+    if (path.isEmpty() || !file.open(QIODevice::ReadOnly)) {
+        m_last.error = path.isEmpty() ? tr("no file chosen") : tr("cannot open %1: %2").arg(path, file.errorString());
+    } else {
+        const QByteArray text = file.readAll();
+        const ResourceObjects existing = m_replace->isChecked() ? ResourceObjects{} : objectsOf(m_store);
+        m_last = ConfigImport::read(ConfigImport::formatOf(path, text), text, existing, m_customPlugins);
+    }
+    const QString summary = ConfigImport::summary(m_last);
+    m_summary->setText(summary.section(QLatin1Char('\n'), 0, 0));
+    m_report->setPlainText(summary);
+    m_import->setEnabled(m_last.error.isEmpty() && (m_last.count() > 0 || m_replace->isChecked()));
+}
+
+void ImportDialog::apply()
+{
+    ResourceObjects merged = objectsOf(m_store);
+    if (m_replace->isChecked()) {
+        int there = 0;
+        for (ResourceKind kind : kResourceKinds)
+            there += int(merged.of(kind).size());
+        if (there > 0 && QMessageBox::question(this, windowTitle(),
+                                               tr("Replace the %1 objects of the workspace with the %2 of the file?").arg(there).arg(m_last.count()),
+                                               QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes)
+            return;
+        merged = {};
+    }
+    for (ResourceKind kind : kResourceKinds)
+        for (auto it = m_last.objects.of(kind).begin(); it != m_last.objects.of(kind).end(); ++it)
+            merged.of(kind).insert(it.key(), it.value());
+    // One change for the whole file: one new snapshot, one write of the workspace.
+    const Problems problems = m_store->load(merged);
+    const QString message = hasErrors(problems)
+        ? tr("Imported, but the configuration changed meanwhile: %1").arg(firstErrorMessage(problems))
+        : tr("Imported %1 object(s) from %2").arg(m_last.count()).arg(m_path->text());
+    m_import->setEnabled(false);
+    m_summary->setText(message);
+    Q_EMIT imported(message);
+}

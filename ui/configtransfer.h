@@ -1,0 +1,65 @@
+#pragma once
+// File > Export for APISIX and File > Import APISIX configuration: the window's faces of engine/export,
+// the same code paths as `routescope export` and `routescope import`.
+
+#include "configimport.h"
+
+#include <QDialog>
+#include <QJsonObject>
+
+class ConfigStore;
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+
+// The workspace's configuration as production APISIX takes it, previewed as it changes: a format, the
+// demo route and upstream left out unless asked, and the conf/config.yaml lines the target needs.
+class ExportDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    ExportDialog(const ConfigStore *store, const QJsonObject &runner, const QStringList &customPlugins, QWidget *parent = nullptr);
+    QString text() const;       // what Copy and Save write
+    QString configYaml() const; // the config.yaml lines and what was left out
+
+private:
+    void refresh();
+    void saveAs();
+
+    const ConfigStore *m_store;
+    QJsonObject m_runner;
+    QStringList m_customPlugins;
+    QComboBox *m_format;
+    QCheckBox *m_demo;
+    QPlainTextEdit *m_preview;
+    QPlainTextEdit *m_notes;
+};
+
+// A file read into a report first (imported / refused with line and column / stored but not run), then
+// applied in one change when the user presses Import. Nothing is applied from a malformed file.
+class ImportDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    ImportDialog(ConfigStore *store, const QStringList &customPlugins, QWidget *parent = nullptr);
+    void read(const QString &path);
+    QString reportText() const;
+
+Q_SIGNALS:
+    void imported(const QString &message);
+
+private:
+    void apply();
+
+    ConfigStore *m_store;
+    QStringList m_customPlugins;
+    QLineEdit *m_path;
+    QCheckBox *m_replace;
+    QPlainTextEdit *m_report;
+    QPushButton *m_import;
+    QLabel *m_summary;
+    ConfigImport::Report m_last;
+};
