@@ -4,6 +4,7 @@
 #include "atomicfile.h"
 #include "configexport.h"
 #include "configimport.h"
+#include "adminsync.h"
 #include "editorchecks.h"
 #include "exchangeexport.h"
 #include "quitsignals.h"
@@ -153,36 +154,29 @@ int runValidate(const QStringList &arguments)
     return hasErrors(problems) ? 1 : 0;
 }
 
-int runExport(const QStringList &arguments)
+namespace {
+// --workspace, --include-demo and --labels, shared by export and sync.
+void addSelectionOptions(QCommandLineParser &parser)
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Export the workspace's routes, upstreams, services, plugin configs and global rules for production APISIX.\n"
-                                                    "The conf/config.yaml lines the target needs are printed on standard error."));
-    parser.addHelpOption();
-    parser.addVersionOption();
     parser.addOption({QStringLiteral("workspace"), QStringLiteral("Workspace file (default: the default workspace)."), QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("format"), QStringLiteral("apisix-yaml (standalone apisix.yaml), apisix-json, or admin-curl (a script of Admin API calls)."), QStringLiteral("FORMAT")});
-    parser.addOption({{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Write to FILE instead of standard output."), QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("include-demo"), QStringLiteral("Export RouteScope's demo route and upstream too.")});
-    if (const auto done = parseCommandLine(parser, arguments))
-        return *done;
-    const auto format = ConfigExport::formatFromName(parser.value(QStringLiteral("format")));
-    if (!format) {
-        printErr(parser.isSet(QStringLiteral("format"))
-                     ? QStringLiteral("unknown --format \"%1\": use apisix-yaml, apisix-json or admin-curl (adc is not available yet)").arg(parser.value(QStringLiteral("format")))
-                     : QStringLiteral("--format is required: apisix-yaml, apisix-json or admin-curl"));
-        return 2;
-    }
+    parser.addOption({QStringLiteral("include-demo"), QStringLiteral("Include RouteScope's demo route and upstream.")});
+    parser.addOption({QStringLiteral("labels"), QStringLiteral("Only the objects with this label, and what they refer to."), QStringLiteral("KEY=VALUE")});
+}
+
+// The workspace's objects as production gets them: only what validates, as the engine would run it (each
+// entry left out named on stderr), without the demo unless --include-demo, only --labels' selection.
+std::optional<ResourceObjects> productionObjects(const QCommandLineParser &parser, Workspace *workspace)
+{
     const QString path = parser.isSet(QStringLiteral("workspace")) ? parser.value(QStringLiteral("workspace")) : Workspace::defaultPath();
-    const Workspace::LoadResult loaded = Workspace::load(path);
+    Workspace::LoadResult loaded = Workspace::load(path);
     if (!loaded.error.isEmpty()) {
         printErr(loaded.error);
-        return 1;
+        return std::nullopt;
     }
-    // Only what validates goes out, exactly as the engine would run it.
+    *workspace = std::move(loaded.workspace);
     ConfigStore store;
-    store.setCustomPlugins(loaded.workspace.customPlugins());
-    for (const Problem &p : store.load(loaded.workspace.objects))
+    store.setCustomPlugins(workspace->customPlugins());
+    for (const Problem &p : store.load(workspace->objects))
         if (p.isError())
             printErr(QStringLiteral("skipped %1: %2").arg(p.pointer, p.message));
     ResourceObjects objects;
@@ -194,9 +188,45 @@ int runExport(const QStringList &arguments)
         for (const QString &what : leftOut)
             printErr(QStringLiteral("left out ") + what);
     }
-    const QByteArray snippet = ConfigExport::configYamlSnippet(objects, loaded.workspace.runner, loaded.workspace.customPlugins());
+    if (parser.isSet(QStringLiteral("labels"))) {
+        const auto label = AdminSync::labelFromText(parser.value(QStringLiteral("labels")));
+        if (!label) {
+            printErr(QStringLiteral("--labels takes KEY=VALUE"));
+            return std::nullopt;
+        }
+        objects = AdminSync::selectByLabel(objects, *label);
+    }
+    return objects;
+}
+
+} // namespace
+
+int runExport(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Export the workspace's routes, upstreams, services, plugin configs and global rules for production APISIX.\n"
+                                                    "The conf/config.yaml lines the target needs are printed on standard error."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOption({QStringLiteral("format"), QStringLiteral("apisix-yaml (standalone apisix.yaml), apisix-json, or admin-curl (a script of Admin API calls)."), QStringLiteral("FORMAT")});
+    parser.addOption({{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Write to FILE instead of standard output."), QStringLiteral("FILE")});
+    addSelectionOptions(parser);
+    if (const auto done = parseCommandLine(parser, arguments))
+        return *done;
+    const auto format = ConfigExport::formatFromName(parser.value(QStringLiteral("format")));
+    if (!format) {
+        printErr(parser.isSet(QStringLiteral("format"))
+                     ? QStringLiteral("unknown --format \"%1\": use apisix-yaml, apisix-json or admin-curl (adc is not available yet)").arg(parser.value(QStringLiteral("format")))
+                     : QStringLiteral("--format is required: apisix-yaml, apisix-json or admin-curl"));
+        return 2;
+    }
+    Workspace workspace;
+    const std::optional<ResourceObjects> objects = productionObjects(parser, &workspace);
+    if (!objects)
+        return 1;
+    const QByteArray snippet = ConfigExport::configYamlSnippet(*objects, workspace.runner, workspace.customPlugins());
     std::fprintf(stderr, "%s", snippet.constData());
-    const QByteArray text = ConfigExport::render(*format, objects);
+    const QByteArray text = ConfigExport::render(*format, *objects);
     if (!parser.isSet(QStringLiteral("output"))) {
         std::fwrite(text.constData(), 1, size_t(text.size()), stdout);
         return 0;
@@ -274,4 +304,56 @@ int runImport(const QStringList &arguments)
         std::printf("wrote %s\n", qPrintable(path));
     }
     return report.refused.isEmpty() ? 0 : 3;
+}
+
+int runSync(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Bring a running APISIX (or RouteScope) to the workspace's configuration through its Admin API.\n"
+                                                    "The key comes from the environment variable APISIX_ADMIN_KEY and is never printed.\n"
+                                                    "Exit status: 0 done (or nothing to do), 1 the target could not be read or a change failed."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    addSelectionOptions(parser);
+    parser.addOption({QStringLiteral("admin-url"), QStringLiteral("The target's Admin API, e.g. http://127.0.0.1:9180."), QStringLiteral("URL")});
+    parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Print the plan; change nothing.")});
+    parser.addOption({QStringLiteral("prune"), QStringLiteral("Delete what the target has and the workspace does not (with --labels: only objects with the label).")});
+    if (const auto done = parseCommandLine(parser, arguments))
+        return *done;
+    const QUrl url(parser.value(QStringLiteral("admin-url")));
+    if (!parser.isSet(QStringLiteral("admin-url")) || !url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))) {
+        printErr(QStringLiteral("--admin-url is required: the target's Admin API, e.g. http://127.0.0.1:9180"));
+        return 2;
+    }
+    Workspace workspace;
+    const std::optional<ResourceObjects> desired = productionObjects(parser, &workspace);
+    if (!desired)
+        return 1;
+    const AdminSync::AdminClient client(url, qgetenv("APISIX_ADMIN_KEY"));
+    QString error;
+    const std::optional<ResourceObjects> current = client.fetchAll(&error);
+    if (!current) {
+        printErr(QStringLiteral("cannot read the target: %1").arg(error));
+        return 1;
+    }
+    const std::optional<AdminSync::Label> label = parser.isSet(QStringLiteral("labels"))
+        ? AdminSync::labelFromText(parser.value(QStringLiteral("labels"))) : std::nullopt;
+    const AdminSync::Plan plan = AdminSync::planSync(*desired, *current, parser.isSet(QStringLiteral("prune")), label);
+    if (parser.isSet(QStringLiteral("dry-run")) || plan.isEmpty()) {
+        std::printf("%s\n", qPrintable(plan.text()));
+        return 0;
+    }
+    for (qsizetype i = 0; i < plan.changes.size(); ++i) {
+        const AdminSync::Change &change = plan.changes[i];
+        const AdminSync::AdminClient::Answer answer = client.apply(change);
+        const bool ok = answer.status >= 200 && answer.status < 300;
+        std::printf("%s: %s\n", qPrintable(change.text()),
+                    qPrintable(ok ? QString::number(answer.status)
+                                  : QStringLiteral("%1 %2").arg(answer.status ? QString::number(answer.status) : QStringLiteral("failed"), answer.message)));
+        if (!ok) {
+            printErr(QStringLiteral("stopped at the first failure; %1 change(s) not applied").arg(plan.changes.size() - i - 1));
+            return 1;
+        }
+    }
+    return 0;
 }

@@ -7,3 +7,4 @@ int runServe(const QStringList &arguments);
 int runValidate(const QStringList &arguments);
 int runExport(const QStringList &arguments);
 int runImport(const QStringList &arguments);
+int runSync(const QStringList &arguments);

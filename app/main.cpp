@@ -41,6 +41,8 @@ int main(int argc, char *argv[])
             return runExport(args);
         if (!std::strcmp(command, "import"))
             return runImport(args);
+        if (!std::strcmp(command, "sync"))
+            return runSync(args);
         std::fprintf(stderr, "routescope: '%s' is not available yet\n", command);
         return 1;
     }

@@ -10,6 +10,7 @@
 #include <QRegularExpression>
 #include <QTcpServer>
 #include <QTemporaryDir>
+#include <QUrl>
 #include <QTest>
 
 #include <csignal>
@@ -82,6 +83,7 @@ private Q_SLOTS:
     void unreadableWorkspaceIsKept();
     void exportFormats();
     void importThenExport();
+    void syncToARunningTarget();
     void validate_data();
     void validate();
 };
@@ -361,6 +363,76 @@ void TestCli::importThenExport()
     QCOMPARE(readFile(ws), before);
     QCOMPARE(run({"import", "--workspace", ws, dir.filePath("missing.yaml")}).code, 1);
     QCOMPARE(run({"import", "--workspace", ws}).code, 2);
+}
+
+// `routescope sync` against a real `routescope serve` (APISIX's Admin API shape) on loopback.
+void TestCli::syncToARunningTarget()
+{
+    QTemporaryDir dir;
+    const QString a = dir.filePath("a.json");
+    writeFile(a, R"({"routes":{"r1":{"uri":"/a","upstream_id":"u1","labels":{"team":"a"}},"r2":{"uri":"/b","upstream_id":"u2","labels":{"team":"b"}}},
+                     "upstreams":{"u1":{"nodes":{"127.0.0.1:1980":1}},"u2":{"nodes":{"127.0.0.1:1981":1}}}})");
+    QProcess target;
+    startServe(target, dir.filePath("b.json"), "off", "sync-key");
+    QVERIFY(target.waitForStarted());
+    QString out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += QString::fromUtf8(target.readAllStandardOutput())).contains("admin API"), 10000);
+    const QString admin = QRegularExpression("admin API\\s+(http://127.0.0.1:\\d+)/apisix/admin").match(out).captured(1);
+    QVERIFY2(!admin.isEmpty(), qPrintable(out));
+    const QString key = QStringLiteral("sync-key");
+    const auto sync = [&](QStringList more, const QString &withKey = QStringLiteral("sync-key")) {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("APISIX_ADMIN_KEY", withKey);
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(ROUTESCOPE_BIN), QStringList{"sync", "--workspace", a, "--admin-url", admin} + more);
+        p.waitForFinished(20000);
+        return Run{p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+    };
+    const quint16 adminPort = quint16(QUrl(admin).port());
+    const auto targetRoutes = [&] {
+        return QJsonDocument::fromJson(httpRequest(adminPort, "GET", "/apisix/admin/routes", {{"X-API-KEY", "sync-key"}}).body).object().value("total").toInt();
+    };
+    QCOMPARE(targetRoutes(), 1); // its own demo route
+
+    Run r = sync({"--dry-run"});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.out, QStringLiteral("create upstream u1\ncreate upstream u2\ncreate route r1\ncreate route r2\n")); // what is used first
+    QCOMPARE(targetRoutes(), 1);
+    r = sync({});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains("create route r2: 201"), qPrintable(r.out));
+    QCOMPARE(targetRoutes(), 3);
+    QVERIFY(sync({"--dry-run"}).out.startsWith("nothing to do"));
+    QVERIFY(!r.out.contains(key) && !r.err.contains(key));
+
+    // A change, field by field; pruning deletes users before what they use, only under --prune.
+    writeFile(a, R"({"routes":{"r1":{"uri":"/a2","upstream_id":"u1","labels":{"team":"a"}},"r2":{"uri":"/b","upstream_id":"u2","labels":{"team":"b"}}},
+                     "upstreams":{"u1":{"nodes":{"127.0.0.1:1980":1}},"u2":{"nodes":{"127.0.0.1:1981":1}}}})");
+    QCOMPARE(sync({"--dry-run"}).out, QStringLiteral("update route r1: uri: \"/a\" -> \"/a2\"\n"));
+    QCOMPARE(sync({"--dry-run", "--prune"}).out,
+             QStringLiteral("update route r1: uri: \"/a\" -> \"/a2\"\ndelete route demo\ndelete upstream demo\n"));
+    // --labels: only team a's route and what it uses; pruning spares what does not carry the label.
+    QCOMPARE(sync({"--dry-run", "--prune", "--labels", "team=a"}).out, QStringLiteral("update route r1: uri: \"/a\" -> \"/a2\"\n"));
+    QCOMPARE(sync({"--labels", "team=a", "--prune"}).code, 0);
+    QVERIFY(sync({"--dry-run"}).out.startsWith("nothing to do"));
+
+    // The target refuses a change: the sync stops there, and says what was not applied.
+    writeFile(a, R"({"apisix":{"plugins":["my-auth"]},"routes":{"r0":{"uri":"/z","upstream_id":"u1","plugins":{"my-auth":{}}},
+                     "r1":{"uri":"/a3","upstream_id":"u1"}},"upstreams":{"u1":{"nodes":{"127.0.0.1:1980":1}}}})");
+    r = sync({});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.out.contains("create route r0: 400 unknown plugin [my-auth]"), qPrintable(r.out));
+    QVERIFY2(r.err.contains("stopped at the first failure; 1 change(s) not applied"), qPrintable(r.err));
+    QVERIFY(!r.out.contains("update route r1"));
+    // A wrong key, a target that is not there, no --admin-url.
+    r = sync({"--dry-run"}, "wrong");
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("401"), qPrintable(r.err));
+    QCOMPARE(run({"sync", "--workspace", a}).code, 2);
+    QCOMPARE(run({"sync", "--workspace", a, "--admin-url", "http://127.0.0.1:1"}).code, 1);
+    ::kill(pid_t(target.processId()), SIGTERM);
+    QVERIFY(target.waitForFinished(5000));
 }
 
 void TestCli::validate_data()

@@ -1,0 +1,78 @@
+#pragma once
+// A running APISIX (or RouteScope) brought to the workspace's configuration through its Admin API:
+// fetch every kind, compute the plan (create / update / delete, field by field), apply it in dependency
+// order and stop at the first failure (issue 14's `routescope sync`).
+
+#include "resourcekind.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+
+#include <optional>
+
+namespace AdminSync {
+
+// Objects carrying the label `key` = `value` (a selection), with every object they refer to
+// (upstream_id, service_id, plugin_config_id) so nothing exported or synced dangles.
+struct Label
+{
+    QString key;
+    QString value;
+};
+std::optional<Label> labelFromText(const QString &text); // "team=a"
+ResourceObjects selectByLabel(const ResourceObjects &objects, const Label &label);
+
+struct Change
+{
+    enum class Action { Create, Update, Delete };
+    Action action = Action::Create;
+    ResourceKind kind = ResourceKind::Route;
+    QString id;
+    QStringList fields;  // for an update: `uri: "/a" -> "/b"`, `+ plugins`, `- labels`
+    QJsonObject value;   // what is PUT (create, update)
+    QString text() const; // "update route 1: uri: "/a" -> "/b""
+};
+
+struct Plan
+{
+    QList<Change> changes; // in the order they are applied
+    bool isEmpty() const { return changes.isEmpty(); }
+    QString text() const;  // one line a change, or "nothing to do"
+};
+
+// What makes `current` (the target's objects) hold `desired`. Deletes only with `prune`; with a label,
+// only the target's objects with that label are deleted. Upstreams, services and plugin configs go before
+// the routes and global rules that use them; deletes come last, in the reverse order.
+Plan planSync(const ResourceObjects &desired, const ResourceObjects &current, bool prune, const std::optional<Label> &label);
+
+// A blocking client of an APISIX v3 Admin API (`X-API-KEY`), for the command line.
+class AdminClient
+{
+public:
+    AdminClient(QUrl base, QByteArray key, int timeoutMs = 10000);
+    // Every object of every kind; nullopt and `error` when the target cannot be read.
+    std::optional<ResourceObjects> fetchAll(QString *error) const;
+    struct Answer
+    {
+        int status = 0;      // 0: no answer (connection refused, timeout)
+        QString message;     // error_msg, or the transport's error
+    };
+    Answer apply(const Change &change) const;
+
+private:
+    struct Reply
+    {
+        int status = 0;
+        QByteArray body;
+        QString error;
+    };
+    Reply request(const QByteArray &method, const QString &path, const QByteArray &body = {}) const;
+
+    QUrl m_base;
+    QByteArray m_key;
+    int m_timeoutMs;
+};
+
+} // namespace AdminSync
