@@ -208,7 +208,7 @@ int runExport(const QStringList &arguments)
                                                     "The conf/config.yaml lines the target needs are printed on standard error."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOption({QStringLiteral("format"), QStringLiteral("apisix-yaml (standalone apisix.yaml), apisix-json, or admin-curl (a script of Admin API calls)."), QStringLiteral("FORMAT")});
+    parser.addOption({QStringLiteral("format"), QStringLiteral("apisix-yaml (standalone apisix.yaml), apisix-json, admin-curl (a script of Admin API calls), or adc (ADC's declarative YAML)."), QStringLiteral("FORMAT")});
     parser.addOption({{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Write to FILE instead of standard output."), QStringLiteral("FILE")});
     addSelectionOptions(parser);
     if (const auto done = parseCommandLine(parser, arguments))
@@ -216,8 +216,8 @@ int runExport(const QStringList &arguments)
     const auto format = ConfigExport::formatFromName(parser.value(QStringLiteral("format")));
     if (!format) {
         printErr(parser.isSet(QStringLiteral("format"))
-                     ? QStringLiteral("unknown --format \"%1\": use apisix-yaml, apisix-json or admin-curl (adc is not available yet)").arg(parser.value(QStringLiteral("format")))
-                     : QStringLiteral("--format is required: apisix-yaml, apisix-json or admin-curl"));
+                     ? QStringLiteral("unknown --format \"%1\": use apisix-yaml, apisix-json, admin-curl or adc").arg(parser.value(QStringLiteral("format")))
+                     : QStringLiteral("--format is required: apisix-yaml, apisix-json, admin-curl or adc"));
         return 2;
     }
     Workspace workspace;
@@ -226,7 +226,10 @@ int runExport(const QStringList &arguments)
         return 1;
     const QByteArray snippet = ConfigExport::configYamlSnippet(*objects, workspace.runner, workspace.customPlugins());
     std::fprintf(stderr, "%s", snippet.constData());
-    const QByteArray text = ConfigExport::render(*format, *objects);
+    QStringList notes;
+    const QByteArray text = ConfigExport::render(*format, *objects, &notes);
+    for (const QString &note : std::as_const(notes))
+        printErr(note);
     if (!parser.isSet(QStringLiteral("output"))) {
         std::fwrite(text.constData(), 1, size_t(text.size()), stdout);
         return 0;

@@ -49,6 +49,7 @@ ExportDialog::ExportDialog(const ConfigStore *store, const QJsonObject &runner, 
     m_format->addItem(tr("Standalone apisix.yaml"), int(ConfigExport::Format::ApisixYaml));
     m_format->addItem(tr("Standalone apisix.json"), int(ConfigExport::Format::ApisixJson));
     m_format->addItem(tr("Admin API calls (curl script)"), int(ConfigExport::Format::AdminCurl));
+    m_format->addItem(tr("ADC declarative YAML (adc sync)"), int(ConfigExport::Format::Adc));
     m_format->setObjectName(QStringLiteral("format"));
     m_demo->setObjectName(QStringLiteral("includeDemo"));
     m_notes->setObjectName(QStringLiteral("configYaml"));
@@ -86,8 +87,11 @@ void ExportDialog::refresh()
     if (!m_demo->isChecked())
         objects = ConfigExport::forProduction(objects, &leftOut);
     const auto format = ConfigExport::Format(m_format->currentData().toInt());
-    m_preview->setPlainText(QString::fromUtf8(ConfigExport::render(format, objects)));
+    QStringList unexpressed;
+    m_preview->setPlainText(QString::fromUtf8(ConfigExport::render(format, objects, &unexpressed)));
     QString notes = QString::fromUtf8(ConfigExport::configYamlSnippet(objects, m_runner, m_customPlugins));
+    for (const QString &what : std::as_const(unexpressed))
+        notes += QStringLiteral("# %1\n").arg(what);
     for (const QString &what : std::as_const(leftOut))
         notes += tr("# left out: %1\n").arg(what).replace(QStringLiteral("export it with --include-demo"), tr("tick Include to export it"));
     m_notes->setPlainText(notes);
@@ -95,7 +99,7 @@ void ExportDialog::refresh()
 
 void ExportDialog::saveAs()
 {
-    static const char *const names[] = {"apisix.yaml", "apisix.json", "apisix-admin.sh"};
+    static const char *const names[] = {"apisix.yaml", "apisix.json", "apisix-admin.sh", "adc.yaml"};
     const QString path = QFileDialog::getSaveFileName(this, tr("Export for APISIX"), QLatin1String(names[m_format->currentIndex()]));
     if (path.isEmpty())
         return;

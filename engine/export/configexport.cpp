@@ -83,6 +83,8 @@ std::optional<Format> formatFromName(const QString &name)
         return Format::ApisixJson;
     if (name == QLatin1String("admin-curl"))
         return Format::AdminCurl;
+    if (name == QLatin1String("adc"))
+        return Format::Adc;
     return std::nullopt;
 }
 
@@ -135,12 +137,143 @@ QByteArray toAdminCurl(const ResourceObjects &objects)
     return out.toUtf8();
 }
 
-QByteArray render(Format format, const ResourceObjects &objects)
+namespace {
+// Copies the fields `keys` of `from` that are there; "desc" becomes ADC's "description".
+void copyFields(QJsonObject &to, const QJsonObject &from, std::initializer_list<const char *> keys)
+{
+    for (const char *key : keys) {
+        const QString name = QLatin1String(key);
+        if (from.contains(name))
+            to.insert(name == QLatin1String("desc") ? QStringLiteral("description") : name, from.value(name));
+    }
+}
+
+QJsonObject adcUpstream(const QJsonObject &u)
+{
+    QJsonObject out;
+    copyFields(out, u, {"name", "desc", "labels", "type", "hash_on", "key", "checks", "scheme", "retries", "retry_timeout", "timeout",
+                        "tls", "keepalive_pool", "pass_host", "upstream_host", "service_name", "discovery_type", "discovery_args"});
+    const QJsonValue nodes = u.value(QStringLiteral("nodes"));
+    if (nodes.isObject()) { // {"host:port": weight} as ADC's list of {host, port, weight}
+        static const QHash<QString, int> defaultPorts{{QStringLiteral("http"), 80}, {QStringLiteral("https"), 443},
+                                                      {QStringLiteral("grpc"), 80}, {QStringLiteral("grpcs"), 443}};
+        QJsonArray list;
+        const QJsonObject map = nodes.toObject();
+        for (auto it = map.begin(); it != map.end(); ++it) {
+            const qsizetype colon = it.key().lastIndexOf(QLatin1Char(':'));
+            const bool hasPort = colon > 0 && !it.key().endsWith(QLatin1Char(']'));
+            const int port = hasPort ? it.key().mid(colon + 1).toInt() : defaultPorts.value(u.value(QStringLiteral("scheme")).toString(), 80);
+            list.append(QJsonObject{{QStringLiteral("host"), hasPort ? it.key().left(colon) : it.key()},
+                                    {QStringLiteral("port"), port}, {QStringLiteral("weight"), it.value()}});
+        }
+        out.insert(QStringLiteral("nodes"), list);
+    } else if (nodes.isArray()) {
+        out.insert(QStringLiteral("nodes"), nodes);
+    }
+    return out;
+}
+
+QString idText(const QJsonValue &v)
+{
+    return v.isDouble() ? QString::number(qint64(v.toDouble())) : v.toString();
+}
+} // namespace
+
+QByteArray toAdcYaml(const ResourceObjects &objects, QStringList *notes)
+{
+    const auto upstreamOf = [&](const QJsonObject &o) -> std::optional<QJsonObject> {
+        if (o.contains(QStringLiteral("upstream")))
+            return adcUpstream(o.value(QStringLiteral("upstream")).toObject());
+        if (o.contains(QStringLiteral("upstream_id")))
+            return adcUpstream(objects.upstreams.value(idText(o.value(QStringLiteral("upstream_id")))).toObject());
+        return std::nullopt;
+    };
+    QMap<QString, QJsonObject> services; // by id
+    for (auto it = objects.services.begin(); it != objects.services.end(); ++it) {
+        const QJsonObject s = it.value().toObject();
+        QJsonObject out{{QStringLiteral("id"), it.key()}, {QStringLiteral("name"), s.value(QStringLiteral("name")).toString(it.key())}};
+        copyFields(out, s, {"desc", "labels", "hosts", "plugins"});
+        if (const auto upstream = upstreamOf(s)) {
+            QJsonObject inline_ = *upstream;
+            inline_.remove(QStringLiteral("name")); // as ADC's fetcher unsets upstream.id and upstream.name
+            out.insert(QStringLiteral("upstream"), inline_);
+        }
+        services.insert(it.key(), out);
+    }
+    QList<QJsonObject> wrapped;
+    for (auto it = objects.routes.begin(); it != objects.routes.end(); ++it) {
+        const QJsonObject r = it.value().toObject();
+        if (r.value(QStringLiteral("status")).toInt(1) == 0) {
+            if (notes)
+                *notes << QStringLiteral("route %1 left out: it is disabled, and ADC has no status (its routes are enabled)").arg(it.key());
+            continue;
+        }
+        QJsonObject route{{QStringLiteral("id"), it.key()}, {QStringLiteral("name"), r.value(QStringLiteral("name")).toString(it.key())}};
+        copyFields(route, r, {"desc", "labels", "priority", "timeout", "vars", "methods", "enable_websocket", "filter_func"});
+        route.insert(QStringLiteral("uris"), r.contains(QStringLiteral("uri")) ? QJsonArray{r.value(QStringLiteral("uri"))} : r.value(QStringLiteral("uris")));
+        if (r.contains(QStringLiteral("host")) || r.contains(QStringLiteral("hosts")))
+            route.insert(QStringLiteral("hosts"), r.contains(QStringLiteral("host")) ? QJsonArray{r.value(QStringLiteral("host"))} : r.value(QStringLiteral("hosts")));
+        if (r.contains(QStringLiteral("remote_addr")) || r.contains(QStringLiteral("remote_addrs")))
+            route.insert(QStringLiteral("remote_addrs"), r.contains(QStringLiteral("remote_addr")) ? QJsonArray{r.value(QStringLiteral("remote_addr"))}
+                                                                                                   : r.value(QStringLiteral("remote_addrs")));
+        // ADC has no plugin configs: the route's plugins over its plugin config's, as APISIX merges them.
+        QJsonObject plugins;
+        if (r.contains(QStringLiteral("plugin_config_id"))) {
+            const QString pc = idText(r.value(QStringLiteral("plugin_config_id")));
+            plugins = objects.pluginConfigs.value(pc).toObject().value(QStringLiteral("plugins")).toObject();
+            if (notes)
+                *notes << QStringLiteral("route %1: plugin config %2 merged into its plugins (ADC has no plugin configs)").arg(it.key(), pc);
+        }
+        const QJsonObject own = r.value(QStringLiteral("plugins")).toObject();
+        for (auto p = own.begin(); p != own.end(); ++p)
+            plugins.insert(p.key(), p.value());
+        if (!plugins.isEmpty())
+            route.insert(QStringLiteral("plugins"), plugins);
+        const QString serviceId = idText(r.value(QStringLiteral("service_id")));
+        if (!serviceId.isEmpty() && services.contains(serviceId)) {
+            if (notes && upstreamOf(r))
+                *notes << QStringLiteral("route %1: its own upstream cannot be expressed in ADC (a route takes its service's); service %2's is used")
+                              .arg(it.key(), serviceId);
+            QJsonArray routes = services[serviceId].value(QStringLiteral("routes")).toArray();
+            routes.append(route);
+            services[serviceId].insert(QStringLiteral("routes"), routes);
+            continue;
+        }
+        // A route of its own: wrapped in a service named after it, which holds its upstream.
+        QJsonObject service{{QStringLiteral("name"), route.value(QStringLiteral("name"))}, {QStringLiteral("routes"), QJsonArray{route}}};
+        if (const auto upstream = upstreamOf(r)) {
+            QJsonObject inline_ = *upstream;
+            inline_.remove(QStringLiteral("name"));
+            service.insert(QStringLiteral("upstream"), inline_);
+        }
+        wrapped.append(service);
+    }
+    QJsonArray list;
+    for (const QJsonObject &s : std::as_const(services))
+        list.append(s);
+    for (const QJsonObject &s : std::as_const(wrapped))
+        list.append(s);
+    QJsonObject globals;
+    for (const QJsonValue g : objects.globalRules) {
+        const QJsonObject plugins = g.toObject().value(QStringLiteral("plugins")).toObject();
+        for (auto p = plugins.begin(); p != plugins.end(); ++p)
+            globals.insert(p.key(), p.value());
+    }
+    QJsonObject file{{QStringLiteral("services"), list}};
+    if (!globals.isEmpty())
+        file.insert(QStringLiteral("global_rules"), globals);
+    YAML::Emitter out;
+    emitValue(out, file);
+    return QByteArray("# Exported by RouteScope for ADC (adc sync -f this-file)\n") + out.c_str() + "\n";
+}
+
+QByteArray render(Format format, const ResourceObjects &objects, QStringList *notes)
 {
     switch (format) {
     case Format::ApisixYaml: return toApisixYaml(objects);
     case Format::ApisixJson: return toApisixJson(objects);
     case Format::AdminCurl: return toAdminCurl(objects);
+    case Format::Adc: return toAdcYaml(objects, notes);
     }
     return {};
 }

@@ -12,8 +12,8 @@
 // The workspace's objects (routes, upstreams, services, plugin configs, global rules) for production APISIX.
 namespace ConfigExport {
 
-enum class Format { ApisixYaml, ApisixJson, AdminCurl };
-// "apisix-yaml", "apisix-json", "admin-curl"; nullopt for anything else.
+enum class Format { ApisixYaml, ApisixJson, AdminCurl, Adc };
+// "apisix-yaml", "apisix-json", "admin-curl", "adc"; nullopt for anything else.
 std::optional<Format> formatFromName(const QString &name);
 
 // Standalone mode's apisix.yaml (ends with "#END", as APISIX requires), or its JSON form.
@@ -24,7 +24,15 @@ QByteArray toApisixJson(const ResourceObjects &objects);
 // from $ADMIN_KEY and the address from $APISIX_ADMIN (default http://127.0.0.1:9180).
 QByteArray toAdminCurl(const ResourceObjects &objects);
 
-QByteArray render(Format format, const ResourceObjects &objects);
+// ADC's declarative YAML (api7/adc, what `adc sync -f` takes), as its APISIX backend converts: each
+// service with its routes and its upstream inline (upstream_id resolved), a route without a service
+// wrapped in a service of its own named after it, a route's plugin config merged into its plugins, the
+// global rules as one plugin map. What ADC cannot express (a disabled route, a route's own upstream under
+// a service) is named in `notes`.
+QByteArray toAdcYaml(const ResourceObjects &objects, QStringList *notes);
+
+// `notes`: what the format could not express (ADC), or nothing.
+QByteArray render(Format format, const ResourceObjects &objects, QStringList *notes = nullptr);
 
 // What production gets: the default workspace's demo route and demo upstream (id "demo", see
 // Workspace::createDefault) are left out, the upstream only when nothing else exported refers to it.

@@ -317,7 +317,10 @@ void TestCli::exportFormats()
     r = run({"export", "--workspace", ws, "--format", "admin-curl"});
     QCOMPARE(r.code, 0);
     QVERIFY(r.out.contains("/apisix/admin/routes/r1"));
-    QCOMPARE(run({"export", "--workspace", ws, "--format", "adc"}).code, 2);
+    r = run({"export", "--workspace", ws, "--format", "adc"});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains("services:") && r.out.contains("uris:") && r.out.contains("\"/a\""), qPrintable(r.out));
+    QCOMPARE(run({"export", "--workspace", ws, "--format", "adc-json"}).code, 2);
     QCOMPARE(run({"export", "--workspace", dir.filePath("missing.json"), "--format", "apisix-json"}).code, 1);
 }
 

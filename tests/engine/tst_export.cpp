@@ -88,6 +88,7 @@ private Q_SLOTS:
     void importOverTheWorkspace();
     void demoLeftOutOfProduction();
     void configYamlSnippet();
+    void adcAsItsApisixBackendConverts();
 };
 
 void TestExport::yamlReadsBackToTheSameObjects()
@@ -253,6 +254,43 @@ void TestExport::configYamlSnippet()
     QVERIFY(!snippet.contains("ext-plugin:"));
     QVERIFY2(snippet.contains("plugins:") && snippet.contains("  - my-auth\n"), snippet.constData());
     QVERIFY(ConfigExport::configYamlSnippet({}, runner, {}).contains("needs nothing"));
+}
+
+void TestExport::adcAsItsApisixBackendConverts()
+{
+    QStringList notes;
+    const QByteArray adc = ConfigExport::toAdcYaml(corpus(), &notes);
+    const QJsonObject file = fromYaml(YAML::Load(adc.toStdString())).toObject();
+    QCOMPARE(file.keys(), (QStringList{"global_rules", "services"})); // ADC's top level
+    const QJsonArray services = file.value("services").toArray();
+    // s1 with route 3, then route 1 wrapped in a service of its own; route 2 is disabled: left out.
+    QCOMPARE(services.size(), 2);
+    const QJsonObject s1 = services[0].toObject();
+    QCOMPARE(s1.value("name").toString(), QStringLiteral("svc"));
+    QCOMPARE(s1.value("hosts").toArray(), QJsonArray{"api.example.com"});
+    const QJsonObject upstream = s1.value("upstream").toObject(); // upstream_id resolved, inline, without its name
+    QVERIFY(!upstream.contains("name") && !upstream.contains("id"));
+    QCOMPARE(upstream.value("type").toString(), QStringLiteral("chash"));
+    QCOMPARE(upstream.value("nodes").toArray(),
+             (QJsonArray{QJsonObject{{"host", "10.0.0.2"}, {"port", 8080}, {"weight", 2}}, QJsonObject{{"host", "[::1]"}, {"port", 80}, {"weight", 1}}}));
+    const QJsonObject route3 = s1.value("routes").toArray()[0].toObject();
+    QCOMPARE(route3.value("name").toString(), QStringLiteral("3"));
+    QCOMPARE(route3.value("uris").toArray(), QJsonArray{"/svc/*"});
+    QCOMPARE(route3.value("hosts").toArray(), QJsonArray{"a.example.com"}); // host as ADC's hosts
+    QVERIFY(route3.value("plugins").toObject().contains("ext-plugin-pre-req")); // its plugin config, merged
+    QVERIFY(route3.value("plugins").toObject().contains("cors"));
+    for (const char *absent : {"service_id", "plugin_config_id", "upstream_id", "upstream", "status", "host", "uri"})
+        QVERIFY2(!route3.contains(absent), absent);
+    const QJsonObject wrapped = services[1].toObject();
+    QCOMPARE(wrapped.value("name").toString(), QStringLiteral("1"));
+    QCOMPARE(wrapped.value("routes").toArray()[0].toObject().value("uris").toArray(), QJsonArray{"/index.html"});
+    QCOMPARE(wrapped.value("upstream").toObject().value("nodes").toArray()[0].toObject().value("port").toInt(), 1980);
+    QCOMPARE(wrapped.value("upstream").toObject().value("timeout").toObject().value("read").toInt(), 3);
+    QVERIFY(file.value("global_rules").toObject().contains("ext-plugin-post-resp"));
+    const QString said = notes.join('\n');
+    QVERIFY2(said.contains("route 2 left out: it is disabled"), qPrintable(said));
+    QVERIFY2(said.contains("route 3: plugin config pc1 merged"), qPrintable(said));
+    QCOMPARE(ConfigExport::formatFromName("adc"), std::optional(ConfigExport::Format::Adc));
 }
 
 QTEST_GUILESS_MAIN(TestExport)
