@@ -245,7 +245,7 @@ int runExport(const QStringList &arguments)
 int runImport(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Import an APISIX standalone apisix.yaml or apisix.json into a workspace, with a report of\n"
+    parser.setApplicationDescription(QStringLiteral("Import an APISIX standalone apisix.yaml or apisix.json, or a running Admin API, into a workspace, with a report of\n"
                                                     "what was imported, what was refused and why (line and column), and what is stored but not run here.\n"
                                                     "Exit status: 0 all imported, 1 nothing imported (unreadable file), 3 some entries refused."));
     parser.addHelpOption();
@@ -254,21 +254,39 @@ int runImport(const QStringList &arguments)
     parser.addOption({QStringLiteral("format"), QStringLiteral("apisix-yaml or apisix-json (default: from the file's name or first character)."), QStringLiteral("FORMAT")});
     parser.addOption({QStringLiteral("replace"), QStringLiteral("The file becomes the whole configuration: the workspace's routes, upstreams, services, plugin configs and global rules are removed first.")});
     parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Report only; the workspace is not written.")});
+    parser.addOption({QStringLiteral("admin-url"), QStringLiteral("Import from a running APISIX (or RouteScope) Admin API instead of a file; the key from APISIX_ADMIN_KEY."), QStringLiteral("URL")});
     parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("apisix.yaml or apisix.json"));
     if (const auto done = parseCommandLine(parser, arguments))
         return *done;
-    if (parser.positionalArguments().size() != 1) {
-        printErr(QStringLiteral("import takes one file: routescope import [--workspace W] apisix.yaml"));
+    const bool fromAdmin = parser.isSet(QStringLiteral("admin-url"));
+    if (parser.positionalArguments().size() != (fromAdmin ? 0 : 1)) {
+        printErr(QStringLiteral("import takes one file, or --admin-url: routescope import [--workspace W] apisix.yaml"));
         return 2;
     }
-    const QString file = parser.positionalArguments().first();
-    QFile in(file);
-    if (!in.open(QIODevice::ReadOnly)) {
-        printErr(QStringLiteral("cannot open %1: %2").arg(file, in.errorString()));
-        return 1;
+    // What comes in: a file's text, or every object of a running Admin API.
+    QString origin;
+    QByteArray text;
+    std::optional<ResourceObjects> fetched;
+    ConfigImport::Format format = ConfigImport::Format::ApisixYaml;
+    if (fromAdmin) {
+        const QUrl url(parser.value(QStringLiteral("admin-url")));
+        origin = QStringLiteral("from %1").arg(url.toString());
+        QString error;
+        fetched = AdminSync::AdminClient(url, qgetenv("APISIX_ADMIN_KEY")).fetchAll(&error);
+        if (!fetched) {
+            printErr(QStringLiteral("cannot read %1: %2").arg(url.toString(), error));
+            return 1;
+        }
+    } else {
+        origin = parser.positionalArguments().first();
+        QFile in(origin);
+        if (!in.open(QIODevice::ReadOnly)) {
+            printErr(QStringLiteral("cannot open %1: %2").arg(origin, in.errorString()));
+            return 1;
+        }
+        text = in.readAll();
+        format = ConfigImport::formatOf(origin, text);
     }
-    const QByteArray text = in.readAll();
-    ConfigImport::Format format = ConfigImport::formatOf(file, text);
     if (parser.isSet(QStringLiteral("format"))) {
         const auto named = ConfigExport::formatFromName(parser.value(QStringLiteral("format")));
         if (named != ConfigExport::Format::ApisixYaml && named != ConfigExport::Format::ApisixJson) {
@@ -292,8 +310,9 @@ int runImport(const QStringList &arguments)
     }
     if (parser.isSet(QStringLiteral("replace")))
         workspace.objects = {};
-    const ConfigImport::Report report = ConfigImport::read(format, text, workspace.objects, workspace.customPlugins());
-    std::printf("%s: %s\n", qPrintable(file), qPrintable(ConfigImport::summary(report)));
+    const ConfigImport::Report report = fetched ? ConfigImport::readObjects(*fetched, origin, workspace.objects, workspace.customPlugins())
+                                                : ConfigImport::read(format, text, workspace.objects, workspace.customPlugins());
+    std::printf("%s: %s\n", qPrintable(origin), qPrintable(ConfigImport::summary(report)));
     if (!report.error.isEmpty())
         return 1;
     if (!parser.isSet(QStringLiteral("dry-run"))) {

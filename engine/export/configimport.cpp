@@ -195,14 +195,10 @@ Format formatOf(const QString &fileName, const QByteArray &text)
     return text.trimmed().startsWith('{') ? Format::ApisixJson : Format::ApisixYaml;
 }
 
-Report read(Format format, const QByteArray &text, const ResourceObjects &existing, const QStringList &customPlugins)
+namespace {
+Report validated(const Parsed &parsed, const ResourceObjects &existing, const QStringList &customPlugins)
 {
     Report report;
-    const Parsed parsed = format == Format::ApisixYaml ? parseYaml(text) : parseJson(text);
-    if (!parsed.error.isEmpty()) {
-        report.error = parsed.error;
-        return report;
-    }
     report.warnings = parsed.warnings;
     // Each entry by kind and id, where it is, before validation.
     ResourceObjects merged = existing;
@@ -270,6 +266,35 @@ Report read(Format format, const QByteArray &text, const ResourceObjects &existi
             report.notRun << QStringLiteral("%1 %2: %3").arg(noun, id, w);
     }
     return report;
+}
+
+} // namespace
+
+Report read(Format format, const QByteArray &text, const ResourceObjects &existing, const QStringList &customPlugins)
+{
+    const Parsed parsed = format == Format::ApisixYaml ? parseYaml(text) : parseJson(text);
+    if (!parsed.error.isEmpty()) {
+        Report report;
+        report.error = parsed.error;
+        return report;
+    }
+    return validated(parsed, existing, customPlugins);
+}
+
+Report readObjects(const ResourceObjects &incoming, const QString &origin, const ResourceObjects &existing, const QStringList &customPlugins)
+{
+    Parsed parsed;
+    for (ResourceKind kind : kResourceKinds) {
+        QList<Entry> entries;
+        for (auto it = incoming.of(kind).begin(); it != incoming.of(kind).end(); ++it) {
+            QJsonObject o = it.value().toObject();
+            if (!o.contains(QStringLiteral("id")))
+                o.insert(QStringLiteral("id"), it.key());
+            entries.append({o, origin});
+        }
+        parsed.lists.append({resourcePlural(kind), entries});
+    }
+    return validated(parsed, existing, customPlugins);
 }
 
 QString summary(const Report &report)

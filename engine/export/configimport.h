@@ -28,6 +28,9 @@ enum class Format { ApisixYaml, ApisixJson };
 // entries may refer to and replace). `customPlugins`: the workspace's apisix.plugins.
 Report read(Format format, const QByteArray &text, const ResourceObjects &existing = {},
             const QStringList &customPlugins = {});
+// The same for objects read elsewhere (a running Admin API): `origin` stands where a file has line and column.
+Report readObjects(const ResourceObjects &incoming, const QString &origin, const ResourceObjects &existing = {},
+                   const QStringList &customPlugins = {});
 // The format a file is in: by its name (.json / .yaml / .yml), else by its first character.
 Format formatOf(const QString &fileName, const QByteArray &text);
 

@@ -433,6 +433,19 @@ void TestCli::syncToARunningTarget()
     QCOMPARE(r.code, 1);
     QVERIFY2(r.err.contains("401"), qPrintable(r.err));
     QCOMPARE(run({"sync", "--workspace", a}).code, 2);
+    // And back: the target's configuration imported into a new workspace.
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("APISIX_ADMIN_KEY", key);
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(ROUTESCOPE_BIN), {"import", "--workspace", dir.filePath("c.json"), "--replace", "--admin-url", admin});
+        QVERIFY(p.waitForFinished(20000));
+        const QString said = QString::fromUtf8(p.readAllStandardOutput());
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY2(said.contains(QStringLiteral("imported route r1 (from %1)").arg(admin)), qPrintable(said));
+        QCOMPARE(savedRoutes(dir.filePath("c.json")).value("r1").toObject().value("uri").toString(), QStringLiteral("/a2"));
+    }
     QCOMPARE(run({"sync", "--workspace", a, "--admin-url", "http://127.0.0.1:1"}).code, 1);
     ::kill(pid_t(target.processId()), SIGTERM);
     QVERIFY(target.waitForFinished(5000));
