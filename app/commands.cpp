@@ -365,17 +365,14 @@ int runSync(const QStringList &arguments)
         std::printf("%s\n", qPrintable(plan.text()));
         return 0;
     }
-    for (qsizetype i = 0; i < plan.changes.size(); ++i) {
-        const AdminSync::Change &change = plan.changes[i];
-        const AdminSync::AdminClient::Answer answer = client.apply(change);
-        const bool ok = answer.status >= 200 && answer.status < 300;
+    const qsizetype applied = AdminSync::applyPlan(client, plan, [](const AdminSync::Change &change, const AdminSync::AdminClient::Answer &answer) {
         std::printf("%s: %s\n", qPrintable(change.text()),
-                    qPrintable(ok ? QString::number(answer.status)
-                                  : QStringLiteral("%1 %2").arg(answer.status ? QString::number(answer.status) : QStringLiteral("failed"), answer.message)));
-        if (!ok) {
-            printErr(QStringLiteral("stopped at the first failure; %1 change(s) not applied").arg(plan.changes.size() - i - 1));
-            return 1;
-        }
+                    qPrintable(AdminSync::succeeded(answer) ? QString::number(answer.status)
+                                                            : QStringLiteral("%1 %2").arg(answer.status ? QString::number(answer.status) : QStringLiteral("failed"), answer.message)));
+    });
+    if (applied < plan.changes.size()) {
+        printErr(QStringLiteral("stopped at the first failure; %1 change(s) not applied").arg(plan.changes.size() - applied - 1));
+        return 1;
     }
     return 0;
 }

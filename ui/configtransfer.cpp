@@ -1,5 +1,6 @@
 #include "configtransfer.h"
 
+#include "adminsync.h"
 #include "atomicfile.h"
 #include "configexport.h"
 #include "configstore.h"
@@ -198,4 +199,98 @@ void ImportDialog::apply()
     m_import->setEnabled(false);
     m_summary->setText(message);
     Q_EMIT imported(message);
+}
+
+SyncDialog::SyncDialog(const ConfigStore *store, QWidget *parent)
+    : QDialog(parent), m_store(store), m_url(new QLineEdit(QStringLiteral("http://127.0.0.1:9180"), this)), m_key(new QLineEdit(this)),
+      m_labels(new QLineEdit(this)), m_prune(new QCheckBox(tr("Delete what the target has and the workspace does not (prune)"), this)),
+      m_demo(new QCheckBox(tr("Include RouteScope's demo route and upstream"), this)), m_output(monospaceView(this))
+{
+    setWindowTitle(tr("Sync to APISIX"));
+    m_url->setObjectName(QStringLiteral("adminUrl"));
+    m_key->setObjectName(QStringLiteral("key"));
+    m_key->setEchoMode(QLineEdit::Password);
+    m_key->setText(QString::fromUtf8(qgetenv("APISIX_ADMIN_KEY")));
+    m_key->setPlaceholderText(tr("the target's admin key (not saved)"));
+    m_labels->setObjectName(QStringLiteral("labels"));
+    m_labels->setPlaceholderText(tr("optional: only objects with this label, e.g. team=a"));
+    m_prune->setObjectName(QStringLiteral("prune"));
+    m_output->setObjectName(QStringLiteral("output"));
+    m_output->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    auto *form = new QFormLayout;
+    form->addRow(tr("Admin &URL:"), m_url);
+    form->addRow(tr("Admin &key:"), m_key);
+    form->addRow(tr("&Labels:"), m_labels);
+    form->addRow(QString(), m_prune);
+    form->addRow(QString(), m_demo);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    QPushButton *plan = buttons->addButton(tr("&Plan"), QDialogButtonBox::ActionRole);
+    QPushButton *sync = buttons->addButton(tr("&Sync"), QDialogButtonBox::ActionRole);
+    m_actions = {plan, sync};
+    for (QPushButton *b : findChildren<QPushButton *>())
+        b->setAutoDefault(false);
+    plan->setDefault(true); // Return plans; changing the target takes a press of Sync
+    connect(plan, &QPushButton::clicked, this, [this] { run(false); });
+    connect(sync, &QPushButton::clicked, this, [this] { run(true); });
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(m_output, 1);
+    layout->addWidget(buttons);
+    m_output->setPlainText(tr("Plan shows what Sync would change on the target; nothing changes until you press Sync."));
+    resize(760, 520);
+}
+
+QString SyncDialog::output() const { return m_output->toPlainText(); }
+
+void SyncDialog::run(bool apply)
+{
+    const QUrl url(m_url->text().trimmed());
+    if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))) {
+        m_output->setPlainText(tr("The Admin URL must be http:// or https://, e.g. http://127.0.0.1:9180"));
+        return;
+    }
+    std::optional<AdminSync::Label> label;
+    if (!m_labels->text().trimmed().isEmpty() && !(label = AdminSync::labelFromText(m_labels->text().trimmed()))) {
+        m_output->setPlainText(tr("Labels take KEY=VALUE, e.g. team=a"));
+        return;
+    }
+    QStringList leftOut;
+    ResourceObjects desired = objectsOf(m_store);
+    if (!m_demo->isChecked())
+        desired = ConfigExport::forProduction(desired, &leftOut);
+    if (label)
+        desired = AdminSync::selectByLabel(desired, *label);
+    for (QPushButton *b : std::as_const(m_actions))
+        b->setEnabled(false);
+    m_output->setPlainText(tr("Reading %1 …").arg(url.toString()));
+    const AdminSync::AdminClient client(url, m_key->text().toUtf8());
+    QString error;
+    const std::optional<ResourceObjects> current = client.fetchAll(&error);
+    QStringList lines;
+    if (!current) {
+        lines << tr("Cannot read the target: %1").arg(error);
+    } else {
+        const AdminSync::Plan plan = AdminSync::planSync(desired, *current, m_prune->isChecked(), label);
+        const bool deletes = std::any_of(plan.changes.cbegin(), plan.changes.cend(),
+                                         [](const AdminSync::Change &c) { return c.action == AdminSync::Change::Action::Delete; });
+        if (!apply || plan.isEmpty()) {
+            lines << plan.text();
+        } else if (deletes && QMessageBox::question(this, windowTitle(), tr("The plan deletes objects on %1. Go on?").arg(url.toString()),
+                                                    QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes) {
+            lines << tr("Not synced. The plan was:") << plan.text();
+        } else {
+            const qsizetype applied = AdminSync::applyPlan(client, plan, [&lines](const AdminSync::Change &change, const AdminSync::AdminClient::Answer &answer) {
+                lines << QStringLiteral("%1: %2").arg(change.text(), AdminSync::succeeded(answer) ? QString::number(answer.status)
+                                                                                                : QStringLiteral("%1 %2").arg(answer.status).arg(answer.message));
+            });
+            lines << (applied == plan.changes.size() ? tr("Synced: %1 change(s).").arg(applied)
+                                                     : tr("Stopped at the first failure; %1 change(s) not applied.").arg(plan.changes.size() - applied - 1));
+        }
+    }
+    for (const QString &what : std::as_const(leftOut))
+        lines << tr("left out: %1").arg(what).replace(QStringLiteral("export it with --include-demo"), tr("tick Include to sync it"));
+    m_output->setPlainText(lines.join(QLatin1Char('\n')));
+    for (QPushButton *b : std::as_const(m_actions))
+        b->setEnabled(true);
 }

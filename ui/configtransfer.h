@@ -63,3 +63,26 @@ private:
     QLabel *m_summary;
     ConfigImport::Report m_last;
 };
+
+// A running APISIX (or RouteScope) brought to the workspace's configuration through its Admin API, as
+// `routescope sync` does: Plan shows what would change; Sync plans again and applies it, stopping at the
+// first refusal. The key is asked here (or taken from APISIX_ADMIN_KEY) and never saved.
+class SyncDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    explicit SyncDialog(const ConfigStore *store, QWidget *parent = nullptr);
+    QString output() const;
+
+private:
+    void run(bool apply);
+
+    const ConfigStore *m_store;
+    QLineEdit *m_url;
+    QLineEdit *m_key;
+    QLineEdit *m_labels;
+    QCheckBox *m_prune;
+    QCheckBox *m_demo;
+    QPlainTextEdit *m_output;
+    QList<QPushButton *> m_actions;
+};

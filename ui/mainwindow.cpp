@@ -131,6 +131,7 @@ void MainWindow::buildMenus()
     file->addSeparator();
     action(file, tr("Import APISIX configuration…"), QKeySequence(Qt::CTRL | Qt::Key_I), [this] { showImport(); });
     action(file, tr("Export for APISIX…"), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_E), [this] { showExport(); });
+    action(file, tr("Sync to APISIX…"), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_S), [this] { showSync(); });
     file->addSeparator();
     QAction *exportAll = action(file, tr("Export all as HAR…"), QKeySequence(Qt::CTRL | Qt::Key_E), [this] { m_traffic->exportHar(false); });
     action(file, tr("Export selection as HAR…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), [this] { m_traffic->exportHar(true); });
@@ -210,6 +211,13 @@ void MainWindow::showImport()
     auto *dialog = new ImportDialog(m_store, m_customPlugins, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &ImportDialog::imported, this, [this](const QString &message) { statusBar()->showMessage(message, 8000); });
+    dialog->show();
+}
+
+void MainWindow::showSync()
+{
+    auto *dialog = new SyncDialog(m_store, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show();
 }
 

@@ -57,6 +57,7 @@ private:
     void showRunnerLog();
     void showExport();
     void showImport();
+    void showSync();
 
     void updateTitle();
 

@@ -195,4 +195,23 @@ AdminClient::Answer AdminClient::apply(const Change &change) const
     return a;
 }
 
+bool succeeded(const AdminClient::Answer &answer)
+{
+    return answer.status >= 200 && answer.status < 300;
+}
+
+qsizetype applyPlan(const AdminClient &client, const Plan &plan,
+                    const std::function<void(const Change &, const AdminClient::Answer &)> &done)
+{
+    qsizetype applied = 0;
+    for (const Change &change : plan.changes) {
+        const AdminClient::Answer answer = client.apply(change);
+        done(change, answer);
+        if (!succeeded(answer))
+            break;
+        ++applied;
+    }
+    return applied;
+}
+
 } // namespace AdminSync

@@ -10,6 +10,7 @@
 #include <QStringList>
 #include <QUrl>
 
+#include <functional>
 #include <optional>
 
 namespace AdminSync {
@@ -74,5 +75,11 @@ private:
     QByteArray m_key;
     int m_timeoutMs;
 };
+
+// Applies `plan` in its order and stops at the first change the target does not answer with 2xx; `done`
+// hears each answer. Returns how many changes were applied.
+qsizetype applyPlan(const AdminClient &client, const Plan &plan,
+                    const std::function<void(const Change &, const AdminClient::Answer &)> &done);
+bool succeeded(const AdminClient::Answer &answer);
 
 } // namespace AdminSync

@@ -46,6 +46,7 @@ private Q_SLOTS:
     void upstreamsTab();
     void servicesPluginConfigsAndGlobalRulesTabs();
     void exportAndImportDialogs();
+    void syncDialog();
     void everyActionAndMenu();
     void quitAsksAboutEdits();
     void screenshots_data();
@@ -300,6 +301,51 @@ void TestEveryControl::exportAndImportDialogs()
     checkAlive();
 }
 
+// File > Sync to APISIX against a second engine's Admin API: Plan changes nothing, Sync applies, Plan again
+// says there is nothing to do; a wrong key is said.
+void TestEveryControl::syncDialog()
+{
+    MainWindow *window = m_fixture->window.get();
+    for (QAction *a : window->findChildren<QAction *>())
+        if (a->text() == QStringLiteral("Sync to APISIX…"))
+            a->trigger();
+    auto *dialog = window->findChild<SyncDialog *>();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    TestEngine target;
+    auto *url = dialog->findChild<QLineEdit *>("adminUrl");
+    url->selectAll();
+    QTest::keyClicks(url, QStringLiteral("http://127.0.0.1:%1").arg(target.adminPort()));
+    QTest::keyClicks(dialog->findChild<QLineEdit *>("key"), "wrong");
+    const auto press = [dialog](const char *text) {
+        for (QPushButton *b : dialog->findChildren<QPushButton *>())
+            if (b->text() == QLatin1String(text))
+                QTest::mouseClick(b, Qt::LeftButton);
+    };
+    press("&Plan");
+    QVERIFY2(dialog->output().contains("401"), qPrintable(dialog->output()));
+    auto *key = dialog->findChild<QLineEdit *>("key");
+    key->clear();
+    QTest::keyClicks(key, "test-key");
+    QTest::keyClick(key, Qt::Key_Return); // Return plans
+    QVERIFY2(dialog->output().contains("create upstream u1"), qPrintable(dialog->output()));
+    QVERIFY(target.store().snapshot()->routes.isEmpty()); // a plan changes nothing
+    press("&Sync");
+    QVERIFY2(dialog->output().contains("Synced:"), qPrintable(dialog->output()));
+    QCOMPARE(target.store().snapshot()->routes.size(), m_fixture->engine.store().snapshot()->routes.size());
+    press("&Plan");
+    QVERIFY2(dialog->output().startsWith("nothing to do"), qPrintable(dialog->output()));
+    // Prune with deletes asks first (the closer cancels): nothing is deleted.
+    QVERIFY(target.put("/apisix/admin/routes/extra", "{\"uri\":\"/extra\",\"upstream_id\":\"u1\"}") == 201);
+    QTest::mouseClick(dialog->findChild<QCheckBox *>("prune"), Qt::LeftButton);
+    press("&Sync");
+    QVERIFY2(dialog->output().contains("Not synced") && dialog->output().contains("delete route extra"), qPrintable(dialog->output()));
+    QVERIFY(target.store().snapshot()->routes.contains("extra"));
+    pressEverything(dialog, {"Close", "Sync"});
+    dialog->close();
+    checkAlive();
+}
+
 void TestEveryControl::everyActionAndMenu()
 {
     MainWindow *window = m_fixture->window.get();
@@ -491,6 +537,19 @@ void TestEveryControl::screenshots()
     yaml.close();
     importer.read(yaml.fileName());
     QVERIFY(importer.grab().save(dir + "/import" + suffix));
+    TestEngine target;
+    QVERIFY(target.put("/apisix/admin/routes/old", "{\"uri\":\"/old\",\"upstream\":{\"nodes\":{\"127.0.0.1:1980\":1}}}") == 201);
+    SyncDialog sync(&m_fixture->engine.store(), window);
+    sync.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&sync));
+    sync.findChild<QLineEdit *>("adminUrl")->setText(QStringLiteral("http://127.0.0.1:%1").arg(target.adminPort()));
+    sync.findChild<QLineEdit *>("key")->setText("test-key");
+    sync.findChild<QCheckBox *>("prune")->setChecked(true);
+    for (QPushButton *b : sync.findChildren<QPushButton *>())
+        if (b->text() == QLatin1String("&Plan"))
+            b->click();
+    QVERIFY(sync.output().contains("delete route old"));
+    QVERIFY(sync.grab().save(dir + "/sync" + suffix));
     QApplication::setPalette(original);
 }
 
