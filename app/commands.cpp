@@ -312,10 +312,9 @@ int runImport(const QStringList &arguments)
         workspace.objects = {};
     const ConfigImport::Report report = fetched ? ConfigImport::readObjects(*fetched, origin, workspace.objects, workspace.customPlugins())
                                                 : ConfigImport::read(format, text, workspace.objects, workspace.customPlugins());
-    std::printf("%s: %s\n", qPrintable(origin), qPrintable(ConfigImport::summary(report)));
-    if (!report.error.isEmpty())
-        return 1;
-    if (!parser.isSet(QStringLiteral("dry-run"))) {
+    // Written before the report is printed: a reader that stops reading (| head) cannot lose the import.
+    const bool write = report.error.isEmpty() && !parser.isSet(QStringLiteral("dry-run"));
+    if (write) {
         for (ResourceKind kind : kResourceKinds)
             for (auto it = report.objects.of(kind).begin(); it != report.objects.of(kind).end(); ++it)
                 workspace.objects.of(kind).insert(it.key(), it.value());
@@ -323,8 +322,12 @@ int runImport(const QStringList &arguments)
             printErr(error);
             return 1;
         }
-        std::printf("wrote %s\n", qPrintable(path));
     }
+    std::printf("%s: %s\n", qPrintable(origin), qPrintable(ConfigImport::summary(report)));
+    if (!report.error.isEmpty())
+        return 1;
+    if (write)
+        std::printf("wrote %s\n", qPrintable(path));
     return report.refused.isEmpty() ? 0 : 3;
 }
 
