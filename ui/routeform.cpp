@@ -12,6 +12,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -65,7 +66,8 @@ RouteForm::RouteForm(PluginCatalogue catalogue, QWidget *parent)
     : QWidget(parent), m_uris(new QLineEdit(this)), m_name(new QLineEdit(this)), m_hosts(new QLineEdit(this)),
       m_labels(new QLineEdit(this)), m_priority(new QSpinBox(this)), m_enabled(new QCheckBox(tr("enabled (status 1)"), this)),
       m_nodes(new QTableWidget(0, 2, this)), m_passHost(new QComboBox(this)), m_upstreamHost(new QLineEdit(this)),
-      m_upstreamId(new QLineEdit(this))
+      m_upstreamId(new QLineEdit(this)), m_desc(new QLineEdit(this)), m_remoteAddrs(new QLineEdit(this)), m_vars(new QLineEdit(this)),
+      m_serviceId(new QLineEdit(this)), m_pluginConfigId(new QLineEdit(this))
 {
     auto *content = new QWidget;
     auto *form = new QFormLayout(content);
@@ -75,9 +77,15 @@ RouteForm::RouteForm(PluginCatalogue catalogue, QWidget *parent)
     m_labels->setObjectName(QStringLiteral("labels"));
     m_upstreamId->setObjectName(QStringLiteral("upstreamId"));
     m_upstreamHost->setObjectName(QStringLiteral("upstreamHost"));
+    m_desc->setObjectName(QStringLiteral("desc"));
+    m_remoteAddrs->setObjectName(QStringLiteral("remoteAddrs"));
+    m_vars->setObjectName(QStringLiteral("vars"));
+    m_serviceId->setObjectName(QStringLiteral("serviceId"));
+    m_pluginConfigId->setObjectName(QStringLiteral("pluginConfigId"));
     m_uris->setPlaceholderText(tr("/path or /prefix/* — several separated by commas"));
     form->addRow(tr("URI"), m_uris);
     form->addRow(tr("Name"), m_name);
+    form->addRow(tr("Description"), m_desc);
     auto *methods = new QGridLayout;
     for (const char *m : kMethods) {
         auto *box = new QCheckBox(QLatin1String(m), content);
@@ -88,11 +96,19 @@ RouteForm::RouteForm(PluginCatalogue catalogue, QWidget *parent)
     form->addRow(tr("Methods (none: any)"), methods);
     m_hosts->setPlaceholderText(tr("any; or example.com, *.example.org"));
     form->addRow(tr("Hosts"), m_hosts);
+    m_remoteAddrs->setPlaceholderText(tr("any; or 127.0.0.1, 10.0.0.0/8"));
+    form->addRow(tr("Client addresses"), m_remoteAddrs);
+    m_vars->setPlaceholderText(tr("lua-resty-expr, e.g. [[\"arg_name\", \"==\", \"json\"]]"));
+    form->addRow(tr("Vars"), m_vars);
     m_labels->setPlaceholderText(tr("key=value, team=payments"));
     form->addRow(tr("Labels"), m_labels);
     m_priority->setRange(-1000000, 1000000);
     form->addRow(tr("Priority"), m_priority);
     form->addRow(QString(), m_enabled);
+    m_serviceId->setPlaceholderText(tr("a service's id: its plugins, upstream and hosts apply where the route has none"));
+    form->addRow(tr("Service id"), m_serviceId);
+    m_pluginConfigId->setPlaceholderText(tr("a plugin config's id: its plugins, under the route's own"));
+    form->addRow(tr("Plugin config id"), m_pluginConfigId);
     m_upstreamId->setPlaceholderText(tr("an upstream's id, or nodes below"));
     form->addRow(tr("Upstream id"), m_upstreamId);
     m_nodes->setHorizontalHeaderLabels({tr("node (host:port)"), tr("weight")});
@@ -140,7 +156,8 @@ RouteForm::RouteForm(PluginCatalogue catalogue, QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(scroll);
 
-    for (QLineEdit *edit : {m_uris, m_name, m_hosts, m_labels, m_upstreamHost, m_upstreamId})
+    for (QLineEdit *edit : {m_uris, m_name, m_hosts, m_labels, m_upstreamHost, m_upstreamId, m_desc, m_remoteAddrs, m_vars, m_serviceId,
+                            m_pluginConfigId})
         connect(edit, &QLineEdit::textEdited, this, [this] { if (!m_loading) Q_EMIT edited(); });
     connect(m_priority, &QSpinBox::valueChanged, this, [this] { if (!m_loading) Q_EMIT edited(); });
     connect(m_enabled, &QCheckBox::toggled, this, [this] { if (!m_loading) Q_EMIT edited(); });
@@ -187,8 +204,15 @@ void RouteForm::setRoute(const QJsonObject &route)
     m_labels->setText(labels.join(QStringLiteral(", ")));
     m_priority->setValue(route.value(QStringLiteral("priority")).toInt());
     m_enabled->setChecked(route.value(QStringLiteral("status")).toInt(1) != 0);
-    const QJsonValue id = route.value(QStringLiteral("upstream_id"));
-    m_upstreamId->setText(Validator::idText(id));
+    m_upstreamId->setText(Validator::idText(route.value(QStringLiteral("upstream_id"))));
+    m_serviceId->setText(Validator::idText(route.value(QStringLiteral("service_id"))));
+    m_pluginConfigId->setText(Validator::idText(route.value(QStringLiteral("plugin_config_id"))));
+    m_desc->setText(route.value(QStringLiteral("desc")).toString());
+    m_remoteAddrs->setText(listOf(route, "remote_addr", "remote_addrs").join(QStringLiteral(", ")));
+    const QJsonValue vars = route.value(QStringLiteral("vars"));
+    m_vars->setText(vars.isUndefined() ? QString()
+                    : vars.isString() ? vars.toString() // text that was not JSON, as the user left it
+                                      : QString::fromUtf8(QJsonDocument(QJsonArray{vars}).toJson(QJsonDocument::Compact)).mid(1).chopped(1));
     const QJsonObject up = route.value(QStringLiteral("upstream")).toObject();
     m_nodes->setRowCount(0);
     const QJsonValue nodes = up.value(QStringLiteral("nodes"));
@@ -245,12 +269,31 @@ QJsonObject RouteForm::toJson(QJsonObject o) const
         o.insert(QStringLiteral("priority"), m_priority->value());
     if (!m_enabled->isChecked() || m_loaded.contains(QStringLiteral("status")))
         o.insert(QStringLiteral("status"), m_enabled->isChecked() ? 1 : 0);
-    const QString upstreamId = m_upstreamId->text().trimmed();
-    if (!upstreamId.isEmpty()) {
-        const QJsonValue old = m_loaded.value(QStringLiteral("upstream_id"));
-        o.insert(QStringLiteral("upstream_id"), old.isDouble() && QString::number(qint64(old.toDouble())) == upstreamId ? old : QJsonValue(upstreamId));
+    // An id as typed; one loaded as a number stays a number while its digits do not change.
+    const auto putId = [&o, this](const char *key, const QLineEdit *edit) {
+        const QString text = edit->text().trimmed();
+        const QString name = QLatin1String(key);
+        if (text.isEmpty()) {
+            o.remove(name);
+            return;
+        }
+        const QJsonValue old = m_loaded.value(name);
+        o.insert(name, old.isDouble() && QString::number(qint64(old.toDouble())) == text ? old : QJsonValue(text));
+    };
+    putId("upstream_id", m_upstreamId);
+    putId("service_id", m_serviceId);
+    putId("plugin_config_id", m_pluginConfigId);
+    putString("desc", m_desc->text());
+    putList(o, m_loaded, "remote_addr", "remote_addrs", split(m_remoteAddrs->text()));
+    const QString vars = m_vars->text().trimmed();
+    if (vars.isEmpty()) {
+        o.remove(QStringLiteral("vars"));
     } else {
-        o.remove(QStringLiteral("upstream_id"));
+        // Not JSON yet: kept as text, which the validator names (vars must be an array) until it is.
+        const QJsonDocument doc = QJsonDocument::fromJson(QStringLiteral("[%1]").arg(vars).toUtf8());
+        const QJsonValue parsed = doc.isArray() && doc.array().size() == 1 ? doc.array().first() : QJsonValue(vars);
+        if (parsed != m_loaded.value(QStringLiteral("vars")) || !o.contains(QStringLiteral("vars")))
+            o.insert(QStringLiteral("vars"), parsed);
     }
     if (m_nodes->rowCount() > 0 || o.contains(QStringLiteral("upstream"))) {
         QJsonObject up = o.value(QStringLiteral("upstream")).toObject();

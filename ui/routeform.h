@@ -13,8 +13,9 @@ class QLineEdit;
 class QSpinBox;
 class QTableWidget;
 
-// The form face of a route: uri(s), name, methods, hosts, labels, priority, status, upstream (id, or nodes
-// with weights, pass_host, timeouts), and the three ext-plugin conf tables.
+// The form face of a route: uri(s), name, description, methods, hosts, remote addresses, vars, labels,
+// priority, status, service and plugin config ids, upstream (id, or nodes with weights, pass_host,
+// timeouts), and the three ext-plugin conf tables.
 // toJson() writes only what the form knows into the given object, so fields it does not show (labels
 // it does not know, other plugins, timestamps) pass through untouched, and no default is added that
 // the route did not have.
@@ -47,6 +48,11 @@ private:
     QLineEdit *m_upstreamHost;
     QDoubleSpinBox *m_timeouts[3];
     QLineEdit *m_upstreamId;
+    QLineEdit *m_desc;
+    QLineEdit *m_remoteAddrs;
+    QLineEdit *m_vars;           // the vars array as compact JSON
+    QLineEdit *m_serviceId;
+    QLineEdit *m_pluginConfigId;
     ConfEditor *m_confs[3];
     QJsonObject m_loaded; // as last set, to know which keys were there
     bool m_loading = false;

@@ -496,6 +496,9 @@ void TestEveryControl::screenshots()
     QCoreApplication::processEvents();
     const QString suffix = dark ? "-dark.png" : "-light.png";
     QVERIFY(window->grab().save(dir + "/routeform" + suffix));
+    scroll->ensureVisible(0, 0); // the top: uri to upstream, service and plugin config ids, vars
+    QCoreApplication::processEvents();
+    QVERIFY(window->grab().save(dir + "/routeform-top" + suffix));
     openDiscarding(routes, "1");
     mainTabs()->setCurrentIndex(0);
     TrafficPanel *traffic = window->traffic();

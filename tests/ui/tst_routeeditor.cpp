@@ -27,6 +27,7 @@ private Q_SLOTS:
     void formRoundTrip_data();
     void formRoundTrip();
     void formEditsReachJson();
+    void formCoversServicePluginConfigAndVars();
     void brokenConfValueIsMarkedOnItsLine();
     void parseErrorIsMarked();
     void servicesPluginConfigsAndGlobalRulesFromThePanels();
@@ -297,6 +298,9 @@ void TestRouteEditor::formRoundTrip_data()
     QTest::newRow("unknown fields kept") << QByteArray(R"({"uri":"/a","upstream_id":"u","labels":{"team":"x","env":"dev"},"desc":"d","vars":[["arg_a","==","1"]]})");
     QTest::newRow("empty labels") << QByteArray(R"({"uri":"/a","upstream_id":"u","labels":{}})");
     QTest::newRow("empty plugins") << QByteArray(R"({"uri":"/a","upstream_id":"u","plugins":{}})");
+    QTest::newRow("service and plugin config") << QByteArray(R"({"uri":"/a","service_id":3,"plugin_config_id":"pc"})");
+    QTest::newRow("client addresses") << QByteArray(R"({"uri":"/a","upstream_id":"u","remote_addrs":["127.0.0.1","10.0.0.0/8"]})");
+    QTest::newRow("one client address") << QByteArray(R"({"uri":"/a","upstream_id":"u","remote_addr":"127.0.0.1"})");
 }
 
 void TestRouteEditor::formRoundTrip()
@@ -319,6 +323,43 @@ void TestRouteEditor::formEditsReachJson()
     QVERIFY(editor.jsonEditor()->text().contains("\"ext-plugin-post-resp\": {"));
     editor.jsonEditor()->undo(); // and takes it back with Undo
     QVERIFY(!editor.jsonEditor()->text().contains("ext-plugin-post-resp"));
+}
+
+// The fields issue 13 added, typed into the form as a user does: they reach the JSON face and the checks.
+void TestRouteEditor::formCoversServicePluginConfigAndVars()
+{
+    ConfigStore store;
+    QCOMPARE(store.put(ResourceKind::Upstream, "u", QJsonObject{{"nodes", QJsonObject{{"127.0.0.1:1980", 1}}}}).status, 201);
+    QCOMPARE(store.put(ResourceKind::Service, "s", QJsonObject{{"upstream_id", "u"}}).status, 201);
+    RouteEditor editor(&store, PluginCatalogue::demoRunner());
+    editor.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&editor));
+    editor.open(ResourceKind::Route, "r1", QJsonObject{{"uri", "/a"}});
+    RouteForm *form = editor.form();
+    QTest::keyClicks(form->findChild<QLineEdit *>("serviceId"), "s");
+    QTest::keyClicks(form->findChild<QLineEdit *>("desc"), "checkout");
+    QTest::keyClicks(form->findChild<QLineEdit *>("remoteAddrs"), "127.0.0.1, 10.0.0.0/8");
+    QTest::keyClicks(form->findChild<QLineEdit *>("vars"), R"([["arg_v", "==", "2"]])");
+    editor.checkNow();
+    const QJsonObject json = QJsonDocument::fromJson(editor.jsonEditor()->text().toUtf8()).object();
+    QCOMPARE(json.value("service_id").toString(), QStringLiteral("s"));
+    QCOMPARE(json.value("desc").toString(), QStringLiteral("checkout"));
+    QCOMPARE(json.value("remote_addrs").toArray(), (QJsonArray{"127.0.0.1", "10.0.0.0/8"}));
+    QCOMPARE(json.value("vars").toArray(), (QJsonArray{QJsonArray{"arg_v", "==", "2"}}));
+    QVERIFY2(!hasErrors(editor.problems()), qPrintable(firstErrorMessage(editor.problems())));
+    // A plugin config that is not there, and vars that are not an expression, are the store's errors.
+    QTest::keyClicks(form->findChild<QLineEdit *>("pluginConfigId"), "nope");
+    editor.checkNow();
+    QVERIFY2(firstErrorMessage(editor.problems()).contains("failed to fetch plugin config info by plugin config id [nope]"),
+             qPrintable(firstErrorMessage(editor.problems())));
+    form->findChild<QLineEdit *>("pluginConfigId")->clear();
+    QTest::keyClicks(form->findChild<QLineEdit *>("pluginConfigId"), " "); // an edit: the form is read again
+    QTest::keyClick(form->findChild<QLineEdit *>("vars"), Qt::Key_End);
+    QTest::keyClicks(form->findChild<QLineEdit *>("vars"), ",");
+    editor.checkNow();
+    QVERIFY2(hasErrors(editor.problems()), "vars that are not JSON are an error, not dropped");
+    QVERIFY(editor.jsonEditor()->text().contains("\"vars\": \"[[\\\"arg_v\\\""));
+    QVERIFY(!editor.applyButton()->isEnabled());
 }
 
 void TestRouteEditor::brokenConfValueIsMarkedOnItsLine()
