@@ -1,5 +1,6 @@
 #include "configexport.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -179,6 +180,11 @@ QString idText(const QJsonValue &v)
 }
 } // namespace
 
+QString adcId(const QString &name)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(name.toUtf8(), QCryptographicHash::Sha1).toHex());
+}
+
 QByteArray toAdcYaml(const ResourceObjects &objects, QStringList *notes)
 {
     const auto upstreamOf = [&](const QJsonObject &o) -> std::optional<QJsonObject> {
@@ -200,7 +206,6 @@ QByteArray toAdcYaml(const ResourceObjects &objects, QStringList *notes)
         }
         services.insert(it.key(), out);
     }
-    QList<QJsonObject> wrapped;
     for (auto it = objects.routes.begin(); it != objects.routes.end(); ++it) {
         const QJsonObject r = it.value().toObject();
         if (r.value(QStringLiteral("status")).toInt(1) == 0) {
@@ -240,18 +245,21 @@ QByteArray toAdcYaml(const ResourceObjects &objects, QStringList *notes)
             continue;
         }
         // A route of its own: wrapped in a service named after it, which holds its upstream.
-        QJsonObject service{{QStringLiteral("name"), route.value(QStringLiteral("name"))}, {QStringLiteral("routes"), QJsonArray{route}}};
+        // Its id is the one ADC would give it, so an import of this file names it the same way; a name
+        // already taken gets the route's id added.
+        QString name = route.value(QStringLiteral("name")).toString();
+        if (services.contains(adcId(name)))
+            name += QStringLiteral(" (route %1)").arg(it.key());
+        QJsonObject service{{QStringLiteral("id"), adcId(name)}, {QStringLiteral("name"), name}, {QStringLiteral("routes"), QJsonArray{route}}};
         if (const auto upstream = upstreamOf(r)) {
             QJsonObject inline_ = *upstream;
             inline_.remove(QStringLiteral("name"));
             service.insert(QStringLiteral("upstream"), inline_);
         }
-        wrapped.append(service);
+        services.insert(adcId(name), service);
     }
-    QJsonArray list;
+    QJsonArray list; // by id, wrapped or not: the order an import and export again keeps
     for (const QJsonObject &s : std::as_const(services))
-        list.append(s);
-    for (const QJsonObject &s : std::as_const(wrapped))
         list.append(s);
     QJsonObject globals;
     for (const QJsonValue g : objects.globalRules) {

@@ -30,6 +30,8 @@ QByteArray toAdminCurl(const ResourceObjects &objects);
 // global rules as one plugin map. What ADC cannot express (a disabled route, a route's own upstream under
 // a service) is named in `notes`.
 QByteArray toAdcYaml(const ResourceObjects &objects, QStringList *notes);
+// The id ADC gives an object without one: the sha1 of its name ("service.route" for a route), in hex.
+QString adcId(const QString &name);
 
 // `notes`: what the format could not express (ADC), or nothing.
 QByteArray render(Format format, const ResourceObjects &objects, QStringList *notes = nullptr);

@@ -1,5 +1,6 @@
 #include "configimport.h"
 
+#include "configexport.h"
 #include "configstore.h"
 #include "jsonlocator.h"
 
@@ -79,24 +80,38 @@ QJsonValue yamlToJson(const YAML::Node &node)
     return QJsonValue::Null;
 }
 
-Parsed parseYaml(const QByteArray &text)
+QString idText(const QJsonValue &id)
 {
-    Parsed out;
+    if (id.isString())
+        return id.toString();
+    if (id.isDouble() && id.toDouble() == double(qint64(id.toDouble())))
+        return QString::number(qint64(id.toDouble()));
+    return {};
+}
+
+// The document's top mapping; empty `error` when there is one.
+YAML::Node yamlRoot(const QByteArray &text, QString *error)
+{
     YAML::Node root;
     try {
         root = YAML::Load(text.toStdString());
     } catch (const YAML::ParserException &e) {
-        out.error = QStringLiteral("%1: %2").arg(at(e.mark.line + 1, e.mark.column + 1), QString::fromStdString(e.msg));
-        return out;
+        *error = QStringLiteral("%1: %2").arg(at(e.mark.line + 1, e.mark.column + 1), QString::fromStdString(e.msg));
+        return {};
     }
-    if (root.IsNull()) {
-        out.error = QStringLiteral("the file holds no configuration");
+    if (root.IsNull())
+        *error = QStringLiteral("the file holds no configuration");
+    else if (!root.IsMap())
+        *error = QStringLiteral("%1: expected a mapping of routes, upstreams, … at the top").arg(at(root.Mark().line + 1, root.Mark().column + 1));
+    return root;
+}
+
+Parsed parseYaml(const QByteArray &text)
+{
+    Parsed out;
+    const YAML::Node root = yamlRoot(text, &out.error);
+    if (!out.error.isEmpty())
         return out;
-    }
-    if (!root.IsMap()) {
-        out.error = QStringLiteral("%1: expected a mapping of routes, upstreams, … at the top").arg(at(root.Mark().line + 1, root.Mark().column + 1));
-        return out;
-    }
     try {
         for (const auto &member : root) {
             const QString key = QString::fromStdString(member.first.as<std::string>());
@@ -117,6 +132,104 @@ Parsed parseYaml(const QByteArray &text)
     }
     if (!text.trimmed().endsWith("#END"))
         out.warnings << QStringLiteral("the file does not end with #END: APISIX's standalone mode waits for it before loading a file");
+    return out;
+}
+
+
+// ADC's fields back to APISIX's: "description" is "desc", labels are text (a list becomes its JSON).
+QJsonObject fromAdc(const QJsonObject &adc, std::initializer_list<const char *> keys)
+{
+    QJsonObject out;
+    for (const char *key : keys) {
+        const QString name = QLatin1String(key);
+        if (!adc.contains(name))
+            continue;
+        QJsonValue v = adc.value(name);
+        if (name == QLatin1String("labels")) {
+            QJsonObject labels = v.toObject();
+            for (auto it = labels.begin(); it != labels.end(); ++it)
+                if (!it.value().isString())
+                    it.value() = QString::fromUtf8(QJsonDocument(it.value().toArray()).toJson(QJsonDocument::Compact));
+            v = labels;
+        }
+        out.insert(name == QLatin1String("description") ? QStringLiteral("desc") : name, v);
+    }
+    return out;
+}
+
+Parsed parseAdc(const QByteArray &text)
+{
+    Parsed out;
+    const YAML::Node root = yamlRoot(text, &out.error);
+    if (!out.error.isEmpty())
+        return out;
+    const auto where = [](const YAML::Node &n) { return at(n.Mark().line + 1, n.Mark().column + 1); };
+    QList<Entry> upstreams, services, routes, globals;
+    try {
+    for (const auto &member : root) {
+        const QString key = QString::fromStdString(member.first.as<std::string>());
+        const YAML::Node &value = member.second;
+        if (key == QLatin1String("services")) {
+            if (!value.IsSequence()) {
+                out.error = QStringLiteral("%1: \"services\" must be a list").arg(where(value));
+                return out;
+            }
+            for (const YAML::Node &node : value) {
+                const QJsonObject s = yamlToJson(node).toObject();
+                const QString name = s.value(QStringLiteral("name")).toString();
+                const QString id = s.contains(QStringLiteral("id")) ? idText(s.value(QStringLiteral("id"))) : ConfigExport::adcId(name);
+                QJsonObject service = fromAdc(s, {"name", "description", "labels", "hosts", "plugins"});
+                service.insert(QStringLiteral("id"), id);
+                if (s.contains(QStringLiteral("upstream"))) {
+                    QJsonObject upstream = fromAdc(s.value(QStringLiteral("upstream")).toObject(),
+                                                   {"description", "labels", "type", "hash_on", "key", "checks", "nodes", "scheme", "retries",
+                                                    "retry_timeout", "timeout", "tls", "keepalive_pool", "pass_host", "upstream_host",
+                                                    "service_name", "discovery_type", "discovery_args"});
+                    upstream.insert(QStringLiteral("id"), id);
+                    if (!name.isEmpty())
+                        upstream.insert(QStringLiteral("name"), name);
+                    upstreams.append({upstream, where(node[std::string("upstream")])});
+                    service.insert(QStringLiteral("upstream_id"), id);
+                }
+                services.append({service, where(node)});
+                const YAML::Node list = node["routes"];
+                if (!list || !list.IsSequence())
+                    continue;
+                for (const YAML::Node &routeNode : list) {
+                    const QJsonObject r = yamlToJson(routeNode).toObject();
+                    QJsonObject route = fromAdc(r, {"name", "description", "labels", "uris", "hosts", "methods", "remote_addrs", "vars",
+                                                    "filter_func", "enable_websocket", "plugins", "priority", "timeout"});
+                    route.insert(QStringLiteral("id"), r.contains(QStringLiteral("id")) ? idText(r.value(QStringLiteral("id")))
+                                                                                       : ConfigExport::adcId(name + QLatin1Char('.') + r.value(QStringLiteral("name")).toString()));
+                    route.insert(QStringLiteral("service_id"), id);
+                    route.insert(QStringLiteral("status"), 1);
+                    routes.append({route, where(routeNode)});
+                }
+            }
+        } else if (key == QLatin1String("global_rules")) {
+            for (const auto &rule : value)
+                globals.append({QJsonObject{{QStringLiteral("id"), QString::fromStdString(rule.first.as<std::string>())},
+                                            {QStringLiteral("plugins"), QJsonObject{{QString::fromStdString(rule.first.as<std::string>()), yamlToJson(rule.second)}}}},
+                                where(rule.first)});
+        } else {
+            QList<Entry> entries; // ssls, consumers, …: named in the report, not taken
+            if (value.IsSequence())
+                for (const YAML::Node &node : value)
+                    entries.append({yamlToJson(node), where(node)});
+            else if (value.IsMap())
+                for (const auto &item : value)
+                    entries.append({QJsonObject{{QStringLiteral("id"), QString::fromStdString(item.first.as<std::string>())}}, where(item.first)});
+            out.lists.append({key, entries});
+        }
+    }
+    } catch (const YAML::Exception &e) {
+        out.error = QStringLiteral("%1: %2").arg(at(e.mark.line + 1, e.mark.column + 1), QString::fromStdString(e.msg));
+        return out;
+    }
+    out.lists.prepend({QStringLiteral("global_rules"), globals});
+    out.lists.prepend({QStringLiteral("routes"), routes});
+    out.lists.prepend({QStringLiteral("services"), services});
+    out.lists.prepend({QStringLiteral("upstreams"), upstreams});
     return out;
 }
 
@@ -156,14 +269,6 @@ Parsed parseJson(const QByteArray &text)
     return out;
 }
 
-QString idText(const QJsonValue &id)
-{
-    if (id.isString())
-        return id.toString();
-    if (id.isDouble() && id.toDouble() == double(qint64(id.toDouble())))
-        return QString::number(qint64(id.toDouble()));
-    return {};
-}
 
 // An entry of a kind RouteScope does not have, as the report names it: its id or username, and a space.
 QString entryName(const QJsonValue &entry)
@@ -188,11 +293,13 @@ int Report::count() const
 Format formatOf(const QString &fileName, const QByteArray &text)
 {
     const QString suffix = QFileInfo(fileName).suffix().toLower();
-    if (suffix == QLatin1String("json"))
+    if (suffix == QLatin1String("json") || text.trimmed().startsWith('{'))
         return Format::ApisixJson;
-    if (suffix == QLatin1String("yaml") || suffix == QLatin1String("yml"))
-        return Format::ApisixYaml;
-    return text.trimmed().startsWith('{') ? Format::ApisixJson : Format::ApisixYaml;
+    // ADC nests routes in services and has no top-level routes or upstreams.
+    static const QRegularExpression apisixKeys(QStringLiteral("^(routes|upstreams|plugin_configs):"), QRegularExpression::MultilineOption);
+    static const QRegularExpression nestedRoutes(QStringLiteral("^\\s+routes:"), QRegularExpression::MultilineOption);
+    const QString head = QString::fromUtf8(text.left(1 << 20));
+    return !apisixKeys.match(head).hasMatch() && nestedRoutes.match(head).hasMatch() ? Format::Adc : Format::ApisixYaml;
 }
 
 namespace {
@@ -272,7 +379,7 @@ Report validated(const Parsed &parsed, const ResourceObjects &existing, const QS
 
 Report read(Format format, const QByteArray &text, const ResourceObjects &existing, const QStringList &customPlugins)
 {
-    const Parsed parsed = format == Format::ApisixYaml ? parseYaml(text) : parseJson(text);
+    const Parsed parsed = format == Format::ApisixYaml ? parseYaml(text) : format == Format::Adc ? parseAdc(text) : parseJson(text);
     if (!parsed.error.isEmpty()) {
         Report report;
         report.error = parsed.error;

@@ -22,7 +22,11 @@ struct Report
     int count() const;         // objects imported
 };
 
-enum class Format { ApisixYaml, ApisixJson };
+// Adc: ADC's declarative YAML, taken apart as api7/adc's APISIX backend does (FromADC): each service
+// becomes a service and, for its upstream, an upstream with the service's id; its routes get its
+// service_id; global_rules become one global rule per plugin, named after it; ids left out are ADC's
+// (sha1 of the name, "service.route" for a route).
+enum class Format { ApisixYaml, ApisixJson, Adc };
 
 // Parses and validates `text` on its own, or over `existing` (the workspace's objects, which imported
 // entries may refer to and replace). `customPlugins`: the workspace's apisix.plugins.

@@ -352,6 +352,14 @@ void TestCli::importThenExport()
     const QString ws2 = dir.filePath("w2.json");
     QCOMPARE(run({"import", "--workspace", ws2, "--replace", dir.filePath("out.yaml")}).code, 0);
     QCOMPARE(run({"export", "--workspace", ws2, "--format", "apisix-yaml", "--include-demo"}).out.toUtf8(), readFile(dir.filePath("out.yaml")));
+    // ADC too: exported, imported (found to be ADC by its content), exported again: the same bytes.
+    const QString adc = dir.filePath("adc.yaml");
+    writeFile(adc, run({"export", "--workspace", ws, "--format", "adc"}).out.toUtf8());
+    const QString ws3 = dir.filePath("w3.json");
+    r = run({"import", "--workspace", ws3, "--replace", adc});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains("imported route 1"), qPrintable(r.out));
+    QCOMPARE(run({"export", "--workspace", ws3, "--format", "adc"}).out.toUtf8(), readFile(adc));
     // A refused entry: the rest is imported, exit status 3; a malformed file: nothing, exit 1, the workspace untouched.
     writeFile(yaml, "routes:\n  - id: 2\n    uri: /x\n    upstream_id: 99\n  - id: 3\n    uri: /y\n    upstream_id: 1\n");
     r = run({"import", "--workspace", ws, yaml});

@@ -195,6 +195,9 @@ void TestExport::malformedFileImportsNothing_data()
     QTest::newRow("yaml empty") << QByteArray("") << yaml << QStringLiteral("the file holds no configuration");
     QTest::newRow("json cut") << QByteArray("{\"routes\": [1,\n") << json << QStringLiteral("line 2, column 1: unterminated array");
     QTest::newRow("json routes an object") << QByteArray("{\n \"routes\": {\"1\": {}}}") << json << QStringLiteral("line 2, column 12: \"routes\" must be a list");
+    QTest::newRow("adc services not a list") << QByteArray("services:\n  a: 1\n") << int(ConfigImport::Format::Adc)
+                                              << QStringLiteral("line 2, column 3: \"services\" must be a list");
+    QTest::newRow("adc list at the top") << QByteArray("- name: a\n") << int(ConfigImport::Format::Adc) << QStringLiteral("line 1, column 1: expected a mapping");
     QTest::newRow("json array at the top") << QByteArray("[]") << json << QStringLiteral("line 1, column 1: expected an object");
 }
 
@@ -263,9 +266,10 @@ void TestExport::adcAsItsApisixBackendConverts()
     const QJsonObject file = fromYaml(YAML::Load(adc.toStdString())).toObject();
     QCOMPARE(file.keys(), (QStringList{"global_rules", "services"})); // ADC's top level
     const QJsonArray services = file.value("services").toArray();
-    // s1 with route 3, then route 1 wrapped in a service of its own; route 2 is disabled: left out.
+    // Route 1 wrapped in a service of its own (id sha1("1") = 356a…, first by id), then s1 with route 3;
+    // route 2 is disabled: left out.
     QCOMPARE(services.size(), 2);
-    const QJsonObject s1 = services[0].toObject();
+    const QJsonObject s1 = services[1].toObject();
     QCOMPARE(s1.value("name").toString(), QStringLiteral("svc"));
     QCOMPARE(s1.value("hosts").toArray(), QJsonArray{"api.example.com"});
     const QJsonObject upstream = s1.value("upstream").toObject(); // upstream_id resolved, inline, without its name
@@ -281,7 +285,8 @@ void TestExport::adcAsItsApisixBackendConverts()
     QVERIFY(route3.value("plugins").toObject().contains("cors"));
     for (const char *absent : {"service_id", "plugin_config_id", "upstream_id", "upstream", "status", "host", "uri"})
         QVERIFY2(!route3.contains(absent), absent);
-    const QJsonObject wrapped = services[1].toObject();
+    const QJsonObject wrapped = services[0].toObject();
+    QCOMPARE(wrapped.value("id").toString(), ConfigExport::adcId("1"));
     QCOMPARE(wrapped.value("name").toString(), QStringLiteral("1"));
     QCOMPARE(wrapped.value("routes").toArray()[0].toObject().value("uris").toArray(), QJsonArray{"/index.html"});
     QCOMPARE(wrapped.value("upstream").toObject().value("nodes").toArray()[0].toObject().value("port").toInt(), 1980);
@@ -291,6 +296,20 @@ void TestExport::adcAsItsApisixBackendConverts()
     QVERIFY2(said.contains("route 2 left out: it is disabled"), qPrintable(said));
     QVERIFY2(said.contains("route 3: plugin config pc1 merged"), qPrintable(said));
     QCOMPARE(ConfigExport::formatFromName("adc"), std::optional(ConfigExport::Format::Adc));
+
+    // Imported as ADC's APISIX backend takes it apart, and exported again: the same bytes.
+    QCOMPARE(ConfigImport::formatOf("adc.yaml", adc), ConfigImport::Format::Adc);
+    QCOMPARE(ConfigImport::formatOf("apisix.yaml", ConfigExport::toApisixYaml(corpus())), ConfigImport::Format::ApisixYaml);
+    const ConfigImport::Report back = ConfigImport::read(ConfigImport::Format::Adc, adc);
+    QVERIFY2(back.error.isEmpty(), qPrintable(back.error));
+    QVERIFY2(back.refused.isEmpty(), qPrintable(back.refused.join('\n')));
+    QCOMPARE(back.objects.services.value("s1").toObject().value("upstream_id").toString(), QStringLiteral("s1")); // FromADC: the service's id
+    QCOMPARE(back.objects.upstreams.value("s1").toObject().value("name").toString(), QStringLiteral("svc"));
+    QCOMPARE(back.objects.routes.value("3").toObject().value("service_id").toString(), QStringLiteral("s1"));
+    const QString wrappedId = ConfigExport::adcId("1");
+    QCOMPARE(back.objects.routes.value("1").toObject().value("service_id").toString(), wrappedId);
+    QVERIFY(back.objects.globalRules.contains("ext-plugin-post-resp")); // one global rule per plugin, named after it
+    QCOMPARE(ConfigExport::toAdcYaml(back.objects, nullptr), adc);
 }
 
 QTEST_GUILESS_MAIN(TestExport)
