@@ -161,6 +161,7 @@ void addSelectionOptions(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("workspace"), QStringLiteral("Workspace file (default: the default workspace)."), QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("include-demo"), QStringLiteral("Include RouteScope's demo route and upstream.")});
     parser.addOption({QStringLiteral("labels"), QStringLiteral("Only the objects with this label, and what they refer to."), QStringLiteral("KEY=VALUE")});
+    parser.addOption({QStringLiteral("only"), QStringLiteral("Only these objects, and what they refer to: route/1,upstream/u1 (a bare id is a route's)."), QStringLiteral("IDS")});
 }
 
 // The workspace's objects as production gets them: only what validates, as the engine would run it (each
@@ -196,6 +197,14 @@ std::optional<ResourceObjects> productionObjects(const QCommandLineParser &parse
         }
         objects = AdminSync::selectByLabel(objects, *label);
     }
+    if (parser.isSet(QStringLiteral("only"))) {
+        QStringList unknown;
+        objects = AdminSync::selectByIds(objects, parser.value(QStringLiteral("only")).split(QLatin1Char(','), Qt::SkipEmptyParts), &unknown);
+        if (!unknown.isEmpty()) {
+            printErr(QStringLiteral("--only names what the workspace does not have: %1").arg(unknown.join(QStringLiteral(", "))));
+            return std::nullopt;
+        }
+    }
     return objects;
 }
 
@@ -208,7 +217,7 @@ int runExport(const QStringList &arguments)
                                                     "The conf/config.yaml lines the target needs are printed on standard error."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOption({QStringLiteral("format"), QStringLiteral("apisix-yaml (standalone apisix.yaml), apisix-json, admin-curl (a script of Admin API calls), or adc (ADC's declarative YAML)."), QStringLiteral("FORMAT")});
+    parser.addOption({QStringLiteral("format"), QStringLiteral("apisix-yaml (standalone apisix.yaml), apisix-json (also apisix-configs: the body of PUT /apisix/admin/configs), admin-curl (a script of Admin API calls), or adc (ADC's declarative YAML)."), QStringLiteral("FORMAT")});
     parser.addOption({{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Write to FILE instead of standard output."), QStringLiteral("FILE")});
     addSelectionOptions(parser);
     if (const auto done = parseCommandLine(parser, arguments))
@@ -216,7 +225,7 @@ int runExport(const QStringList &arguments)
     const auto format = ConfigExport::formatFromName(parser.value(QStringLiteral("format")));
     if (!format) {
         printErr(parser.isSet(QStringLiteral("format"))
-                     ? QStringLiteral("unknown --format \"%1\": use apisix-yaml, apisix-json, admin-curl or adc").arg(parser.value(QStringLiteral("format")))
+                     ? QStringLiteral("unknown --format \"%1\": use apisix-yaml, apisix-json, apisix-configs, admin-curl or adc").arg(parser.value(QStringLiteral("format")))
                      : QStringLiteral("--format is required: apisix-yaml, apisix-json, admin-curl or adc"));
         return 2;
     }
@@ -254,7 +263,7 @@ int runImport(const QStringList &arguments)
     parser.addOption({QStringLiteral("format"), QStringLiteral("apisix-yaml, apisix-json or adc (default: from the file's name and content)."), QStringLiteral("FORMAT")});
     parser.addOption({QStringLiteral("replace"), QStringLiteral("The file becomes the whole configuration: the workspace's routes, upstreams, services, plugin configs and global rules are removed first.")});
     parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Report only; the workspace is not written.")});
-    parser.addOption({QStringLiteral("admin-url"), QStringLiteral("Import from a running APISIX (or RouteScope) Admin API instead of a file; the key from APISIX_ADMIN_KEY."), QStringLiteral("URL")});
+    parser.addOption({{QStringLiteral("from-admin"), QStringLiteral("admin-url")}, QStringLiteral("Import from a running APISIX (or RouteScope) Admin API instead of a file; the key from APISIX_ADMIN_KEY."), QStringLiteral("URL")});
     parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("apisix.yaml or apisix.json"));
     if (const auto done = parseCommandLine(parser, arguments))
         return *done;

@@ -59,8 +59,9 @@ int main(int argc, char *argv[])
         return 0;
     }
     if (!std::strcmp(command, "--help") || !std::strcmp(command, "-h")) {
-        std::printf("Usage: routescope serve [options] | routescope validate FILE  (this build has no window)\n"
-                    "Run 'routescope serve --help' for the options.\n");
+        std::printf("Usage: routescope serve [options] | routescope validate FILE | routescope export [options]\n"
+                    "     | routescope import [options] FILE | routescope sync [options]   (this build has no window)\n"
+                    "Run 'routescope COMMAND --help' for a command's options.\n");
         return 0;
     }
     std::fprintf(stderr, "routescope: built without the GUI; use 'routescope serve' or 'routescope validate'\n");

@@ -65,15 +65,11 @@ std::optional<Label> labelFromText(const QString &text)
     return Label{text.left(eq), text.mid(eq + 1)};
 }
 
-ResourceObjects selectByLabel(const ResourceObjects &objects, const Label &label)
+namespace {
+// The seeds and, until nothing more is added, what they refer to.
+ResourceObjects withReferences(const ResourceObjects &objects, QList<std::pair<ResourceKind, QString>> pending)
 {
     ResourceObjects out;
-    // What is chosen, then what it refers to, until nothing more is added.
-    QList<std::pair<ResourceKind, QString>> pending;
-    for (ResourceKind kind : kResourceKinds)
-        for (auto it = objects.of(kind).begin(); it != objects.of(kind).end(); ++it)
-            if (hasLabel(it.value().toObject(), label))
-                pending.append({kind, it.key()});
     while (!pending.isEmpty()) {
         const auto [kind, id] = pending.takeFirst();
         if (out.of(kind).contains(id) || !objects.of(kind).contains(id))
@@ -86,6 +82,40 @@ ResourceObjects selectByLabel(const ResourceObjects &objects, const Label &label
                 pending.append({referred, idOf(o.value(QLatin1String(field)))});
     }
     return out;
+}
+} // namespace
+
+ResourceObjects selectByLabel(const ResourceObjects &objects, const Label &label)
+{
+    QList<std::pair<ResourceKind, QString>> chosen;
+    for (ResourceKind kind : kResourceKinds)
+        for (auto it = objects.of(kind).begin(); it != objects.of(kind).end(); ++it)
+            if (hasLabel(it.value().toObject(), label))
+                chosen.append({kind, it.key()});
+    return withReferences(objects, chosen);
+}
+
+ResourceObjects selectByIds(const ResourceObjects &objects, const QStringList &ids, QStringList *unknown)
+{
+    QList<std::pair<ResourceKind, QString>> chosen;
+    for (const QString &text : ids) {
+        const qsizetype slash = text.indexOf(QLatin1Char('/'));
+        std::optional<ResourceKind> kind = ResourceKind::Route;
+        if (slash > 0) {
+            kind = std::nullopt;
+            for (ResourceKind k : kResourceKinds) // "route", "plugin_config" or "plugin config", "routes"
+                if (text.left(slash) == resourceNoun(k) || text.left(slash) == resourcePlural(k)
+                    || QString(text.left(slash)).replace(QLatin1Char('_'), QLatin1Char(' ')) == resourceNoun(k))
+                    kind = k;
+        }
+        const QString id = slash > 0 ? text.mid(slash + 1) : text;
+        if (!kind || !objects.of(*kind).contains(id)) {
+            *unknown << text;
+            continue;
+        }
+        chosen.append({*kind, id});
+    }
+    return withReferences(objects, chosen);
 }
 
 QString Change::text() const

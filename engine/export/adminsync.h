@@ -24,6 +24,9 @@ struct Label
 };
 std::optional<Label> labelFromText(const QString &text); // "team=a"
 ResourceObjects selectByLabel(const ResourceObjects &objects, const Label &label);
+// The objects named by `ids` ("route/1", "upstream/u1"; a bare id is a route's), with what they refer to;
+// ids that name nothing are listed in `unknown`.
+ResourceObjects selectByIds(const ResourceObjects &objects, const QStringList &ids, QStringList *unknown);
 
 struct Change
 {

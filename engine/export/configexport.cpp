@@ -80,7 +80,7 @@ std::optional<Format> formatFromName(const QString &name)
 {
     if (name == QLatin1String("apisix-yaml"))
         return Format::ApisixYaml;
-    if (name == QLatin1String("apisix-json"))
+    if (name == QLatin1String("apisix-json") || name == QLatin1String("apisix-configs"))
         return Format::ApisixJson;
     if (name == QLatin1String("admin-curl"))
         return Format::AdminCurl;

@@ -13,7 +13,8 @@
 namespace ConfigExport {
 
 enum class Format { ApisixYaml, ApisixJson, AdminCurl, Adc };
-// "apisix-yaml", "apisix-json", "admin-curl", "adc"; nullopt for anything else.
+// "apisix-yaml", "apisix-json", "admin-curl", "adc"; "apisix-configs" (the body of APISIX 3.x's
+// PUT /apisix/admin/configs, which is apisix.json's text) is ApisixJson; nullopt for anything else.
 std::optional<Format> formatFromName(const QString &name);
 
 // Standalone mode's apisix.yaml (ends with "#END", as APISIX requires), or its JSON form.

@@ -98,6 +98,15 @@ void TestCli::helpAndVersion()
     QVERIFY(r.out.contains("--workspace"));
     QCOMPARE(run({"validate", "--help"}).code, 0);
     QCOMPARE(run({"serve", "--version"}).code, 0);
+    // --help lists every command, and each answers its own.
+    r = run({"--help"});
+    QCOMPARE(r.code, 0);
+    for (const char *command : {"serve", "validate", "export", "import", "sync"}) {
+        QVERIFY2(r.out.contains(QLatin1String("routescope ") + QLatin1String(command)), command);
+        const Run own = run({command, "--help"});
+        QCOMPARE(own.code, 0);
+        QVERIFY2(own.out.contains("--"), command);
+    }
 }
 
 void TestCli::badUsageExits2()
@@ -321,6 +330,16 @@ void TestCli::exportFormats()
     QCOMPARE(r.code, 0);
     QVERIFY2(r.out.contains("services:") && r.out.contains("uris:") && r.out.contains("\"/a\""), qPrintable(r.out));
     QCOMPARE(run({"export", "--workspace", ws, "--format", "adc-json"}).code, 2);
+    // apisix-configs: the body of PUT /apisix/admin/configs; --only: a selection with what it refers to.
+    r = run({"export", "--workspace", ws, "--format", "apisix-configs", "--only", "route/r1"});
+    QCOMPARE(r.code, 0);
+    const QJsonObject body = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(body.value("routes").toArray().size(), 1);
+    QCOMPARE(body.value("upstreams").toArray()[0].toObject().value("id").toString(), QStringLiteral("u1"));
+    QCOMPARE(run({"export", "--workspace", ws, "--format", "apisix-json", "--only", "upstream/u1"}).out.count("\"id\""), 1);
+    r = run({"export", "--workspace", ws, "--format", "apisix-json", "--only", "r1,service/nope"});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("--only names what the workspace does not have: service/nope"), qPrintable(r.err));
     QCOMPARE(run({"export", "--workspace", dir.filePath("missing.json"), "--format", "apisix-json"}).code, 1);
 }
 
@@ -447,7 +466,7 @@ void TestCli::syncToARunningTarget()
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert("APISIX_ADMIN_KEY", key);
         p.setProcessEnvironment(env);
-        p.start(QStringLiteral(ROUTESCOPE_BIN), {"import", "--workspace", dir.filePath("c.json"), "--replace", "--admin-url", admin});
+        p.start(QStringLiteral(ROUTESCOPE_BIN), {"import", "--workspace", dir.filePath("c.json"), "--replace", "--from-admin", admin});
         QVERIFY(p.waitForFinished(20000));
         const QString said = QString::fromUtf8(p.readAllStandardOutput());
         QCOMPARE(p.exitCode(), 0);
