@@ -20,6 +20,8 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
+#include <QTreeWidget>
 #include <QVBoxLayout>
 
 namespace {
@@ -43,8 +45,8 @@ QPlainTextEdit *monospaceView(QWidget *parent)
 
 ExportDialog::ExportDialog(const ConfigStore *store, const QJsonObject &runner, const QStringList &customPlugins, QWidget *parent)
     : QDialog(parent), m_store(store), m_runner(runner), m_customPlugins(customPlugins), m_format(new QComboBox(this)),
-      m_demo(new QCheckBox(tr("Include RouteScope's demo route and upstream"), this)), m_preview(monospaceView(this)),
-      m_notes(monospaceView(this))
+      m_demo(new QCheckBox(tr("Include RouteScope's demo route and upstream"), this)), m_selection(new QLineEdit(this)),
+      m_preview(monospaceView(this)), m_notes(monospaceView(this))
 {
     setWindowTitle(tr("Export for APISIX"));
     m_format->addItem(tr("Standalone apisix.yaml"), int(ConfigExport::Format::ApisixYaml));
@@ -53,12 +55,15 @@ ExportDialog::ExportDialog(const ConfigStore *store, const QJsonObject &runner, 
     m_format->addItem(tr("ADC declarative YAML (adc sync)"), int(ConfigExport::Format::Adc));
     m_format->setObjectName(QStringLiteral("format"));
     m_demo->setObjectName(QStringLiteral("includeDemo"));
+    m_selection->setObjectName(QStringLiteral("selection"));
+    m_selection->setPlaceholderText(tr("everything; or a label (team=a), or ids (route/1, upstream/u1): with what they use"));
     m_notes->setObjectName(QStringLiteral("configYaml"));
     m_notes->setLineWrapMode(QPlainTextEdit::WidgetWidth);
     m_notes->setMaximumHeight(130);
     auto *form = new QFormLayout;
     form->addRow(tr("&Format:"), m_format);
     form->addRow(QString(), m_demo);
+    form->addRow(tr("&Only:"), m_selection);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     QPushButton *copy = buttons->addButton(tr("&Copy"), QDialogButtonBox::ActionRole);
     QPushButton *save = buttons->addButton(tr("&Save as…"), QDialogButtonBox::ActionRole);
@@ -73,6 +78,7 @@ ExportDialog::ExportDialog(const ConfigStore *store, const QJsonObject &runner, 
     layout->addWidget(buttons);
     connect(m_format, &QComboBox::currentIndexChanged, this, &ExportDialog::refresh);
     connect(m_demo, &QCheckBox::toggled, this, &ExportDialog::refresh);
+    connect(m_selection, &QLineEdit::textChanged, this, &ExportDialog::refresh);
     connect(store, &ConfigStore::changed, this, &ExportDialog::refresh, Qt::QueuedConnection); // an Admin API write
     refresh();
     resize(760, 620);
@@ -87,6 +93,12 @@ void ExportDialog::refresh()
     QStringList leftOut;
     if (!m_demo->isChecked())
         objects = ConfigExport::forProduction(objects, &leftOut);
+    QStringList unknown;
+    const QString selection = m_selection->text().trimmed();
+    if (const auto label = AdminSync::labelFromText(selection); label && !selection.contains(QLatin1Char('/')))
+        objects = AdminSync::selectByLabel(objects, *label);
+    else if (!selection.isEmpty())
+        objects = AdminSync::selectByIds(objects, selection.split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts), &unknown);
     const auto format = ConfigExport::Format(m_format->currentData().toInt());
     QStringList unexpressed;
     m_preview->setPlainText(QString::fromUtf8(ConfigExport::render(format, objects, &unexpressed)));
@@ -95,6 +107,8 @@ void ExportDialog::refresh()
         notes += QStringLiteral("# %1\n").arg(what);
     for (const QString &what : std::as_const(leftOut))
         notes += tr("# left out: %1\n").arg(what).replace(QStringLiteral("export it with --include-demo"), tr("tick Include to export it"));
+    if (!unknown.isEmpty())
+        notes += tr("# not in the workspace: %1\n").arg(unknown.join(QStringLiteral(", ")));
     m_notes->setPlainText(notes);
 }
 
@@ -129,6 +143,9 @@ ImportDialog::ImportDialog(ConfigStore *store, const QStringList &customPlugins,
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     m_import = buttons->addButton(tr("&Import"), QDialogButtonBox::AcceptRole);
     m_import->setEnabled(false);
+    m_undo = buttons->addButton(tr("&Undo import"), QDialogButtonBox::ActionRole);
+    m_undo->setEnabled(false);
+    connect(m_undo, &QPushButton::clicked, this, &ImportDialog::undo);
     // Return in the path reads the file; importing takes a press of Import.
     for (QPushButton *b : findChildren<QPushButton *>())
         b->setAutoDefault(false);
@@ -192,11 +209,25 @@ void ImportDialog::apply()
         for (auto it = m_last.objects.of(kind).begin(); it != m_last.objects.of(kind).end(); ++it)
             merged.of(kind).insert(it.key(), it.value());
     // One change for the whole file: one new snapshot, one write of the workspace.
+    m_before = objectsOf(m_store);
     const Problems problems = m_store->load(merged);
     const QString message = hasErrors(problems)
         ? tr("Imported, but the configuration changed meanwhile: %1").arg(firstErrorMessage(problems))
         : tr("Imported %1 object(s) from %2").arg(m_last.count()).arg(m_path->text());
     m_import->setEnabled(false);
+    m_undo->setEnabled(true);
+    m_summary->setText(message);
+    Q_EMIT imported(message);
+}
+
+void ImportDialog::undo()
+{
+    if (!m_before)
+        return;
+    m_store->load(*std::exchange(m_before, std::nullopt)); // what was there, as it was: it validated then
+    m_undo->setEnabled(false);
+    m_import->setEnabled(m_last.error.isEmpty() && m_last.count() > 0);
+    const QString message = tr("Import undone: the configuration is as it was before");
     m_summary->setText(message);
     Q_EMIT imported(message);
 }
@@ -204,7 +235,9 @@ void ImportDialog::apply()
 SyncDialog::SyncDialog(const ConfigStore *store, QWidget *parent)
     : QDialog(parent), m_store(store), m_url(new QLineEdit(QStringLiteral("http://127.0.0.1:9180"), this)), m_key(new QLineEdit(this)),
       m_labels(new QLineEdit(this)), m_prune(new QCheckBox(tr("Delete what the target has and the workspace does not (prune)"), this)),
-      m_demo(new QCheckBox(tr("Include RouteScope's demo route and upstream"), this)), m_output(monospaceView(this))
+      m_demo(new QCheckBox(tr("Include RouteScope's demo route and upstream"), this)),
+      m_status(new QLabel(tr("Plan shows what Sync would change on the target; nothing changes until you press Sync."), this)),
+      m_plan(new QTreeWidget(this))
 {
     setWindowTitle(tr("Sync to APISIX"));
     m_url->setObjectName(QStringLiteral("adminUrl"));
@@ -215,8 +248,13 @@ SyncDialog::SyncDialog(const ConfigStore *store, QWidget *parent)
     m_labels->setObjectName(QStringLiteral("labels"));
     m_labels->setPlaceholderText(tr("optional: only objects with this label, e.g. team=a"));
     m_prune->setObjectName(QStringLiteral("prune"));
-    m_output->setObjectName(QStringLiteral("output"));
-    m_output->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_plan->setObjectName(QStringLiteral("plan"));
+    m_plan->setColumnCount(2);
+    m_plan->setHeaderLabels({tr("Change"), tr("Target's answer")});
+    m_plan->setColumnWidth(0, 480);
+    m_plan->setWordWrap(true);
     auto *form = new QFormLayout;
     form->addRow(tr("Admin &URL:"), m_url);
     form->addRow(tr("Admin &key:"), m_key);
@@ -235,24 +273,45 @@ SyncDialog::SyncDialog(const ConfigStore *store, QWidget *parent)
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
-    layout->addWidget(m_output, 1);
+    layout->addWidget(m_status);
+    layout->addWidget(m_plan, 1);
     layout->addWidget(buttons);
-    m_output->setPlainText(tr("Plan shows what Sync would change on the target; nothing changes until you press Sync."));
-    resize(760, 520);
+    resize(820, 560);
 }
 
-QString SyncDialog::output() const { return m_output->toPlainText(); }
+QString SyncDialog::output() const
+{
+    QStringList lines{m_status->text()};
+    for (int i = 0; i < m_plan->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem *item = m_plan->topLevelItem(i);
+        lines << (item->text(1).isEmpty() ? item->text(0) : QStringLiteral("%1: %2").arg(item->text(0), item->text(1)));
+        for (int c = 0; c < item->childCount(); ++c)
+            lines << QStringLiteral("    ") + item->child(c)->text(0);
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+void SyncDialog::showPlan(const AdminSync::Plan &plan)
+{
+    m_plan->clear();
+    for (const AdminSync::Change &change : plan.changes) {
+        auto *item = new QTreeWidgetItem(m_plan, {change.title()});
+        for (const QString &field : change.fields)
+            new QTreeWidgetItem(item, {field});
+        item->setExpanded(true);
+    }
+}
 
 void SyncDialog::run(bool apply)
 {
     const QUrl url(m_url->text().trimmed());
     if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))) {
-        m_output->setPlainText(tr("The Admin URL must be http:// or https://, e.g. http://127.0.0.1:9180"));
+        m_status->setText(tr("The Admin URL must be http:// or https://, e.g. http://127.0.0.1:9180"));
         return;
     }
     std::optional<AdminSync::Label> label;
     if (!m_labels->text().trimmed().isEmpty() && !(label = AdminSync::labelFromText(m_labels->text().trimmed()))) {
-        m_output->setPlainText(tr("Labels take KEY=VALUE, e.g. team=a"));
+        m_status->setText(tr("Labels take KEY=VALUE, e.g. team=a"));
         return;
     }
     QStringList leftOut;
@@ -263,34 +322,41 @@ void SyncDialog::run(bool apply)
         desired = AdminSync::selectByLabel(desired, *label);
     for (QPushButton *b : std::as_const(m_actions))
         b->setEnabled(false);
-    m_output->setPlainText(tr("Reading %1 …").arg(url.toString()));
+    m_status->setText(tr("Reading %1 …").arg(url.toString()));
+    m_plan->clear();
     const AdminSync::AdminClient client(url, m_key->text().toUtf8());
     QString error;
     const std::optional<ResourceObjects> current = client.fetchAll(&error);
-    QStringList lines;
+    QString status;
     if (!current) {
-        lines << tr("Cannot read the target: %1").arg(error);
+        status = tr("Cannot read the target: %1").arg(error);
     } else {
         const AdminSync::Plan plan = AdminSync::planSync(desired, *current, m_prune->isChecked(), label);
+        showPlan(plan);
         const bool deletes = std::any_of(plan.changes.cbegin(), plan.changes.cend(),
                                          [](const AdminSync::Change &c) { return c.action == AdminSync::Change::Action::Delete; });
-        if (!apply || plan.isEmpty()) {
-            lines << plan.text();
+        if (plan.isEmpty()) {
+            status = plan.text();
+        } else if (!apply) {
+            status = tr("The plan: %1 change(s); Sync applies them in this order.").arg(plan.changes.size());
         } else if (deletes && QMessageBox::question(this, windowTitle(), tr("The plan deletes objects on %1. Go on?").arg(url.toString()),
                                                     QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes) {
-            lines << tr("Not synced. The plan was:") << plan.text();
+            status = tr("Not synced. The plan is below.");
         } else {
-            const qsizetype applied = AdminSync::applyPlan(client, plan, [&lines](const AdminSync::Change &change, const AdminSync::AdminClient::Answer &answer) {
-                lines << QStringLiteral("%1: %2").arg(change.text(), AdminSync::succeeded(answer) ? QString::number(answer.status)
-                                                                                                : QStringLiteral("%1 %2").arg(answer.status).arg(answer.message));
+            int row = 0;
+            const qsizetype applied = AdminSync::applyPlan(client, plan, [this, &row](const AdminSync::Change &, const AdminSync::AdminClient::Answer &answer) {
+                QTreeWidgetItem *item = m_plan->topLevelItem(row++);
+                item->setText(1, AdminSync::succeeded(answer) ? QString::number(answer.status)
+                                                              : QStringLiteral("%1 %2").arg(answer.status).arg(answer.message));
+                m_plan->scrollToItem(item); // progress, resource by resource
             });
-            lines << (applied == plan.changes.size() ? tr("Synced: %1 change(s).").arg(applied)
-                                                     : tr("Stopped at the first failure; %1 change(s) not applied.").arg(plan.changes.size() - applied - 1));
+            status = applied == plan.changes.size() ? tr("Synced: %1 change(s).").arg(applied)
+                                                    : tr("Stopped at the first failure; %1 change(s) not applied.").arg(plan.changes.size() - applied - 1);
         }
     }
     for (const QString &what : std::as_const(leftOut))
-        lines << tr("left out: %1").arg(what).replace(QStringLiteral("export it with --include-demo"), tr("tick Include to sync it"));
-    m_output->setPlainText(lines.join(QLatin1Char('\n')));
+        status += QLatin1Char('\n') + tr("left out: %1").arg(what).replace(QStringLiteral("export it with --include-demo"), tr("tick Include to sync it"));
+    m_status->setText(status);
     for (QPushButton *b : std::as_const(m_actions))
         b->setEnabled(true);
 }

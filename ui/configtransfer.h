@@ -14,6 +14,10 @@ class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
+class QTreeWidget;
+namespace AdminSync {
+struct Plan;
+}
 
 // The workspace's configuration as production APISIX takes it, previewed as it changes: a format, the
 // demo route and upstream left out unless asked, and the conf/config.yaml lines the target needs.
@@ -34,6 +38,7 @@ private:
     QStringList m_customPlugins;
     QComboBox *m_format;
     QCheckBox *m_demo;
+    QLineEdit *m_selection; // "team=a" (a label) or "route/1, upstream/u1"
     QPlainTextEdit *m_preview;
     QPlainTextEdit *m_notes;
 };
@@ -53,6 +58,7 @@ Q_SIGNALS:
 
 private:
     void apply();
+    void undo();
 
     ConfigStore *m_store;
     QStringList m_customPlugins;
@@ -60,8 +66,10 @@ private:
     QCheckBox *m_replace;
     QPlainTextEdit *m_report;
     QPushButton *m_import;
+    QPushButton *m_undo;
     QLabel *m_summary;
     ConfigImport::Report m_last;
+    std::optional<ResourceObjects> m_before; // the configuration before the last import, for Undo
 };
 
 // A running APISIX (or RouteScope) brought to the workspace's configuration through its Admin API, as
@@ -72,10 +80,11 @@ class SyncDialog : public QDialog
     Q_OBJECT
 public:
     explicit SyncDialog(const ConfigStore *store, QWidget *parent = nullptr);
-    QString output() const;
+    QString output() const; // the status line, then each change with its answer and its fields
 
 private:
     void run(bool apply);
+    void showPlan(const AdminSync::Plan &plan);
 
     const ConfigStore *m_store;
     QLineEdit *m_url;
@@ -83,6 +92,7 @@ private:
     QLineEdit *m_labels;
     QCheckBox *m_prune;
     QCheckBox *m_demo;
-    QPlainTextEdit *m_output;
+    QLabel *m_status;
+    QTreeWidget *m_plan; // a change per row, its fields below it, the target's answer beside it
     QList<QPushButton *> m_actions;
 };

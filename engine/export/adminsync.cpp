@@ -118,10 +118,15 @@ ResourceObjects selectByIds(const ResourceObjects &objects, const QStringList &i
     return withReferences(objects, chosen);
 }
 
-QString Change::text() const
+QString Change::title() const
 {
     static const char *const verbs[] = {"create", "update", "delete"};
-    QString line = QStringLiteral("%1 %2 %3").arg(QLatin1String(verbs[int(action)]), resourceNoun(kind), id);
+    return QStringLiteral("%1 %2 %3").arg(QLatin1String(verbs[int(action)]), resourceNoun(kind), id);
+}
+
+QString Change::text() const
+{
+    QString line = title();
     if (!fields.isEmpty())
         line += QStringLiteral(": ") + fields.join(QStringLiteral("; "));
     return line;

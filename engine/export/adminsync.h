@@ -36,7 +36,8 @@ struct Change
     QString id;
     QStringList fields;  // for an update: `uri: "/a" -> "/b"`, `+ plugins`, `- labels`
     QJsonObject value;   // what is PUT (create, update)
-    QString text() const; // "update route 1: uri: "/a" -> "/b""
+    QString title() const; // "update route 1"
+    QString text() const;  // "update route 1: uri: "/a" -> "/b""
 };
 
 struct Plan

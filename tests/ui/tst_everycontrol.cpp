@@ -255,6 +255,11 @@ void TestEveryControl::exportAndImportDialogs()
         if (b->text() == QLatin1String("&Copy"))
             QTest::mouseClick(b, Qt::LeftButton);
     QCOMPARE(QApplication::clipboard()->text(), exporter->text());
+    // Only a part: route 1 and the upstream it uses.
+    QTest::keyClicks(exporter->findChild<QLineEdit *>("selection"), "route/1");
+    QVERIFY(exporter->text().contains("/apisix/admin/routes/1") && exporter->text().contains("/apisix/admin/upstreams/u1"));
+    QVERIFY(!exporter->text().contains("/apisix/admin/routes/2"));
+    exporter->findChild<QLineEdit *>("selection")->clear();
     pressEverything(exporter, {"Close"}); // Save as… opens a file dialog (cancelled); Include toggles
     exporter->close();
 
@@ -284,6 +289,15 @@ void TestEveryControl::exportAndImportDialogs()
     QVERIFY(!m_fixture->engine.store().snapshot()->routes.contains("imp2"));
     QVERIFY(m_fixture->engine.store().snapshot()->routes.contains("1")); // merged, nothing else lost
     QCOMPARE(httpRequest(m_fixture->engine.proxyPort(), "GET", "/imported/x").status, 200);
+    // Undo import: as it was before.
+    for (QPushButton *b : importer->findChildren<QPushButton *>())
+        if (b->text() == QLatin1String("&Undo import"))
+            QTest::mouseClick(b, Qt::LeftButton);
+    QVERIFY(!m_fixture->engine.store().snapshot()->routes.contains("imp1"));
+    QVERIFY(m_fixture->engine.store().snapshot()->routes.contains("1"));
+    QVERIFY(import->isEnabled()); // and it can be imported again
+    QTest::mouseClick(import, Qt::LeftButton);
+    QVERIFY(m_fixture->engine.store().snapshot()->routes.contains("imp1"));
     // Replace asks first; cancelled (the closer answers Cancel), nothing is replaced.
     QTest::mouseClick(importer->findChild<QCheckBox *>("replace"), Qt::LeftButton);
     QVERIFY(import->isEnabled());
@@ -332,6 +346,7 @@ void TestEveryControl::syncDialog()
     QVERIFY(target.store().snapshot()->routes.isEmpty()); // a plan changes nothing
     press("&Sync");
     QVERIFY2(dialog->output().contains("Synced:"), qPrintable(dialog->output()));
+    QVERIFY2(dialog->output().contains("create route 1: 201"), qPrintable(dialog->output())); // each change's answer
     QCOMPARE(target.store().snapshot()->routes.size(), m_fixture->engine.store().snapshot()->routes.size());
     press("&Plan");
     QVERIFY2(dialog->output().startsWith("nothing to do"), qPrintable(dialog->output()));
@@ -542,6 +557,7 @@ void TestEveryControl::screenshots()
     QVERIFY(importer.grab().save(dir + "/import" + suffix));
     TestEngine target;
     QVERIFY(target.put("/apisix/admin/routes/old", "{\"uri\":\"/old\",\"upstream\":{\"nodes\":{\"127.0.0.1:1980\":1}}}") == 201);
+    QVERIFY(target.put("/apisix/admin/upstreams/u1", "{\"name\":\"before\",\"nodes\":{\"127.0.0.1:9\":1}}") == 201); // a field-level update
     SyncDialog sync(&m_fixture->engine.store(), window);
     sync.show();
     QVERIFY(QTest::qWaitForWindowExposed(&sync));
