@@ -4,6 +4,7 @@
 
 #include <Qsci/qscilexerjson.h>
 
+#include <QEvent>
 #include <QFontDatabase>
 
 JsonEditor::JsonEditor(QWidget *parent)
@@ -26,6 +27,50 @@ JsonEditor::JsonEditor(QWidget *parent)
     setIndicatorForegroundColor(QColor(0xd0, 0x20, 0x20), m_errorIndicator);
     m_warningIndicator = indicatorDefine(QsciScintilla::SquiggleLowIndicator, 9);
     setIndicatorForegroundColor(QColor(0xe0, 0x90, 0x00), m_warningIndicator);
+    applyPalette();
+}
+
+void JsonEditor::changeEvent(QEvent *event)
+{
+    QsciScintilla::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange)
+        applyPalette();
+}
+
+void JsonEditor::applyPalette()
+{
+    auto *json = qobject_cast<QsciLexerJSON *>(lexer());
+    if (!json)
+        return;
+    const QPalette p = palette();
+    const QColor base = p.color(QPalette::Base), text = p.color(QPalette::Text);
+    const bool dark = base.lightness() < 128;
+    // Token colours of the same hues as QScintilla's light defaults, lighter on a dark base.
+    const struct { int style; QColor light, dark; } tokens[] = {
+        {QsciLexerJSON::Number, QColor(0x00, 0x7f, 0x7f), QColor(0x6f, 0xd6, 0xd6)},
+        {QsciLexerJSON::String, QColor(0x7f, 0x00, 0x00), QColor(0xf0, 0x9a, 0x80)},
+        {QsciLexerJSON::UnclosedString, QColor(0x7f, 0x00, 0x00), QColor(0xf0, 0x9a, 0x80)},
+        {QsciLexerJSON::Property, QColor(0x88, 0x0a, 0xe8), QColor(0xc8, 0x9c, 0xff)},
+        {QsciLexerJSON::EscapeSequence, QColor(0x0b, 0x98, 0x2e), QColor(0x7c, 0xe0, 0x8c)},
+        {QsciLexerJSON::Keyword, QColor(0x18, 0x64, 0x4a), QColor(0x8c, 0xd8, 0xb8)},
+        {QsciLexerJSON::Error, QColor(0xff, 0xff, 0xff), QColor(0xff, 0xff, 0xff)},
+    };
+    json->setDefaultPaper(base);
+    json->setDefaultColor(text);
+    json->setPaper(base, -1);
+    json->setColor(text, -1);
+    for (const auto &t : tokens)
+        json->setColor(dark ? t.dark : t.light, t.style);
+    json->setPaper(QColor(0xc0, 0x30, 0x30), QsciLexerJSON::Error);
+    json->setColor(text, QsciLexerJSON::Operator);
+    setCaretForegroundColor(text);
+    setMarginsBackgroundColor(p.color(QPalette::Window));
+    setMarginsForegroundColor(p.color(QPalette::WindowText));
+    setFoldMarginColors(p.color(QPalette::Window), p.color(QPalette::Window));
+    setSelectionBackgroundColor(p.color(QPalette::Highlight));
+    setSelectionForegroundColor(p.color(QPalette::HighlightedText));
+    setMatchedBraceBackgroundColor(p.color(QPalette::AlternateBase));
+    setMatchedBraceForegroundColor(text);
 }
 
 void JsonEditor::replaceAllText(const QString &newText)

@@ -8,6 +8,7 @@
 #include "testhttp.h"
 #include "uidriver.h"
 
+#include <Qsci/qscilexerjson.h>
 #include <QElapsedTimer>
 #include <QSortFilterProxyModel>
 #include <QJsonArray>
@@ -28,6 +29,7 @@ private Q_SLOTS:
     void formRoundTrip();
     void formEditsReachJson();
     void formCoversServicePluginConfigAndVars();
+    void jsonEditorFollowsThePalette();
     void brokenConfValueIsMarkedOnItsLine();
     void parseErrorIsMarked();
     void servicesPluginConfigsAndGlobalRulesFromThePanels();
@@ -360,6 +362,28 @@ void TestRouteEditor::formCoversServicePluginConfigAndVars()
     QVERIFY2(hasErrors(editor.problems()), "vars that are not JSON are an error, not dropped");
     QVERIFY(editor.jsonEditor()->text().contains("\"vars\": \"[[\\\"arg_v\\\""));
     QVERIFY(!editor.applyButton()->isEnabled());
+}
+
+// Issue 16: under a dark palette the JSON editor was white with dark-red strings.
+void TestRouteEditor::jsonEditorFollowsThePalette()
+{
+    JsonEditor editor;
+    QPalette dark;
+    dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+    dark.setColor(QPalette::Text, QColor(0xdd, 0xdd, 0xdd));
+    dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
+    editor.setPalette(dark);
+    QsciLexer *lexer = editor.lexer();
+    QCOMPARE(lexer->paper(QsciLexerJSON::Default), QColor(0x1e, 0x1e, 0x1e));
+    QCOMPARE(lexer->color(QsciLexerJSON::Default), QColor(0xdd, 0xdd, 0xdd));
+    for (int style : {int(QsciLexerJSON::String), int(QsciLexerJSON::Property), int(QsciLexerJSON::Number), int(QsciLexerJSON::Keyword)})
+        QVERIFY2(lexer->color(style).lightness() > 128, qPrintable(QString::number(style))); // light text on the dark base
+    QPalette light;
+    light.setColor(QPalette::Base, Qt::white);
+    light.setColor(QPalette::Text, Qt::black);
+    editor.setPalette(light);
+    QCOMPARE(lexer->paper(QsciLexerJSON::String), QColor(Qt::white));
+    QVERIFY(lexer->color(QsciLexerJSON::String).lightness() < 128);
 }
 
 void TestRouteEditor::brokenConfValueIsMarkedOnItsLine()
