@@ -29,6 +29,7 @@ public:
     QString startupSummary() const;
     QString proxyUrl() const;
     QString adminUrl() const;
+    QString adminKey() const { return QString::fromUtf8(m_options.adminKey); } // the key the Admin API takes
     QString demoUrl() const; // empty when the demo upstream is not running
     QString runnerDescription() const; // empty when no runner is configured
 

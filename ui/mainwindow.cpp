@@ -2,11 +2,13 @@
 
 #include "bodytext.h"
 #include "capturestore.h"
+#include "configstore.h"
 #include "configtransfer.h"
 #include "routeeditor.h"
 #include "routespanel.h"
 #include "runnerprocess.h"
 #include "trafficpanel.h"
+#include "welcomeview.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -16,6 +18,7 @@
 #include <QFileInfo>
 #include <QSettings>
 #include <QHeaderView>
+#include <QJsonArray>
 #include <QLabel>
 #include <QMenuBar>
 #include <QPlainTextEdit>
@@ -82,6 +85,8 @@ MainWindow::MainWindow(ConfigStore *store, CaptureStore *capture, RunnerProcess 
     } else if (!info.runnerDescription.isEmpty()) {
         m_runnerState->setText(tr("Runner: %1").arg(info.runnerDescription));
     }
+    m_traffic->welcome()->setInfo({info.proxyUrl, info.adminUrl, info.demoUrl, info.runnerDescription, info.adminKey});
+    connect(m_traffic->welcome(), &WelcomeView::sendTestRequest, this, [this] { m_traffic->sendTestRequest(testRequestPath()); });
     buildMenus();
     auto *timer = new QTimer(this);
     connect(timer, &QTimer::timeout, this, &MainWindow::tick);
@@ -197,6 +202,24 @@ void MainWindow::showRunnerLog()
     layout->addWidget(text);
     dialog->resize(800, 400);
     dialog->show();
+}
+
+QString MainWindow::testRequestPath() const
+{
+    const auto snap = m_store->snapshot();
+    const auto pathOf = [](const QJsonObject &route) -> QString {
+        const QJsonArray uris = route.value(QStringLiteral("uris")).toArray();
+        QString uri = route.contains(QStringLiteral("uri")) ? route.value(QStringLiteral("uri")).toString() : uris.first().toString();
+        if (uri.endsWith(QLatin1Char('*')))
+            uri = uri.chopped(1) + (uri.endsWith(QLatin1String("/*")) ? QStringLiteral("get") : QStringLiteral("/get"));
+        return uri;
+    };
+    if (const auto demo = snap->routes.constFind(QStringLiteral("demo")); demo != snap->routes.cend())
+        return pathOf(demo->value);
+    for (const StoredResource &r : snap->routes)
+        if (r.value.value(QStringLiteral("status")).toInt(1) != 0 && (r.value.contains(QStringLiteral("uri")) || r.value.contains(QStringLiteral("uris"))))
+            return pathOf(r.value);
+    return QStringLiteral("/demo/get"); // no route: the 404 APISIX gives shows all the same
 }
 
 void MainWindow::showExport()

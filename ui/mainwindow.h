@@ -24,6 +24,7 @@ struct MainWindowInfo
     QString runnerDescription; // "" when no runner is configured
     QJsonObject runner;        // the workspace's "runner" (for the config.yaml lines of an export)
     QStringList customPlugins; // the workspace's apisix.plugins
+    QString adminKey;          // for the first-run view's commands (shown only on request)
 };
 
 // The main window: live traffic with the selected exchange in detail, the routes of the workspace,
@@ -58,6 +59,8 @@ private:
     void showExport();
     void showImport();
     void showSync();
+    // A path the test request can take: the demo route's, else the first enabled route's.
+    QString testRequestPath() const;
 
     void updateTitle();
 

@@ -10,6 +10,7 @@
 #include "messageview.h"
 #include "trafficfilter.h"
 #include "trafficmodel.h"
+#include "welcomeview.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -21,7 +22,10 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QScrollBar>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QTableView>
 #include <QTcpSocket>
 #include <QKeyEvent>
@@ -30,7 +34,8 @@
 TrafficPanel::TrafficPanel(CaptureStore *capture, QString proxyBase, quint16 proxyPort, QWidget *parent)
     : QWidget(parent), m_capture(capture), m_proxyBase(std::move(proxyBase)), m_proxyPort(proxyPort),
       m_model(new TrafficModel(this)), m_filter(new TrafficFilter(this)), m_filterEdit(new QLineEdit(this)),
-      m_filterProblem(new QLabel(this)), m_dropped(new QLabel(this)), m_table(new QTableView(this)), m_detail(new ExchangeView(this))
+      m_filterProblem(new QLabel(this)), m_dropped(new QLabel(this)), m_table(new QTableView(this)), m_detail(new ExchangeView(this)),
+      m_welcome(new WelcomeView(this)), m_pages(new QStackedWidget(this))
 {
     m_filter->setSourceModel(m_model);
     m_filterEdit->setPlaceholderText(tr("Filter (Ctrl+L): status:>=400  method:POST  route:1  host:…  modified  error  -negation  text in URL"));
@@ -68,7 +73,12 @@ TrafficPanel::TrafficPanel(CaptureStore *capture, QString proxyBase, quint16 pro
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(m_filterEdit);
     layout->addWidget(m_filterProblem);
-    layout->addWidget(splitter, 1);
+    m_pages->addWidget(m_welcome);
+    m_pages->addWidget(splitter);
+    layout->addWidget(m_pages, 1);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &TrafficPanel::updateWelcome);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &TrafficPanel::updateWelcome);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &TrafficPanel::updateWelcome);
 
     connect(m_filterEdit, &QLineEdit::textChanged, this, &TrafficPanel::applyFilter);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &TrafficPanel::showCurrent);
@@ -123,8 +133,43 @@ void TrafficPanel::onAdded(const QList<ExchangePtr> &batch)
 {
     m_model->append(batch);
     updateDropped();
+    if (!m_testPath.isEmpty()) {
+        for (const ExchangePtr &e : batch) {
+            if (e->clientRequest.target != m_testPath.toUtf8())
+                continue;
+            m_testPath.clear();
+            const QModelIndex at = m_filter->mapFromSource(m_model->index(m_model->rowCount() - int(batch.size()) + int(batch.indexOf(e)), 0));
+            if (at.isValid()) {
+                m_table->selectRow(at.row());
+                m_detail->setCurrentIndex(ExchangeView::Changes);
+            }
+            break;
+        }
+    }
     if (m_follow)
         m_table->scrollToBottom();
+}
+
+void TrafficPanel::updateWelcome()
+{
+    // Once anything came, the table stays (a Clear does not bring the welcome back mid-session).
+    if (m_model->rowCount() > 0)
+        m_pages->setCurrentIndex(1);
+}
+
+void TrafficPanel::sendTestRequest(const QString &path)
+{
+    m_testPath = path;
+    auto *manager = new QNetworkAccessManager(this);
+    QNetworkReply *reply = manager->get(QNetworkRequest(QUrl(m_proxyBase + path)));
+    connect(reply, &QNetworkReply::finished, this, [this, reply, manager] {
+        Q_EMIT message(tr("Test request: %1").arg(reply->error() == QNetworkReply::NoError || reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).isValid()
+                                                  ? tr("answered %1").arg(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt())
+                                                  : reply->errorString()));
+        reply->deleteLater();
+        manager->deleteLater();
+    });
+    Q_EMIT message(tr("Sent GET %1 through the proxy").arg(path));
 }
 
 void TrafficPanel::updateDropped()

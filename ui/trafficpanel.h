@@ -7,6 +7,8 @@
 class CaptureStore;
 class ExchangeView;
 class QLabel;
+class QStackedWidget;
+class WelcomeView;
 class QLineEdit;
 class QTableView;
 class TrafficFilter;
@@ -30,6 +32,10 @@ public:
     QList<ExchangePtr> selected() const;
     bool isFollowing() const { return m_follow; }
     QLabel *droppedBanner() const { return m_dropped; }
+    // Shown in place of the table and details until the first exchange.
+    WelcomeView *welcome() const { return m_welcome; }
+    // GETs `path` through the proxy; its exchange, when it comes, is selected and opened on Changes.
+    void sendTestRequest(const QString &path);
 
 public Q_SLOTS:
     void focusFilter();
@@ -59,6 +65,7 @@ private:
     void syncDetail();
     void applyFilter(const QString &expression);
     void updateDropped();
+    void updateWelcome();
 
     CaptureStore *m_capture;
     QString m_proxyBase;
@@ -70,6 +77,9 @@ private:
     QLabel *m_dropped;
     QTableView *m_table;
     ExchangeView *m_detail;
+    WelcomeView *m_welcome;
+    QStackedWidget *m_pages;
+    QString m_testPath; // a test request on its way: its exchange is to be opened
     QString m_lastFind;
     bool m_follow = true;
     ExchangePtr m_picked; // the exchange last selected

@@ -13,6 +13,7 @@
 #include "trafficmodel.h"
 #include "trafficpanel.h"
 #include "uidriver.h"
+#include "welcomeview.h"
 #include "windowfixture.h"
 
 #include <QAbstractButton>
@@ -41,6 +42,7 @@ class TestEveryControl : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
+    void firstRunExplainsItself();
     void trafficTabInEveryState();
     void routesTabInEveryState();
     void upstreamsTab();
@@ -128,6 +130,47 @@ void TestEveryControl::openDiscarding(RoutesPanel *panel, const QString &id)
     }
     m_closer->resume();
     QCOMPARE(panel->editor()->id(), id);
+}
+
+// Issue 16: before any traffic the view says what runs where, sends a test request whose exchange opens
+// on Changes, and gives the docs' curl commands with this engine's addresses and key.
+void TestEveryControl::firstRunExplainsItself()
+{
+    mainTabs()->setCurrentIndex(0);
+    TrafficPanel *traffic = m_fixture->window->traffic();
+    WelcomeView *welcome = traffic->welcome();
+    QTRY_VERIFY(welcome->isVisible());
+    QVERIFY(!traffic->table()->isVisible());
+    const QString proxy = QStringLiteral("http://127.0.0.1:%1").arg(m_fixture->engine.proxyPort());
+    bool toldAddresses = false;
+    for (QLabel *label : welcome->findChildren<QLabel *>())
+        toldAddresses |= label->text().contains(proxy) && label->text().contains("Admin API");
+    QVERIFY(toldAddresses);
+    // The key is hidden until Show; Copy gives the command with it.
+    for (QLabel *label : welcome->findChildren<QLabel *>())
+        QVERIFY2(!label->text().contains("test-key"), qPrintable(label->text()));
+    QTest::mouseClick(welcome->findChild<QPushButton *>("copyCommand1"), Qt::LeftButton);
+    QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("curl http://127.0.0.1:%1/apisix/admin/routes -H 'X-API-KEY: test-key'").arg(m_fixture->engine.adminPort()));
+    QTest::mouseClick(welcome->findChild<QPushButton *>("showKey"), Qt::LeftButton);
+    bool shown = false;
+    for (QLabel *label : welcome->findChildren<QLabel *>())
+        shown |= label->text() == QLatin1String("test-key");
+    QVERIFY(shown);
+    QTest::mouseClick(welcome->findChild<QPushButton *>("copyKey"), Qt::LeftButton);
+    QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("test-key"));
+    QTest::mouseClick(welcome->findChild<QPushButton *>("showKey"), Qt::LeftButton); // hidden again
+    // Send a test request: the route 1 of the fixture (/plain/*) takes it; its exchange opens on Changes.
+    QTest::mouseClick(welcome->findChild<QPushButton *>("sendTestRequest"), Qt::LeftButton);
+    QTRY_COMPARE(traffic->model()->rowCount(), 1);
+    QTRY_VERIFY(traffic->table()->isVisible());
+    QVERIFY(!welcome->isVisible());
+    QVERIFY(traffic->detail()->exchange());
+    QCOMPARE(traffic->detail()->exchange()->clientRequest.target, QByteArray("/plain/get"));
+    QCOMPARE(traffic->detail()->currentIndex(), int(ExchangeView::Changes));
+    traffic->clear();
+    QVERIFY(!welcome->isVisible()); // the table stays for the rest of the session
+    checkAlive();
+    traffic->clear();
 }
 
 void TestEveryControl::trafficTabInEveryState()
@@ -539,6 +582,13 @@ void TestEveryControl::screenshots()
     openDiscarding(window->objectPanels()[2], "s1");
     QCoreApplication::processEvents();
     QVERIFY(window->grab().save(dir + "/services" + suffix));
+    // The first-run view (issue 16).
+    WelcomeView welcome;
+    welcome.setInfo({"http://127.0.0.1:9080", "http://127.0.0.1:9180", "http://127.0.0.1:1980", "routescope-demo-runner (pid 4242)", "k3y"});
+    welcome.resize(1100, 560);
+    welcome.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&welcome));
+    QVERIFY(welcome.grab().save(dir + "/welcome" + suffix));
     // File > Export for APISIX and File > Import (issue 14).
     ExportDialog exporter(&m_fixture->engine.store(), QJsonObject{{"cmd", QJsonArray{"routescope-demo-runner"}}}, {}, window);
     exporter.show();

@@ -90,9 +90,9 @@ struct Fixture
         if (!ok)
             return false;
         MainWindowInfo info{PluginCatalogue::demoRunner().toJson(), QStringLiteral("test workspace"),
-                            QStringLiteral("http://127.0.0.1:%1").arg(engine.proxyPort()), QStringLiteral("admin"), {},
+                            QStringLiteral("http://127.0.0.1:%1").arg(engine.proxyPort()), QStringLiteral("http://127.0.0.1:%1").arg(engine.adminPort()), {},
                             engine.proxyPort(), QStringLiteral("demo"),
-                            QJsonObject{{"cmd", QJsonArray{"routescope-demo-runner"}}}, {}};
+                            QJsonObject{{"cmd", QJsonArray{"routescope-demo-runner"}}}, {}, QStringLiteral("test-key")};
         window = std::make_unique<MainWindow>(&engine.store(), engine.engine().capture(), engine.engine().runnerProcess(), info);
         window->resize(1280, 860);
         window->show();
