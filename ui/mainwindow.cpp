@@ -2,6 +2,7 @@
 
 #include "bodytext.h"
 #include "capturestore.h"
+#include "clientsettings.h"
 #include "configstore.h"
 #include "configtransfer.h"
 #include "routeeditor.h"
@@ -11,6 +12,11 @@
 #include "welcomeview.h"
 
 #include <QAction>
+#include <QCoreApplication>
+#include <QMessageBox>
+#include <QTableWidget>
+#include <Qsci/qsciglobal.h>
+#include <flatbuffers/base.h>
 #include <QCloseEvent>
 #include <QDateTime>
 #include <QDialog>
@@ -165,6 +171,10 @@ void MainWindow::buildMenus()
     traffic->addSeparator();
     action(traffic, tr("Runner log…"), {}, [this] { showRunnerLog(); });
 
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    action(help, tr("Keyboard shortcuts"), QKeySequence(Qt::CTRL | Qt::Key_Slash), [this] { showShortcuts(); });
+    action(help, tr("About RouteScope"), {}, [this] { showAbout(); });
+
     QToolBar *bar = addToolBar(tr("Traffic"));
     bar->setMovable(false);
     bar->addAction(pause);
@@ -202,6 +212,55 @@ void MainWindow::showRunnerLog()
     layout->addWidget(text);
     dialog->resize(800, 400);
     dialog->show();
+}
+
+void MainWindow::showShortcuts()
+{
+    auto *dialog = new QDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Keyboard shortcuts"));
+    auto *table = new QTableWidget(0, 3, dialog);
+    table->setObjectName(QStringLiteral("shortcuts"));
+    table->setHorizontalHeaderLabels({tr("Menu"), tr("Action"), tr("Keys")});
+    table->verticalHeader()->hide();
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    for (QAction *menuAction : menuBar()->actions())
+        for (QAction *a : menuAction->menu()->actions()) {
+            if (a->isSeparator() || a->menu())
+                continue;
+            const int row = table->rowCount();
+            table->insertRow(row);
+            table->setItem(row, 0, new QTableWidgetItem(menuAction->text().remove(QLatin1Char('&'))));
+            table->setItem(row, 1, new QTableWidgetItem(a->text().remove(QLatin1Char('&'))));
+            table->setItem(row, 2, new QTableWidgetItem(a->shortcut().toString(QKeySequence::NativeText)));
+        }
+    const QList<std::pair<QString, QString>> elsewhere = {{tr("Apply the editor's changes"), QStringLiteral("Ctrl+Return")},
+                                                          {tr("New route, upstream, …"), QStringLiteral("Ctrl+N")},
+                                                          {tr("Resume following new traffic"), QStringLiteral("End")}};
+    for (const auto &[what, keys] : elsewhere) {
+        table->insertRow(table->rowCount());
+        table->setItem(table->rowCount() - 1, 0, new QTableWidgetItem(tr("Editors and tables")));
+        table->setItem(table->rowCount() - 1, 1, new QTableWidgetItem(what));
+        table->setItem(table->rowCount() - 1, 2, new QTableWidgetItem(QKeySequence(keys).toString(QKeySequence::NativeText)));
+    }
+    table->resizeColumnsToContents();
+    table->horizontalHeader()->setStretchLastSection(true);
+    auto *layout = new QVBoxLayout(dialog);
+    layout->addWidget(table);
+    dialog->resize(560, 560);
+    dialog->show();
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About RouteScope"),
+                       tr("<h3>RouteScope %1</h3><p>A route manager and traffic inspector for Apache APISIX: what you design and see "
+                          "here is what production APISIX does (APISIX %2's behaviour).</p>"
+                          "<p>Qt %3 (built with %4), QScintilla %5, FlatBuffers %6.%7.%8, llhttp, yaml-cpp, RapidJSON.</p>"
+                          "<p>See the README: the window, the command line (export, import, sync), the Admin API.</p>")
+                           .arg(QCoreApplication::applicationVersion(), QLatin1String(ClientSettings::kApisixVersion), QLatin1String(qVersion()),
+                                QLatin1String(QT_VERSION_STR), QLatin1String(QSCINTILLA_VERSION_STR))
+                           .arg(FLATBUFFERS_VERSION_MAJOR).arg(FLATBUFFERS_VERSION_MINOR).arg(FLATBUFFERS_VERSION_REVISION));
 }
 
 QString MainWindow::testRequestPath() const

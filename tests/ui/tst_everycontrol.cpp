@@ -446,6 +446,26 @@ void TestEveryControl::everyActionAndMenu()
         closeStrayWindows();
     }
     QVERIFY2(triggered >= 15, qPrintable(QString::number(triggered)));
+    // No two entries share keys, and Help > Keyboard shortcuts lists each with its keys.
+    QHash<QString, QString> owner;
+    for (QAction *a : std::as_const(actions)) {
+        const QString keys = a->shortcut().toString();
+        if (keys.isEmpty())
+            continue;
+        QVERIFY2(!owner.contains(keys), qPrintable(keys + ": " + owner.value(keys) + " and " + a->text()));
+        owner.insert(keys, a->text());
+    }
+    for (QAction *a : std::as_const(actions))
+        if (a->text() == QLatin1String("Keyboard shortcuts"))
+            a->trigger();
+    QTableWidget *sheet = nullptr;
+    QTRY_VERIFY((sheet = window->findChild<QTableWidget *>("shortcuts")));
+    QStringList rows;
+    for (int r = 0; r < sheet->rowCount(); ++r)
+        rows << sheet->item(r, 1)->text() + " = " + sheet->item(r, 2)->text();
+    QVERIFY2(rows.contains("Quit = " + QKeySequence(QKeySequence::Quit).toString(QKeySequence::NativeText)), qPrintable(rows.join('\n')));
+    QVERIFY2(rows.contains(QStringLiteral("Import APISIX configuration… = Ctrl+I")), qPrintable(rows.join('\n')));
+    closeStrayWindows();
     // The status bar's runner label opens the runner log.
     for (QLabel *label : window->statusBar()->findChildren<QLabel *>())
         if (label->text().startsWith("Runner"))
