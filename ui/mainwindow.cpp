@@ -6,6 +6,7 @@
 #include "configstore.h"
 #include "configtransfer.h"
 #include "routeeditor.h"
+#include "routeexplainer.h"
 #include "routespanel.h"
 #include "runnerprocess.h"
 #include "trafficpanel.h"
@@ -169,6 +170,7 @@ void MainWindow::buildMenus()
     connect(m_traffic, &TrafficPanel::followChanged, follow, &QAction::setChecked);
     action(traffic, tr("Clear"), QKeySequence(Qt::CTRL | Qt::Key_K), [this] { m_traffic->clear(); });
     traffic->addSeparator();
+    action(traffic, tr("Why this route…"), QKeySequence(Qt::CTRL | Qt::Key_W), [this] { showRouteExplainer(); });
     action(traffic, tr("Runner log…"), {}, [this] { showRunnerLog(); });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -211,6 +213,15 @@ void MainWindow::showRunnerLog()
     text->setPlainText(m_runnerLog.isEmpty() ? tr("Nothing from the runner yet.") : m_runnerLog.join(QLatin1Char('\n')));
     layout->addWidget(text);
     dialog->resize(800, 400);
+    dialog->show();
+}
+
+void MainWindow::showRouteExplainer()
+{
+    auto *dialog = new RouteExplainer(m_store, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (const ExchangePtr e = m_traffic->current())
+        dialog->setExchange(*e); // the selected exchange's request, explained against the routes as they are now
     dialog->show();
 }
 

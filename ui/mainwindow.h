@@ -59,6 +59,7 @@ private:
     void showExport();
     void showImport();
     void showSync();
+    void showRouteExplainer();
     void showShortcuts(); // every action of the menus with its keys, read from the menus themselves
     void showAbout();
     // A path the test request can take: the demo route's, else the first enabled route's.

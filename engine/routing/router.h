@@ -60,6 +60,16 @@ struct MatchInput
 // host-less ones): an exact uri wins over a prefix, a longer prefix over a shorter one; among routes with
 // the same uri, higher priority first, then creation order. Methods and remote_addrs filter; disabled
 // routes never match.
+// Why a route took a request or did not (Router::explain), for the window's "why this route".
+struct RouteVerdict
+{
+    enum class Outcome { Matched, AlsoMatches, Skipped };
+    QString routeId;
+    QString routeName;
+    Outcome outcome = Outcome::Skipped;
+    QString reason; // "uri /a/* covers /a/b", "method POST is not GET", "disabled (status 0)", ...
+};
+
 class Router
 {
 public:
@@ -67,6 +77,10 @@ public:
     explicit Router(QList<std::shared_ptr<const CompiledRoute>> routes);
 
     const CompiledRoute *match(const MatchInput &in) const;
+    // Every route, in the order match() looks at them (the routes its uri and host reach first, then the
+    // rest): the one that matches, those that would too but come after it, and why each other does not.
+    // Not for the hot path (routeexplain.cpp).
+    QList<RouteVerdict> explain(const MatchInput &in) const;
     qsizetype size() const { return m_routes.size(); }
     bool usesVars() const { return m_usesVars; }
 
@@ -89,8 +103,16 @@ private:
         void add(const CompiledRoute *route);
         void finish();
         const CompiledRoute *match(const MatchInput &in) const;
+    // Every route, in the order match() looks at them (the routes its uri and host reach first, then the
+    // rest): the one that matches, those that would too but come after it, and why each other does not.
+    // Not for the hot path (routeexplain.cpp).
+    QList<RouteVerdict> explain(const MatchInput &in) const;
     };
     static bool accepts(const CompiledRoute &r, const MatchInput &in);
+    // Why accepts() is false ("method POST is not GET"), or empty when it is true.
+    static QString refusal(const CompiledRoute &r, const MatchInput &in);
+    // The routes of one index that the path reaches, in its precedence order, each with the uri that did.
+    static void reached(const UriIndex &index, const MatchInput &in, QList<std::pair<const CompiledRoute *, QByteArray>> *out);
 
     QList<std::shared_ptr<const CompiledRoute>> m_routes;
     QHash<ConfigKey<QByteArray>, UriIndex> m_hosts;                 // exact host (lower case)

@@ -16,6 +16,7 @@ private Q_SLOTS:
     void varsCompileErrors_data();
     void varsCompileErrors();
     void varsTakePartInRouting();
+    void explainsEveryRoute();
 };
 
 namespace {
@@ -227,6 +228,40 @@ void TestRouter::varsTakePartInRouting()
     QCOMPARE(router.match({"GET", "/a", "h", QHostAddress::LocalHost, &json})->id, QStringLiteral("json"));
     QCOMPARE(router.match({"GET", "/a", "h", QHostAddress::LocalHost, &none})->id, QStringLiteral("any"));
     QVERIFY(!build({{"any", R"({"uri":"/a"})"}}).usesVars());
+}
+
+// Why this route (issue 16): every route, in the order the router looks at them, with its reason.
+void TestRouter::explainsEveryRoute()
+{
+    const Router router = build({{"any", R"({"uri":"/a/*"})"},
+                                 {"post", R"({"uri":"/a/b","methods":["POST"]})"},
+                                 {"first", R"({"uri":"/a/*","priority":5})"},
+                                 {"elsewhere", R"({"uri":"/x"})"},
+                                 {"off", R"({"uri":"/a/*","status":0})"},
+                                 {"hosted", R"({"uri":"/a/*","host":"h.example"})"},
+                                 {"lan", R"({"uri":"/a/b","remote_addrs":["10.0.0.0/8"]})"}});
+    MatchInput in{"GET", "/a/b", "other.example", QHostAddress("127.0.0.1")};
+    const QList<RouteVerdict> verdicts = router.explain(in);
+    QCOMPARE(router.match(in)->id, QStringLiteral("first")); // explain agrees with match
+    QStringList lines;
+    for (const RouteVerdict &v : verdicts) {
+        static const char *const outcomes[] = {"matched", "also", "skipped"};
+        lines << QStringLiteral("%1 %2: %3").arg(QLatin1String(outcomes[int(v.outcome)]), v.routeId, v.reason);
+    }
+    QCOMPARE(lines, (QStringList{
+        "skipped post: uri /a/b covers /a/b, but method GET is not one of POST",
+        "skipped lan: uri /a/b covers /a/b, but client 127.0.0.1 is not in 10.0.0.0/8",
+        "matched first: uri /a/* covers /a/b",
+        "also any: uri /a/* covers /a/b too, but route first comes first (priority 5 over 0)",
+        "skipped elsewhere: none of its uris (/x) covers /a/b",
+        "skipped off: disabled (status 0)",
+        "skipped hosted: host other.example is not one of h.example",
+    }));
+    // On its host, the hosted route comes before every host-less one.
+    in.host = "H.example";
+    QCOMPARE(router.explain(in).first().routeId, QStringLiteral("hosted"));
+    QCOMPARE(router.explain(in).first().outcome, RouteVerdict::Outcome::Matched);
+    QCOMPARE(router.match(in)->id, QStringLiteral("hosted"));
 }
 
 QTEST_GUILESS_MAIN(TestRouter)

@@ -7,6 +7,7 @@
 #include <QPushButton>
 #include "exchangeview.h"
 #include "routeeditor.h"
+#include "routeexplainer.h"
 #include "routeform.h"
 #include "routespanel.h"
 #include "trafficfilter.h"
@@ -49,6 +50,7 @@ private Q_SLOTS:
     void servicesPluginConfigsAndGlobalRulesTabs();
     void exportAndImportDialogs();
     void syncDialog();
+    void whyThisRoute();
     void everyActionAndMenu();
     void quitAsksAboutEdits();
     void screenshots_data();
@@ -404,6 +406,47 @@ void TestEveryControl::syncDialog()
     checkAlive();
 }
 
+// Traffic > Why this route: the selected exchange's request against the routes, then requests typed in.
+void TestEveryControl::whyThisRoute()
+{
+    MainWindow *window = m_fixture->window.get();
+    mainTabs()->setCurrentIndex(0);
+    TrafficPanel *traffic = window->traffic();
+    traffic->clear();
+    QCOMPARE(httpRequest(m_fixture->engine.proxyPort(), "GET", "/plain/why").status, 200);
+    QTRY_COMPARE(traffic->model()->rowCount(), 1);
+    traffic->table()->selectRow(0);
+    for (QAction *a : window->findChildren<QAction *>())
+        if (a->text() == QStringLiteral("Why this route…"))
+            a->trigger();
+    auto *dialog = window->findChild<RouteExplainer *>();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    QVERIFY2(!dialog->lines().isEmpty() && dialog->lines().first() == QStringLiteral("matched 1: uri /plain/* covers /plain/why"),
+             qPrintable(dialog->lines().join('\n')));
+    QCOMPARE(dialog->findChild<QLineEdit *>("url")->text(), QStringLiteral("/plain/why"));
+    // A request typed in: no route takes it.
+    auto *url = dialog->findChild<QLineEdit *>("url");
+    url->selectAll();
+    QTest::keyClicks(url, "/nowhere");
+    QTest::keyClick(url, Qt::Key_Return); // Return explains
+    QVERIFY2(std::none_of(dialog->lines().cbegin(), dialog->lines().cend(), [](const QString &l) { return l.startsWith("matched"); }),
+             qPrintable(dialog->lines().join('\n')));
+    bool said = false;
+    for (QLabel *label : dialog->findChildren<QLabel *>())
+        said |= label->text().startsWith("No route takes GET /nowhere");
+    QVERIFY(said);
+    // The path as nginx normalises it: /shop/../mod/x is routed on /mod/x.
+    url->selectAll();
+    QTest::keyClicks(url, "/shop/../mod/x");
+    QTest::keyClick(url, Qt::Key_Return);
+    QVERIFY2(dialog->lines().first() == QStringLiteral("matched 2: uri /mod/* covers /mod/x"), qPrintable(dialog->lines().join('\n')));
+    pressEverything(dialog, {"Close"});
+    dialog->close();
+    traffic->clear();
+    checkAlive();
+}
+
 void TestEveryControl::everyActionAndMenu()
 {
     MainWindow *window = m_fixture->window.get();
@@ -602,6 +645,14 @@ void TestEveryControl::screenshots()
     openDiscarding(window->objectPanels()[2], "s1");
     QCoreApplication::processEvents();
     QVERIFY(window->grab().save(dir + "/services" + suffix));
+    // Why this route (issue 16), for a request that two routes could take.
+    RouteExplainer explainer(&m_fixture->engine.store(), window);
+    explainer.findChild<QLineEdit *>("url")->setText("/shop/cart?item=1");
+    explainer.findChild<QLineEdit *>("host")->setText("shop.example");
+    explainer.explain();
+    explainer.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&explainer));
+    QVERIFY(explainer.grab().save(dir + "/why-this-route" + suffix));
     // The first-run view (issue 16).
     WelcomeView welcome;
     welcome.setInfo({"http://127.0.0.1:9080", "http://127.0.0.1:9180", "http://127.0.0.1:1980", "routescope-demo-runner (pid 4242)", "k3y"});

@@ -1,0 +1,140 @@
+#include "routeexplainer.h"
+
+#include "configstore.h"
+#include "uripath.h"
+#include "vars.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+RouteExplainer::RouteExplainer(const ConfigStore *store, QWidget *parent)
+    : QDialog(parent), m_store(store), m_method(new QComboBox(this)), m_url(new QLineEdit(QStringLiteral("/"), this)),
+      m_host(new QLineEdit(this)), m_client(new QLineEdit(QStringLiteral("127.0.0.1"), this)), m_headers(new QPlainTextEdit(this)),
+      m_summary(new QLabel(this)), m_routes(new QTreeWidget(this))
+{
+    setWindowTitle(tr("Why this route"));
+    m_method->setEditable(true);
+    m_method->addItems({"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"});
+    m_method->setObjectName(QStringLiteral("method"));
+    m_url->setObjectName(QStringLiteral("url"));
+    m_url->setPlaceholderText(tr("/path?query"));
+    m_host->setObjectName(QStringLiteral("host"));
+    m_host->setPlaceholderText(tr("the Host header, e.g. api.example.com"));
+    m_client->setObjectName(QStringLiteral("client"));
+    m_headers->setObjectName(QStringLiteral("headers"));
+    m_headers->setPlaceholderText(tr("Name: value, one a line (for vars such as http_x_user or cookie_…)"));
+    m_headers->setMaximumHeight(80);
+    m_summary->setWordWrap(true);
+    m_routes->setObjectName(QStringLiteral("routes"));
+    m_routes->setColumnCount(4);
+    m_routes->setHeaderLabels({tr("Outcome"), tr("Route"), tr("Name"), tr("Why")});
+    m_routes->setRootIsDecorated(false);
+    m_routes->setWordWrap(true);
+    m_routes->header()->setStretchLastSection(true);
+    m_routes->setColumnWidth(0, 110);
+    m_routes->setColumnWidth(1, 110);
+    m_routes->setColumnWidth(2, 160);
+    auto *form = new QFormLayout;
+    form->addRow(tr("&Method:"), m_method);
+    form->addRow(tr("&URL:"), m_url);
+    form->addRow(tr("H&ost:"), m_host);
+    form->addRow(tr("&Client address:"), m_client);
+    form->addRow(tr("H&eaders:"), m_headers);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    QPushButton *run = buttons->addButton(tr("E&xplain"), QDialogButtonBox::ActionRole);
+    for (QPushButton *b : buttons->findChildren<QPushButton *>())
+        b->setAutoDefault(false);
+    run->setDefault(true);
+    connect(run, &QPushButton::clicked, this, &RouteExplainer::explain);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(store, &ConfigStore::changed, this, &RouteExplainer::explain, Qt::QueuedConnection); // the answer follows the routes
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_routes, 1);
+    layout->addWidget(buttons);
+    resize(900, 600);
+    explain();
+}
+
+void RouteExplainer::setExchange(const CapturedExchange &exchange)
+{
+    const CapturedMessage &request = exchange.clientRequest;
+    m_method->setCurrentText(QString::fromLatin1(request.method));
+    m_url->setText(QString::fromUtf8(request.target));
+    m_host->setText(QString::fromUtf8(request.headers.value("host")));
+    m_client->setText(exchange.clientAddress.section(QLatin1Char(':'), 0, -2).remove(QLatin1Char('[')).remove(QLatin1Char(']')));
+    QStringList headers;
+    for (const auto &[name, value] : request.headers.fields())
+        if (!headerNameIs(name, "host"))
+            headers << QString::fromUtf8(name + ": " + value);
+    m_headers->setPlainText(headers.join(QLatin1Char('\n')));
+    explain();
+}
+
+void RouteExplainer::explain()
+{
+    HttpRequest request;
+    request.method = m_method->currentText().trimmed().toUtf8();
+    request.target = m_url->text().trimmed().toUtf8();
+    const qsizetype question = request.target.indexOf('?');
+    request.path = question < 0 ? request.target : request.target.left(question);
+    if (question >= 0)
+        request.query = request.target.mid(question + 1);
+    if (!m_host->text().trimmed().isEmpty())
+        request.headers.add("Host", m_host->text().trimmed().toUtf8());
+    for (const QString &line : m_headers->toPlainText().split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+        const qsizetype colon = line.indexOf(QLatin1Char(':'));
+        if (colon > 0)
+            request.headers.add(line.left(colon).trimmed().toUtf8(), line.mid(colon + 1).trimmed().toUtf8());
+    }
+    const std::optional<QByteArray> uri = normalizeUriPath(request.path.isEmpty() ? QByteArray("/") : request.path);
+    m_routes->clear();
+    if (!uri) {
+        m_summary->setText(tr("The path goes above the root: the proxy answers 400 before routing."));
+        return;
+    }
+    request.uri = *uri;
+    VarContext vars;
+    vars.client = &request;
+    vars.upstream = &request;
+    vars.peer = QHostAddress(m_client->text().trimmed());
+    const VarsExpr::Lookup lookup = [&vars](QByteArrayView name) { return lookupVar(vars, name); };
+    const QByteArray host = request.host();
+    const MatchInput in{request.method, request.uri, host, vars.peer, &lookup};
+    const auto snapshot = m_store->snapshot();
+    const QList<RouteVerdict> verdicts = snapshot->router.explain(in);
+    static const char *const outcomes[] = {"matched", "also matches", "skipped"};
+    QString matched;
+    for (const RouteVerdict &v : verdicts) {
+        auto *item = new QTreeWidgetItem(m_routes, {tr(outcomes[int(v.outcome)]), v.routeId, v.routeName, v.reason});
+        if (v.outcome == RouteVerdict::Outcome::Matched) {
+            matched = v.routeId;
+            QFont bold = item->font(0);
+            bold.setBold(true);
+            for (int c = 0; c < 4; ++c)
+                item->setFont(c, bold);
+        }
+    }
+    m_summary->setText(matched.isEmpty()
+                           ? tr("No route takes %1 %2: the proxy answers 404 (after the global rules).").arg(QString::fromUtf8(request.method), QString::fromUtf8(request.uri))
+                           : tr("Route %1 takes %2 %3 (routed on %4).").arg(matched, QString::fromUtf8(request.method), QString::fromUtf8(request.target), QString::fromUtf8(request.uri)));
+}
+
+QStringList RouteExplainer::lines() const
+{
+    QStringList out;
+    for (int i = 0; i < m_routes->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem *item = m_routes->topLevelItem(i);
+        out << QStringLiteral("%1 %2: %3").arg(item->text(0), item->text(1), item->text(3));
+    }
+    return out;
+}
