@@ -90,8 +90,8 @@ ChangesView::ChangesView(QWidget *parent)
     layout->addWidget(m_notes, 0, 0, 1, 2);
     layout->addWidget(m_status, 1, 0);
     layout->addWidget(m_showAll, 1, 1, Qt::AlignRight);
-    layout->addWidget(new QLabel(tr("<b>Before:</b> upstream response"), this), 2, 0);
-    layout->addWidget(new QLabel(tr("<b>After:</b> client response"), this), 2, 1);
+    layout->addWidget(new QLabel(tr("<b>Before:</b> upstream response, then client request"), this), 2, 0);
+    layout->addWidget(new QLabel(tr("<b>After:</b> client response, then upstream request"), this), 2, 1);
     layout->addWidget(m_before, 3, 0);
     layout->addWidget(m_after, 3, 1);
     layout->setRowStretch(3, 1);

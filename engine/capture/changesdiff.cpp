@@ -12,6 +12,16 @@ QStringList headerLines(const CapturedMessage &m)
     return out;
 }
 
+// A request as the Changes view compares it: its start line, then its headers.
+QStringList requestLines(const CapturedMessage &m)
+{
+    QStringList out;
+    out << QStringLiteral("%1 %2").arg(QString::fromLatin1(m.method), QString::fromUtf8(m.target));
+    for (const auto &[name, value] : m.headers.fields())
+        out << QString::fromLatin1(name).toLower() + QStringLiteral(": ") + QString::fromUtf8(value);
+    return out;
+}
+
 QStringList lines(const QString &text)
 {
     QStringList out = text.split(QLatin1Char('\n'));
@@ -32,7 +42,7 @@ ChangeSection lineSection(const QString &title, const QStringList &before, const
     return s;
 }
 
-ChangeSection bodySection(const CapturedMessage &before, const CapturedMessage &after, const ChangesLimits &limits)
+ChangeSection bodySection(const QString &title, const CapturedMessage &before, const CapturedMessage &after, const ChangesLimits &limits)
 {
     const BodyText a = makeBodyText(before.headers, before.body, before.bodySize);
     const BodyText b = makeBodyText(after.headers, after.body, after.bodySize);
@@ -45,9 +55,9 @@ ChangeSection bodySection(const CapturedMessage &before, const CapturedMessage &
     const bool small = left.size() <= limits.maxDiffBytes && right.size() <= limits.maxDiffBytes
                        && leftLines.size() <= limits.maxDiffLines && rightLines.size() <= limits.maxDiffLines;
     if (small)
-        return lineSection(QStringLiteral("Body"), leftLines, rightLines);
+        return lineSection(title, leftLines, rightLines);
     ChangeSection s;
-    s.title = QStringLiteral("Body");
+    s.title = title;
     const qsizetype at = firstDifference(before.body, after.body);
     const QString kept = before.truncated() || after.truncated()
                              ? QStringLiteral(" (of the %1 and %2 kept by the capture)").arg(sizeText(before.body.size()), sizeText(after.body.size()))
@@ -86,9 +96,15 @@ ExchangeChanges computeChanges(const CapturedExchange &e, const ChangesLimits &l
     if (!e.upstreamResponse.present) {
         out.absent = e.errorText.isEmpty() ? QStringLiteral("No upstream response to compare: the upstream was not called (no route, or a runner Stop).")
                                            : QStringLiteral("No upstream response to compare: %1: %2").arg(e.errorStep, e.errorText);
-        return out;
+    } else {
+        out.sections << lineSection(QStringLiteral("Status and headers"), headerLines(e.upstreamResponse), headerLines(e.clientResponse));
+        out.sections << bodySection(QStringLiteral("Body"), e.upstreamResponse, e.clientResponse, limits);
     }
-    out.sections << lineSection(QStringLiteral("Status and headers"), headerLines(e.upstreamResponse), headerLines(e.clientResponse));
-    out.sections << bodySection(e.upstreamResponse, e.clientResponse, limits);
+    // The request side: what the proxy and the pre-req / post-req runners made of the client's request.
+    if (e.upstreamRequest.present && e.clientRequest.present) {
+        out.sections << lineSection(QStringLiteral("Request: method, target and headers (client request, then upstream request)"),
+                                    requestLines(e.clientRequest), requestLines(e.upstreamRequest));
+        out.sections << bodySection(QStringLiteral("Request body"), e.clientRequest, e.upstreamRequest, limits);
+    }
     return out;
 }

@@ -4,8 +4,9 @@
 #include "textdiff.h"
 
 // What the Changes view shows, computed apart from any widget so that it can run off the GUI thread:
-// the upstream response ("before") against the client response ("after"), headers and body diffed line
-// by line. Bodies too large to diff in good time are compared byte by byte instead, and the answer says
+// the upstream response ("before") against the client response ("after"), then the client request against
+// the upstream request (what the pre-req / post-req runners and the proxy changed), headers and body diffed
+// line by line. Bodies too large to diff in good time are compared byte by byte instead, and the answer says
 // where they first differ.
 struct ChangeSection
 {

@@ -17,9 +17,53 @@ private Q_SLOTS:
     void smallBodiesAreDiffedByLine();
     void largeBodiesSayWhereTheyDiffer();
     void noUpstreamResponse();
+    void requestSideChanges();
     void shownTextIsBounded_data();
     void shownTextIsBounded();
 };
+
+// Issue 16: what the pre-req / post-req runners and the proxy changed in the request, diffed like the response.
+void TestChangesDiff::requestSideChanges()
+{
+    CapturedExchange e;
+    e.clientRequest.present = true;
+    e.clientRequest.method = "POST";
+    e.clientRequest.target = "/a?x=1";
+    e.clientRequest.headers.add("Host", "h");
+    e.clientRequest.headers.add("X-Secret", "s");
+    e.clientRequest.body = "{\"n\":1}\n";
+    e.clientRequest.bodySize = e.clientRequest.body.size();
+    e.upstreamRequest = e.clientRequest;
+    e.upstreamRequest.target = "/rewritten?x=1";
+    e.upstreamRequest.headers.remove("x-secret");
+    e.upstreamRequest.headers.add("X-Real-IP", "127.0.0.1");
+    e.upstreamRequest.body = "{\"n\":2}\n";
+    // No upstream response (a Stop, say): the request side is still shown.
+    ExchangeChanges c = computeChanges(e);
+    QVERIFY(!c.absent.isEmpty());
+    QCOMPARE(c.sections.size(), 2);
+    QVERIFY(c.sections[0].title.startsWith("Request"));
+    QCOMPARE(c.sections[0].rows[0].left, QStringLiteral("POST /a?x=1"));
+    QCOMPARE(c.sections[0].rows[0].right, QStringLiteral("POST /rewritten?x=1"));
+    QStringList left, right;
+    for (const DiffRow &r : c.sections[0].rows) {
+        if (r.hasLeft && r.leftOp != DiffLine::Op::Same)
+            left << r.left;
+        if (r.hasRight && r.rightOp != DiffLine::Op::Same)
+            right << r.right;
+    }
+    QVERIFY2(left.contains("x-secret: s"), qPrintable(left.join('|')));
+    QVERIFY2(right.contains("x-real-ip: 127.0.0.1"), qPrintable(right.join('|')));
+    QCOMPARE(c.sections[1].title, QStringLiteral("Request body"));
+    QCOMPARE(c.sections[1].changedRows, 1);
+    // With an upstream response, the response comes first and the request after it.
+    e.upstreamResponse = capturedResponse("same\n");
+    e.clientResponse = capturedResponse("same\n");
+    c = computeChanges(e);
+    QCOMPARE(c.sections.size(), 4);
+    QCOMPARE(c.sections[0].title, QStringLiteral("Status and headers"));
+    QVERIFY(c.sections[2].title.startsWith("Request"));
+}
 
 void TestChangesDiff::firstDifference_data()
 {
