@@ -260,7 +260,7 @@ int runImport(const QStringList &arguments)
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOption({QStringLiteral("workspace"), QStringLiteral("Workspace file (default: the default workspace; created if missing)."), QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("format"), QStringLiteral("apisix-yaml, apisix-json or adc (default: from the file's name and content)."), QStringLiteral("FORMAT")});
+    parser.addOption({QStringLiteral("format"), QStringLiteral("apisix-yaml, apisix-json, adc or admin-curl (default: from the file's name and content)."), QStringLiteral("FORMAT")});
     parser.addOption({QStringLiteral("replace"), QStringLiteral("The file becomes the whole configuration: the workspace's routes, upstreams, services, plugin configs and global rules are removed first.")});
     parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Report only; the workspace is not written.")});
     parser.addOption({{QStringLiteral("from-admin"), QStringLiteral("admin-url")}, QStringLiteral("Import from a running APISIX (or RouteScope) Admin API instead of a file; the key from APISIX_ADMIN_KEY."), QStringLiteral("URL")});
@@ -298,13 +298,16 @@ int runImport(const QStringList &arguments)
     }
     if (parser.isSet(QStringLiteral("format"))) {
         const auto named = ConfigExport::formatFromName(parser.value(QStringLiteral("format")));
-        if (named != ConfigExport::Format::ApisixYaml && named != ConfigExport::Format::ApisixJson && named != ConfigExport::Format::Adc) {
-            printErr(QStringLiteral("unknown --format \"%1\": use apisix-yaml, apisix-json or adc").arg(parser.value(QStringLiteral("format"))));
+        if (!named) {
+            printErr(QStringLiteral("unknown --format \"%1\": use apisix-yaml, apisix-json, adc or admin-curl").arg(parser.value(QStringLiteral("format"))));
             return 2;
         }
-        format = named == ConfigExport::Format::ApisixJson ? ConfigImport::Format::ApisixJson
-            : named == ConfigExport::Format::Adc          ? ConfigImport::Format::Adc
-                                                          : ConfigImport::Format::ApisixYaml;
+        switch (*named) {
+        case ConfigExport::Format::ApisixYaml: format = ConfigImport::Format::ApisixYaml; break;
+        case ConfigExport::Format::ApisixJson: format = ConfigImport::Format::ApisixJson; break;
+        case ConfigExport::Format::Adc: format = ConfigImport::Format::Adc; break;
+        case ConfigExport::Format::AdminCurl: format = ConfigImport::Format::AdminCurl; break;
+        }
     }
     const QString path = parser.isSet(QStringLiteral("workspace")) ? parser.value(QStringLiteral("workspace")) : Workspace::defaultPath();
     Workspace workspace;

@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <QUrl>
 
 #include <yaml-cpp/yaml.h>
 
@@ -233,6 +234,39 @@ Parsed parseAdc(const QByteArray &text)
     return out;
 }
 
+// The lines of an Admin API script: `curl … "$APISIX_ADMIN/apisix/admin/<kind>/<id>" … -X PUT -d '<json>'`,
+// the JSON in single quotes with each ' written as '\''. Comments, blank lines and the shell's own lines
+// pass; any other curl line is an error, so nothing is dropped silently.
+Parsed parseCurl(const QByteArray &text)
+{
+    static const QRegularExpression put(QStringLiteral("^curl .*\"\\$APISIX_ADMIN/apisix/admin/([a-z_]+)/([^\"]+)\".* -X PUT -d '(.*)'$"));
+    Parsed out;
+    QHash<QString, QList<Entry>> byKind;
+    const QList<QByteArray> lines = text.split('\n');
+    for (qsizetype n = 0; n < lines.size(); ++n) {
+        const QString line = QString::fromUtf8(lines[n]).trimmed();
+        if (!line.startsWith(QLatin1String("curl ")))
+            continue;
+        const QRegularExpressionMatch m = put.match(line);
+        if (!m.hasMatch()) {
+            out.error = QStringLiteral("%1: not a PUT of the Admin API as RouteScope writes it").arg(at(int(n) + 1, 1));
+            return out;
+        }
+        const QByteArray json = m.captured(3).replace(QStringLiteral("'\\''"), QStringLiteral("'")).toUtf8();
+        QJsonParseError pe;
+        QJsonObject value = QJsonDocument::fromJson(json, &pe).object();
+        if (pe.error != QJsonParseError::NoError) {
+            out.error = QStringLiteral("%1: %2").arg(at(int(n) + 1, int(m.capturedStart(3)) + 1 + int(pe.offset)), pe.errorString());
+            return out;
+        }
+        value.insert(QStringLiteral("id"), QUrl::fromPercentEncoding(m.captured(2).toUtf8()));
+        byKind[m.captured(1)].append({value, at(int(n) + 1, 1)});
+    }
+    for (auto it = byKind.begin(); it != byKind.end(); ++it)
+        out.lists.append({it.key(), it.value()});
+    return out;
+}
+
 Parsed parseJson(const QByteArray &text)
 {
     Parsed out;
@@ -295,6 +329,8 @@ Format formatOf(const QString &fileName, const QByteArray &text)
     const QString suffix = QFileInfo(fileName).suffix().toLower();
     if (suffix == QLatin1String("json") || text.trimmed().startsWith('{'))
         return Format::ApisixJson;
+    if (text.startsWith("#!") && text.contains("/apisix/admin/"))
+        return Format::AdminCurl;
     // ADC nests routes in services and has no top-level routes or upstreams.
     static const QRegularExpression apisixKeys(QStringLiteral("^(routes|upstreams|plugin_configs):"), QRegularExpression::MultilineOption);
     static const QRegularExpression nestedRoutes(QStringLiteral("^\\s+routes:"), QRegularExpression::MultilineOption);
@@ -379,7 +415,13 @@ Report validated(const Parsed &parsed, const ResourceObjects &existing, const QS
 
 Report read(Format format, const QByteArray &text, const ResourceObjects &existing, const QStringList &customPlugins)
 {
-    const Parsed parsed = format == Format::ApisixYaml ? parseYaml(text) : format == Format::Adc ? parseAdc(text) : parseJson(text);
+    Parsed parsed;
+    switch (format) {
+    case Format::ApisixYaml: parsed = parseYaml(text); break;
+    case Format::ApisixJson: parsed = parseJson(text); break;
+    case Format::Adc: parsed = parseAdc(text); break;
+    case Format::AdminCurl: parsed = parseCurl(text); break;
+    }
     if (!parsed.error.isEmpty()) {
         Report report;
         report.error = parsed.error;

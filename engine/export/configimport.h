@@ -26,7 +26,8 @@ struct Report
 // becomes a service and, for its upstream, an upstream with the service's id; its routes get its
 // service_id; global_rules become one global rule per plugin, named after it; ids left out are ADC's
 // (sha1 of the name, "service.route" for a route).
-enum class Format { ApisixYaml, ApisixJson, Adc };
+// AdminCurl: the Admin API script `routescope export --format admin-curl` writes, one PUT a line.
+enum class Format { ApisixYaml, ApisixJson, Adc, AdminCurl };
 
 // Parses and validates `text` on its own, or over `existing` (the workspace's objects, which imported
 // entries may refer to and replace). `customPlugins`: the workspace's apisix.plugins.

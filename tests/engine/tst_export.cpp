@@ -62,7 +62,7 @@ ResourceObjects corpus()
                                      {"methods", QJsonArray{"GET", "POST"}}, {"host", "a.example.com"},
                                      {"remote_addrs", QJsonArray{"127.0.0.0/8"}}, {"priority", -2}, {"status", 1},
                                      {"vars", QJsonArray{QJsonArray{"arg_name", "==", "json"}, QJsonArray{"http_x", "~~", "^a+$"}}},
-                                     {"filter_func", "function(vars) return true end"},
+                                     {"filter_func", "function(vars) return true end"}, {"desc", "it's the shop's"},
                                      {"plugins", QJsonObject{{"cors", QJsonObject{}}}}});
     return o;
 }
@@ -130,9 +130,11 @@ void TestExport::adminCurlScript()
 void TestExport::roundTripIsByteIdentical()
 {
     const ResourceObjects objects = corpus();
-    for (ConfigImport::Format format : {ConfigImport::Format::ApisixYaml, ConfigImport::Format::ApisixJson}) {
+    for (ConfigImport::Format format : {ConfigImport::Format::ApisixYaml, ConfigImport::Format::ApisixJson, ConfigImport::Format::AdminCurl}) {
         const auto render = [format](const ResourceObjects &o) {
-            return format == ConfigImport::Format::ApisixYaml ? ConfigExport::toApisixYaml(o) : ConfigExport::toApisixJson(o);
+            return format == ConfigImport::Format::ApisixYaml ? ConfigExport::toApisixYaml(o)
+                 : format == ConfigImport::Format::ApisixJson ? ConfigExport::toApisixJson(o)
+                                                              : ConfigExport::toAdminCurl(o);
         };
         const QByteArray first = render(objects);
         const ConfigImport::Report report = imported(first, format);
@@ -145,6 +147,7 @@ void TestExport::roundTripIsByteIdentical()
         QVERIFY(report.notRun.join('\n').contains("cors"));
         QVERIFY(report.notRun.join('\n').contains("filter_func"));
         QCOMPARE(render(report.objects), first);
+        QCOMPARE(ConfigImport::formatOf("out", first), format); // found by its content
     }
 }
 
@@ -198,6 +201,8 @@ void TestExport::malformedFileImportsNothing_data()
     QTest::newRow("adc services not a list") << QByteArray("services:\n  a: 1\n") << int(ConfigImport::Format::Adc)
                                               << QStringLiteral("line 2, column 3: \"services\" must be a list");
     QTest::newRow("adc list at the top") << QByteArray("- name: a\n") << int(ConfigImport::Format::Adc) << QStringLiteral("line 1, column 1: expected a mapping");
+    QTest::newRow("curl line of another shape") << QByteArray("#!/bin/sh\ncurl -sS http://x/apisix/admin/routes\n") << int(ConfigImport::Format::AdminCurl)
+                                                << QStringLiteral("line 2, column 1: not a PUT of the Admin API");
     QTest::newRow("json array at the top") << QByteArray("[]") << json << QStringLiteral("line 1, column 1: expected an object");
 }
 
