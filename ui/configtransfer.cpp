@@ -158,7 +158,7 @@ ImportDialog::ImportDialog(ConfigStore *store, const QStringList &customPlugins,
     layout->addWidget(buttons);
     connect(choose, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Import APISIX configuration"), QString(),
-                                                          tr("APISIX configuration (*.yaml *.yml *.json);;All files (*)"));
+                                                          tr("APISIX configuration (*.yaml *.yml *.json *.sh);;All files (*)"));
         if (!path.isEmpty())
             read(path);
     });

@@ -50,7 +50,7 @@ class ImportDialog : public QDialog
     Q_OBJECT
 public:
     ImportDialog(ConfigStore *store, const QStringList &customPlugins, QWidget *parent = nullptr);
-    void read(const QString &path);
+    void read(const QString &path); // apisix.yaml, apisix.json, an ADC file or an Admin API script
     QString reportText() const;
 
 Q_SIGNALS:
