@@ -1,19 +1,28 @@
 #include "commands.h"
 
 #include "adminapi.h"
+#include "adminsync.h"
 #include "atomicfile.h"
+#include "capturestore.h"
 #include "configexport.h"
 #include "configimport.h"
-#include "adminsync.h"
 #include "editorchecks.h"
 #include "exchangeexport.h"
 #include "quitsignals.h"
+#include "runnerprocess.h"
 #include "session.h"
 #include "validator.h"
 
 #include <QCoreApplication>
 #include <QFile>
+#include <QElapsedTimer>
 #include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QTimer>
 
 #include <algorithm>
 #include <cstdio>
@@ -392,4 +401,86 @@ int runSync(const QStringList &arguments)
         return 1;
     }
     return 0;
+}
+
+int runSelfTest(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Run the whole path headless: a fresh workspace, the engine, the demo runner and the demo upstream\n"
+                                                    "on free loopback ports, one request through the demo route's ext-plugin-post-resp, checked.\n"
+                                                    "Exit status 0 when every check passes, 1 otherwise. Needs no display."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    if (const auto done = parseCommandLine(parser, arguments))
+        return *done;
+    QTemporaryDir dir;
+    if (!dir.isValid()) {
+        printErr(QStringLiteral("self-test: no temporary directory: %1").arg(dir.errorString()));
+        return 1;
+    }
+    QCommandLineParser engineArgs;
+    addEngineOptions(engineArgs);
+    engineArgs.process(QStringList{QStringLiteral("routescope"), QStringLiteral("--workspace"), dir.filePath(QStringLiteral("self-test.json")),
+                                   QStringLiteral("--proxy"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--admin"), QStringLiteral("127.0.0.1:0"),
+                                   QStringLiteral("--demo-upstream"), QStringLiteral("127.0.0.1:0")});
+    int failed = 0;
+    const auto check = [&failed](bool ok, const QString &what) {
+        std::printf("%s %s\n", ok ? "ok    " : "FAILED", qPrintable(what));
+        failed += ok ? 0 : 1;
+        return ok;
+    };
+    Session session;
+    session.setCaptureEnabled(true);
+    const QString error = session.open(engineArgs);
+    if (!check(error.isEmpty(), error.isEmpty() ? QStringLiteral("engine started: proxy %1, Admin API %2, demo upstream %3, runner %4")
+                                                            .arg(session.proxyUrl(), session.adminUrl(), session.demoUrl(), session.runnerDescription())
+                                                : QStringLiteral("engine: %1").arg(error)))
+        return 1;
+    // The demo upstream listens on a free port here: the demo upstream object points at it.
+    const QString demoAddress = QUrl(session.demoUrl()).authority();
+    QJsonObject demo = session.store()->toJson(ResourceKind::Upstream).value(QStringLiteral("demo")).toObject();
+    demo.insert(QStringLiteral("nodes"), QJsonObject{{demoAddress, 1}});
+    const ConfigStore::Outcome pointed = session.store()->put(ResourceKind::Upstream, QStringLiteral("demo"), demo);
+    check(pointed.status == 200, QStringLiteral("the demo upstream object points at %1").arg(demoAddress));
+    // The runner is up (it listens) before the request is sent: a post-resp call before that is a 503.
+    if (RunnerProcess *runner = session.engine()->runnerProcess()) {
+        RunnerProcess::State state = RunnerProcess::State::Starting;
+        QElapsedTimer starting;
+        starting.start();
+        while (starting.elapsed() < 10000) {
+            QMetaObject::invokeMethod(runner, [runner, &state] { state = runner->state(); }, Qt::BlockingQueuedConnection);
+            if (state == RunnerProcess::State::Ready)
+                break;
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+            QThread::msleep(20);
+        }
+        check(state == RunnerProcess::State::Ready, QStringLiteral("the demo runner is ready (%1 ms)").arg(starting.elapsed()));
+    }
+    // One request through the demo route: the demo runner's ext-plugin-A marks the answer.
+    QNetworkAccessManager manager;
+    QNetworkRequest request(QUrl(session.proxyUrl() + QStringLiteral("/demo/self-test")));
+    request.setTransferTimeout(20000);
+    QNetworkReply *reply = manager.get(request);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QByteArray body = reply->readAll();
+    check(status == 200, QStringLiteral("GET /demo/self-test through the proxy: %1").arg(status ? QString::number(status) : reply->errorString()));
+    check(reply->rawHeader("X-Ext-Plugin-A") == "executed", QStringLiteral("ext-plugin-post-resp ran the demo runner's ext-plugin-A (X-Ext-Plugin-A: %1)")
+                                                               .arg(QString::fromUtf8(reply->rawHeader("X-Ext-Plugin-A"))));
+    check(QJsonDocument::fromJson(body).object().value(QStringLiteral("path")).toString() == QLatin1String("/demo/self-test"),
+          QStringLiteral("the demo upstream answered for the path sent"));
+    reply->deleteLater();
+    // The exchange is in the capture, with the runner's frames.
+    QElapsedTimer waited;
+    waited.start();
+    while (session.engine()->capture()->all().isEmpty() && waited.elapsed() < 5000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    const QList<ExchangePtr> all = session.engine()->capture()->all();
+    check(all.size() == 1 && all.first()->modifiedByRunner && !all.first()->frames.isEmpty(),
+          QStringLiteral("the exchange was captured with %1 runner frame(s)").arg(all.isEmpty() ? 0 : all.first()->frames.size()));
+    session.engine()->stop();
+    std::printf("%s\n", failed ? "self-test FAILED" : "self-test passed");
+    return failed ? 1 : 0;
 }

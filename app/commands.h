@@ -8,3 +8,4 @@ int runValidate(const QStringList &arguments);
 int runExport(const QStringList &arguments);
 int runImport(const QStringList &arguments);
 int runSync(const QStringList &arguments);
+int runSelfTest(const QStringList &arguments); // also `routescope --self-test`

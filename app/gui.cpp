@@ -86,8 +86,8 @@ int runGui(int argc, char *argv[])
     parser.setApplicationDescription(QStringLiteral(
         "RouteScope: route manager and traffic inspector for Apache APISIX.\n"
         "Commands: routescope [options] (the window), routescope serve [options], routescope validate FILE,\n"
-        "routescope export [options], routescope import [options] FILE, routescope sync [options]\n"
-        "(each with --help)."));
+        "routescope export [options], routescope import [options] FILE, routescope sync [options],\n"
+        "routescope --self-test (each with --help)."));
     parser.addHelpOption();
     parser.addVersionOption();
     addEngineOptions(parser);

@@ -21,7 +21,8 @@ int main(int argc, char *argv[])
     mallopt(M_TRIM_THRESHOLD, 8 * 1024 * 1024);
     const char *command = argc > 1 ? argv[1] : "";
     const bool headless = !std::strcmp(command, "serve") || !std::strcmp(command, "validate")
-        || !std::strcmp(command, "export") || !std::strcmp(command, "import") || !std::strcmp(command, "sync");
+        || !std::strcmp(command, "export") || !std::strcmp(command, "import") || !std::strcmp(command, "sync")
+        || !std::strcmp(command, "self-test") || !std::strcmp(command, "--self-test");
     // Qt's plain UNIX event dispatcher costs less per socket event than the GLib one (about 15% more
     // proxied requests per second in tests/bench/proxy_vs_nginx.sh); the user can still choose.
     if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
@@ -43,6 +44,8 @@ int main(int argc, char *argv[])
             return runImport(args);
         if (!std::strcmp(command, "sync"))
             return runSync(args);
+        if (!std::strcmp(command, "self-test") || !std::strcmp(command, "--self-test"))
+            return runSelfTest(args);
         std::fprintf(stderr, "routescope: '%s' is not available yet\n", command);
         return 1;
     }
@@ -60,7 +63,8 @@ int main(int argc, char *argv[])
     }
     if (!std::strcmp(command, "--help") || !std::strcmp(command, "-h")) {
         std::printf("Usage: routescope serve [options] | routescope validate FILE | routescope export [options]\n"
-                    "     | routescope import [options] FILE | routescope sync [options]   (this build has no window)\n"
+                    "     | routescope import [options] FILE | routescope sync [options] | routescope --self-test\n"
+                    "(this build has no window)\n"
                     "Run 'routescope COMMAND --help' for a command's options.\n");
         return 0;
     }

@@ -6,6 +6,7 @@ packages=(
   qt6-base-dev qt6-base-dev-tools libqscintilla2-qt6-dev libgl-dev
   libflatbuffers-dev flatbuffers-compiler flatbuffers-compiler-dev node-llhttp libyaml-cpp-dev libdtl-dev
   zlib1g-dev libbrotli-dev rapidjson-dev
+  desktop-file-utils appstream
 )
 if [ "${1:-}" = "--gui-runtime" ]; then
   packages+=(qt6-qpa-plugins)

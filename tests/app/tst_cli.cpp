@@ -74,6 +74,7 @@ class TestCli : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void helpAndVersion();
+    void selfTest();
     void badUsageExits2();
     void serveRunsUntilSigterm();
     void killedServeLosesNothing();
@@ -101,12 +102,23 @@ void TestCli::helpAndVersion()
     // --help lists every command, and each answers its own.
     r = run({"--help"});
     QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains("routescope --self-test"));
     for (const char *command : {"serve", "validate", "export", "import", "sync"}) {
         QVERIFY2(r.out.contains(QLatin1String("routescope ") + QLatin1String(command)), command);
         const Run own = run({command, "--help"});
         QCOMPARE(own.code, 0);
         QVERIFY2(own.out.contains("--"), command);
     }
+}
+
+// For packagers and CI (issue 16): the whole path headless, no display, exit 0.
+void TestCli::selfTest()
+{
+    const Run r = run({"--self-test"});
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    QVERIFY(r.out.contains("ok     ext-plugin-post-resp ran the demo runner's ext-plugin-A (X-Ext-Plugin-A: executed)"));
+    QVERIFY(r.out.endsWith("self-test passed\n"));
+    QVERIFY(!r.out.contains("FAILED"));
 }
 
 void TestCli::badUsageExits2()
