@@ -79,10 +79,19 @@ MainWindow::MainWindow(ConfigStore *store, CaptureStore *capture, RunnerProcess 
         static const char *const names[] = {"stopped", "starting", "ready", "exited", "respawning"};
         RunnerProcess::State now = RunnerProcess::State::Stopped;
         QMetaObject::invokeMethod(runner, [runner, &now] { now = runner->state(); }, Qt::BlockingQueuedConnection);
-        m_runnerState->setText(tr("Runner: %1").arg(QLatin1String(names[int(now)])));
-        connect(runner, &RunnerProcess::stateChanged, this, [this](RunnerProcess::State state, const QString &detail) {
-            m_runnerState->setText(tr("Runner: %1").arg(QLatin1String(names[int(state)])));
+        // The state in words and in colour (a dot of a hue that reads on a light and a dark bar alike).
+        const auto show = [this](RunnerProcess::State state) {
+            static const char *const colours[] = {"#9a9a9a", "#d9a400", "#2fa84f", "#e0433a", "#d9a400"};
+            m_runnerState->setText(QStringLiteral("<span style=\"color:%1\">\u25cf</span> ").arg(QLatin1String(colours[int(state)]))
+                                   + tr("Runner: %1").arg(QLatin1String(names[int(state)])));
+        };
+        show(now);
+        connect(runner, &RunnerProcess::stateChanged, this, [this, show](RunnerProcess::State state, const QString &detail) {
+            show(state);
             m_runnerLog << QStringLiteral("%1  [state] %2").arg(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")), detail);
+            if (state == RunnerProcess::State::Exited) // a notice: ext-plugin-* answer 503 until it is back
+                statusBar()->showMessage(tr("The Plugin Runner exited (%1): ext-plugin-* routes answer 503 until it is back; click Runner for its log")
+                                             .arg(detail), 15000);
         });
         connect(runner, &RunnerProcess::outputLine, this, [this](const QString &stream, const QString &line) {
             m_runnerLog << QStringLiteral("%1  [%2] %3").arg(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")), stream, line);

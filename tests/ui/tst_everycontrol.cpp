@@ -8,6 +8,7 @@
 #include "exchangeview.h"
 #include "routeeditor.h"
 #include "routeexplainer.h"
+#include "runnerprocess.h"
 #include "routeform.h"
 #include "routespanel.h"
 #include "trafficfilter.h"
@@ -18,6 +19,7 @@
 #include "windowfixture.h"
 
 #include <QAbstractButton>
+#include <csignal>
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
@@ -51,6 +53,7 @@ private Q_SLOTS:
     void exportAndImportDialogs();
     void syncDialog();
     void whyThisRoute();
+    void runnerDeathIsNoticed();
     void everyActionAndMenu();
     void quitAsksAboutEdits();
     void screenshots_data();
@@ -447,6 +450,29 @@ void TestEveryControl::whyThisRoute()
     checkAlive();
 }
 
+// The runner's state in the status bar, in colour, and a notice when it dies; it comes back by itself.
+void TestEveryControl::runnerDeathIsNoticed()
+{
+    MainWindow *window = m_fixture->window.get();
+    RunnerProcess *runner = m_fixture->engine.engine().runnerProcess();
+    QVERIFY(runner);
+    QLabel *state = nullptr;
+    for (QLabel *label : window->statusBar()->findChildren<QLabel *>())
+        if (label->text().contains("Runner: "))
+            state = label;
+    QVERIFY(state);
+    QTRY_VERIFY(state->text().contains("Runner: ready"));
+    QVERIFY(state->text().contains("#2fa84f"));
+    qint64 pid = 0;
+    QMetaObject::invokeMethod(runner, [runner, &pid] { pid = runner->pid(); }, Qt::BlockingQueuedConnection);
+    QVERIFY(pid > 0);
+    ::kill(pid_t(pid), SIGKILL);
+    QTRY_VERIFY_WITH_TIMEOUT(state->text().contains("#e0433a") || state->text().contains("respawning"), 5000);
+    QTRY_VERIFY2_WITH_TIMEOUT(window->statusBar()->currentMessage().contains("The Plugin Runner exited"), qPrintable(state->text()), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(state->text().contains("Runner: ready"), 10000); // respawned
+    checkAlive();
+}
+
 void TestEveryControl::everyActionAndMenu()
 {
     MainWindow *window = m_fixture->window.get();
@@ -511,7 +537,7 @@ void TestEveryControl::everyActionAndMenu()
     closeStrayWindows();
     // The status bar's runner label opens the runner log.
     for (QLabel *label : window->statusBar()->findChildren<QLabel *>())
-        if (label->text().startsWith("Runner"))
+        if (label->text().contains("Runner: "))
             QTest::mouseClick(label, Qt::LeftButton);
     closeStrayWindows();
     QVERIFY(m_closer->closed() >= 5); // file dialogs, find, message boxes were opened and cancelled
