@@ -436,12 +436,10 @@ int runSelfTest(const QStringList &arguments)
                                                             .arg(session.proxyUrl(), session.adminUrl(), session.demoUrl(), session.runnerDescription())
                                                 : QStringLiteral("engine: %1").arg(error)))
         return 1;
-    // The demo upstream listens on a free port here: the demo upstream object points at it.
+    // A new workspace's demo upstream object points where the demo upstream listens (a free port here).
     const QString demoAddress = QUrl(session.demoUrl()).authority();
-    QJsonObject demo = session.store()->toJson(ResourceKind::Upstream).value(QStringLiteral("demo")).toObject();
-    demo.insert(QStringLiteral("nodes"), QJsonObject{{demoAddress, 1}});
-    const ConfigStore::Outcome pointed = session.store()->put(ResourceKind::Upstream, QStringLiteral("demo"), demo);
-    check(pointed.status == 200, QStringLiteral("the demo upstream object points at %1").arg(demoAddress));
+    check(session.store()->toJson(ResourceKind::Upstream).value(QStringLiteral("demo")).toObject().value(QStringLiteral("nodes")).toObject().contains(demoAddress),
+          QStringLiteral("the demo upstream object points at %1").arg(demoAddress));
     // The runner is up (it listens) before the request is sent: a post-resp call before that is a 503.
     if (RunnerProcess *runner = session.engine()->runnerProcess()) {
         RunnerProcess::State state = RunnerProcess::State::Starting;

@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QFileInfo>
+#include <QUrl>
 
 void addEngineOptions(QCommandLineParser &parser)
 {
@@ -36,6 +37,7 @@ QString Session::open(const QCommandLineParser &args, const QString &workspaceOv
         : args.isSet(QStringLiteral("workspace"))    ? args.value(QStringLiteral("workspace"))
                                                      : Workspace::defaultPath();
     bool dirty = false;
+    bool created = false; // a new workspace, made here
     if (QFileInfo::exists(path)) {
         Workspace::LoadResult loaded = Workspace::load(path);
         if (!loaded.error.isEmpty())
@@ -56,6 +58,7 @@ QString Session::open(const QCommandLineParser &args, const QString &workspaceOv
         m_workspace = Workspace::createDefault(path);
         m_notes << QStringLiteral("created workspace %1").arg(path);
         dirty = true;
+        created = true;
     }
     const QByteArray envKey = qgetenv("ROUTESCOPE_ADMIN_KEY");
     if (!envKey.isEmpty() && dirty)
@@ -125,9 +128,31 @@ QString Session::open(const QCommandLineParser &args, const QString &workspaceOv
     }
     if (!m_engine.demoWarning().isEmpty())
         m_notes << QStringLiteral("warning: %1 (the demo route will answer 502)").arg(m_engine.demoWarning());
+    pointDemoUpstream(created);
     if (dirty)
         save();
     return {};
+}
+
+void Session::pointDemoUpstream(bool created)
+{
+    // The demo upstream object names 127.0.0.1:1980; the demo upstream may listen elsewhere (--demo-upstream).
+    const auto snap = m_store.snapshot();
+    const auto demo = snap->upstreams.constFind(QStringLiteral("demo"));
+    if (!m_engine.demoPort() || demo == snap->upstreams.cend())
+        return;
+    const QString listening = QUrl(demoUrl()).authority();
+    const QJsonObject nodes = demo->value.value(QStringLiteral("nodes")).toObject();
+    if (nodes.contains(listening))
+        return;
+    if (!created) { // the user's own configuration: said, not changed
+        m_notes << QStringLiteral("note: the demo upstream listens on %1 but upstream \"demo\" points elsewhere: the demo route answers 502 until they agree")
+                       .arg(listening);
+        return;
+    }
+    QJsonObject value = demo->value;
+    value.insert(QStringLiteral("nodes"), QJsonObject{{listening, 1}});
+    m_store.put(ResourceKind::Upstream, QStringLiteral("demo"), value); // a new workspace: its demo upstream is where it runs
 }
 
 namespace {

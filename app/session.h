@@ -42,6 +42,8 @@ Q_SIGNALS:
 
 private:
     void save(); // the whole workspace, and the journal emptied
+    // A new workspace's demo upstream object points where the demo upstream listens; an older one is told.
+    void pointDemoUpstream(bool created);
     void saveLocked();
     void onChanged(ResourceKind kind, const QString &id); // one line in the journal, now and then all of it
 

@@ -159,15 +159,19 @@ void TestCli::serveRunsUntilSigterm()
     QCOMPARE(httpRequest(proxy, "GET", "/index.html").status, 200);
     // Every Admin API change is on disk at once (a line in the journal beside the workspace).
     QVERIFY(savedRoutes(ws).contains("1"));
+    // The new workspace's demo upstream points where the demo upstream listens, so /demo/* works.
+    const QJsonObject demoNodes = Workspace::load(ws).workspace.objects.upstreams.value("demo").toObject().value("nodes").toObject();
+    QCOMPARE(demoNodes.keys(), QStringList{QStringLiteral("127.0.0.1:%1").arg(demo)});
 
     ::kill(pid_t(p.processId()), SIGTERM);
     QVERIFY(p.waitForFinished(5000));
     QCOMPARE(p.exitStatus(), QProcess::NormalExit);
     QCOMPARE(p.exitCode(), 0);
-    // And it comes back from the file.
-    startServe(p, ws, "off", "cli-key");
+    // And it comes back from the file; a demo upstream elsewhere now is said, not written into it.
+    startServe(p, ws, "127.0.0.1:0", "cli-key");
     out.clear();
     QTRY_VERIFY_WITH_TIMEOUT((out += QString::fromUtf8(p.readAllStandardOutput())).contains("admin API"), 10000);
+    QVERIFY2(out.contains("note: the demo upstream listens on 127.0.0.1:") && out.contains("points elsewhere"), qPrintable(out));
     const quint16 admin2 = quint16(adminRe.match(out).captured(1).toUInt());
     QCOMPARE(httpRequest(admin2, "GET", "/apisix/admin/routes/1", {{"X-API-KEY", "cli-key"}}).status, 200);
     ::kill(pid_t(p.processId()), SIGINT);
