@@ -362,7 +362,11 @@ void TestExtPlugin::shortUpstreamBodyIs502()
     waitReady(engine);
     QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-post-resp\":{}}", shortBody.port())), 201);
     const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/");
-    QCOMPARE(r.status, 502);
+    // The body streams once the runner keeps it: when the upstream's end is seen before the runner's
+    // reply the answer is a 502; after it, the head has gone out and the answer is cut short, as
+    // APISIX's body reader cuts it. Either way the client never takes the short body for a whole one.
+    QVERIFY2(r.status == 502 || !r.ok, qPrintable(QString::number(r.status)));
+    QVERIFY(r.body.size() < 100);
 }
 
 void TestExtPlugin::upstreamCalledExactlyOnceForHead()
