@@ -32,12 +32,17 @@ QString forwardedText(const CapturedExchange &e)
         return {};
     const QString sent = pathOf(e.upstreamRequest.target);
     const QString asked = pathOf(e.clientRequest.target);
+    QString text;
     if (sent != asked)
-        return ExchangeView::tr("Forwarded path %1: rewritten (the client asked for %2)").arg(sent, asked);
-    if (!e.routingPath.isEmpty() && sent != QString::fromUtf8(e.routingPath))
-        return ExchangeView::tr("Forwarded path %1: as the client sent it, not the routing path %2 (as APISIX does)")
-            .arg(sent, QString::fromUtf8(e.routingPath));
-    return ExchangeView::tr("Forwarded path %1: as the client sent it").arg(sent);
+        text = ExchangeView::tr("Forwarded path %1: rewritten (the client asked for %2)").arg(sent, asked);
+    else if (!e.routingPath.isEmpty() && sent != QString::fromUtf8(e.routingPath))
+        text = ExchangeView::tr("Forwarded path %1: as the client sent it, not the routing path %2 (as APISIX does)")
+                   .arg(sent, QString::fromUtf8(e.routingPath));
+    else
+        text = ExchangeView::tr("Forwarded path %1: as the client sent it").arg(sent);
+    if (!e.upstreamAddress.isEmpty()) // the node the balancer chose (the last one tried, after retries)
+        text += ExchangeView::tr(" · to node %1").arg(e.upstreamAddress);
+    return text;
 }
 
 ExchangeView::ExchangeView(QWidget *parent)

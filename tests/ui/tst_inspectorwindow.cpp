@@ -73,12 +73,14 @@ void TestInspectorWindow::showsTheRoutingAndForwardedPaths()
     QCOMPARE(detail->messageView(ExchangeView::ClientRequest)->contextText(),
              QStringLiteral("Routed on /private/x, the path normalised as APISIX (nginx's $uri) does → route p (private)"));
     QCOMPARE(detail->messageView(ExchangeView::UpstreamRequest)->contextText(),
-             QStringLiteral("Forwarded path /public/../private/x: as the client sent it, not the routing path /private/x (as APISIX does)"));
+             QStringLiteral("Forwarded path /public/../private/x: as the client sent it, not the routing path /private/x (as APISIX does)"
+                            " · to node 127.0.0.1:%1").arg(up->port()));
     detail->setCurrentIndex(ExchangeView::UpstreamRequest); // the line is on screen with its tab
     QVERIFY(detail->messageView(ExchangeView::UpstreamRequest)->findChild<QLabel *>("messageContext")->isVisible());
     traffic->table()->selectRow(1);
     QCOMPARE(detail->messageView(ExchangeView::ClientRequest)->contextText(), QStringLiteral("Routed on /private/y → route p (private)"));
-    QCOMPARE(detail->messageView(ExchangeView::UpstreamRequest)->contextText(), QStringLiteral("Forwarded path /private/y: as the client sent it"));
+    QCOMPARE(detail->messageView(ExchangeView::UpstreamRequest)->contextText(),
+             QStringLiteral("Forwarded path /private/y: as the client sent it · to node 127.0.0.1:%1").arg(up->port()));
 }
 
 void TestInspectorWindow::detailFollowsTheTable()
