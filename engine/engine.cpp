@@ -9,6 +9,7 @@
 #include "runnerprocess.h"
 
 #include <QHostAddress>
+#include <QTcpServer>
 #include <QThread>
 
 #include <sys/resource.h>
@@ -60,6 +61,18 @@ QString listenOn(Acceptor *server, const QString &address, const char *what, qui
         else
             error = QStringLiteral("cannot listen for the %1 on %2: %3").arg(QLatin1String(what), address, server->errorString());
     });
+    if (!error.isEmpty() && port != 0) {
+        // The next port that is free on that address, offered with the option that takes it.
+        for (quint16 next = port + 1; next != 0 && next <= port + 100; ++next) {
+            QTcpServer probe;
+            if (!probe.listen(QHostAddress(host), next))
+                continue;
+            const QString option = QLatin1String(what) == QLatin1String("proxy") ? QStringLiteral("--proxy")
+                                 : QLatin1String(what) == QLatin1String("Admin API") ? QStringLiteral("--admin") : QStringLiteral("--demo-upstream");
+            error += QStringLiteral(" (%1:%2 is free: %3 %1:%2)").arg(host).arg(next).arg(option);
+            break;
+        }
+    }
     return error;
 }
 

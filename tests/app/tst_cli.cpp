@@ -314,6 +314,13 @@ void TestCli::portInUseIsAClearError()
     const Run r = run({"serve", "--workspace", dir.filePath("w.json"), "--proxy", "127.0.0.1:" + port, "--admin", "127.0.0.1:0"});
     QCOMPARE(r.code, 1);
     QVERIFY2(r.err.contains("cannot listen for the proxy on 127.0.0.1:" + port), qPrintable(r.err));
+    // The next free port is offered with the option that takes it (issue 16).
+    const QRegularExpression offer("\\((127\\.0\\.0\\.1:(\\d+)) is free: --proxy \\1\\)");
+    const QRegularExpressionMatch m = offer.match(r.err);
+    QVERIFY2(m.hasMatch(), qPrintable(r.err));
+    QVERIFY(m.captured(2).toUInt() > busy.serverPort());
+    QTcpServer check;
+    QVERIFY(check.listen(QHostAddress::LocalHost, quint16(m.captured(2).toUInt()))); // and it is free
 }
 
 void TestCli::unreadableWorkspaceIsKept()
