@@ -91,8 +91,13 @@ int runGui(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     addEngineOptions(parser);
-    parser.addOption({QStringLiteral("bench-report"), QStringLiteral("Benchmark mode: measure GUI stalls and memory, write a JSON report at exit."), QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("bench-show-latest"), QStringLiteral("Benchmark mode: keep selecting the newest exchange and showing its body tabs.")});
+    // tests/bench/inspector_load.sh's own options: taken, not listed in --help.
+    QCommandLineOption benchReport(QStringLiteral("bench-report"), QStringLiteral("Benchmark mode: measure GUI stalls and memory, write a JSON report at exit."), QStringLiteral("FILE"));
+    QCommandLineOption benchShowLatest(QStringLiteral("bench-show-latest"), QStringLiteral("Benchmark mode: keep selecting the newest exchange and showing its body tabs."));
+    benchReport.setFlags(QCommandLineOption::HiddenFromHelp);
+    benchShowLatest.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(benchReport);
+    parser.addOption(benchShowLatest);
     parser.process(app); // --help/--version print and exit; bad usage exits non-zero
     quitOnTermination();
     QString workspace;

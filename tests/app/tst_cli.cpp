@@ -103,6 +103,7 @@ void TestCli::helpAndVersion()
     r = run({"--help"});
     QCOMPARE(r.code, 0);
     QVERIFY(r.out.contains("routescope --self-test"));
+    QVERIFY(!r.out.contains("bench-report")); // the benchmark's own option is not for users
     for (const char *command : {"serve", "validate", "export", "import", "sync"}) {
         QVERIFY2(r.out.contains(QLatin1String("routescope ") + QLatin1String(command)), command);
         const Run own = run({command, "--help"});
