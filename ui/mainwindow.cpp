@@ -103,6 +103,7 @@ MainWindow::MainWindow(ConfigStore *store, CaptureStore *capture, RunnerProcess 
     }
     m_traffic->welcome()->setInfo({info.proxyUrl, info.adminUrl, info.demoUrl, info.runnerDescription, info.adminKey});
     connect(m_traffic->welcome(), &WelcomeView::sendTestRequest, this, [this] { m_traffic->sendTestRequest(testRequestPath()); });
+    connect(m_traffic, &TrafficPanel::explainRequested, this, &MainWindow::showRouteExplainer);
     buildMenus();
     auto *timer = new QTimer(this);
     connect(timer, &QTimer::timeout, this, &MainWindow::tick);

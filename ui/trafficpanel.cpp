@@ -21,6 +21,7 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QScrollBar>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -88,6 +89,16 @@ TrafficPanel::TrafficPanel(CaptureStore *capture, QString proxyBase, quint16 pro
     // A user who picks a row or scrolls away wants the table to hold still.
     connect(m_table, &QAbstractItemView::pressed, this, [this] { setFollow(false); });
     connect(m_table->verticalScrollBar(), &QScrollBar::actionTriggered, this, [this] { setFollow(false); });
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
+        const QModelIndex index = m_table->indexAt(at);
+        if (!index.isValid())
+            return;
+        m_table->selectRow(index.row());
+        QMenu *menu = contextMenu(index.row());
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        menu->popup(m_table->viewport()->mapToGlobal(at));
+    });
     m_table->installEventFilter(this);
     m_table->viewport()->installEventFilter(this);
     if (m_capture) {
@@ -267,6 +278,36 @@ void TrafficPanel::removeSelected()
     std::sort(rows.begin(), rows.end(), std::greater<int>());
     for (int row : rows)
         m_model->removeRows(row, 1);
+}
+
+QMenu *TrafficPanel::contextMenu(int row)
+{
+    auto *menu = new QMenu(this);
+    const QModelIndex index = m_filter->mapToSource(m_filter->index(row, 0));
+    const ExchangePtr e = index.isValid() ? m_model->exchangeAt(index.row()) : ExchangePtr();
+    if (!e)
+        return menu;
+    const QString host = QString::fromUtf8(e->host());
+    const QString url = QStringLiteral("http://%1%2").arg(host.isEmpty() ? m_proxyBase.mid(7) : host, QString::fromUtf8(e->clientRequest.target));
+    menu->addAction(tr("Copy URL"), this, [this, url] {
+        QApplication::clipboard()->setText(url);
+        Q_EMIT message(tr("Copied %1").arg(url));
+    });
+    menu->addAction(tr("Copy as curl"), this, [this] { copyAsCurl(); });
+    menu->addAction(tr("Copy response"), this, [this] { copyResponse(); });
+    menu->addSeparator();
+    const auto filterBy = [this, menu](const QString &text, const QString &expression) {
+        menu->addAction(text, this, [this, expression] { m_filterEdit->setText(expression); });
+    };
+    if (!e->routeId.isEmpty())
+        filterBy(tr("Only route %1").arg(e->routeId), QStringLiteral("route:%1").arg(e->routeId));
+    if (!host.isEmpty())
+        filterBy(tr("Only host %1").arg(host.section(QLatin1Char(':'), 0, 0)), QStringLiteral("host:%1").arg(host.section(QLatin1Char(':'), 0, 0)));
+    if (e->statusAfter())
+        filterBy(tr("Only status %1").arg(e->statusAfter()), QStringLiteral("status:%1").arg(e->statusAfter()));
+    menu->addSeparator();
+    menu->addAction(tr("Why this route…"), this, &TrafficPanel::explainRequested);
+    return menu;
 }
 
 void TrafficPanel::copyAsCurl()

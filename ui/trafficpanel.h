@@ -7,6 +7,7 @@
 class CaptureStore;
 class ExchangeView;
 class QLabel;
+class QMenu;
 class QStackedWidget;
 class WelcomeView;
 class QLineEdit;
@@ -34,6 +35,9 @@ public:
     QLabel *droppedBanner() const { return m_dropped; }
     // Shown in place of the table and details until the first exchange.
     WelcomeView *welcome() const { return m_welcome; }
+    // The table's right-click menu for the exchange at `row` (of the filtered table): copy URL, curl and
+    // response; filter by its route, host or status; why this route. The caller owns it.
+    QMenu *contextMenu(int row);
     // GETs `path` through the proxy; its exchange, when it comes, is selected and opened on Changes.
     void sendTestRequest(const QString &path);
 
@@ -54,6 +58,7 @@ public Q_SLOTS:
 Q_SIGNALS:
     void message(const QString &text);
     void followChanged(bool follow);
+    void explainRequested(); // "Why this route…" from the context menu
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;

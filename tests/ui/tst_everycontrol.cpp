@@ -24,6 +24,8 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QContextMenuEvent>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QTemporaryDir>
 #include <QGroupBox>
@@ -53,6 +55,7 @@ private Q_SLOTS:
     void exportAndImportDialogs();
     void syncDialog();
     void whyThisRoute();
+    void trafficContextMenu();
     void runnerDeathIsNoticed();
     void everyActionAndMenu();
     void quitAsksAboutEdits();
@@ -471,6 +474,56 @@ void TestEveryControl::runnerDeathIsNoticed()
     QTRY_VERIFY2_WITH_TIMEOUT(window->statusBar()->currentMessage().contains("The Plugin Runner exited"), qPrintable(state->text()), 5000);
     QTRY_VERIFY_WITH_TIMEOUT(state->text().contains("Runner: ready"), 10000); // respawned
     checkAlive();
+}
+
+// Right-click on an exchange: copy it, filter by its route, host or status, ask why this route.
+void TestEveryControl::trafficContextMenu()
+{
+    MainWindow *window = m_fixture->window.get();
+    mainTabs()->setCurrentIndex(0);
+    TrafficPanel *traffic = window->traffic();
+    traffic->clear();
+    traffic->filterEdit()->clear();
+    QCOMPARE(httpRequest(m_fixture->engine.proxyPort(), "GET", "/plain/ctx?a=1").status, 200);
+    QCOMPARE(httpRequest(m_fixture->engine.proxyPort(), "GET", "/nowhere").status, 404);
+    QTRY_COMPARE(traffic->model()->rowCount(), 2);
+    // The menu opens where the user right-clicks (a context-menu event on the row).
+    m_closer->pause();
+    const QRect cell = traffic->table()->visualRect(traffic->table()->model()->index(0, 4));
+    QContextMenuEvent click(QContextMenuEvent::Mouse, cell.center(), traffic->table()->viewport()->mapToGlobal(cell.center()));
+    QApplication::sendEvent(traffic->table()->viewport(), &click);
+    QTRY_VERIFY(qobject_cast<QMenu *>(QApplication::activePopupWidget()));
+    QApplication::activePopupWidget()->close();
+    m_closer->resume();
+    const auto trigger = [traffic](int row, const QString &text) {
+        std::unique_ptr<QMenu> menu(traffic->contextMenu(row));
+        for (QAction *a : menu->actions())
+            if (a->text() == text) {
+                a->trigger();
+                return true;
+            }
+        return false;
+    };
+    QVERIFY(trigger(0, "Copy URL"));
+    QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("http://127.0.0.1:%1/plain/ctx?a=1").arg(m_fixture->engine.proxyPort()));
+    QVERIFY(trigger(0, "Copy as curl"));
+    QVERIFY(QApplication::clipboard()->text().startsWith("curl"));
+    QVERIFY(trigger(1, "Only status 404"));
+    QCOMPARE(traffic->filterEdit()->text(), QStringLiteral("status:404"));
+    QTRY_COMPARE(traffic->table()->model()->rowCount(), 1);
+    QVERIFY(trigger(0, "Why this route…"));
+    QTRY_VERIFY(window->findChild<RouteExplainer *>());
+    closeStrayWindows();
+    traffic->filterEdit()->clear();
+    QVERIFY(trigger(0, "Only route 1"));
+    QCOMPARE(traffic->filterEdit()->text(), QStringLiteral("route:1"));
+    QTRY_COMPARE(traffic->table()->model()->rowCount(), 1);
+    QVERIFY(trigger(0, "Only host 127.0.0.1"));
+    QCOMPARE(traffic->filterEdit()->text(), QStringLiteral("host:127.0.0.1"));
+    traffic->filterEdit()->clear();
+    traffic->clear();
+    checkAlive();
+    traffic->clear();
 }
 
 void TestEveryControl::everyActionAndMenu()
