@@ -125,9 +125,9 @@ void ExchangeView::refresh(int tab)
     }
 }
 
-bool ExchangeView::find(const QString &text)
+MessageView::FindResult ExchangeView::find(const QString &text, bool backward)
 {
     if (currentIndex() > ClientResponse)
         setCurrentIndex(ClientResponse);
-    return messageView(Tab(currentIndex()))->find(text);
+    return messageView(Tab(currentIndex()))->find(text, backward);
 }

@@ -2,6 +2,8 @@
 
 #include "capturedexchange.h"
 
+#include "messageview.h"
+
 #include <QTabWidget>
 
 class ChangesView;
@@ -25,7 +27,7 @@ public:
     void setExchange(const ExchangePtr &e);
     ExchangePtr exchange() const { return m_exchange; }
     // Finds text in the message tab shown (or the client response), from the cursor on.
-    bool find(const QString &text);
+    MessageView::FindResult find(const QString &text, bool backward = false); // in the message tab in sight
     // A tab's view, brought up to date first: only the tab in sight is prepared as exchanges are selected
     // (big bodies cost work off the GUI thread, and two cores are soon busy).
     MessageView *messageView(Tab tab);

@@ -148,12 +148,24 @@ QString MessageView::saveBody(const QString &path) const
     return writeFileAtomically(path, m_message.body);
 }
 
-bool MessageView::find(const QString &text)
+MessageView::FindResult MessageView::find(const QString &text, bool backward)
 {
-    if (m_text->find(text))
-        return true;
-    m_text->moveCursor(QTextCursor::Start); // wrap around
-    return m_text->find(text);
+    const QTextDocument::FindFlags flags = backward ? QTextDocument::FindBackward : QTextDocument::FindFlags();
+    if (!m_text->find(text, flags)) {
+        m_text->moveCursor(backward ? QTextCursor::End : QTextCursor::Start); // wrap around
+        if (!m_text->find(text, flags))
+            return {};
+    }
+    // Which match is selected, of how many (case-insensitive, as QPlainTextEdit::find is by default).
+    const QString all = m_text->toPlainText();
+    const int at = m_text->textCursor().selectionStart();
+    FindResult r;
+    for (qsizetype from = all.indexOf(text, 0, Qt::CaseInsensitive); from >= 0; from = all.indexOf(text, from + 1, Qt::CaseInsensitive)) {
+        ++r.count;
+        if (from <= at)
+            r.index = r.count;
+    }
+    return r;
 }
 
 QString MessageView::plainText() const

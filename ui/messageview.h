@@ -25,7 +25,13 @@ public:
     // `context`, when given, is a line above the message: what the proxy made of it (e.g. the routing path).
     void setMessage(const CapturedMessage &message, bool isRequest, const QString &absentText, const QString &context = {});
     QString contextText() const;
-    bool find(const QString &text);
+    // Selects the next (or previous) match of `text`, wrapping around; which one it is and how many there are.
+    struct FindResult
+    {
+        int index = 0; // 1-based; 0: not found
+        int count = 0;
+    };
+    FindResult find(const QString &text, bool backward = false);
     QString plainText() const;
     QPushButton *showAllButton() const { return m_showAll; }
     QPushButton *saveButton() const { return m_save; }

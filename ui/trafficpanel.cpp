@@ -17,10 +17,11 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QHeaderView>
-#include <QInputDialog>
 #include <QJsonDocument>
 #include <QLabel>
+#include <QHBoxLayout>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QMenu>
 #include <QScrollBar>
 #include <QNetworkAccessManager>
@@ -36,7 +37,8 @@ TrafficPanel::TrafficPanel(CaptureStore *capture, QString proxyBase, quint16 pro
     : QWidget(parent), m_capture(capture), m_proxyBase(std::move(proxyBase)), m_proxyPort(proxyPort),
       m_model(new TrafficModel(this)), m_filter(new TrafficFilter(this)), m_filterEdit(new QLineEdit(this)),
       m_filterProblem(new QLabel(this)), m_dropped(new QLabel(this)), m_table(new QTableView(this)), m_detail(new ExchangeView(this)),
-      m_welcome(new WelcomeView(this)), m_pages(new QStackedWidget(this))
+      m_welcome(new WelcomeView(this)), m_pages(new QStackedWidget(this)), m_findBar(new QWidget(this)), m_findEdit(new QLineEdit(m_findBar)),
+      m_findCount(new QLabel(m_findBar))
 {
     m_filter->setSourceModel(m_model);
     m_filterEdit->setPlaceholderText(tr("Filter (Ctrl+L): status:>=400  method:POST  route:1  host:…  modified  error  -negation  text in URL"));
@@ -77,6 +79,29 @@ TrafficPanel::TrafficPanel(CaptureStore *capture, QString proxyBase, quint16 pro
     m_pages->addWidget(m_welcome);
     m_pages->addWidget(splitter);
     layout->addWidget(m_pages, 1);
+    // The find bar, below the details: incremental, with the match count.
+    m_findEdit->setObjectName(QStringLiteral("find"));
+    m_findEdit->setPlaceholderText(tr("Find in the message shown (Return: next, Shift+Return: previous, Esc: close)"));
+    m_findEdit->setClearButtonEnabled(true);
+    m_findEdit->installEventFilter(this);
+    m_findCount->setObjectName(QStringLiteral("findCount"));
+    auto *previous = new QPushButton(tr("Previous"), m_findBar);
+    auto *next = new QPushButton(tr("Next"), m_findBar);
+    auto *close = new QPushButton(tr("Close"), m_findBar);
+    auto *findLayout = new QHBoxLayout(m_findBar);
+    findLayout->setContentsMargins(0, 0, 0, 0);
+    findLayout->addWidget(new QLabel(tr("Find:"), m_findBar));
+    findLayout->addWidget(m_findEdit, 1);
+    findLayout->addWidget(m_findCount);
+    findLayout->addWidget(previous);
+    findLayout->addWidget(next);
+    findLayout->addWidget(close);
+    m_findBar->hide();
+    layout->addWidget(m_findBar);
+    connect(previous, &QPushButton::clicked, this, [this] { findNext(true); });
+    connect(next, &QPushButton::clicked, this, [this] { findNext(false); });
+    connect(close, &QPushButton::clicked, m_findBar, &QWidget::hide);
+    connect(m_findEdit, &QLineEdit::textEdited, this, [this] { findNext(false); });
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &TrafficPanel::updateWelcome);
     connect(m_model, &QAbstractItemModel::modelReset, this, &TrafficPanel::updateWelcome);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &TrafficPanel::updateWelcome);
@@ -113,6 +138,17 @@ TrafficPanel::TrafficPanel(CaptureStore *capture, QString proxyBase, quint16 pro
 
 bool TrafficPanel::eventFilter(QObject *watched, QEvent *event)
 {
+    if (watched == m_findEdit && event->type() == QEvent::KeyPress) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        if (key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) {
+            findNext(key->modifiers() & Qt::ShiftModifier);
+            return true;
+        }
+        if (key->key() == Qt::Key_Escape) {
+            m_findBar->hide();
+            return true;
+        }
+    }
     if (event->type() == QEvent::Wheel && watched == m_table->viewport())
         setFollow(false);
     if (event->type() == QEvent::KeyPress && watched == m_table) {
@@ -369,13 +405,20 @@ void TrafficPanel::exportHar(bool selectionOnly)
 
 void TrafficPanel::findInBody()
 {
-    bool ok = false;
-    const QString text = QInputDialog::getText(this, tr("Find in body"), tr("Find:"), QLineEdit::Normal, m_lastFind, &ok);
-    if (!ok || text.isEmpty())
+    m_findBar->show();
+    m_findEdit->setFocus();
+    m_findEdit->selectAll();
+}
+
+void TrafficPanel::findNext(bool backward)
+{
+    const QString text = m_findEdit->text();
+    if (text.isEmpty()) {
+        m_findCount->clear();
         return;
-    m_lastFind = text;
-    if (!m_detail->find(text))
-        Q_EMIT message(tr("\"%1\" not found").arg(text));
+    }
+    const MessageView::FindResult r = m_detail->find(text, backward);
+    m_findCount->setText(r.count ? tr("%1 of %2").arg(r.index).arg(r.count) : tr("not found"));
 }
 
 void TrafficPanel::openHar()

@@ -35,6 +35,7 @@ public:
     QLabel *droppedBanner() const { return m_dropped; }
     // Shown in place of the table and details until the first exchange.
     WelcomeView *welcome() const { return m_welcome; }
+    QWidget *findBar() const { return m_findBar; }
     // The table's right-click menu for the exchange at `row` (of the filtered table): copy URL, curl and
     // response; filter by its route, host or status; why this route. The caller owns it.
     QMenu *contextMenu(int row);
@@ -51,7 +52,8 @@ public Q_SLOTS:
     void replay();
     void exportHar(bool selectionOnly);
     void openHar();
-    void findInBody();
+    void findInBody(); // shows the find bar (Return: next, Shift+Return: previous, Escape: closes)
+    void findNext(bool backward = false);
     // Follow mode: the table keeps the newest exchange in view. Selecting a row or scrolling away stops it.
     void setFollow(bool follow);
 
@@ -85,7 +87,9 @@ private:
     WelcomeView *m_welcome;
     QStackedWidget *m_pages;
     QString m_testPath; // a test request on its way: its exchange is to be opened
-    QString m_lastFind;
+    QWidget *m_findBar;
+    QLineEdit *m_findEdit;
+    QLabel *m_findCount;
     bool m_follow = true;
     ExchangePtr m_picked; // the exchange last selected
 };

@@ -144,7 +144,7 @@ void TestBigBodies::messageViewShowsAPrefix()
     QTRY_VERIFY(view.showAllButton()->isVisibleTo(&view));
     QVERIFY(view.plainText().size() < MessageView::kShownChars + 1000);
     QVERIFY(view.plainText().startsWith("HTTP/1.1 200 OK"));
-    QVERIFY(view.find("xxxx")); // find works on what is shown
+    QVERIFY(view.find("xxxx").count > 0); // find works on what is shown
     view.showAllButton()->click();
     QVERIFY(view.plainText().size() > body.size());
     QVERIFY(!view.showAllButton()->isVisibleTo(&view));

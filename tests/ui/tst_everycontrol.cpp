@@ -56,6 +56,7 @@ private Q_SLOTS:
     void syncDialog();
     void whyThisRoute();
     void trafficContextMenu();
+    void findBarCountsMatches();
     void runnerDeathIsNoticed();
     void everyActionAndMenu();
     void quitAsksAboutEdits();
@@ -521,6 +522,45 @@ void TestEveryControl::trafficContextMenu()
     QVERIFY(trigger(0, "Only host 127.0.0.1"));
     QCOMPARE(traffic->filterEdit()->text(), QStringLiteral("host:127.0.0.1"));
     traffic->filterEdit()->clear();
+    traffic->clear();
+    checkAlive();
+    traffic->clear();
+}
+
+// Ctrl+F: a find bar with the match count; Return goes on, Shift+Return back, both wrap; Escape closes.
+void TestEveryControl::findBarCountsMatches()
+{
+    MainWindow *window = m_fixture->window.get();
+    mainTabs()->setCurrentIndex(0);
+    TrafficPanel *traffic = window->traffic();
+    traffic->clear();
+    QCOMPARE(httpRequest(m_fixture->engine.proxyPort(), "GET", "/plain/needle?needle=needle").status, 200);
+    QTRY_COMPARE(traffic->model()->rowCount(), 1);
+    traffic->table()->selectRow(0);
+    traffic->detail()->setCurrentIndex(ExchangeView::ClientResponse);
+    const QString shown = traffic->detail()->messageView(ExchangeView::ClientResponse)->plainText();
+    const int count = int(shown.count("needle", Qt::CaseInsensitive));
+    QVERIFY2(count >= 3, qPrintable(shown));
+    for (QAction *a : window->findChildren<QAction *>())
+        if (a->text() == QStringLiteral("Find in body…"))
+            a->trigger();
+    QTRY_VERIFY(traffic->findBar()->isVisible());
+    auto *edit = traffic->findBar()->findChild<QLineEdit *>("find");
+    auto *counter = traffic->findBar()->findChild<QLabel *>("findCount");
+    QTest::keyClicks(edit, "needle"); // incremental: the first match as it is typed
+    QCOMPARE(counter->text(), QStringLiteral("1 of %1").arg(count));
+    QTest::keyClick(edit, Qt::Key_Return);
+    QCOMPARE(counter->text(), QStringLiteral("2 of %1").arg(count));
+    QTest::keyClick(edit, Qt::Key_Return, Qt::ShiftModifier);
+    QCOMPARE(counter->text(), QStringLiteral("1 of %1").arg(count));
+    QTest::keyClick(edit, Qt::Key_Return, Qt::ShiftModifier); // wraps to the last
+    QCOMPARE(counter->text(), QStringLiteral("%1 of %1").arg(count));
+    edit->clear();
+    QTest::keyClicks(edit, "no such text");
+    QCOMPARE(counter->text(), QStringLiteral("not found"));
+    pressEverything(traffic->findBar(), {"Close"});
+    QTest::keyClick(edit, Qt::Key_Escape);
+    QVERIFY(!traffic->findBar()->isVisible());
     traffic->clear();
     checkAlive();
     traffic->clear();
