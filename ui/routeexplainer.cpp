@@ -1,7 +1,7 @@
 #include "routeexplainer.h"
 
 #include "configstore.h"
-#include "uripath.h"
+#include "requestparser.h"
 #include "vars.h"
 
 #include <QComboBox>
@@ -82,34 +82,38 @@ void RouteExplainer::setExchange(const CapturedExchange &exchange)
 
 void RouteExplainer::explain()
 {
-    HttpRequest request;
-    request.method = m_method->currentText().trimmed().toUtf8();
-    request.target = m_url->text().trimmed().toUtf8();
-    const qsizetype question = request.target.indexOf('?');
-    request.path = question < 0 ? request.target : request.target.left(question);
-    if (question >= 0)
-        request.query = request.target.mid(question + 1);
-    if (!m_host->text().trimmed().isEmpty())
-        request.headers.add("Host", m_host->text().trimmed().toUtf8());
-    for (const QString &line : m_headers->toPlainText().split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
-        const qsizetype colon = line.indexOf(QLatin1Char(':'));
-        if (colon > 0)
-            request.headers.add(line.left(colon).trimmed().toUtf8(), line.mid(colon + 1).trimmed().toUtf8());
-    }
-    const std::optional<QByteArray> uri = normalizeUriPath(request.path.isEmpty() ? QByteArray("/") : request.path);
+    // The request as the proxy reads it: through the engine's own parser (its Host rules, absolute-form
+    // targets, nginx's normalised path), so the routes see exactly what they would see.
+    const QByteArray target = m_url->text().trimmed().isEmpty() ? QByteArray("/") : m_url->text().trimmed().toUtf8();
+    const QByteArray host = m_host->text().trimmed().toUtf8();
+    QByteArray head = m_method->currentText().trimmed().toUtf8() + ' ' + target + (host.isEmpty() ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n");
+    if (!host.isEmpty())
+        head += "Host: " + host + "\r\n";
+    for (const QString &line : m_headers->toPlainText().split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+        if (line.indexOf(QLatin1Char(':')) > 0)
+            head += line.trimmed().toUtf8() + "\r\n";
+    head += "\r\n";
+    RequestParser parser;
+    std::optional<HttpRequest> parsed;
+    parser.setHeadCheck([&parsed](const HttpRequest &request, QByteArray *) {
+        parsed = request; // the head is all routing needs; a body the headers announce is not waited for
+        return 0;
+    });
+    qsizetype consumed = 0;
+    const RequestParser::Result result = parser.feed(head, &consumed);
     m_routes->clear();
-    if (!uri) {
-        m_summary->setText(tr("The path goes above the root: the proxy answers 400 before routing."));
+    if (result == RequestParser::Result::Error || !parsed) {
+        m_summary->setText(tr("The proxy answers %1 before routing: %2").arg(parser.errorStatus()).arg(QString::fromUtf8(parser.errorText())));
         return;
     }
-    request.uri = *uri;
+    const HttpRequest &request = *parsed;
     VarContext vars;
     vars.client = &request;
     vars.upstream = &request;
     vars.peer = QHostAddress(m_client->text().trimmed());
     const VarsExpr::Lookup lookup = [&vars](QByteArrayView name) { return lookupVar(vars, name); };
-    const QByteArray host = request.host();
-    const MatchInput in{request.method, request.uri, host, vars.peer, &lookup};
+    const QByteArray requestHost = request.host();
+    const MatchInput in{request.method, request.uri, requestHost, vars.peer, &lookup};
     const auto snapshot = m_store->snapshot();
     const QList<RouteVerdict> verdicts = snapshot->router.explain(in);
     static const char *const outcomes[] = {"matched", "also matches", "skipped"};
