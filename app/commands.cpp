@@ -189,30 +189,24 @@ std::optional<ResourceObjects> productionObjects(const QCommandLineParser &parse
     for (const Problem &p : store.load(workspace->objects))
         if (p.isError())
             printErr(QStringLiteral("skipped %1: %2").arg(p.pointer, p.message));
-    ResourceObjects objects;
-    for (ResourceKind kind : kResourceKinds)
-        objects.of(kind) = store.toJson(kind);
-    if (!parser.isSet(QStringLiteral("include-demo"))) {
-        QStringList leftOut;
-        objects = ConfigExport::forProduction(objects, &leftOut);
-        for (const QString &what : leftOut)
-            printErr(QStringLiteral("left out ") + what);
-    }
+    AdminSync::Selection selection;
+    selection.includeDemo = parser.isSet(QStringLiteral("include-demo"));
     if (parser.isSet(QStringLiteral("labels"))) {
-        const auto label = AdminSync::labelFromText(parser.value(QStringLiteral("labels")));
-        if (!label) {
+        selection.label = AdminSync::labelFromText(parser.value(QStringLiteral("labels")));
+        if (!selection.label) {
             printErr(QStringLiteral("--labels takes KEY=VALUE"));
             return std::nullopt;
         }
-        objects = AdminSync::selectByLabel(objects, *label);
     }
-    if (parser.isSet(QStringLiteral("only"))) {
-        QStringList unknown;
-        objects = AdminSync::selectByIds(objects, parser.value(QStringLiteral("only")).split(QLatin1Char(','), Qt::SkipEmptyParts), &unknown);
-        if (!unknown.isEmpty()) {
-            printErr(QStringLiteral("--only names what the workspace does not have: %1").arg(unknown.join(QStringLiteral(", "))));
-            return std::nullopt;
-        }
+    if (parser.isSet(QStringLiteral("only")))
+        selection.ids = parser.value(QStringLiteral("only")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    QStringList leftOut, unknown;
+    const ResourceObjects objects = AdminSync::select(store.objects(), selection, &leftOut, &unknown);
+    for (const QString &what : std::as_const(leftOut))
+        printErr(QStringLiteral("left out ") + what);
+    if (!unknown.isEmpty()) {
+        printErr(QStringLiteral("--only names what the workspace does not have: %1").arg(unknown.join(QStringLiteral(", "))));
+        return std::nullopt;
     }
     return objects;
 }
@@ -392,9 +386,7 @@ int runSync(const QStringList &arguments)
         return 0;
     }
     const qsizetype applied = AdminSync::applyPlan(client, plan, [](const AdminSync::Change &change, const AdminSync::AdminClient::Answer &answer) {
-        std::printf("%s: %s\n", qPrintable(change.text()),
-                    qPrintable(AdminSync::succeeded(answer) ? QString::number(answer.status)
-                                                            : QStringLiteral("%1 %2").arg(answer.status ? QString::number(answer.status) : QStringLiteral("failed"), answer.message)));
+        std::printf("%s: %s\n", qPrintable(change.text()), qPrintable(answer.text()));
     });
     if (applied < plan.changes.size()) {
         printErr(QStringLiteral("stopped at the first failure; %1 change(s) not applied").arg(plan.changes.size() - applied - 1));

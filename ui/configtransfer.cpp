@@ -25,14 +25,6 @@
 #include <QVBoxLayout>
 
 namespace {
-ResourceObjects objectsOf(const ConfigStore *store)
-{
-    ResourceObjects objects;
-    for (ResourceKind kind : kResourceKinds)
-        objects.of(kind) = store->toJson(kind);
-    return objects;
-}
-
 QPlainTextEdit *monospaceView(QWidget *parent)
 {
     auto *view = new QPlainTextEdit(parent);
@@ -89,16 +81,15 @@ QString ExportDialog::configYaml() const { return m_notes->toPlainText(); }
 
 void ExportDialog::refresh()
 {
-    ResourceObjects objects = objectsOf(m_store);
-    QStringList leftOut;
-    if (!m_demo->isChecked())
-        objects = ConfigExport::forProduction(objects, &leftOut);
-    QStringList unknown;
+    AdminSync::Selection chosen;
+    chosen.includeDemo = m_demo->isChecked();
     const QString selection = m_selection->text().trimmed();
     if (const auto label = AdminSync::labelFromText(selection); label && !selection.contains(QLatin1Char('/')))
-        objects = AdminSync::selectByLabel(objects, *label);
+        chosen.label = label;
     else if (!selection.isEmpty())
-        objects = AdminSync::selectByIds(objects, selection.split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts), &unknown);
+        chosen.ids = selection.split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts);
+    QStringList leftOut, unknown;
+    const ResourceObjects objects = AdminSync::select(m_store->objects(), chosen, &leftOut, &unknown);
     const auto format = ConfigExport::Format(m_format->currentData().toInt());
     QStringList unexpressed;
     m_preview->setPlainText(QString::fromUtf8(ConfigExport::render(format, objects, &unexpressed)));
@@ -183,7 +174,7 @@ void ImportDialog::read(const QString &path)
         m_last.error = path.isEmpty() ? tr("no file chosen") : tr("cannot open %1: %2").arg(path, file.errorString());
     } else {
         const QByteArray text = file.readAll();
-        const ResourceObjects existing = m_replace->isChecked() ? ResourceObjects{} : objectsOf(m_store);
+        const ResourceObjects existing = m_replace->isChecked() ? ResourceObjects{} : m_store->objects();
         m_last = ConfigImport::read(ConfigImport::formatOf(path, text), text, existing, m_customPlugins);
     }
     const QString summary = ConfigImport::summary(m_last);
@@ -194,7 +185,7 @@ void ImportDialog::read(const QString &path)
 
 void ImportDialog::apply()
 {
-    ResourceObjects merged = objectsOf(m_store);
+    ResourceObjects merged = m_store->objects();
     if (m_replace->isChecked()) {
         int there = 0;
         for (ResourceKind kind : kResourceKinds)
@@ -209,7 +200,7 @@ void ImportDialog::apply()
         for (auto it = m_last.objects.of(kind).begin(); it != m_last.objects.of(kind).end(); ++it)
             merged.of(kind).insert(it.key(), it.value());
     // One change for the whole file: one new snapshot, one write of the workspace.
-    m_before = objectsOf(m_store);
+    m_before = m_store->objects();
     const Problems problems = m_store->load(merged);
     const QString message = hasErrors(problems)
         ? tr("Imported, but the configuration changed meanwhile: %1").arg(firstErrorMessage(problems))
@@ -315,11 +306,7 @@ void SyncDialog::run(bool apply)
         return;
     }
     QStringList leftOut;
-    ResourceObjects desired = objectsOf(m_store);
-    if (!m_demo->isChecked())
-        desired = ConfigExport::forProduction(desired, &leftOut);
-    if (label)
-        desired = AdminSync::selectByLabel(desired, *label);
+    const ResourceObjects desired = AdminSync::select(m_store->objects(), {m_demo->isChecked(), label, std::nullopt}, &leftOut, nullptr);
     for (QPushButton *b : std::as_const(m_actions))
         b->setEnabled(false);
     m_status->setText(tr("Reading %1 …").arg(url.toString()));
@@ -346,8 +333,7 @@ void SyncDialog::run(bool apply)
             int row = 0;
             const qsizetype applied = AdminSync::applyPlan(client, plan, [this, &row](const AdminSync::Change &, const AdminSync::AdminClient::Answer &answer) {
                 QTreeWidgetItem *item = m_plan->topLevelItem(row++);
-                item->setText(1, AdminSync::succeeded(answer) ? QString::number(answer.status)
-                                                              : QStringLiteral("%1 %2").arg(answer.status).arg(answer.message));
+                item->setText(1, answer.text());
                 m_plan->scrollToItem(item); // progress, resource by resource
             });
             status = applied == plan.changes.size() ? tr("Synced: %1 change(s).").arg(applied)

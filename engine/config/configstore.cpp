@@ -374,6 +374,14 @@ QJsonObject ConfigStore::toJson(ResourceKind kind) const
     return out;
 }
 
+ResourceObjects ConfigStore::objects() const
+{
+    ResourceObjects out;
+    for (ResourceKind kind : kResourceKinds)
+        out.of(kind) = toJson(kind);
+    return out;
+}
+
 void ConfigStore::swapIn(ResourceMaps objects)
 {
     const auto previous = snapshot();

@@ -69,6 +69,7 @@ public:
     // Replaces everything, e.g. from a workspace file; invalid entries are skipped and reported.
     Problems load(const ResourceObjects &objects);
     QJsonObject toJson(ResourceKind kind) const;
+    ResourceObjects objects() const; // toJson() of every kind
 
 Q_SIGNALS:
     void changed(ResourceKind kind, const QString &id);

@@ -1,5 +1,8 @@
 #include "adminsync.h"
 
+#include "configexport.h"
+#include "validator.h"
+
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -50,11 +53,6 @@ bool hasLabel(const QJsonObject &o, const Label &label)
     return o.value(QStringLiteral("labels")).toObject().value(label.key).toString() == label.value;
 }
 
-QString idOf(const QJsonValue &v)
-{
-    return v.isDouble() ? QString::number(qint64(v.toDouble())) : v.toString();
-}
-
 } // namespace
 
 std::optional<Label> labelFromText(const QString &text)
@@ -79,7 +77,7 @@ ResourceObjects withReferences(const ResourceObjects &objects, QList<std::pair<R
         for (const auto &[field, referred] : {std::pair{"upstream_id", ResourceKind::Upstream}, std::pair{"service_id", ResourceKind::Service},
                                              std::pair{"plugin_config_id", ResourceKind::PluginConfig}})
             if (o.contains(QLatin1String(field)))
-                pending.append({referred, idOf(o.value(QLatin1String(field)))});
+                pending.append({referred, Validator::idText(o.value(QLatin1String(field)))});
     }
     return out;
 }
@@ -116,6 +114,16 @@ ResourceObjects selectByIds(const ResourceObjects &objects, const QStringList &i
         chosen.append({*kind, id});
     }
     return withReferences(objects, chosen);
+}
+
+ResourceObjects select(const ResourceObjects &all, const Selection &selection, QStringList *leftOut, QStringList *unknown)
+{
+    ResourceObjects out = selection.includeDemo ? all : ConfigExport::forProduction(all, leftOut);
+    if (selection.label)
+        out = selectByLabel(out, *selection.label);
+    if (selection.ids)
+        out = selectByIds(out, *selection.ids, unknown);
+    return out;
 }
 
 QString Change::title() const
@@ -169,20 +177,22 @@ Plan planSync(const ResourceObjects &desired, const ResourceObjects &current, bo
     return plan;
 }
 
-AdminClient::AdminClient(QUrl base, QByteArray key, int timeoutMs) : m_base(std::move(base)), m_key(std::move(key)), m_timeoutMs(timeoutMs)
+AdminClient::AdminClient(QUrl base, QByteArray key, int timeoutMs)
+    : m_base(std::move(base)), m_key(std::move(key)), m_timeoutMs(timeoutMs), m_manager(std::make_unique<QNetworkAccessManager>())
 {
 }
 
+AdminClient::~AdminClient() = default;
+
 AdminClient::Reply AdminClient::request(const QByteArray &method, const QString &path, const QByteArray &body) const
 {
-    QNetworkAccessManager manager;
     QUrl url = m_base;
     url.setPath(url.path().chopped(url.path().endsWith(QLatin1Char('/')) ? 1 : 0) + path);
     QNetworkRequest req(url);
     req.setRawHeader("X-API-KEY", m_key);
     req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     req.setTransferTimeout(m_timeoutMs);
-    QNetworkReply *reply = manager.sendCustomRequest(req, method, body);
+    QNetworkReply *reply = m_manager->sendCustomRequest(req, method, body);
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
     loop.exec();
@@ -209,7 +219,7 @@ std::optional<ResourceObjects> AdminClient::fetchAll(QString *error) const
         const QJsonValue list = QJsonDocument::fromJson(r.body).object().value(QStringLiteral("list"));
         for (const QJsonValue item : list.toArray()) {
             const QJsonObject value = item.toObject().value(QStringLiteral("value")).toObject();
-            QString id = idOf(value.value(QStringLiteral("id")));
+            QString id = Validator::idText(value.value(QStringLiteral("id")));
             if (id.isEmpty())
                 id = item.toObject().value(QStringLiteral("key")).toString().section(QLatin1Char('/'), -1);
             out.of(kind).insert(id, value);
@@ -228,6 +238,13 @@ AdminClient::Answer AdminClient::apply(const Change &change) const
     a.status = r.status;
     a.message = r.status ? QJsonDocument::fromJson(r.body).object().value(QStringLiteral("error_msg")).toString() : r.error;
     return a;
+}
+
+QString AdminClient::Answer::text() const
+{
+    if (succeeded(*this))
+        return QString::number(status);
+    return QStringLiteral("%1 %2").arg(status ? QString::number(status) : QStringLiteral("failed"), message);
 }
 
 bool succeeded(const AdminClient::Answer &answer)

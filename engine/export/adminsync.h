@@ -11,7 +11,10 @@
 #include <QUrl>
 
 #include <functional>
+#include <memory>
 #include <optional>
+
+class QNetworkAccessManager;
 
 namespace AdminSync {
 
@@ -27,6 +30,17 @@ ResourceObjects selectByLabel(const ResourceObjects &objects, const Label &label
 // The objects named by `ids` ("route/1", "upstream/u1"; a bare id is a route's), with what they refer to;
 // ids that name nothing are listed in `unknown`.
 ResourceObjects selectByIds(const ResourceObjects &objects, const QStringList &ids, QStringList *unknown);
+
+// What goes to production from `all`: the demo route and upstream left out unless `includeDemo`
+// (ConfigExport::forProduction, what was left out in `leftOut`), then, when given, the objects with `label`
+// and those `ids` name, with what they refer to (ids that name nothing in `unknown`).
+struct Selection
+{
+    bool includeDemo = false;
+    std::optional<Label> label;
+    std::optional<QStringList> ids;
+};
+ResourceObjects select(const ResourceObjects &all, const Selection &selection, QStringList *leftOut, QStringList *unknown);
 
 struct Change
 {
@@ -57,12 +71,14 @@ class AdminClient
 {
 public:
     AdminClient(QUrl base, QByteArray key, int timeoutMs = 10000);
+    ~AdminClient();
     // Every object of every kind; nullopt and `error` when the target cannot be read.
     std::optional<ResourceObjects> fetchAll(QString *error) const;
     struct Answer
     {
         int status = 0;      // 0: no answer (connection refused, timeout)
         QString message;     // error_msg, or the transport's error
+        QString text() const; // "201", or "400 unknown plugin [x]", "failed Connection refused"
     };
     Answer apply(const Change &change) const;
 
@@ -78,6 +94,7 @@ private:
     QUrl m_base;
     QByteArray m_key;
     int m_timeoutMs;
+    std::unique_ptr<QNetworkAccessManager> m_manager; // one for every call (its connections are reused)
 };
 
 // Applies `plan` in its order and stops at the first change the target does not answer with 2xx; `done`

@@ -1,5 +1,7 @@
 #include "configexport.h"
 
+#include "validator.h"
+
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -173,11 +175,6 @@ QJsonObject adcUpstream(const QJsonObject &u)
     }
     return out;
 }
-
-QString idText(const QJsonValue &v)
-{
-    return v.isDouble() ? QString::number(qint64(v.toDouble())) : v.toString();
-}
 } // namespace
 
 QString adcId(const QString &name)
@@ -191,7 +188,7 @@ QByteArray toAdcYaml(const ResourceObjects &objects, QStringList *notes)
         if (o.contains(QStringLiteral("upstream")))
             return adcUpstream(o.value(QStringLiteral("upstream")).toObject());
         if (o.contains(QStringLiteral("upstream_id")))
-            return adcUpstream(objects.upstreams.value(idText(o.value(QStringLiteral("upstream_id")))).toObject());
+            return adcUpstream(objects.upstreams.value(Validator::idText(o.value(QStringLiteral("upstream_id")))).toObject());
         return std::nullopt;
     };
     QMap<QString, QJsonObject> services; // by id
@@ -224,7 +221,7 @@ QByteArray toAdcYaml(const ResourceObjects &objects, QStringList *notes)
         // ADC has no plugin configs: the route's plugins over its plugin config's, as APISIX merges them.
         QJsonObject plugins;
         if (r.contains(QStringLiteral("plugin_config_id"))) {
-            const QString pc = idText(r.value(QStringLiteral("plugin_config_id")));
+            const QString pc = Validator::idText(r.value(QStringLiteral("plugin_config_id")));
             plugins = objects.pluginConfigs.value(pc).toObject().value(QStringLiteral("plugins")).toObject();
             if (notes)
                 *notes << QStringLiteral("route %1: plugin config %2 merged into its plugins (ADC has no plugin configs)").arg(it.key(), pc);
@@ -234,7 +231,7 @@ QByteArray toAdcYaml(const ResourceObjects &objects, QStringList *notes)
             plugins.insert(p.key(), p.value());
         if (!plugins.isEmpty())
             route.insert(QStringLiteral("plugins"), plugins);
-        const QString serviceId = idText(r.value(QStringLiteral("service_id")));
+        const QString serviceId = Validator::idText(r.value(QStringLiteral("service_id")));
         if (!serviceId.isEmpty() && services.contains(serviceId)) {
             if (notes && upstreamOf(r))
                 *notes << QStringLiteral("route %1: its own upstream cannot be expressed in ADC (a route takes its service's); service %2's is used")
@@ -298,7 +295,7 @@ ResourceObjects forProduction(const ResourceObjects &objects, QStringList *leftO
         return out;
     for (ResourceKind kind : kResourceKinds)
         for (const QJsonValue v : out.of(kind))
-            if (v.toObject().value(QStringLiteral("upstream_id")).toVariant().toString() == demo)
+            if (Validator::idText(v.toObject().value(QStringLiteral("upstream_id"))) == demo)
                 return out; // still referred to: it goes with what refers to it
     out.upstreams.remove(demo);
     *leftOut << QStringLiteral("upstream demo (RouteScope's demo upstream on 127.0.0.1:1980; export it with --include-demo)");

@@ -3,6 +3,7 @@
 #include "configexport.h"
 #include "configstore.h"
 #include "jsonlocator.h"
+#include "validator.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -35,6 +36,7 @@ struct Parsed
 };
 
 QString at(int line, int column) { return QStringLiteral("line %1, column %2").arg(line).arg(column); }
+QString at(const YAML::Mark &mark) { return at(mark.line + 1, mark.column + 1); } // yaml-cpp counts from 0
 
 // A plain YAML scalar as YAML 1.2's core schema reads it (what APISIX's YAML loader gives Lua): true/false,
 // null, integers and floats; a quoted one is always text.
@@ -81,13 +83,10 @@ QJsonValue yamlToJson(const YAML::Node &node)
     return QJsonValue::Null;
 }
 
+// An id an entry can be stored under: Validator::idText's, of whole numbers only.
 QString idText(const QJsonValue &id)
 {
-    if (id.isString())
-        return id.toString();
-    if (id.isDouble() && id.toDouble() == double(qint64(id.toDouble())))
-        return QString::number(qint64(id.toDouble()));
-    return {};
+    return id.isDouble() && id.toDouble() != double(qint64(id.toDouble())) ? QString() : Validator::idText(id);
 }
 
 // The document's top mapping; empty `error` when there is one.
@@ -97,13 +96,13 @@ YAML::Node yamlRoot(const QByteArray &text, QString *error)
     try {
         root = YAML::Load(text.toStdString());
     } catch (const YAML::ParserException &e) {
-        *error = QStringLiteral("%1: %2").arg(at(e.mark.line + 1, e.mark.column + 1), QString::fromStdString(e.msg));
+        *error = QStringLiteral("%1: %2").arg(at(e.mark), QString::fromStdString(e.msg));
         return {};
     }
     if (root.IsNull())
         *error = QStringLiteral("the file holds no configuration");
     else if (!root.IsMap())
-        *error = QStringLiteral("%1: expected a mapping of routes, upstreams, … at the top").arg(at(root.Mark().line + 1, root.Mark().column + 1));
+        *error = QStringLiteral("%1: expected a mapping of routes, upstreams, … at the top").arg(at(root.Mark()));
     return root;
 }
 
@@ -120,22 +119,21 @@ Parsed parseYaml(const QByteArray &text)
             QList<Entry> entries;
             if (list.IsSequence()) {
                 for (const YAML::Node &item : list)
-                    entries.append({yamlToJson(item), at(item.Mark().line + 1, item.Mark().column + 1)});
+                    entries.append({yamlToJson(item), at(item.Mark())});
             } else if (!list.IsNull()) {
-                out.error = QStringLiteral("%1: \"%2\" must be a list").arg(at(list.Mark().line + 1, list.Mark().column + 1), key);
+                out.error = QStringLiteral("%1: \"%2\" must be a list").arg(at(list.Mark()), key);
                 return out;
             }
             out.lists.append({key, entries});
         }
     } catch (const YAML::Exception &e) {
-        out.error = QStringLiteral("%1: %2").arg(at(e.mark.line + 1, e.mark.column + 1), QString::fromStdString(e.msg));
+        out.error = QStringLiteral("%1: %2").arg(at(e.mark), QString::fromStdString(e.msg));
         return out;
     }
     if (!text.trimmed().endsWith("#END"))
         out.warnings << QStringLiteral("the file does not end with #END: APISIX's standalone mode waits for it before loading a file");
     return out;
 }
-
 
 // ADC's fields back to APISIX's: "description" is "desc", labels are text (a list becomes its JSON).
 QJsonObject fromAdc(const QJsonObject &adc, std::initializer_list<const char *> keys)
@@ -164,67 +162,66 @@ Parsed parseAdc(const QByteArray &text)
     const YAML::Node root = yamlRoot(text, &out.error);
     if (!out.error.isEmpty())
         return out;
-    const auto where = [](const YAML::Node &n) { return at(n.Mark().line + 1, n.Mark().column + 1); };
     QList<Entry> upstreams, services, routes, globals;
     try {
-    for (const auto &member : root) {
-        const QString key = QString::fromStdString(member.first.as<std::string>());
-        const YAML::Node &value = member.second;
-        if (key == QLatin1String("services")) {
-            if (!value.IsSequence()) {
-                out.error = QStringLiteral("%1: \"services\" must be a list").arg(where(value));
-                return out;
-            }
-            for (const YAML::Node &node : value) {
-                const QJsonObject s = yamlToJson(node).toObject();
-                const QString name = s.value(QStringLiteral("name")).toString();
-                const QString id = s.contains(QStringLiteral("id")) ? idText(s.value(QStringLiteral("id"))) : ConfigExport::adcId(name);
-                QJsonObject service = fromAdc(s, {"name", "description", "labels", "hosts", "plugins"});
-                service.insert(QStringLiteral("id"), id);
-                if (s.contains(QStringLiteral("upstream"))) {
-                    QJsonObject upstream = fromAdc(s.value(QStringLiteral("upstream")).toObject(),
-                                                   {"description", "labels", "type", "hash_on", "key", "checks", "nodes", "scheme", "retries",
-                                                    "retry_timeout", "timeout", "tls", "keepalive_pool", "pass_host", "upstream_host",
-                                                    "service_name", "discovery_type", "discovery_args"});
-                    upstream.insert(QStringLiteral("id"), id);
-                    if (!name.isEmpty())
-                        upstream.insert(QStringLiteral("name"), name);
-                    upstreams.append({upstream, where(node[std::string("upstream")])});
-                    service.insert(QStringLiteral("upstream_id"), id);
+        for (const auto &member : root) {
+            const QString key = QString::fromStdString(member.first.as<std::string>());
+            const YAML::Node &value = member.second;
+            if (key == QLatin1String("services")) {
+                if (!value.IsSequence()) {
+                    out.error = QStringLiteral("%1: \"services\" must be a list").arg(at(value.Mark()));
+                    return out;
                 }
-                services.append({service, where(node)});
-                const YAML::Node list = node["routes"];
-                if (!list || !list.IsSequence())
-                    continue;
-                for (const YAML::Node &routeNode : list) {
-                    const QJsonObject r = yamlToJson(routeNode).toObject();
-                    QJsonObject route = fromAdc(r, {"name", "description", "labels", "uris", "hosts", "methods", "remote_addrs", "vars",
-                                                    "filter_func", "enable_websocket", "plugins", "priority", "timeout"});
-                    route.insert(QStringLiteral("id"), r.contains(QStringLiteral("id")) ? idText(r.value(QStringLiteral("id")))
-                                                                                       : ConfigExport::adcId(name + QLatin1Char('.') + r.value(QStringLiteral("name")).toString()));
-                    route.insert(QStringLiteral("service_id"), id);
-                    route.insert(QStringLiteral("status"), 1);
-                    routes.append({route, where(routeNode)});
+                for (const YAML::Node &node : value) {
+                    const QJsonObject s = yamlToJson(node).toObject();
+                    const QString name = s.value(QStringLiteral("name")).toString();
+                    const QString id = s.contains(QStringLiteral("id")) ? idText(s.value(QStringLiteral("id"))) : ConfigExport::adcId(name);
+                    QJsonObject service = fromAdc(s, {"name", "description", "labels", "hosts", "plugins"});
+                    service.insert(QStringLiteral("id"), id);
+                    if (s.contains(QStringLiteral("upstream"))) {
+                        QJsonObject upstream = fromAdc(s.value(QStringLiteral("upstream")).toObject(),
+                                                       {"description", "labels", "type", "hash_on", "key", "checks", "nodes", "scheme", "retries",
+                                                        "retry_timeout", "timeout", "tls", "keepalive_pool", "pass_host", "upstream_host",
+                                                        "service_name", "discovery_type", "discovery_args"});
+                        upstream.insert(QStringLiteral("id"), id);
+                        if (!name.isEmpty())
+                            upstream.insert(QStringLiteral("name"), name);
+                        upstreams.append({upstream, at(node[std::string("upstream")].Mark())});
+                        service.insert(QStringLiteral("upstream_id"), id);
+                    }
+                    services.append({service, at(node.Mark())});
+                    const YAML::Node list = node["routes"];
+                    if (!list || !list.IsSequence())
+                        continue;
+                    for (const YAML::Node &routeNode : list) {
+                        const QJsonObject r = yamlToJson(routeNode).toObject();
+                        QJsonObject route = fromAdc(r, {"name", "description", "labels", "uris", "hosts", "methods", "remote_addrs", "vars",
+                                                        "filter_func", "enable_websocket", "plugins", "priority", "timeout"});
+                        route.insert(QStringLiteral("id"), r.contains(QStringLiteral("id")) ? idText(r.value(QStringLiteral("id")))
+                                                                                           : ConfigExport::adcId(name + QLatin1Char('.') + r.value(QStringLiteral("name")).toString()));
+                        route.insert(QStringLiteral("service_id"), id);
+                        route.insert(QStringLiteral("status"), 1);
+                        routes.append({route, at(routeNode.Mark())});
+                    }
                 }
+            } else if (key == QLatin1String("global_rules")) {
+                for (const auto &rule : value)
+                    globals.append({QJsonObject{{QStringLiteral("id"), QString::fromStdString(rule.first.as<std::string>())},
+                                                {QStringLiteral("plugins"), QJsonObject{{QString::fromStdString(rule.first.as<std::string>()), yamlToJson(rule.second)}}}},
+                                    at(rule.first.Mark())});
+            } else {
+                QList<Entry> entries; // ssls, consumers, …: named in the report, not taken
+                if (value.IsSequence())
+                    for (const YAML::Node &node : value)
+                        entries.append({yamlToJson(node), at(node.Mark())});
+                else if (value.IsMap())
+                    for (const auto &item : value)
+                        entries.append({QJsonObject{{QStringLiteral("id"), QString::fromStdString(item.first.as<std::string>())}}, at(item.first.Mark())});
+                out.lists.append({key, entries});
             }
-        } else if (key == QLatin1String("global_rules")) {
-            for (const auto &rule : value)
-                globals.append({QJsonObject{{QStringLiteral("id"), QString::fromStdString(rule.first.as<std::string>())},
-                                            {QStringLiteral("plugins"), QJsonObject{{QString::fromStdString(rule.first.as<std::string>()), yamlToJson(rule.second)}}}},
-                                where(rule.first)});
-        } else {
-            QList<Entry> entries; // ssls, consumers, …: named in the report, not taken
-            if (value.IsSequence())
-                for (const YAML::Node &node : value)
-                    entries.append({yamlToJson(node), where(node)});
-            else if (value.IsMap())
-                for (const auto &item : value)
-                    entries.append({QJsonObject{{QStringLiteral("id"), QString::fromStdString(item.first.as<std::string>())}}, where(item.first)});
-            out.lists.append({key, entries});
         }
-    }
     } catch (const YAML::Exception &e) {
-        out.error = QStringLiteral("%1: %2").arg(at(e.mark.line + 1, e.mark.column + 1), QString::fromStdString(e.msg));
+        out.error = QStringLiteral("%1: %2").arg(at(e.mark), QString::fromStdString(e.msg));
         return out;
     }
     out.lists.prepend({QStringLiteral("global_rules"), globals});

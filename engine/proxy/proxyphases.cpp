@@ -1,8 +1,6 @@
 // The ext-plugin phases of ProxyConnection (PROTOCOL.md sections 5-7).
 #include "proxyconnection.h"
 
-#include <algorithm>
-
 #include "configstore.h"
 #include "frame.h"
 #include "logthrottle.h"
@@ -167,15 +165,16 @@ void ProxyConnection::pluginFailed(const Pipeline::Fail &fail)
 {
     m_exchange.record.errorStep = fail.step;
     m_exchange.record.errorText = fail.reason;
-    static LogThrottle throttle;
     if (fail.degrade) {
         m_exchange.record.degraded = true;
         m_exchange.record.notes << QStringLiteral("%1 failed (%2); allow_degradation: the request went on without it").arg(fail.step, fail.reason);
+        static LogThrottle throttle;
         logThrottled(throttle, [&] {
             return QStringLiteral("exchange %1: %2 failed, degraded: %3").arg(m_exchange.record.id).arg(fail.step, fail.reason).toUtf8();
         });
         return;
     }
+    static LogThrottle throttle;
     logThrottled(throttle, [&] {
         return QStringLiteral("exchange %1: %2 failed, %3: %4").arg(m_exchange.record.id).arg(fail.step).arg(fail.status).arg(fail.reason).toUtf8();
     });
