@@ -25,7 +25,6 @@
 #include <QFileInfo>
 #include <QSettings>
 #include <QHeaderView>
-#include <QJsonArray>
 #include <QLabel>
 #include <QMenuBar>
 #include <QPlainTextEdit>
@@ -287,18 +286,18 @@ void MainWindow::showAbout()
 QString MainWindow::testRequestPath() const
 {
     const auto snap = m_store->snapshot();
-    const auto pathOf = [](const QJsonObject &route) -> QString {
-        const QJsonArray uris = route.value(QStringLiteral("uris")).toArray();
-        QString uri = route.contains(QStringLiteral("uri")) ? route.value(QStringLiteral("uri")).toString() : uris.first().toString();
+    // A path the route's first uri covers: "/demo/*" gives "/demo/get".
+    const auto pathOf = [](const CompiledRoute &route) {
+        QString uri = QString::fromUtf8(route.uris.first());
         if (uri.endsWith(QLatin1Char('*')))
             uri = uri.chopped(1) + (uri.endsWith(QLatin1String("/*")) ? QStringLiteral("get") : QStringLiteral("/get"));
         return uri;
     };
-    if (const auto demo = snap->routes.constFind(QStringLiteral("demo")); demo != snap->routes.cend())
-        return pathOf(demo->value);
-    for (const StoredResource &r : snap->routes)
-        if (r.value.value(QStringLiteral("status")).toInt(1) != 0 && (r.value.contains(QStringLiteral("uri")) || r.value.contains(QStringLiteral("uris"))))
-            return pathOf(r.value);
+    if (const auto demo = snap->compiledRoutes.value(QStringLiteral("demo")); demo && !demo->uris.isEmpty())
+        return pathOf(*demo);
+    for (auto it = snap->routes.cbegin(); it != snap->routes.cend(); ++it) // by id, as the Routes tab lists them
+        if (const auto route = snap->compiledRoutes.value(it.key()); route && route->enabled && !route->uris.isEmpty())
+            return pathOf(*route);
     return QStringLiteral("/demo/get"); // no route: the 404 APISIX gives shows all the same
 }
 
