@@ -1,5 +1,6 @@
 #include "session.h"
 
+#include "adminapi.h"
 #include "runnerprocess.h"
 
 #include <QCoreApplication>
@@ -87,6 +88,7 @@ QString Session::open(const QCommandLineParser &args, const QString &workspaceOv
     if (options.workers < 1 || options.workers > 64)
         return QStringLiteral("--workers takes a number from 1 to 64");
     options.adminKey = envKey.isEmpty() ? m_workspace.adminKey.toUtf8() : envKey;
+    options.adminKeyInQuery = m_workspace.adminKeyInQuery;
     if (!envKey.isEmpty())
         m_notes << QStringLiteral("Admin API key taken from ROUTESCOPE_ADMIN_KEY");
     RunnerSettings runner = RunnerSettings::fromJson(m_workspace.runner);
@@ -126,6 +128,9 @@ QString Session::open(const QCommandLineParser &args, const QString &workspaceOv
             qInfo("runner %s: %s", qPrintable(stream), qPrintable(line));
         });
     }
+    if (const QString host = options.admin.left(options.admin.lastIndexOf(QLatin1Char(':'))); !isLoopbackHost(host.toLatin1()))
+        m_notes << QStringLiteral("warning: the Admin API listens on %1, beyond loopback: every host that reaches it and holds the key "
+                                  "can change the gateway").arg(options.admin);
     if (!m_engine.demoWarning().isEmpty())
         m_notes << QStringLiteral("warning: %1 (the demo route will answer 502)").arg(m_engine.demoWarning());
     pointDemoUpstream(created);

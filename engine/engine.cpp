@@ -140,6 +140,7 @@ QString Engine::start(const EngineOptions &options)
     m_api = std::make_shared<AdminApi>(m_store, options.adminKey);
     const QString adminHost = options.admin.left(options.admin.lastIndexOf(QLatin1Char(':')));
     m_api->setLoopbackOnly(isLoopbackHost(adminHost.toLatin1()));
+    m_api->setKeyInQuery(options.adminKeyInQuery);
     auto api = m_api;
     RequestParser::Limits adminLimits = options.limits;
     adminLimits.maxBodyBytes = AdminApi::kMaxBodyBytes; // a chunked body past it: 413 as soon as it is

@@ -25,6 +25,7 @@ struct EngineOptions
     QString demoUpstream; // empty: no demo upstream
     int workers = 1;
     QByteArray adminKey;
+    bool adminKeyInQuery = false; // also take the key from ?api_key= (AdminApi::setKeyInQuery)
     RequestParser::Limits limits;
     ClientSettings client;
     RunnerSettings runner;

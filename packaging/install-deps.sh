@@ -7,6 +7,7 @@ packages=(
   libflatbuffers-dev flatbuffers-compiler flatbuffers-compiler-dev node-llhttp libyaml-cpp-dev libdtl-dev
   zlib1g-dev libbrotli-dev rapidjson-dev
   desktop-file-utils appstream
+  clang libclang-rt-14-dev llvm
 )
 if [ "${1:-}" = "--gui-runtime" ]; then
   packages+=(qt6-qpa-plugins)

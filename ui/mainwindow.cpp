@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "adminapi.h"
 #include "bodytext.h"
 #include "capturestore.h"
 #include "clientsettings.h"
@@ -33,6 +34,7 @@
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
+#include <QUrl>
 #include <QVBoxLayout>
 
 MainWindow::MainWindow(ConfigStore *store, CaptureStore *capture, RunnerProcess *runner, const MainWindowInfo &info, QWidget *parent)
@@ -65,6 +67,14 @@ MainWindow::MainWindow(ConfigStore *store, CaptureStore *capture, RunnerProcess 
     if (!info.demoUrl.isEmpty())
         addresses += tr("   Demo upstream %1").arg(info.demoUrl);
     statusBar()->addWidget(new QLabel(addresses, this));
+    if (!isLoopbackHost(QUrl(info.adminUrl).host().toLatin1())) {
+        // Anyone who reaches the port and holds the key reconfigures the gateway: say so where it is always seen.
+        auto *exposed = new QLabel(tr("<span style=\"color:#e0433a\">\u26a0</span> Admin API open beyond loopback"), this);
+        exposed->setObjectName(QStringLiteral("adminExposed"));
+        exposed->setToolTip(tr("The Admin API listens on %1: every host that can reach this port and holds the admin key "
+                               "can change the gateway's routes. Bind it to 127.0.0.1 unless that is what you want.").arg(info.adminUrl));
+        statusBar()->addPermanentWidget(exposed);
+    }
     m_runnerState->setText(info.runnerDescription.isEmpty() ? tr("Runner: none configured") : tr("Runner: starting"));
     m_runnerState->setToolTip(tr("Click for the runner's log"));
     m_runnerState->setCursor(Qt::PointingHandCursor);

@@ -44,10 +44,10 @@ struct HeaderEdit
     {
         static constexpr QByteArrayView framing[] = {"content-length", "transfer-encoding", "connection"};
         if (!touched)
-            for (const auto &[name, value] : upstream)
+            for (const auto &field : upstream)
                 if (std::none_of(std::begin(framing), std::end(framing),
-                                 [&](QByteArrayView f) { return name.compare(f, Qt::CaseInsensitive) == 0; }))
-                    headers.append({name, value});
+                                 [&](QByteArrayView f) { return field.first.compare(f, Qt::CaseInsensitive) == 0; }))
+                    headers.append({field.first, field.second});
         touched = true;
     }
     void set(const QByteArray &name, const QByteArray &value)

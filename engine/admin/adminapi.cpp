@@ -175,9 +175,16 @@ AdminApi::AdminApi(ConfigStore *store, QByteArray adminKey)
 bool AdminApi::authorised(const HttpRequest &request) const
 {
     QByteArray given = request.headers.value("x-api-key");
-    if (given.isNull() && !request.query.isNull())
-        given = QUrlQuery(QString::fromUtf8(request.query)).queryItemValue(QStringLiteral("api_key")).toUtf8();
+    if (given.isNull() && m_keyInQuery)
+        given = keyInQuery(request);
     return secretsEqual(given, m_key);
+}
+
+QByteArray AdminApi::keyInQuery(const HttpRequest &request)
+{
+    if (request.query.isNull())
+        return {};
+    return QUrlQuery(QString::fromUtf8(request.query)).queryItemValue(QStringLiteral("api_key")).toUtf8();
 }
 
 bool isLoopbackHost(const QByteArray &host)
@@ -206,8 +213,12 @@ AdminApi::Refusal AdminApi::checkHead(const HttpRequest &head) const
         return {};
     if (!head.path.startsWith(kPrefix))
         return {404, QStringLiteral("not found: %1").arg(QString::fromUtf8(head.path))};
-    if (!authorised(head))
+    if (!authorised(head)) {
+        if (!m_keyInQuery && !head.headers.contains("x-api-key") && !keyInQuery(head).isEmpty())
+            return {401, QStringLiteral("failed to check token: the key in ?api_key= is not taken here (a URL ends up in logs "
+                                        "and histories); send X-API-KEY, or set \"admin_key_in_query\": true in the workspace")};
         return {401, QStringLiteral("failed to check token")};
+    }
     if (const qint64 length = head.headers.value("content-length").toLongLong(); length > kMaxBodyBytes)
         return {400, QStringLiteral("invalid request body: request size %1 is greater than the maximum size %2 allowed")
                          .arg(length).arg(kMaxBodyBytes)};

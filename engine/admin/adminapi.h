@@ -26,6 +26,9 @@ public:
     // Bound to a loopback address, the API answers only requests whose Host is a loopback name: a web page
     // cannot reach it through a DNS name rebound to 127.0.0.1.
     void setLoopbackOnly(bool on) { m_loopbackOnly = on; }
+    // APISIX also takes the key from `?api_key=`; here only when the user turns it on (the workspace's
+    // "admin_key_in_query"), as a URL with a secret in it lands in shell histories and access logs.
+    void setKeyInQuery(bool on) { m_keyInQuery = on; }
     AdminReply handle(const HttpRequest &request) const;
     // What can be decided on the head alone (Host on loopback, the path, the key): the refusal's status and
     // error_msg, or status 0 to read the body and go on. The server asks this before reading a body.
@@ -40,12 +43,14 @@ public:
 
 private:
     bool authorised(const HttpRequest &request) const;
+    static QByteArray keyInQuery(const HttpRequest &request);
     AdminReply resource(ResourceKind kind, const HttpRequest &request, const QList<QByteArray> &parts) const;
     AdminReply list(ResourceKind kind, const QMap<QString, StoredResource> &map, const QUrlQuery &args) const;
 
     ConfigStore *m_store;
     QByteArray m_key;
     bool m_loopbackOnly = false;
+    bool m_keyInQuery = false;
 };
 
 // localhost, 127.0.0.0/8 or ::1 (a Host header's host, without the port; IPv6 in brackets).

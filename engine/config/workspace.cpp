@@ -1,6 +1,7 @@
 #include "workspace.h"
 
 #include "journal.h"
+#include "jsonlocator.h"
 
 #include "adminapi.h"
 #include "atomicfile.h"
@@ -69,13 +70,78 @@ QStringList Workspace::customPlugins() const
 
 Workspace::LoadResult Workspace::load(const QString &path)
 {
-    LoadResult out;
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
+        LoadResult out;
         out.error = QStringLiteral("cannot open workspace %1: %2").arg(path, file.errorString());
         return out;
     }
-    const QByteArray data = file.readAll();
+    return parse(path, file.readAll());
+}
+
+namespace {
+const char *typeName(const QJsonValue &v)
+{
+    switch (v.type()) {
+    case QJsonValue::Null: return "null";
+    case QJsonValue::Bool: return "a boolean";
+    case QJsonValue::Double: return "a number";
+    case QJsonValue::String: return "a string";
+    case QJsonValue::Array: return "an array";
+    case QJsonValue::Object: return "an object";
+    case QJsonValue::Undefined: break;
+    }
+    return "nothing";
+}
+
+// A known key with a value of the wrong type would be read as its default and, at the next save, the
+// user's value would be gone: it is an error naming the key, its line and column, and the file is left alone.
+QString wrongType(const QJsonObject &o, const QByteArray &data)
+{
+    struct Expected
+    {
+        const char *key;
+        QJsonValue::Type type;
+        const char *what;
+    };
+    static const Expected expected[] = {
+        {"proxy", QJsonValue::String, "a string (host:port)"},
+        {"admin", QJsonValue::String, "a string (host:port)"},
+        {"demo_upstream", QJsonValue::String, "a string (host:port, or empty for none)"},
+        {"admin_key", QJsonValue::String, "a string"},
+        {"admin_key_in_query", QJsonValue::Bool, "true or false"},
+        {"workers", QJsonValue::Double, "a number"},
+        {"capture_budget_mib", QJsonValue::Double, "a number"},
+        {"capture_body_cap_kib", QJsonValue::Double, "a number"},
+        {"http", QJsonValue::Object, "an object"},
+        {"runner", QJsonValue::Object, "an object"},
+        {"ui", QJsonValue::Object, "an object"},
+        {"apisix", QJsonValue::Object, "an object"},
+        {"plugin_catalogue", QJsonValue::Array, "an array"},
+    };
+    auto describe = [&](const QString &key, const QJsonValue &value, const QString &what) {
+        const TextRange range = JsonLocator(data).valueRange(QLatin1Char('/') + key);
+        return QStringLiteral("%1: \"%2\" must be %3, not %4").arg(describeOffset(data, qMax<qsizetype>(0, range.start)), key, what,
+                                                                   QLatin1String(typeName(value)));
+    };
+    for (const Expected &e : expected) {
+        const QJsonValue value = o.value(QLatin1String(e.key));
+        if (!value.isUndefined() && value.type() != e.type)
+            return describe(QLatin1String(e.key), value, QLatin1String(e.what));
+    }
+    for (ResourceKind kind : kResourceKinds) {
+        const QString key = resourcePlural(kind);
+        const QJsonValue value = o.value(key);
+        if (!value.isUndefined() && !value.isObject())
+            return describe(key, value, QStringLiteral("an object of id: %1").arg(resourceNoun(kind)));
+    }
+    return {};
+}
+} // namespace
+
+Workspace::LoadResult Workspace::parse(const QString &path, const QByteArray &data)
+{
+    LoadResult out;
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(data, &pe);
     if (pe.error != QJsonParseError::NoError) {
@@ -87,6 +153,10 @@ Workspace::LoadResult Workspace::load(const QString &path)
         return out;
     }
     QJsonObject o = doc.object();
+    if (const QString error = wrongType(o, data); !error.isEmpty()) {
+        out.error = path + QStringLiteral(": ") + error;
+        return out;
+    }
     Workspace &w = out.workspace;
     w.path = path;
     auto take = [&o](const char *key) { return o.take(QLatin1String(key)); };
@@ -98,6 +168,7 @@ Workspace::LoadResult Workspace::load(const QString &path)
     w.captureBudgetMiB = qMax(1, take("capture_budget_mib").toInt(w.captureBudgetMiB));
     w.captureBodyCapKiB = qMax(1, take("capture_body_cap_kib").toInt(w.captureBodyCapKiB));
     w.adminKey = take("admin_key").toString();
+    w.adminKeyInQuery = take("admin_key_in_query").toBool();
     w.http = take("http").toObject();
     w.runner = take("runner").toObject();
     w.ui = take("ui").toObject();
@@ -125,6 +196,8 @@ QJsonObject Workspace::toJson() const
     o.insert(QStringLiteral("capture_body_cap_kib"), captureBodyCapKiB);
     if (!adminKey.isEmpty())
         o.insert(QStringLiteral("admin_key"), adminKey);
+    if (adminKeyInQuery)
+        o.insert(QStringLiteral("admin_key_in_query"), true);
     if (!http.isEmpty())
         o.insert(QStringLiteral("http"), http);
     o.insert(QStringLiteral("runner"), runner);

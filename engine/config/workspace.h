@@ -21,6 +21,7 @@ struct Workspace
     int captureBudgetMiB = 256;   // the traffic capture's memory budget
     int captureBodyCapKiB = 1024; // bodies above this are kept truncated
     QString adminKey;
+    bool adminKeyInQuery = false; // "admin_key_in_query": the Admin API also takes ?api_key=
     QJsonObject http;             // the proxy's client timeouts and connection cap (ClientSettings)
     QJsonObject runner;
     QJsonObject ui;
@@ -34,6 +35,8 @@ struct Workspace
     struct LoadResult;
     // Reads a workspace and applies its journal; an unreadable file gives an error naming line and column.
     static LoadResult load(const QString &path);
+    // The same for a file's text already read (`path` names it in errors and finds its journal).
+    static LoadResult parse(const QString &path, const QByteArray &data);
     // A new workspace with a fresh random admin key and the demo route.
     static Workspace createDefault(const QString &path);
     static QString defaultPath();

@@ -349,7 +349,7 @@ Report validated(const Parsed &parsed, const ResourceObjects &existing, const QS
         const std::optional<ResourceKind> kind = resourceKindNamed(key);
         if (!kind) {
             const bool known = std::any_of(std::begin(kNotSupported), std::end(kNotSupported),
-                                           [&](const char *k) { return key == QLatin1String(k); });
+                                           [&key = key](const char *k) { return key == QLatin1String(k); });
             for (const Entry &e : entries)
                 report.refused << QStringLiteral("%1 %2(%3): %4").arg(key, entryName(e.value), e.where,
                                                                        known ? QStringLiteral("RouteScope does not have %1 yet").arg(key)

@@ -17,6 +17,8 @@ class TestWorkspace : public QObject
 private Q_SLOTS:
     void defaultRoundTrip();
     void unreadableFileNamesLineAndColumn();
+    void wrongTypesAreErrorsWithLineAndColumn_data();
+    void wrongTypesAreErrorsWithLineAndColumn();
     void saveIsAtomicAndPrivate();
     void unknownKeysSurvive();
     void failedSaveKeepsThePreviousFile();
@@ -54,6 +56,40 @@ void TestWorkspace::unreadableFileNamesLineAndColumn()
     const auto loaded = Workspace::load(path);
     QVERIFY(loaded.error.contains("line 3, column"));
     QVERIFY(loaded.error.contains(path));
+}
+
+void TestWorkspace::wrongTypesAreErrorsWithLineAndColumn_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("routes as an array") << QByteArray("{\n  \"proxy\": \"127.0.0.1:9080\",\n  \"routes\": [{\"uri\": \"/a\"}]\n}\n")
+                                        << QStringLiteral("line 3, column 13: \"routes\" must be an object of id: route, not an array");
+    QTest::newRow("upstreams as a string") << QByteArray("{\"upstreams\": \"u\"}")
+                                           << QStringLiteral("line 1, column 15: \"upstreams\" must be an object of id: upstream, not a string");
+    QTest::newRow("proxy as a number") << QByteArray("{\n\"proxy\": 9080}")
+                                       << QStringLiteral("line 2, column 10: \"proxy\" must be a string (host:port), not a number");
+    QTest::newRow("runner as null") << QByteArray("{\"runner\": null}")
+                                    << QStringLiteral("\"runner\" must be an object, not null");
+    QTest::newRow("catalogue as an object") << QByteArray("{\"plugin_catalogue\": {}}")
+                                            << QStringLiteral("\"plugin_catalogue\" must be an array, not an object");
+}
+
+// A known key of the wrong type would load as its default and the next save would drop what the file held.
+void TestWorkspace::wrongTypesAreErrorsWithLineAndColumn()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QString, expected);
+    QTemporaryDir dir;
+    const QString path = dir.filePath("ws.json");
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(text);
+    f.close();
+    const auto loaded = Workspace::load(path);
+    QVERIFY2(loaded.error.contains(expected), qPrintable(loaded.error));
+    QVERIFY(loaded.error.startsWith(path));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), text); // left as it was
 }
 
 void TestWorkspace::saveIsAtomicAndPrivate()

@@ -48,6 +48,7 @@ class TestEveryControl : public QObject
 private Q_SLOTS:
     void initTestCase();
     void firstRunExplainsItself();
+    void adminBeyondLoopbackIsShown();
     void trafficTabInEveryState();
     void routesTabInEveryState();
     void upstreamsTab();
@@ -143,6 +144,25 @@ void TestEveryControl::openDiscarding(RoutesPanel *panel, const QString &id)
 
 // Issue 16: before any traffic the view says what runs where, sends a test request whose exchange opens
 // on Changes, and gives the docs' curl commands with this engine's addresses and key.
+// An Admin API bound beyond loopback is said in the status bar, always in view; on loopback nothing is.
+void TestEveryControl::adminBeyondLoopbackIsShown()
+{
+    Fixture f;
+    QVERIFY(f.start());
+    QVERIFY(!f.window->findChild<QLabel *>("adminExposed"));
+    MainWindowInfo info;
+    info.proxyUrl = QStringLiteral("http://0.0.0.0:9080");
+    info.adminUrl = QStringLiteral("http://0.0.0.0:9180/apisix/admin");
+    MainWindow exposed(&f.engine.store(), f.engine.engine().capture(), nullptr, info);
+    exposed.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&exposed));
+    auto *label = exposed.findChild<QLabel *>("adminExposed");
+    QVERIFY(label);
+    QVERIFY(label->isVisible());
+    QVERIFY(label->text().contains("beyond loopback"));
+    QVERIFY(label->toolTip().contains("0.0.0.0:9180"));
+}
+
 void TestEveryControl::firstRunExplainsItself()
 {
     mainTabs()->setCurrentIndex(0);
