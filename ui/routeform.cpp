@@ -1,6 +1,7 @@
 #include "routeform.h"
 
 #include "confeditor.h"
+#include "jsonnumber.h"
 #include "validator.h"
 #include "tablecells.h"
 
@@ -278,7 +279,7 @@ QJsonObject RouteForm::toJson(QJsonObject o) const
             return;
         }
         const QJsonValue old = m_loaded.value(name);
-        o.insert(name, old.isDouble() && QString::number(qint64(old.toDouble())) == text ? old : QJsonValue(text));
+        o.insert(name, old.isDouble() && QString::number(clampedInt<qint64>(old.toDouble())) == text ? old : QJsonValue(text));
     };
     putId("upstream_id", m_upstreamId);
     putId("service_id", m_serviceId);

@@ -1,4 +1,5 @@
 #include "exchangeexport.h"
+#include "jsonnumber.h"
 
 #include "extplugin.h"
 
@@ -261,20 +262,20 @@ QList<ExchangePtr> fromHar(const QJsonObject &har, QString *error)
         for (const QJsonValue &fv : x.value("runnerFrames").toArray()) {
             const QJsonObject f = fv.toObject();
             RunnerFrameRecord r;
-            r.atNs = qint64(f.value("atNs").toDouble());
+            r.atNs = clampedInt<qint64>(f.value("atNs").toDouble());
             r.plugin = f.value("plugin").toString();
             r.fromRunner = f.value("fromRunner").toBool();
             r.type = quint8(f.value("type").toInt());
-            r.size = qint64(f.value("size").toDouble());
+            r.size = clampedInt<qint64>(f.value("size").toDouble());
             r.payload = QByteArray::fromBase64(f.value("payload").toString().toLatin1());
             e->frames.append(r);
         }
         const QJsonObject t = x.value("timingsNs").toObject();
-        auto ns = [&t](const char *k) { return t.contains(QLatin1String(k)) ? qint64(t.value(QLatin1String(k)).toDouble()) : qint64(-1); };
+        auto ns = [&t](const char *k) { return t.contains(QLatin1String(k)) ? clampedInt<qint64>(t.value(QLatin1String(k)).toDouble()) : qint64(-1); };
         if (!t.isEmpty())
             e->timings = {ns("route"), ns("preReq"), ns("postReq"), ns("connect"), ns("firstByte"), ns("upstream"), ns("postResp"), ns("write"), ns("total")};
         else
-            e->timings.totalNs = qint64(entry.value("time").toDouble() * 1e6);
+            e->timings.totalNs = clampedInt<qint64>(entry.value("time").toDouble() * 1e6);
         out.append(e);
     }
     return out;

@@ -1,4 +1,5 @@
 #include "upstreamspec.h"
+#include "jsonnumber.h"
 
 #include "validator.h"
 
@@ -8,7 +9,7 @@ namespace {
 int millis(const QJsonObject &timeout, const char *key, int fallback)
 {
     const QJsonValue v = timeout.value(QLatin1String(key));
-    return v.isDouble() ? qMax(1, int(v.toDouble() * 1000)) : fallback;
+    return v.isDouble() ? qMax(1, clampedInt<int>(v.toDouble() * 1000)) : fallback;
 }
 } // namespace
 
@@ -72,7 +73,7 @@ std::shared_ptr<const UpstreamSpec> compileUpstream(const QJsonObject &u, const 
     const QJsonObject pool = u.value(QStringLiteral("keepalive_pool")).toObject();
     spec->keepaliveSize = pool.value(QStringLiteral("size")).toInt(spec->keepaliveSize);
     if (pool.contains(QStringLiteral("idle_timeout")))
-        spec->keepaliveIdleMs = int(pool.value(QStringLiteral("idle_timeout")).toDouble() * 1000);
+        spec->keepaliveIdleMs = clampedInt<int>(pool.value(QStringLiteral("idle_timeout")).toDouble() * 1000);
     spec->keepaliveRequests = pool.value(QStringLiteral("requests")).toInt(spec->keepaliveRequests);
     return spec;
 }

@@ -1,4 +1,5 @@
 #include "validator.h"
+#include "jsonnumber.h"
 
 #include "varsexpr.h"
 
@@ -47,7 +48,7 @@ bool isInteger(const QJsonValue &v)
     if (!v.isDouble())
         return false;
     const double d = v.toDouble();
-    return d == double(qint64(d));
+    return std::isfinite(d) && std::floor(d) == d;
 }
 
 // Collects problems under a base pointer, phrasing them the way APISIX's schema checker does.
@@ -398,7 +399,7 @@ bool isKnownBalancer(const QString &type)
 
 QString idText(const QJsonValue &id)
 {
-    return id.isString() ? id.toString() : id.isDouble() ? QString::number(qint64(id.toDouble())) : QString();
+    return id.isString() ? id.toString() : id.isDouble() ? QString::number(clampedInt<qint64>(id.toDouble())) : QString();
 }
 
 bool isExtPlugin(const QString &name)

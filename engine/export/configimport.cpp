@@ -1,4 +1,5 @@
 #include "configimport.h"
+#include "jsonnumber.h"
 
 #include "configexport.h"
 #include "configstore.h"
@@ -86,7 +87,7 @@ QJsonValue yamlToJson(const YAML::Node &node)
 // An id an entry can be stored under: Validator::idText's, of whole numbers only.
 QString idText(const QJsonValue &id)
 {
-    return id.isDouble() && id.toDouble() != double(qint64(id.toDouble())) ? QString() : Validator::idText(id);
+    return id.isDouble() && id.toDouble() != double(clampedInt<qint64>(id.toDouble())) ? QString() : Validator::idText(id);
 }
 
 // The document's top mapping; empty `error` when there is one.

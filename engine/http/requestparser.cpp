@@ -76,6 +76,8 @@ RequestParser::Result RequestParser::feed(QByteArrayView data, qsizetype *consum
     *consumed = 0;
     if (m_errorStatus)
         return Result::Error;
+    if (data.isNull())
+        data = QByteArrayView("", 0); // llhttp adds the length to the pointer: never to a null one
     m_complete = false;
     m_bufferStart = data.data();
     llhttp_errno_t err = llhttp_execute(m_parser.get(), data.data(), size_t(data.size()));
@@ -175,6 +177,11 @@ int RequestParser::onHeaderValue(llhttp_t *p, const char *at, size_t len)
         // The value goes on after bytes llhttp skipped: a line that starts with whitespace (obs-fold),
         // which it joins to the header before. nginx refuses it, and an upstream may read it as a header.
         s->fail(400, "a header line starts with whitespace (obsolete line folding)");
+        return -1;
+    }
+    if (fields.last().first.isEmpty()) {
+        // ":value": llhttp hands over an empty name (found by fuzz_request); nginx refuses the line.
+        s->fail(400, "a header line without a name");
         return -1;
     }
     s->m_valueEndPos = pos + qint64(len);

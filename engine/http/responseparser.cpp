@@ -56,6 +56,8 @@ ResponseParser::Result ResponseParser::feed(QByteArrayView data, qsizetype *cons
         return Result::Error;
     if (m_complete)
         return Result::Complete;
+    if (data.isNull())
+        data = QByteArrayView("", 0); // llhttp adds the length to the pointer: never to a null one
     const llhttp_errno_t err = llhttp_execute(m_parser.get(), data.data(), size_t(data.size()));
     if (err == HPE_OK) {
         *consumed = data.size();
@@ -117,6 +119,10 @@ int ResponseParser::onHeaderValue(llhttp_t *p, const char *at, size_t len)
     auto &fields = s->m_head.headers.fields();
     if (fields.isEmpty())
         return -1;
+    if (fields.last().first.isEmpty()) { // ":value", which llhttp lets through (found by fuzz_response)
+        s->m_errorText = "the upstream sent a header line without a name";
+        return -1;
+    }
     fields.last().second.append(at, qsizetype(len));
     s->m_lastWasValue = true;
     return 0;
@@ -129,6 +135,11 @@ int ResponseParser::onHeadersComplete(llhttp_t *p)
     s->m_head.versionMajor = p->http_major;
     s->m_head.versionMinor = p->http_minor;
     const int status = s->m_head.status;
+    if (status < 100 || status > 999) {
+        // llhttp takes "HTTP/1.1 21 …" (found by fuzz_response); nginx wants three digits: the answer is invalid.
+        s->m_errorText = "the upstream sent an invalid status code " + QByteArray::number(status);
+        return -1;
+    }
     if (status == 101) {
         // We never ask for an upgrade (Upgrade is hop-by-hop and not passed on), so this is not an answer we
         // can relay: WebSocket and other upgraded connections are not supported.

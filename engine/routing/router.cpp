@@ -1,4 +1,5 @@
 #include "router.h"
+#include "jsonnumber.h"
 
 #include <QJsonArray>
 
@@ -49,7 +50,7 @@ std::shared_ptr<const CompiledRoute> compileRoute(const QString &id, const QJson
         QString error; // (validated: it compiles)
         r->vars = VarsExpr::compile(o.value(QStringLiteral("vars")).toArray(), &error);
     }
-    r->priority = qint64(o.value(QStringLiteral("priority")).toDouble());
+    r->priority = clampedInt<qint64>(o.value(QStringLiteral("priority")).toDouble());
     r->enabled = o.value(QStringLiteral("status")).toInt(1) != 0;
     r->source = source;
     r->upstream = std::move(upstream);

@@ -1,4 +1,5 @@
 #include "runnersettings.h"
+#include "jsonnumber.h"
 
 #include "coarseclock.h"
 
@@ -15,7 +16,7 @@ RunnerSettings RunnerSettings::fromJson(const QJsonObject &o)
     s.socketPath = o.value(QStringLiteral("socket")).toString();
     s.confExpireSeconds = qMax(1, o.value(QStringLiteral("conf_expire_time")).toInt(s.confExpireSeconds));
     if (o.contains(QStringLiteral("timeout")))
-        s.timeoutMs = qMax(1, int(o.value(QStringLiteral("timeout")).toDouble() * 1000));
+        s.timeoutMs = qMax(1, clampedInt<int>(o.value(QStringLiteral("timeout")).toDouble() * 1000));
     return s;
 }
 

@@ -115,6 +115,8 @@ void TestRequestParser::badInput_data()
     QTest::newRow("space inside name") << QByteArray("GET / HTTP/1.1\r\nHost: h\r\nX A: 1\r\n\r\n") << 400;
     QTest::newRow("line starts with space") << QByteArray("GET / HTTP/1.1\r\nHost: h\r\n Transfer-Encoding: chunked\r\n\r\n") << 400;
     QTest::newRow("obs-fold after a header") << QByteArray("GET / HTTP/1.1\r\nHost: h\r\nX-A: 1\r\n\tcontinued\r\n\r\n") << 400;
+    QTest::newRow("empty name, first line") << QByteArray("GET / HTTP/1.1\r\n:ot x\r\nHost: h\r\n\r\n") << 400; // fuzz_request
+    QTest::newRow("empty name, after a header") << QByteArray("GET / HTTP/1.1\r\nHost: h\r\n: x\r\n\r\n") << 400;
     QTest::newRow("name with a slash") << QByteArray("GET / HTTP/1.1\r\nHost: h\r\nX/A: 1\r\n\r\n") << 400;
     QTest::newRow("chunk data without CRLF") << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n") << 400;
     QTest::newRow("bare LF in chunk extension") << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5;a\nhello\r\n0\r\n\r\n") << 400;
@@ -193,6 +195,17 @@ void TestRequestParser::badInput()
     QCOMPARE(p.errorStatus(), status);
     QVERIFY(!p.errorText().isEmpty());
     QCOMPARE(p.feed("GET / HTTP/1.1\r\n\r\n", &used), RequestParser::Result::Error); // stays failed
+    // The same a byte at a time: llhttp hands over names and values in pieces at each read boundary.
+    RequestParser bytewise({32 * 1024, 1000});
+    RequestParser::Result result = RequestParser::Result::NeedMore;
+    QByteArray pending;
+    for (qsizetype i = 0; i < raw.size() && result != RequestParser::Result::Error; ++i) {
+        pending += raw[i];
+        result = bytewise.feed(pending, &used);
+        pending.remove(0, used);
+    }
+    QCOMPARE(result, RequestParser::Result::Error);
+    QCOMPARE(bytewise.errorStatus(), status);
 }
 
 void TestRequestParser::chunkedBody()

@@ -106,6 +106,8 @@ void TestResponseParser::refused_data()
     QTest::newRow("chunk without CRLF") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n") << QByteArray("malformed");
     QTest::newRow("bad chunk size") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n") << QByteArray("malformed");
     QTest::newRow("not HTTP") << QByteArray("SSH-2.0-OpenSSH_9.2\r\n") << QByteArray("malformed");
+    QTest::newRow("empty name") << QByteArray("HTTP/1.1 200 OK\r\n: x\r\nContent-Length: 0\r\n\r\n") << QByteArray("without a name"); // fuzz_response
+    QTest::newRow("two-digit status") << QByteArray("HTTP/1.1 21 OK\r\nContent-Length: 0\r\n\r\n") << QByteArray("invalid status code 21");
     QTest::newRow("101") << QByteArray("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
                          << QByteArray("101 Switching Protocols; RouteScope does not relay upgraded connections");
 }

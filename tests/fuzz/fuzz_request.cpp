@@ -5,22 +5,30 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cctype>
+#include <cstdio>
 #include <cstring>
 
 namespace {
 // What goes upstream is re-serialised from these: a name that is not a token, or a value holding a line
 // break, would be request smuggling.
+[[noreturn]] void refuse(const char *what, const QByteArray &name, const QByteArray &value)
+{
+    std::fprintf(stderr, "taken although %s: name \"%s\" value \"%s\"\n", what, name.toPercentEncoding().constData(),
+                 value.toPercentEncoding().constData());
+    std::abort();
+}
+
 void checkHeaders(const HttpHeaders &headers)
 {
     static const char tchar[] = "!#$%&'*+-.^_`|~";
     for (const auto &[name, value] : headers.fields()) {
         if (name.isEmpty())
-            std::abort();
+            refuse("the name is empty", name, value);
         for (char c : name)
             if (!std::isalnum(static_cast<unsigned char>(c)) && !std::strchr(tchar, c))
-                std::abort();
+                refuse("the name is not a token", name, value);
         if (value.contains('\r') || value.contains('\n') || value.contains('\0'))
-            std::abort();
+            refuse("the value holds a line break or NUL", name, value);
     }
 }
 } // namespace

@@ -29,6 +29,7 @@ if [ ${#targets[@]} -eq 0 ]; then
     targets=(request response runner_gateway runner_side adminapi import workspace)
 fi
 "$build/fuzz/fuzz_seeds" "$build/fuzz/seeds"
+rm -rf "$build/fuzz/findings"
 mkdir -p "$build/fuzz/findings" "$build/fuzz/logs"
 
 fuzz_one() {

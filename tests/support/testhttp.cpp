@@ -136,14 +136,19 @@ RawServer::RawServer(QByteArray answer, bool closeAfter)
     server->moveToThread(&m_thread);
     m_server = server;
     QMetaObject::invokeMethod(server, [this, server, answer, closeAfter] {
-        QObject::connect(server, &QTcpServer::newConnection, server, [server, answer, closeAfter] {
+        QObject::connect(server, &QTcpServer::newConnection, server, [this, server, answer, closeAfter] {
             while (QTcpSocket *s = server->nextPendingConnection()) {
                 auto *received = new QByteArray;
                 QObject::connect(s, &QObject::destroyed, [received] { delete received; });
-                QObject::connect(s, &QTcpSocket::readyRead, s, [s, received, answer, closeAfter] {
+                QObject::connect(s, &QTcpSocket::readyRead, s, [this, s, received, answer, closeAfter] {
                     *received += s->readAll();
-                    if (!received->contains("\r\n\r\n") || answer.isEmpty())
+                    if (!received->contains("\r\n\r\n"))
                         return;
+                    m_requests.fetchAndAddRelease(1);
+                    if (answer.isEmpty()) {
+                        received->clear();
+                        return;
+                    }
                     s->write(answer);
                     received->clear();
                     if (closeAfter)
@@ -164,10 +169,12 @@ RawServer::~RawServer()
     m_thread.wait();
 }
 
-TestEngine::TestEngine(int workers, RunnerSettings runner, ClientSettings client)
+TestEngine::TestEngine(int workers, RunnerSettings runner, ClientSettings client, qint64 captureBudget)
     : m_engine(&m_store)
 {
     EngineOptions options;
+    if (captureBudget > 0)
+        options.capture.budgetBytes = captureBudget;
     options.client = client;
     options.runner = runner;
     options.proxy = QStringLiteral("127.0.0.1:0");

@@ -70,8 +70,11 @@ public:
     explicit RawServer(QByteArray answer, bool closeAfter = true);
     ~RawServer();
     quint16 port() const { return m_port; }
+    // Request heads received, over all connections.
+    int requestCount() const { return m_requests.loadAcquire(); }
 
 private:
+    QAtomicInt m_requests;
     QThread m_thread;
     QObject *m_server = nullptr;
     quint16 m_port = 0;
@@ -81,7 +84,8 @@ private:
 class TestEngine
 {
 public:
-    explicit TestEngine(int workers = 1, RunnerSettings runner = {}, ClientSettings client = {});
+    // `captureBudget`: the capture's memory budget in bytes (0: the default).
+    explicit TestEngine(int workers = 1, RunnerSettings runner = {}, ClientSettings client = {}, qint64 captureBudget = 0);
     ~TestEngine();
     quint16 proxyPort() const { return m_engine.proxyPort(); }
     quint16 adminPort() const { return m_engine.adminPort(); }
