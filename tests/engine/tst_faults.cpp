@@ -26,6 +26,18 @@
 #include <algorithm>
 
 namespace {
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAddressSanitizer = true;
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+
 int openDescriptors()
 {
     return int(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::System).size());
@@ -372,7 +384,10 @@ void TestFaults::manyRequestsOnOneConnection()
     const qint64 after = residentKiB();
     qInfo("%d requests on one connection in %lld ms; RSS %lld KiB after 10,000, %lld KiB after all", total, t.elapsed(), warm, after);
     QVERIFY(c.isConnected());
-    QVERIFY2(after - warm < qMax<qint64>(warm / 20, 4096), qPrintable(QString::number(after - warm))); // under 5%, or 4 MiB
+    // Under 5 %, or 4 MiB; under AddressSanitizer its quarantine of freed memory (8 MiB in ctest) is still
+    // filling after the warm-up, and is allowed on top.
+    const qint64 allowed = qMax<qint64>(warm / 20, 4096) + (kAddressSanitizer ? 8 * 1024 : 0);
+    QVERIFY2(after - warm < allowed, qPrintable(QStringLiteral("%1 KiB more").arg(after - warm)));
     QVERIFY(engine.engine().capture()->droppedForBudget() > 0); // the budget was reached: it bounds what it keeps
 }
 
