@@ -15,15 +15,11 @@ runner=$(realpath "$build/bin/routescope-demo-runner")
 need_tools
 UP=18981 RSP=18083 RSA=18183
 start_upstream $UP
-ROUTESCOPE_ADMIN_KEY=bench "$routescope" serve --workspace "$work/ws.json" --proxy 127.0.0.1:$RSP \
-  --admin 127.0.0.1:$RSA --workers 1 --demo-upstream off --runner-cmd "$runner" > "$work/rs.log" 2>&1 &
-rs_pid=$!
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$RSA/" && break; sleep 0.1; done
-put() { curl -s -o /dev/null -w '%{http_code}' -H 'X-API-KEY: bench' -X PUT "http://127.0.0.1:$RSA/apisix/admin/routes/$1" -d "$2"; }
+start_routescope_with_runner
 node="\"upstream\":{\"nodes\":{\"127.0.0.1:$UP\":1}}"
-put plain "{\"uri\":\"/plain\",$node}" >/dev/null
-put noop "{\"uri\":\"/noop\",\"plugins\":{\"ext-plugin-post-resp\":{\"conf\":[{\"name\":\"noop\",\"value\":\"\"}]}},$node}" >/dev/null
-put body "{\"uri\":\"/body\",\"plugins\":{\"ext-plugin-post-resp\":{\"conf\":[{\"name\":\"body\",\"value\":\"{\\\"append\\\":\\\"!\\\"}\"}]}},$node}" >/dev/null
+put_route plain "{\"uri\":\"/plain\",$node}" >/dev/null
+put_route noop "{\"uri\":\"/noop\",\"plugins\":{\"ext-plugin-post-resp\":{\"conf\":[{\"name\":\"noop\",\"value\":\"\"}]}},$node}" >/dev/null
+put_route body "{\"uri\":\"/body\",\"plugins\":{\"ext-plugin-post-resp\":{\"conf\":[{\"name\":\"body\",\"value\":\"{\\\"append\\\":\\\"!\\\"}\"}]}},$node}" >/dev/null
 sleep 0.5
 [ "$(curl -s "http://127.0.0.1:$RSP/body")" = "$(printf 'hello from upstream\n!')" ] || { echo "body route not working:"; curl -si "http://127.0.0.1:$RSP/body"; cat "$work/rs.log"; exit 1; }
 

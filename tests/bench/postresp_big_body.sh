@@ -22,14 +22,10 @@ http { access_log off; sendfile on;
   server { listen 127.0.0.1:$UP; location / { root $work/files; } } }
 CONF
 nginx -c "$work/files.conf" -p "$work"
-ROUTESCOPE_ADMIN_KEY=bench "$routescope" serve --workspace "$work/ws.json" --proxy 127.0.0.1:$RSP \
-  --admin 127.0.0.1:$RSA --workers 1 --demo-upstream off --runner-cmd "$runner" > "$work/rs.log" 2>&1 &
-rs_pid=$!
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$RSA/" && break; sleep 0.1; done
-put() { curl -s -o /dev/null -H 'X-API-KEY: bench' -X PUT "http://127.0.0.1:$RSA/apisix/admin/routes/$1" -d "$2"; }
+start_routescope_with_runner
 node="\"upstream\":{\"nodes\":{\"127.0.0.1:$UP\":1}}"
-put plain "{\"uri\":\"/big\",$node}"
-put post "{\"uri\":\"/viapost\",\"plugins\":{\"ext-plugin-post-resp\":{\"conf\":[{\"name\":\"noop\",\"value\":\"\"}]}},$node}"
+put_route plain "{\"uri\":\"/big\",$node}" >/dev/null
+put_route post "{\"uri\":\"/viapost\",\"plugins\":{\"ext-plugin-post-resp\":{\"conf\":[{\"name\":\"noop\",\"value\":\"\"}]}},$node}" >/dev/null
 ln -s big "$work/files/viapost" # the same file, under the post-resp route's path
 rss() { awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$rs_pid/status"; }
 measure() { # url -> "bytes_per_s peak_growth_mib"

@@ -18,14 +18,10 @@ need_tools
 UP=18982 RSP=18084 RSA=18184
 start_upstream $UP
 echo '{"routescope_workspace": 1, "capture_budget_mib": 16}' > "$work/ws.json"
-ROUTESCOPE_ADMIN_KEY=bench "$routescope" serve --workspace "$work/ws.json" --proxy 127.0.0.1:$RSP \
-  --admin 127.0.0.1:$RSA --workers 1 --demo-upstream off --runner-cmd "$runner" > "$work/rs.log" 2>&1 &
-rs_pid=$!
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$RSA/" && break; sleep 0.1; done
-put() { curl -s -o /dev/null -w '%{http_code}' -H 'X-API-KEY: bench' -X PUT "http://127.0.0.1:$RSA/apisix/admin/routes/$1" -d "$2"; }
+start_routescope_with_runner
 node="\"upstream\":{\"nodes\":{\"127.0.0.1:$UP\":1}}"
-put plain "{\"uri\":\"/plain\",$node}" >/dev/null
-put postresp "{\"uri\":\"/postresp\",\"plugins\":{\"ext-plugin-post-resp\":{\"conf\":[{\"name\":\"noop\",\"value\":\"\"}]}},$node}" >/dev/null
+put_route plain "{\"uri\":\"/plain\",$node}" >/dev/null
+put_route postresp "{\"uri\":\"/postresp\",\"plugins\":{\"ext-plugin-post-resp\":{\"conf\":[{\"name\":\"noop\",\"value\":\"\"}]}},$node}" >/dev/null
 sleep 0.5
 [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$RSP/postresp")" = 200 ] || { echo "post-resp route not working"; cat "$work/rs.log"; exit 1; }
 

@@ -829,6 +829,15 @@ void TestEveryControl::screenshots()
             b->click();
     QVERIFY(sync.output().contains("delete route old"));
     QVERIFY(sync.grab().save(dir + "/sync" + suffix));
+    // The status bar of a window whose Admin API listens beyond loopback (issue 15).
+    MainWindowInfo exposedInfo;
+    exposedInfo.proxyUrl = QStringLiteral("http://0.0.0.0:9080");
+    exposedInfo.adminUrl = QStringLiteral("http://0.0.0.0:9180/apisix/admin");
+    MainWindow exposed(&m_fixture->engine.store(), m_fixture->engine.engine().capture(), nullptr, exposedInfo);
+    exposed.resize(1280, 500);
+    exposed.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&exposed));
+    QVERIFY(exposed.grab().save(dir + "/admin-exposed" + suffix));
     QApplication::setPalette(original);
 }
 
