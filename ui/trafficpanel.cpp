@@ -431,10 +431,8 @@ void TrafficPanel::openHar()
         Q_EMIT message(tr("Could not read %1: %2").arg(path, f.errorString()));
         return;
     }
-    QJsonParseError pe;
-    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
-    QString error = pe.error == QJsonParseError::NoError ? QString() : pe.errorString();
-    const QList<ExchangePtr> loaded = error.isEmpty() ? fromHar(doc.object(), &error) : QList<ExchangePtr>();
+    QString error;
+    const QList<ExchangePtr> loaded = fromHarText(f.readAll(), &error);
     if (loaded.isEmpty()) {
         Q_EMIT message(tr("Could not open %1: %2").arg(path, error.isEmpty() ? tr("no exchanges in it") : error));
         return;

@@ -1,10 +1,12 @@
 #include "exchangeexport.h"
-#include "jsonnumber.h"
 
+#include "adminapi.h"
 #include "extplugin.h"
+#include "jsonnumber.h"
 
 #include <QDateTime>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
 
 namespace {
@@ -226,6 +228,21 @@ CapturedMessage responseFrom(const QJsonObject &o)
     return m;
 }
 } // namespace
+
+QList<ExchangePtr> fromHarText(const QByteArray &text, QString *error)
+{
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(text, &pe);
+    if (pe.error != QJsonParseError::NoError) {
+        *error = QStringLiteral("%1: %2").arg(describeOffset(text, pe.offset), pe.errorString());
+        return {};
+    }
+    if (!doc.isObject()) {
+        *error = QStringLiteral("line 1, column 1: not a HAR file (a HAR is a JSON object with log.entries)");
+        return {};
+    }
+    return fromHar(doc.object(), error);
+}
 
 QList<ExchangePtr> fromHar(const QJsonObject &har, QString *error)
 {

@@ -12,6 +12,8 @@ QJsonObject toHar(const QList<ExchangePtr> &exchanges, const QString &proxyBase,
 // Reads a HAR back (a saved capture session). RouteScope's own HAR files come back whole, runner
 // conversation included; other tools' HAR gives the client side only. Empty list and `error` on failure.
 QList<ExchangePtr> fromHar(const QJsonObject &har, QString *error);
+// The same from a file's text: JSON that does not read is an error naming its line and column.
+QList<ExchangePtr> fromHarText(const QByteArray &text, QString *error);
 
 // A curl command line that sends the captured client request again through the proxy, as-is.
 QString toCurl(const CapturedExchange &e, const QString &proxyBase);

@@ -1,6 +1,6 @@
 #include "upstreamspec.h"
-#include "jsonnumber.h"
 
+#include "jsonnumber.h"
 #include "validator.h"
 
 #include <QJsonArray>

@@ -1,6 +1,6 @@
 #include "validator.h"
-#include "jsonnumber.h"
 
+#include "jsonnumber.h"
 #include "varsexpr.h"
 
 #include <QHostAddress>

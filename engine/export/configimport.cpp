@@ -1,9 +1,9 @@
 #include "configimport.h"
-#include "jsonnumber.h"
 
 #include "configexport.h"
 #include "configstore.h"
 #include "jsonlocator.h"
+#include "jsonnumber.h"
 #include "validator.h"
 
 #include <QFileInfo>
@@ -300,7 +300,6 @@ Parsed parseJson(const QByteArray &text)
     }
     return out;
 }
-
 
 // An entry of a kind RouteScope does not have, as the report names it: its id or username, and a space.
 QString entryName(const QJsonValue &entry)

@@ -1,4 +1,5 @@
 #include "router.h"
+
 #include "jsonnumber.h"
 
 #include <QJsonArray>

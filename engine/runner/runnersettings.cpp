@@ -1,7 +1,7 @@
 #include "runnersettings.h"
-#include "jsonnumber.h"
 
 #include "coarseclock.h"
+#include "jsonnumber.h"
 
 #include <QJsonArray>
 

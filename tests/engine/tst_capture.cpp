@@ -301,6 +301,10 @@ void TestCapture::harRoundTrip()
     QCOMPARE(b.timings.postRespNs, qint64(500'000));
     QVERIFY(b.modifiedByRunner);
     QVERIFY(fromHar(QJsonObject{{"x", 1}}, &error).isEmpty());
+    QVERIFY(fromHarText("{\n  \"log\": {\"entries\": [,]}\n}", &error).isEmpty());
+    QVERIFY2(error.startsWith("line 2, column"), qPrintable(error));
+    QVERIFY(fromHarText("[1]", &error).isEmpty());
+    QVERIFY2(error.contains("not a HAR file"), qPrintable(error));
     QVERIFY(error.contains("not a HAR"));
 }
 

@@ -3,8 +3,6 @@
 #include "configimport.h"
 #include "exchangeexport.h"
 
-#include <QJsonDocument>
-
 #include <cstdint>
 #include <cstdlib>
 
@@ -22,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             std::abort(); // a file that cannot be read imports nothing
     } else {
         QString error;
-        fromHar(QJsonDocument::fromJson(text).object(), &error);
+        fromHarText(text, &error);
     }
     return 0;
 }
