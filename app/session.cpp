@@ -44,6 +44,8 @@ QString Session::open(const QCommandLineParser &args, const QString &workspaceOv
         if (!loaded.error.isEmpty())
             return loaded.error + QStringLiteral("\nThe file was left as it is.");
         m_workspace = loaded.workspace;
+        for (const QString &warning : std::as_const(loaded.warnings))
+            m_notes << QStringLiteral("warning: %1").arg(warning);
         if (loaded.journalApplied > 0) {
             m_notes << QStringLiteral("applied %1 change(s) from %2").arg(loaded.journalApplied).arg(WorkspaceJournal::pathFor(path));
             dirty = true;

@@ -174,6 +174,13 @@ Workspace::LoadResult Workspace::parse(const QString &path, const QByteArray &da
     w.ui = take("ui").toObject();
     const QJsonValue catalogue = take("plugin_catalogue");
     w.pluginCatalogue = catalogue.isArray() ? catalogue.toArray() : PluginCatalogue::demoRunner().toJson();
+    for (qsizetype i = 0; i < w.pluginCatalogue.size(); ++i) {
+        if (!w.pluginCatalogue.at(i).toObject().value(QStringLiteral("name")).toString().isEmpty())
+            continue;
+        const TextRange range = JsonLocator(data).valueRange(QStringLiteral("/plugin_catalogue/%1").arg(i));
+        out.warnings << QStringLiteral("%1: %2: plugin_catalogue entry %3 has no \"name\": the editor does not offer it")
+                            .arg(path, describeOffset(data, qMax<qsizetype>(0, range.start))).arg(i);
+    }
     for (ResourceKind kind : kResourceKinds)
         w.objects.of(kind) = o.take(resourcePlural(kind)).toObject();
     const WorkspaceJournal::Replay replayed = WorkspaceJournal::replay(path, &w.objects);

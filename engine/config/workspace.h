@@ -59,6 +59,7 @@ struct Workspace::LoadResult
     QString error;
     int journalApplied = 0;  // changes of the journal beside the file applied (see journal.h)
     QString journalProblem;  // a journal line that could not be applied, and where
+    QStringList warnings;    // what was read but cannot be used, with line and column (the file keeps it)
 };
 
 QByteArray generateAdminKey();

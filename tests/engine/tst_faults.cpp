@@ -193,20 +193,27 @@ void TestFaults::runnerThatNeverListens()
 void TestFaults::runnerDyingMidCall_data()
 {
     QTest::addColumn<bool>("degrade");
-    QTest::newRow("without allow_degradation") << false;
-    QTest::newRow("with allow_degradation") << true;
+    QTest::addColumn<bool>("halfFrame");
+    QTest::newRow("closes, without allow_degradation") << false << false;
+    QTest::newRow("closes, with allow_degradation") << true << false;
+    QTest::newRow("closes after a frame header") << false << true;
+    QTest::newRow("closes after a frame header, degraded") << true << true;
 }
 
-// The runner closes its connection in the middle of a call: 503, or with allow_degradation the upstream's
-// answer as if the plugin were not there; the exchange says which.
+// The runner closes its connection in the middle of a call, or after the header of its reply: 503, or with
+// allow_degradation the upstream's answer as if the plugin were not there; the exchange says which.
 void TestFaults::runnerDyingMidCall()
 {
     QFETCH(bool, degrade);
+    QFETCH(bool, halfFrame);
     auto up = startEchoUpstream();
-    TestRunner runner([](const DecodedFrame &frame) -> TestRunner::Answer {
+    TestRunner runner([halfFrame](const DecodedFrame &frame) -> TestRunner::Answer {
         if (frame.type == Frame::PrepareConf)
             return TestRunner::standard(frame);
-        return {{}, true};
+        TestRunner::Answer gone{{}, true};
+        if (halfFrame) // the header of an HTTPReqCall reply announcing 100 bytes, and none of them
+            gone.raw = QByteArray("\x02\x00\x00\x64", 4);
+        return gone;
     });
     RunnerSettings settings;
     settings.socketPath = runner.path();

@@ -19,6 +19,7 @@ private Q_SLOTS:
     void unreadableFileNamesLineAndColumn();
     void wrongTypesAreErrorsWithLineAndColumn_data();
     void wrongTypesAreErrorsWithLineAndColumn();
+    void catalogueEntryWithoutANameIsSaid();
     void saveIsAtomicAndPrivate();
     void unknownKeysSurvive();
     void failedSaveKeepsThePreviousFile();
@@ -90,6 +91,22 @@ void TestWorkspace::wrongTypesAreErrorsWithLineAndColumn()
     QVERIFY(loaded.error.startsWith(path));
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll(), text); // left as it was
+}
+
+// A catalogue entry the editor cannot use is said with its place, and kept in the file.
+void TestWorkspace::catalogueEntryWithoutANameIsSaid()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("ws.json");
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("{\n\"plugin_catalogue\": [{\"name\": \"a\"},\n  {\"schema\": {}}]\n}\n");
+    f.close();
+    const auto loaded = Workspace::load(path);
+    QVERIFY(loaded.error.isEmpty());
+    QCOMPARE(loaded.warnings.size(), 1);
+    QVERIFY2(loaded.warnings.first().contains("line 3, column 3: plugin_catalogue entry 1 has no \"name\""), qPrintable(loaded.warnings.first()));
+    QCOMPARE(loaded.workspace.pluginCatalogue.size(), 2); // kept as it is
 }
 
 void TestWorkspace::saveIsAtomicAndPrivate()
