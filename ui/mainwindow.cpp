@@ -110,7 +110,11 @@ MainWindow::MainWindow(ConfigStore *store, CaptureStore *capture, RunnerProcess 
     } else if (!info.runnerDescription.isEmpty()) {
         m_runnerState->setText(tr("Runner: %1").arg(info.runnerDescription));
     }
-    m_traffic->welcome()->setInfo({info.proxyUrl, info.adminUrl, info.demoUrl, info.runnerDescription, info.adminKey});
+    // The first-run view writes the API's paths itself: it takes the address without "/apisix/admin".
+    QString adminBase = info.adminUrl;
+    if (adminBase.endsWith(QLatin1String("/apisix/admin")))
+        adminBase.chop(int(qstrlen("/apisix/admin")));
+    m_traffic->welcome()->setInfo({info.proxyUrl, adminBase, info.demoUrl, info.runnerDescription, info.adminKey});
     connect(m_traffic->welcome(), &WelcomeView::sendTestRequest, this, [this] { m_traffic->sendTestRequest(testRequestPath()); });
     connect(m_traffic, &TrafficPanel::explainRequested, this, &MainWindow::showRouteExplainer);
     buildMenus();

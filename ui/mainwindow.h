@@ -18,7 +18,7 @@ struct MainWindowInfo
     QJsonArray pluginCatalogue;
     QString workspacePath;
     QString proxyUrl;
-    QString adminUrl;
+    QString adminUrl;          // "http://127.0.0.1:9180/apisix/admin"
     QString demoUrl;
     quint16 proxyPort = 0;
     QString runnerDescription; // "" when no runner is configured

@@ -90,7 +90,7 @@ struct Fixture
         if (!ok)
             return false;
         MainWindowInfo info{PluginCatalogue::demoRunner().toJson(), QStringLiteral("test workspace"),
-                            QStringLiteral("http://127.0.0.1:%1").arg(engine.proxyPort()), QStringLiteral("http://127.0.0.1:%1").arg(engine.adminPort()), {},
+                            QStringLiteral("http://127.0.0.1:%1").arg(engine.proxyPort()), QStringLiteral("http://127.0.0.1:%1/apisix/admin").arg(engine.adminPort()), {},
                             engine.proxyPort(), QStringLiteral("demo"),
                             QJsonObject{{"cmd", QJsonArray{"routescope-demo-runner"}}}, {}, QStringLiteral("test-key")};
         window = std::make_unique<MainWindow>(&engine.store(), engine.engine().capture(), engine.engine().runnerProcess(), info);
