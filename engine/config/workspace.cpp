@@ -17,6 +17,8 @@
 #include <QRandomGenerator>
 #include <QStandardPaths>
 
+#include <optional>
+
 QByteArray generateAdminKey()
 {
     static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -94,6 +96,12 @@ const char *typeName(const QJsonValue &v)
     return "nothing";
 }
 
+// "line L, column C" of the value at `pointer`.
+QString placeOf(const JsonLocator &locator, const QByteArray &data, const QString &pointer)
+{
+    return describeOffset(data, qMax<qsizetype>(0, locator.valueRange(pointer).start));
+}
+
 // A known key with a value of the wrong type would be read as its default and, at the next save, the
 // user's value would be gone: it is an error naming the key, its line and column, and the file is left alone.
 QString wrongType(const QJsonObject &o, const QByteArray &data)
@@ -120,8 +128,7 @@ QString wrongType(const QJsonObject &o, const QByteArray &data)
         {"plugin_catalogue", QJsonValue::Array, "an array"},
     };
     auto describe = [&](const QString &key, const QJsonValue &value, const QString &what) {
-        const TextRange range = JsonLocator(data).valueRange(QLatin1Char('/') + key);
-        return QStringLiteral("%1: \"%2\" must be %3, not %4").arg(describeOffset(data, qMax<qsizetype>(0, range.start)), key, what,
+        return QStringLiteral("%1: \"%2\" must be %3, not %4").arg(placeOf(JsonLocator(data), data, QLatin1Char('/') + key), key, what,
                                                                    QLatin1String(typeName(value)));
     };
     for (const Expected &e : expected) {
@@ -174,12 +181,14 @@ Workspace::LoadResult Workspace::parse(const QString &path, const QByteArray &da
     w.ui = take("ui").toObject();
     const QJsonValue catalogue = take("plugin_catalogue");
     w.pluginCatalogue = catalogue.isArray() ? catalogue.toArray() : PluginCatalogue::demoRunner().toJson();
+    std::optional<JsonLocator> locator; // read once, and only when an entry needs its place
     for (qsizetype i = 0; i < w.pluginCatalogue.size(); ++i) {
         if (!w.pluginCatalogue.at(i).toObject().value(QStringLiteral("name")).toString().isEmpty())
             continue;
-        const TextRange range = JsonLocator(data).valueRange(QStringLiteral("/plugin_catalogue/%1").arg(i));
+        if (!locator)
+            locator.emplace(data);
         out.warnings << QStringLiteral("%1: %2: plugin_catalogue entry %3 has no \"name\": the editor does not offer it")
-                            .arg(path, describeOffset(data, qMax<qsizetype>(0, range.start))).arg(i);
+                            .arg(path, placeOf(*locator, data, QStringLiteral("/plugin_catalogue/%1").arg(i))).arg(i);
     }
     for (ResourceKind kind : kResourceKinds)
         w.objects.of(kind) = o.take(resourcePlural(kind)).toObject();
