@@ -1,13 +1,12 @@
-// The ext-plugin phases of ProxyConnection (PROTOCOL.md sections 5-7).
-#include "proxyconnection.h"
+// The ext-plugin phases of an Exchange (PROTOCOL.md sections 5-7).
+#include "exchange.h"
 
+#include "clientsettings.h"
 #include "configstore.h"
 #include "frame.h"
 #include "logthrottle.h"
-#include "proxyworker.h"
-#include "vars.h"
 
-void ProxyConnection::runStage(Pipeline::Stage stage)
+void Exchange::runStage(Pipeline::Stage stage)
 {
     const Pipeline::Step step = Pipeline::stepFrom(stage, m_snapshot->globalExt, m_route);
     switch (step.kind) {
@@ -23,7 +22,7 @@ void ProxyConnection::runStage(Pipeline::Stage stage)
     }
 }
 
-QByteArray ProxyConnection::hostForRunner() const
+QByteArray Exchange::hostForRunner() const
 {
     if (m_hostOverride)
         return *m_hostOverride;
@@ -33,13 +32,13 @@ QByteArray ProxyConnection::hostForRunner() const
     return m_upstreamRequest.headers.value("host");
 }
 
-void ProxyConnection::runRequestPlugin(const ExtPluginConfig &plugin, Pipeline::Stage next)
+void Exchange::runRequestPlugin(const ExtPluginConfig &plugin, Pipeline::Stage next)
 {
     const int method = Runner::methodCode(m_upstreamRequest.method);
     if (method < 0) {
         // APISIX crashes building this call; we skip the phase and say so.
-        m_exchange.record.notes << QStringLiteral("%1 skipped: the runner protocol cannot express the method %2")
-                                .arg(plugin.stepName(), QString::fromLatin1(m_upstreamRequest.method));
+        m_record.notes << QStringLiteral("%1 skipped: the runner protocol cannot express the method %2")
+                              .arg(plugin.stepName(), QString::fromLatin1(m_upstreamRequest.method));
         runStage(next);
         return;
     }
@@ -49,31 +48,49 @@ void ProxyConnection::runRequestPlugin(const ExtPluginConfig &plugin, Pipeline::
     spec.conf = plugin.conf;
     spec.callType = Frame::HttpReqCall;
     spec.buildCall = [this, method](quint32 token, QString *error) {
-        Runner::HttpReqCallReq req = buildReqCall(m_upstreamRequest, hostForRunner(), m_peer, quint32(m_exchange.record.id), quint8(method));
+        Runner::HttpReqCallReq req = buildReqCall(m_upstreamRequest, hostForRunner(), m_context.connection.peer,
+                                                  quint32(m_record.id), quint8(method));
         req.confToken = token;
         return Runner::encodeFrame(req, error);
     };
     spec.extraInfo = [this](const Runner::ExtraInfoReq &ask) { return ExtraInfoAnswer{extraInfo(ask)}; };
-    m_exchange.stepStartNs = m_exchange.clock.nsecsElapsed();
-    m_exchange.step = plugin.name == QLatin1String("ext-plugin-pre-req") ? (plugin.global ? "global rules' ext-plugin-pre-req" : "ext-plugin-pre-req")
-                                                                      : (plugin.global ? "global rules' ext-plugin-post-req" : "ext-plugin-post-req");
-    this->plugin().start(std::move(spec), m_exchange.capturing ? &m_exchange.record.frames : nullptr, &m_exchange.clock,
-                   [this, plugin, next](PluginCallOutcome outcome) { onRequestPluginDone(plugin, next, outcome); });
+    m_stepStartNs = m_clock.nsecsElapsed();
+    m_step = plugin.name == QLatin1String("ext-plugin-pre-req") ? (plugin.global ? "global rules' ext-plugin-pre-req" : "ext-plugin-pre-req")
+                                                                : (plugin.global ? "global rules' ext-plugin-post-req" : "ext-plugin-post-req");
+    m_phase = Phase::RequestPlugin;
+    m_requestPlugin = &plugin;
+    m_next = next;
+    m_io.callRunner(std::move(spec), m_capturing ? &m_record.frames : nullptr, &m_clock);
 }
 
-void ProxyConnection::onRequestPluginDone(const ExtPluginConfig &plugin, Pipeline::Stage next, const PluginCallOutcome &outcome)
+void Exchange::runnerDone(const PluginCallOutcome &outcome)
 {
-    const qint64 took = m_exchange.clock.nsecsElapsed() - m_exchange.stepStartNs;
-    (plugin.name == QLatin1String("ext-plugin-pre-req") ? m_exchange.record.timings.preReqNs : m_exchange.record.timings.postReqNs) += took;
+    switch (std::exchange(m_phase, Phase::None)) {
+    case Phase::RequestPlugin:
+        requestPluginDone(outcome);
+        return;
+    case Phase::ResponsePlugin:
+        responsePluginDone(outcome);
+        return;
+    case Phase::None:
+        return; // a call given up on
+    }
+}
+
+void Exchange::requestPluginDone(const PluginCallOutcome &outcome)
+{
+    const ExtPluginConfig &plugin = *m_requestPlugin;
+    const qint64 took = m_clock.nsecsElapsed() - m_stepStartNs;
+    (plugin.name == QLatin1String("ext-plugin-pre-req") ? m_record.timings.preReqNs : m_record.timings.postReqNs) += took;
     Pipeline::RequestEffects effects;
     Pipeline::Result result = Pipeline::afterRequestPlugin(plugin, outcome, m_upstreamRequest, effects,
-                                                           m_worker->clientSettings().addApisixHeaders);
+                                                           m_context.settings.addApisixHeaders);
     if (effects.host)
         m_hostOverride = effects.host;
     for (const auto &[name, value] : effects.respHeaders.fields())
         m_respHeaders.set(name, value); // an empty value stays as "remove" for the response
-    m_exchange.record.modifiedByRunner |= effects.modified;
-    m_exchange.record.notes << effects.notes;
+    m_record.modifiedByRunner |= effects.modified;
+    m_record.notes << effects.notes;
     if (auto *respond = std::get_if<Pipeline::Respond>(&result)) {
         respondAnswer(respond->answer);
         return;
@@ -83,13 +100,13 @@ void ProxyConnection::onRequestPluginDone(const ExtPluginConfig &plugin, Pipelin
         if (!fail->degrade)
             return;
     }
-    runStage(next);
+    runStage(m_next);
 }
 
-void ProxyConnection::runResponsePlugin()
+void Exchange::runResponsePlugin()
 {
     const ExtPluginConfig &plugin = *m_postRespPlugin;
-    m_exchange.step = plugin.global ? "global rules' ext-plugin-post-resp" : "ext-plugin-post-resp";
+    m_step = plugin.global ? "global rules' ext-plugin-post-resp" : "ext-plugin-post-resp";
     PluginCallSpec spec;
     spec.plugin = plugin.name;
     spec.tokenKey = plugin.tokenKey;
@@ -97,26 +114,26 @@ void ProxyConnection::runResponsePlugin()
     spec.callType = Frame::HttpRespCall;
     spec.buildCall = [this](quint32 token, QString *error) {
         Runner::HttpRespCallReq req;
-        req.id = quint32(m_exchange.record.id);
+        req.id = quint32(m_record.id);
         req.status = quint16(m_upstreamAnswer.status);
         req.confToken = token;
         req.headers = m_upstreamHeaders.fields(); // shared, not copied; names as the upstream wrote them
         return Runner::encodeFrame(req, error);
     };
     spec.extraInfo = [this](const Runner::ExtraInfoReq &ask) { return responseExtraInfo(ask); };
-    m_exchange.stepStartNs = m_exchange.clock.nsecsElapsed();
-    this->plugin().start(std::move(spec), m_exchange.capturing ? &m_exchange.record.frames : nullptr, &m_exchange.clock,
-                   [this](PluginCallOutcome outcome) { onResponsePluginDone(outcome); });
+    m_stepStartNs = m_clock.nsecsElapsed();
+    m_phase = Phase::ResponsePlugin;
+    m_io.callRunner(std::move(spec), m_capturing ? &m_record.frames : nullptr, &m_clock);
 }
 
-void ProxyConnection::onResponsePluginDone(const PluginCallOutcome &outcome)
+void Exchange::responsePluginDone(const PluginCallOutcome &outcome)
 {
-    m_exchange.record.timings.postRespNs = m_exchange.clock.nsecsElapsed() - m_exchange.stepStartNs;
+    m_record.timings.postRespNs = m_clock.nsecsElapsed() - m_stepStartNs;
     bool modified = false;
     Pipeline::Result result = Pipeline::afterResponsePlugin(*m_postRespPlugin, outcome, m_upstreamAnswer,
-                                                            m_worker->clientSettings().addApisixHeaders, &modified,
-                                                            m_exchange.capturing ? &m_exchange.record.notes : nullptr);
-    m_exchange.record.modifiedByRunner = modified;
+                                                            m_context.settings.addApisixHeaders, &modified,
+                                                            m_capturing ? &m_record.notes : nullptr);
+    m_record.modifiedByRunner = modified;
     bool keepsBody = true;
     ClientAnswer answer;
     if (auto *respond = std::get_if<Pipeline::Respond>(&result)) {
@@ -136,64 +153,72 @@ void ProxyConnection::onResponsePluginDone(const PluginCallOutcome &outcome)
         relay(answer); // the body is kept and was not read: it streams through as it comes
 }
 
-ExtraInfoAnswer ProxyConnection::responseExtraInfo(const Runner::ExtraInfoReq &ask)
+ExtraInfoAnswer Exchange::responseExtraInfo(const Runner::ExtraInfoReq &ask)
 {
     if (ask.kind != Runner::ExtraInfoReq::Kind::RespBody || m_upstreamComplete)
         return {extraInfo(ask)};
-    // The runner wants the body: read it whole now, and answer then (upstreamDone()).
+    // The runner wants the body: read it whole now (next turn: the runner's frame is still being read),
+    // and answer then (upstreamDone()).
     m_post = PostResp::ReadingBody;
-    QMetaObject::invokeMethod(this, [this] {
-        if (m_post == PostResp::ReadingBody && m_call)
-            m_call->resumeReading();
-    }, Qt::QueuedConnection);
+    m_resumePending = true;
+    m_io.callNextTurn();
     return {std::nullopt, true};
 }
 
-void ProxyConnection::relay(const ClientAnswer &answer)
+void Exchange::nextTurn()
+{
+    if (std::exchange(m_postRespPending, false))
+        runResponsePlugin();
+    if (std::exchange(m_resumePending, false) && m_post == PostResp::ReadingBody)
+        m_io.resumeUpstream();
+}
+
+void Exchange::relay(const ClientAnswer &answer)
 {
     m_post = PostResp::Relaying;
-    m_exchange.streamed = true; // the client body is the upstream body
+    m_streamed = true; // the client body is the upstream body
     writeHead(answer.status, answer.reason.isEmpty() ? reasonPhrase(answer.status) : answer.reason, answer.headers,
               m_upstreamHasLength ? Framing::Length : Framing::Chunked, m_upstreamLength);
     const QByteArray held = std::exchange(m_upstreamAnswer.body, QByteArray());
     if (!held.isEmpty())
         writeBody(held.constData(), held.size());
-    call().resumeReading(); // the rest, at the pace the client takes it; upstreamDone() ends the exchange
+    m_io.resumeUpstream(); // the rest, at the pace the client takes it; upstreamDone() ends the exchange
 }
 
-void ProxyConnection::pluginFailed(const Pipeline::Fail &fail)
+void Exchange::pluginFailed(const Pipeline::Fail &fail)
 {
-    m_exchange.record.errorStep = fail.step;
-    m_exchange.record.errorText = fail.reason;
+    m_record.errorStep = fail.step;
+    m_record.errorText = fail.reason;
     if (fail.degrade) {
-        m_exchange.record.degraded = true;
-        m_exchange.record.notes << QStringLiteral("%1 failed (%2); allow_degradation: the request went on without it").arg(fail.step, fail.reason);
+        m_record.degraded = true;
+        m_record.notes << QStringLiteral("%1 failed (%2); allow_degradation: the request went on without it").arg(fail.step, fail.reason);
         static LogThrottle throttle;
         logThrottled(throttle, [&] {
-            return QStringLiteral("exchange %1: %2 failed, degraded: %3").arg(m_exchange.record.id).arg(fail.step, fail.reason).toUtf8();
+            return QStringLiteral("exchange %1: %2 failed, degraded: %3").arg(m_record.id).arg(fail.step, fail.reason).toUtf8();
         });
         return;
     }
     static LogThrottle throttle;
     logThrottled(throttle, [&] {
-        return QStringLiteral("exchange %1: %2 failed, %3: %4").arg(m_exchange.record.id).arg(fail.step).arg(fail.status).arg(fail.reason).toUtf8();
+        return QStringLiteral("exchange %1: %2 failed, %3: %4").arg(m_record.id).arg(fail.step).arg(fail.status).arg(fail.reason).toUtf8();
     });
     respondLocal(fail.status, (fail.step + QStringLiteral(" failed: ") + fail.reason).toUtf8(), false);
 }
 
-VarContext ProxyConnection::connectionVars(const HttpRequest &client, const HttpRequest &upstream) const
+VarContext Exchange::connectionVars(const HttpRequest &client, const HttpRequest &upstream) const
 {
+    const ConnectionInfo &conn = m_context.connection;
     VarContext c;
     c.client = &client;
     c.upstream = &upstream;
-    c.peer = m_peer;
-    c.peerPort = m_peerPort;
-    c.local = m_local;
-    c.localPort = m_localPort;
+    c.peer = conn.peer;
+    c.peerPort = conn.peerPort;
+    c.local = conn.local;
+    c.localPort = conn.localPort;
     return c;
 }
 
-std::optional<QByteArray> ProxyConnection::extraInfo(const Runner::ExtraInfoReq &ask) const
+std::optional<QByteArray> Exchange::extraInfo(const Runner::ExtraInfoReq &ask) const
 {
     switch (ask.kind) {
     case Runner::ExtraInfoReq::Kind::ReqBody:
@@ -208,8 +233,11 @@ std::optional<QByteArray> ProxyConnection::extraInfo(const Runner::ExtraInfoReq 
         c.routeId = m_route->id;
         c.routeName = m_route->name;
     }
-    c.upstreamHost = m_call ? m_call->upstreamHostHeader() : QByteArray();
-    c.upstreamAddr = m_call ? m_call->nodeAddress().toUtf8() : QByteArray();
+    if (m_upstreamStarted) {
+        const ExchangeIo::UpstreamFacts facts = m_io.upstreamFacts();
+        c.upstreamHost = facts.hostHeader;
+        c.upstreamAddr = facts.node.toUtf8();
+    }
     c.upstreamStatus = m_upstreamAnswer.status;
     return lookupVar(c, ask.name);
 }
