@@ -351,7 +351,7 @@ Exchange::BodyPace Exchange::upstreamBodyPace() const
 
 void Exchange::recordUpstreamCall()
 {
-    const ExchangeIo::UpstreamFacts facts = m_io.upstreamFacts();
+    const ExchangeIo::UpstreamFacts facts = m_io.upstreamFacts(m_capturing);
     ExchangeTimings &timings = m_record.timings;
     timings.connectNs = facts.timings.connectNs;
     timings.firstByteNs = facts.timings.firstByteNs;

@@ -52,7 +52,8 @@ public:
         QString node;         // "host:port" of the node in use
         QByteArray hostHeader; // the Host sent upstream
     };
-    virtual UpstreamFacts upstreamFacts() const = 0; // of the call started (empty before)
+    // Of the call started (empty before); the node and Host only `withNames` (they are built as text).
+    virtual UpstreamFacts upstreamFacts(bool withNames = false) const = 0;
     // `done` is fed back as runnerDone(); `log` and `clock` record the frames.
     virtual void callRunner(PluginCallSpec spec, QList<RunnerFrameRecord> *log, const QElapsedTimer *clock) = 0;
     virtual void answerExtraInfo(const std::optional<QByteArray> &value) = 0;

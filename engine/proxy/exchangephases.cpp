@@ -234,7 +234,7 @@ std::optional<QByteArray> Exchange::extraInfo(const Runner::ExtraInfoReq &ask) c
         c.routeName = m_route->name;
     }
     if (m_upstreamStarted) {
-        const ExchangeIo::UpstreamFacts facts = m_io.upstreamFacts();
+        const ExchangeIo::UpstreamFacts facts = m_io.upstreamFacts(true);
         c.upstreamHost = facts.hostHeader;
         c.upstreamAddr = facts.node.toUtf8();
     }

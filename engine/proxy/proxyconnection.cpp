@@ -334,10 +334,12 @@ void ProxyConnection::resumeUpstream()
         m_call->resumeReading();
 }
 
-ExchangeIo::UpstreamFacts ProxyConnection::upstreamFacts() const
+ExchangeIo::UpstreamFacts ProxyConnection::upstreamFacts(bool withNames) const
 {
     if (!m_call)
         return {};
+    if (!withNames)
+        return {m_call->attempts(), m_call->timings(), {}, {}};
     return {m_call->attempts(), m_call->timings(), m_call->nodeAddress(), m_call->upstreamHostHeader()};
 }
 

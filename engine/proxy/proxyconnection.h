@@ -56,7 +56,7 @@ private:
     void send(const char *data, qsizetype size) override;
     void startUpstream(std::shared_ptr<const UpstreamSpec> spec, UpstreamCall::Request request) override;
     void resumeUpstream() override;
-    UpstreamFacts upstreamFacts() const override;
+    UpstreamFacts upstreamFacts(bool withNames) const override;
     void callRunner(PluginCallSpec spec, QList<RunnerFrameRecord> *log, const QElapsedTimer *clock) override;
     void answerExtraInfo(const std::optional<QByteArray> &value) override;
     void stopRunner() override;

@@ -39,7 +39,7 @@ public:
         trace << "upstream " + QString::fromLatin1(request.head.left(request.head.indexOf('\r')));
     }
     void resumeUpstream() override { trace << QStringLiteral("resume upstream"); }
-    UpstreamFacts upstreamFacts() const override
+    UpstreamFacts upstreamFacts(bool) const override
     {
         return attempts ? UpstreamFacts{attempts, {}, QStringLiteral("127.0.0.1:1980"), "127.0.0.1:1980"} : UpstreamFacts{};
     }
