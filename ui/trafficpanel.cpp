@@ -1,13 +1,12 @@
 #include "trafficpanel.h"
 
-#include "httpwriter.h"
-
 #include "atomicfile.h"
 #include "bodytext.h"
 #include "capturestore.h"
 #include "exchangeexport.h"
 #include "exchangeview.h"
 #include "messageview.h"
+#include "replay.h"
 #include "trafficfilter.h"
 #include "trafficmodel.h"
 #include "welcomeview.h"
@@ -24,12 +23,12 @@
 #include <QPushButton>
 #include <QMenu>
 #include <QScrollBar>
+#include <QUrl>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTableView>
-#include <QTcpSocket>
 #include <QKeyEvent>
 #include <QVBoxLayout>
 
@@ -332,6 +331,7 @@ QMenu *TrafficPanel::contextMenu(int row)
     menu->addAction(tr("Copy as curl"), this, [this] { copyAsCurl(); });
     menu->addAction(tr("Copy response"), this, [this] { copyResponse(); });
     menu->addSeparator();
+    menu->addAction(tr("Replay"), this, [this] { replay(); });
     const auto filterBy = [this, menu](const QString &text, const QString &expression) {
         menu->addAction(text, this, [this, expression] { m_filterEdit->setText(expression); });
     };
@@ -370,19 +370,12 @@ void TrafficPanel::replay()
     if (!e)
         return;
     // Sent as captured, through the proxy; the answer shows up as a new exchange.
-    const CapturedMessage &r = e->clientRequest;
-    const QByteArray raw = HttpWriter::replayRequest(r.method, r.target, r.headers, r.body);
-    auto *socket = new QTcpSocket(this);
-    connect(socket, &QTcpSocket::connected, socket, [socket, raw] { socket->write(raw); });
-    connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->readAll(); });
-    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-    connect(socket, &QTcpSocket::errorOccurred, socket, [this, socket](QAbstractSocket::SocketError err) {
-        if (err != QAbstractSocket::RemoteHostClosedError)
-            Q_EMIT message(tr("Replay failed: %1").arg(socket->errorString()));
-        socket->deleteLater();
+    const quint64 id = e->id;
+    replayThroughProxy(e->clientRequest, QHostAddress(QUrl(m_proxyBase).host()), m_proxyPort, this, [this, id](const QString &error) {
+        Q_EMIT message(error.isEmpty() ? tr("Exchange %1 replayed: its answer is the newest exchange").arg(id)
+                                       : tr("Replay of exchange %1 failed: %2").arg(id).arg(error));
     });
-    socket->connectToHost(QHostAddress::LocalHost, m_proxyPort);
-    Q_EMIT message(tr("Replaying exchange %1").arg(e->id));
+    Q_EMIT message(tr("Replaying exchange %1").arg(id));
 }
 
 void TrafficPanel::exportHar(bool selectionOnly)

@@ -58,6 +58,7 @@ private Q_SLOTS:
     void whyThisRoute();
     void trafficContextMenu();
     void findBarCountsMatches();
+    void replaySendsTheExchangeAgain();
     void runnerDeathIsNoticed();
     void everyActionAndMenu();
     void quitAsksAboutEdits();
@@ -545,6 +546,44 @@ void TestEveryControl::trafficContextMenu()
     traffic->clear();
     checkAlive();
     traffic->clear();
+}
+
+// Ctrl+R on a selected exchange sends its request again through the proxy: a new exchange with the
+// same request, and the status bar says so; the context menu's Replay does the same.
+void TestEveryControl::replaySendsTheExchangeAgain()
+{
+    MainWindow *window = m_fixture->window.get();
+    mainTabs()->setCurrentIndex(0);
+    TrafficPanel *traffic = window->traffic();
+    traffic->clear();
+    traffic->filterEdit()->clear();
+    QCOMPARE(httpRequest(m_fixture->engine.proxyPort(), "POST", "/plain/replay?n=1", {{"X-Replay", "me"}}, "body").status, 200);
+    QTRY_COMPARE(traffic->model()->rowCount(), 1);
+    traffic->table()->setFocus();
+    traffic->table()->selectRow(0);
+    QTRY_VERIFY(traffic->detail()->exchange());
+    QTest::keyClick(window, Qt::Key_R, Qt::ControlModifier);
+    QTRY_COMPARE(traffic->model()->rowCount(), 2);
+    QTRY_VERIFY2(window->statusBar()->currentMessage().contains("replayed"), qPrintable(window->statusBar()->currentMessage()));
+    for (int row = 0; row < 2; ++row) {
+        const ExchangePtr e = traffic->model()->exchangeAt(row);
+        QCOMPARE(e->clientRequest.method, QByteArray("POST"));
+        QCOMPARE(e->clientRequest.target, QByteArray("/plain/replay?n=1"));
+        QCOMPARE(e->clientRequest.headers.value("x-replay"), QByteArray("me"));
+        QCOMPARE(e->clientRequest.body, QByteArray("body"));
+        QCOMPARE(e->clientResponse.status, 200);
+    }
+    std::unique_ptr<QMenu> menu(traffic->contextMenu(0));
+    bool found = false;
+    for (QAction *a : menu->actions())
+        if (a->text() == QLatin1String("Replay")) {
+            a->trigger();
+            found = true;
+        }
+    QVERIFY(found);
+    QTRY_COMPARE(traffic->model()->rowCount(), 3);
+    traffic->clear();
+    checkAlive();
 }
 
 // Ctrl+F: a find bar with the match count; Return goes on, Shift+Return back, both wrap; Escape closes.
