@@ -7,6 +7,7 @@
 #include "exchangeview.h"
 #include "messageview.h"
 #include "replay.h"
+#include "replayeditor.h"
 #include "trafficfilter.h"
 #include "trafficmodel.h"
 #include "welcomeview.h"
@@ -332,6 +333,7 @@ QMenu *TrafficPanel::contextMenu(int row)
     menu->addAction(tr("Copy response"), this, [this] { copyResponse(); });
     menu->addSeparator();
     menu->addAction(tr("Replay"), this, [this] { replay(); });
+    menu->addAction(tr("Edit and replay…"), this, [this] { editAndReplay(); });
     const auto filterBy = [this, menu](const QString &text, const QString &expression) {
         menu->addAction(text, this, [this, expression] { m_filterEdit->setText(expression); });
     };
@@ -376,6 +378,17 @@ void TrafficPanel::replay()
                                        : tr("Replay of exchange %1 failed: %2").arg(id).arg(error));
     });
     Q_EMIT message(tr("Replaying exchange %1").arg(id));
+}
+
+ReplayEditor *TrafficPanel::editAndReplay()
+{
+    auto *editor = new ReplayEditor(QHostAddress(QUrl(m_proxyBase).host()), m_proxyPort, window());
+    editor->setAttribute(Qt::WA_DeleteOnClose);
+    if (const ExchangePtr e = current())
+        editor->setRequest(e->clientRequest);
+    connect(editor, &ReplayEditor::message, this, &TrafficPanel::message);
+    editor->show();
+    return editor;
 }
 
 void TrafficPanel::exportHar(bool selectionOnly)

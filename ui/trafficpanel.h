@@ -6,6 +6,7 @@
 
 class CaptureStore;
 class ExchangeView;
+class ReplayEditor;
 class QLabel;
 class QMenu;
 class QStackedWidget;
@@ -50,6 +51,8 @@ public Q_SLOTS:
     void copyAsCurl();
     void copyResponse();
     void replay();
+    // The selected exchange's request (or GET /) in an editor that sends it through the proxy; returns it.
+    ReplayEditor *editAndReplay();
     void exportHar(bool selectionOnly);
     void openHar();
     void findInBody(); // shows the find bar (Return: next, Shift+Return: previous, Escape: closes)

@@ -7,6 +7,7 @@
 #include <QPushButton>
 #include "exchangeview.h"
 #include "routeeditor.h"
+#include "replayeditor.h"
 #include "routeexplainer.h"
 #include "runnerprocess.h"
 #include "routeform.h"
@@ -559,6 +560,9 @@ void TestEveryControl::replaySendsTheExchangeAgain()
     traffic->filterEdit()->clear();
     QCOMPARE(httpRequest(m_fixture->engine.proxyPort(), "POST", "/plain/replay?n=1", {{"X-Replay", "me"}}, "body").status, 200);
     QTRY_COMPARE(traffic->model()->rowCount(), 1);
+    closeStrayWindows(); // the keys go to the main window, as when the user is in it
+    QApplication::setActiveWindow(window);
+    QTRY_VERIFY(window->isActiveWindow());
     traffic->table()->setFocus();
     traffic->table()->selectRow(0);
     QTRY_VERIFY(traffic->detail()->exchange());
@@ -582,6 +586,45 @@ void TestEveryControl::replaySendsTheExchangeAgain()
         }
     QVERIFY(found);
     QTRY_COMPARE(traffic->model()->rowCount(), 3);
+    // Edit and replay (Ctrl+Shift+R): the selected request in the editor, changed, sent twice.
+    traffic->table()->selectRow(0);
+    QTest::keyClick(window, Qt::Key_R, Qt::ControlModifier | Qt::ShiftModifier);
+    ReplayEditor *editor = nullptr;
+    QTRY_VERIFY((editor = window->findChild<ReplayEditor *>()));
+    QTRY_VERIFY(editor->isVisible());
+    auto *target = editor->findChild<QLineEdit *>("target");
+    auto *headers = editor->findChild<QPlainTextEdit *>("headers");
+    auto *body = editor->findChild<QPlainTextEdit *>("body");
+    auto *method = editor->findChild<QComboBox *>("method");
+    QCOMPARE(target->text(), QStringLiteral("/plain/replay?n=1"));
+    QVERIFY(headers->toPlainText().contains("X-Replay: me"));
+    QCOMPARE(body->toPlainText(), QStringLiteral("body"));
+    QCOMPARE(method->currentText(), QStringLiteral("POST"));
+    target->selectAll();
+    QTest::keyClicks(target, "/plain/edited");
+    headers->moveCursor(QTextCursor::End);
+    QTest::keyClick(headers, Qt::Key_Return);
+    QTest::keyClicks(headers, "X-Edited: 1");
+    body->selectAll();
+    QTest::keyClicks(body, "new body");
+    QTest::mouseClick(editor->findChild<QPushButton *>("send"), Qt::LeftButton);
+    QTRY_COMPARE(traffic->model()->rowCount(), 4);
+    QTRY_VERIFY2(editor->statusText().contains("newest exchange"), qPrintable(editor->statusText()));
+    const ExchangePtr edited = traffic->model()->exchangeAt(3);
+    QCOMPARE(edited->clientRequest.target, QByteArray("/plain/edited"));
+    QCOMPARE(edited->clientRequest.headers.value("x-edited"), QByteArray("1"));
+    QCOMPARE(edited->clientRequest.headers.value("x-replay"), QByteArray("me"));
+    QCOMPARE(edited->clientRequest.body, QByteArray("new body"));
+    QTest::keyClick(editor, Qt::Key_Return, Qt::ControlModifier); // sent again, from the keyboard
+    QTRY_COMPARE(traffic->model()->rowCount(), 5);
+    // A header line that is not "Name: value" is said, and nothing is sent.
+    QTest::keyClick(headers, Qt::Key_Return);
+    QTest::keyClicks(headers, "no colon here");
+    QTest::mouseClick(editor->findChild<QPushButton *>("send"), Qt::LeftButton);
+    QVERIFY2(editor->statusText().contains("is not \"Name: value\""), qPrintable(editor->statusText()));
+    QTest::qWait(200);
+    QCOMPARE(traffic->model()->rowCount(), 5);
+    editor->close();
     traffic->clear();
     checkAlive();
 }
@@ -831,6 +874,19 @@ void TestEveryControl::screenshots()
     explainer.show();
     QVERIFY(QTest::qWaitForWindowExposed(&explainer));
     QVERIFY(explainer.grab().save(dir + "/why-this-route" + suffix));
+    // Edit and replay (issue 16), filled in from an exchange.
+    ReplayEditor replayEditor(QHostAddress::LocalHost, 9080, window);
+    CapturedMessage edited;
+    edited.method = "POST";
+    edited.target = "/index.html?lang=en";
+    edited.headers.add("Host", "127.0.0.1:9080");
+    edited.headers.add("Content-Type", "application/json");
+    edited.headers.add("X-Trace", "replay-1");
+    edited.body = "{\"enable\": \"feature\"}";
+    replayEditor.setRequest(edited);
+    replayEditor.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&replayEditor));
+    QVERIFY(replayEditor.grab().save(dir + "/edit-and-replay" + suffix));
     // The first-run view (issue 16).
     WelcomeView welcome;
     welcome.setInfo({"http://127.0.0.1:9080", "http://127.0.0.1:9180", "http://127.0.0.1:1980", "routescope-demo-runner (pid 4242)", "k3y"});
