@@ -121,7 +121,6 @@ void Exchange::startUpstream()
     call.hostOverride = m_hostOverride;
     call.method = r.method;
     call.body = r.body;
-    m_upstreamStarted = true;
     m_io.startUpstream(spec, std::move(call));
 }
 
@@ -404,7 +403,6 @@ void Exchange::upstreamFailed(int status, const QString &why, bool headSent)
         m_phase = Phase::None;
     }
     m_post = PostResp::Off;
-    m_postRespPending = false;
     if (const int attempts = m_io.upstreamFacts().attempts; attempts > 0)
         noteUpstreamStatus(status, attempts);
     respondLocal(status, reasonPhrase(status).prepend(QByteArray::number(status) + ' ') + ": " + why.toUtf8(), false);

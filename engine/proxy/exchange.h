@@ -162,7 +162,6 @@ private:
     Phase m_phase = Phase::None;                       // the runner call in progress
     const ExtPluginConfig *m_requestPlugin = nullptr;  // RequestPlugin: which, and where to go on after it
     Pipeline::Stage m_next = Pipeline::Stage::Upstream;
-    bool m_upstreamStarted = false;
     HttpRequest m_client;            // as received (for ExtraInfo: vars and ReqBody)
     HttpRequest m_upstreamRequest;   // as it goes upstream, after rewrites
     std::optional<QByteArray> m_hostOverride;

@@ -233,11 +233,9 @@ std::optional<QByteArray> Exchange::extraInfo(const Runner::ExtraInfoReq &ask) c
         c.routeId = m_route->id;
         c.routeName = m_route->name;
     }
-    if (m_upstreamStarted) {
-        const ExchangeIo::UpstreamFacts facts = m_io.upstreamFacts(true);
-        c.upstreamHost = facts.hostHeader;
-        c.upstreamAddr = facts.node.toUtf8();
-    }
+    const ExchangeIo::UpstreamFacts facts = m_io.upstreamFacts(true); // empty before the upstream call
+    c.upstreamHost = facts.hostHeader;
+    c.upstreamAddr = facts.node.toUtf8();
     c.upstreamStatus = m_upstreamAnswer.status;
     return lookupVar(c, ask.name);
 }

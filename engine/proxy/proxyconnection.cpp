@@ -200,12 +200,11 @@ template<typename Event> void ProxyConnection::feed(Event &&event)
         exchangeOver();
 }
 
-Exchange &ProxyConnection::newExchange()
+void ProxyConnection::newExchange()
 {
     m_wait = Wait::Nothing;
     ExchangeIo &io = *this; // a private base: converted here, not in make_unique
     m_exchange = std::make_unique<Exchange>(io, m_context);
-    return *m_exchange;
 }
 
 void ProxyConnection::processInput()

@@ -35,7 +35,7 @@ private:
     void streamClosed(Stream *) override;
     void closeNow();
     void processInput();
-    Exchange &newExchange();
+    void newExchange();
     // Every event goes to the exchange through here: once the outermost one is over and so is the
     // exchange, the connection goes on (next request, or close) and the exchange is freed.
     template<typename Event> void feed(Event &&event);
