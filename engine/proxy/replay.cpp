@@ -15,18 +15,20 @@ void replayThroughProxy(const CapturedMessage &request, QHostAddress proxy, quin
     auto *socket = new QTcpSocket(context);
     // Reported once; the socket is let go after the answer (the proxy closes: Connection: close).
     auto report = std::make_shared<std::function<void(const QString &)>>(std::move(done));
-    const auto finish = [socket, report](const QString &error) {
+    const auto tell = [report](const QString &error) {
         if (*report)
             std::exchange(*report, nullptr)(error);
+    };
+    const auto finish = [socket, tell](const QString &error) {
+        tell(error);
         socket->abort();
         socket->deleteLater();
     };
     const QByteArray raw = HttpWriter::replayRequest(request.method, request.target, request.headers, request.body);
     QObject::connect(socket, &QTcpSocket::connected, socket, [socket, raw] { socket->write(raw); });
-    QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket, report] {
+    QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket, tell] {
         socket->readAll();
-        if (*report)
-            std::exchange(*report, nullptr)(QString());
+        tell(QString());
     });
     QObject::connect(socket, &QTcpSocket::disconnected, socket, [finish] {
         finish(QStringLiteral("the proxy closed the connection without an answer"));
