@@ -1,8 +1,8 @@
 #include "replayeditor.h"
 
+#include "methodbox.h"
 #include "replay.h"
 
-#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFontDatabase>
 #include <QFormLayout>
@@ -13,14 +13,11 @@
 #include <QVBoxLayout>
 
 ReplayEditor::ReplayEditor(QHostAddress proxy, quint16 port, QWidget *parent)
-    : QDialog(parent), m_proxy(std::move(proxy)), m_port(port), m_method(new QComboBox(this)),
+    : QDialog(parent), m_proxy(std::move(proxy)), m_port(port), m_method(newMethodBox(this)),
       m_target(new QLineEdit(QStringLiteral("/"), this)), m_headers(new QPlainTextEdit(this)), m_body(new QPlainTextEdit(this)),
       m_status(new QLabel(this)), m_send(nullptr)
 {
     setWindowTitle(tr("Edit and replay"));
-    m_method->setEditable(true);
-    m_method->addItems({"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"});
-    m_method->setObjectName(QStringLiteral("method"));
     m_target->setObjectName(QStringLiteral("target"));
     m_target->setPlaceholderText(tr("/path?query"));
     m_headers->setObjectName(QStringLiteral("headers"));

@@ -1,10 +1,10 @@
 #include "routeexplainer.h"
 
 #include "configstore.h"
+#include "methodbox.h"
 #include "requestparser.h"
 #include "vars.h"
 
-#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QHeaderView>
@@ -16,14 +16,11 @@
 #include <QVBoxLayout>
 
 RouteExplainer::RouteExplainer(const ConfigStore *store, QWidget *parent)
-    : QDialog(parent), m_store(store), m_method(new QComboBox(this)), m_url(new QLineEdit(QStringLiteral("/"), this)),
+    : QDialog(parent), m_store(store), m_method(newMethodBox(this)), m_url(new QLineEdit(QStringLiteral("/"), this)),
       m_host(new QLineEdit(this)), m_client(new QLineEdit(QStringLiteral("127.0.0.1"), this)), m_headers(new QPlainTextEdit(this)),
       m_summary(new QLabel(this)), m_routes(new QTreeWidget(this))
 {
     setWindowTitle(tr("Why this route"));
-    m_method->setEditable(true);
-    m_method->addItems({"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"});
-    m_method->setObjectName(QStringLiteral("method"));
     m_url->setObjectName(QStringLiteral("url"));
     m_url->setPlaceholderText(tr("/path?query"));
     m_host->setObjectName(QStringLiteral("host"));

@@ -366,6 +366,11 @@ void TrafficPanel::copyResponse()
     Q_EMIT message(tr("Copied the response of exchange %1").arg(e->id));
 }
 
+QHostAddress TrafficPanel::proxyHost() const
+{
+    return QHostAddress(QUrl(m_proxyBase).host());
+}
+
 void TrafficPanel::replay()
 {
     const ExchangePtr e = current();
@@ -373,7 +378,7 @@ void TrafficPanel::replay()
         return;
     // Sent as captured, through the proxy; the answer shows up as a new exchange.
     const quint64 id = e->id;
-    replayThroughProxy(e->clientRequest, QHostAddress(QUrl(m_proxyBase).host()), m_proxyPort, this, [this, id](const QString &error) {
+    replayThroughProxy(e->clientRequest, proxyHost(), m_proxyPort, this, [this, id](const QString &error) {
         Q_EMIT message(error.isEmpty() ? tr("Exchange %1 replayed: its answer is the newest exchange").arg(id)
                                        : tr("Replay of exchange %1 failed: %2").arg(id).arg(error));
     });
@@ -382,7 +387,7 @@ void TrafficPanel::replay()
 
 ReplayEditor *TrafficPanel::editAndReplay()
 {
-    auto *editor = new ReplayEditor(QHostAddress(QUrl(m_proxyBase).host()), m_proxyPort, window());
+    auto *editor = new ReplayEditor(proxyHost(), m_proxyPort, window());
     editor->setAttribute(Qt::WA_DeleteOnClose);
     if (const ExchangePtr e = current())
         editor->setRequest(e->clientRequest);

@@ -2,6 +2,7 @@
 
 #include "capturedexchange.h"
 
+#include <QHostAddress>
 #include <QWidget>
 
 class CaptureStore;
@@ -78,6 +79,7 @@ private:
     void updateWelcome();
 
     CaptureStore *m_capture;
+    QHostAddress proxyHost() const; // the proxy's listen address, from m_proxyBase
     QString m_proxyBase;
     quint16 m_proxyPort;
     TrafficModel *m_model;
