@@ -196,7 +196,7 @@ void bodyFrom(CapturedMessage &m, const QJsonObject &content)
 {
     const QString text = content.value("text").toString();
     m.body = content.value("encoding").toString() == QLatin1String("base64") ? QByteArray::fromBase64(text.toLatin1()) : text.toUtf8();
-    m.bodySize = qMax<qint64>(m.body.size(), qint64(content.value("size").toDouble(m.body.size())));
+    m.bodySize = qMax<qint64>(m.body.size(), clampedInt<qint64>(content.value("size").toDouble(m.body.size())));
 }
 
 CapturedMessage requestFrom(const QJsonObject &o, bool stripOrigin)
@@ -213,7 +213,7 @@ CapturedMessage requestFrom(const QJsonObject &o, bool stripOrigin)
     m.headers = headersFrom(o.value("headers").toArray());
     const QJsonObject post = o.value("postData").toObject();
     m.body = post.value("text").toString().toUtf8();
-    m.bodySize = qMax<qint64>(m.body.size(), qint64(o.value("bodySize").toDouble(0)));
+    m.bodySize = qMax<qint64>(m.body.size(), clampedInt<qint64>(o.value("bodySize").toDouble(0)));
     return m;
 }
 

@@ -18,3 +18,9 @@ Int clampedInt(double d)
         return std::numeric_limits<Int>::max();
     return Int(d);
 }
+
+// Whether a JSON number is a whole number that a qint64 holds exactly enough to write back as one.
+inline bool isWholeNumber(double d)
+{
+    return std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9.2e18;
+}

@@ -47,8 +47,7 @@ bool isInteger(const QJsonValue &v)
 {
     if (!v.isDouble())
         return false;
-    const double d = v.toDouble();
-    return std::isfinite(d) && std::floor(d) == d;
+    return isWholeNumber(v.toDouble());
 }
 
 // Collects problems under a base pointer, phrasing them the way APISIX's schema checker does.
@@ -385,7 +384,7 @@ QString checkIdValue(const QJsonValue &id)
     if (id.isString())
         return checkId(id.toString());
     const double n = id.toDouble();
-    if (id.isDouble() && n >= 1 && n == double(qint64(n)))
+    if (id.isDouble() && n >= 1 && isWholeNumber(n))
         return {};
     return checkId(QString()); // the schema checker's text
 }

@@ -1,5 +1,6 @@
 #include "configexport.h"
 
+#include "jsonnumber.h"
 #include "validator.h"
 
 #include <QCryptographicHash>
@@ -43,7 +44,7 @@ void emitValue(YAML::Emitter &out, const QJsonValue &v)
         break;
     case QJsonValue::Double: {
         const double d = v.toDouble();
-        if (d == double(qint64(d)))
+        if (isWholeNumber(d))
             out << qint64(d);
         else
             out << d;

@@ -10,7 +10,7 @@ int parseTimeMs(const QJsonValue &v, bool *ok)
     if (v.isDouble()) {
         const double s = v.toDouble();
         *ok = s >= 0 && s <= 86400;
-        return int(s * 1000);
+        return *ok ? int(s * 1000) : 0;
     }
     static const QRegularExpression re(QStringLiteral("^\\s*(\\d+)\\s*(ms|s|m|h)?\\s*$"));
     const QRegularExpressionMatch m = re.match(v.toString());
