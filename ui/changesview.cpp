@@ -60,7 +60,7 @@ ChangesView::LineKind kindOf(DiffLine::Op op, bool present)
 } // namespace
 
 ChangesView::ChangesView(QWidget *parent)
-    : QWidget(parent), m_notes(new QLabel(this)), m_status(new QLabel(this)), m_before(new QPlainTextEdit(this)),
+    : QWidget(parent), m_notes(new QLabel(this)), m_status(new QLabel(this)), m_leftTitle(new QLabel(this)), m_rightTitle(new QLabel(this)), m_before(new QPlainTextEdit(this)),
       m_after(new QPlainTextEdit(this)), m_showAll(new QPushButton(tr("Show all rows"), this))
 {
     m_notes->setWordWrap(true);
@@ -90,8 +90,10 @@ ChangesView::ChangesView(QWidget *parent)
     layout->addWidget(m_notes, 0, 0, 1, 2);
     layout->addWidget(m_status, 1, 0);
     layout->addWidget(m_showAll, 1, 1, Qt::AlignRight);
-    layout->addWidget(new QLabel(tr("<b>Before:</b> upstream response, then client request"), this), 2, 0);
-    layout->addWidget(new QLabel(tr("<b>After:</b> client response, then upstream request"), this), 2, 1);
+    m_leftTitle->setText(tr("<b>Before:</b> upstream response, then client request"));
+    m_rightTitle->setText(tr("<b>After:</b> client response, then upstream request"));
+    layout->addWidget(m_leftTitle, 2, 0);
+    layout->addWidget(m_rightTitle, 2, 1);
     layout->addWidget(m_before, 3, 0);
     layout->addWidget(m_after, 3, 1);
     layout->setRowStretch(3, 1);
@@ -115,11 +117,29 @@ void ChangesView::setExchange(const ExchangePtr &e)
         clear();
         return;
     }
+    const qsizetype bytes = e->upstreamResponse.body.size() + e->clientResponse.body.size();
+    start(bytes, tr("Comparing bodies of %1 and %2…").arg(sizeText(e->upstreamResponse.bodySize), sizeText(e->clientResponse.bodySize)),
+          [e] { return computeChanges(*e); });
+}
+
+void ChangesView::compare(const ExchangePtr &a, const ExchangePtr &b)
+{
+    m_comparing = true;
+    m_leftTitle->setText(tr("<b>Left:</b> exchange %1").arg(a->id));
+    m_rightTitle->setText(tr("<b>Right:</b> exchange %1").arg(b->id));
+    qsizetype bytes = 0;
+    for (const CapturedExchange *e : {a.get(), b.get()})
+        bytes += e->clientRequest.body.size() + e->upstreamRequest.body.size() + e->upstreamResponse.body.size() + e->clientResponse.body.size();
+    start(bytes, tr("Comparing exchanges %1 and %2 (%3 of bodies)…").arg(a->id).arg(b->id).arg(sizeText(bytes)),
+          [a, b] { return compareExchanges(*a, *b); });
+}
+
+void ChangesView::start(qsizetype bodyBytes, const QString &waiting, std::function<ExchangeChanges()> changes)
+{
     ++m_generation;
     m_all = false;
-    const qsizetype bytes = e->upstreamResponse.body.size() + e->clientResponse.body.size();
-    if (bytes <= kOffThreadBytes) {
-        display(computeChanges(*e));
+    if (bodyBytes <= kOffThreadBytes) {
+        display(changes());
         return;
     }
     m_computing = true;
@@ -128,9 +148,9 @@ void ChangesView::setExchange(const ExchangePtr &e)
     m_after->clear();
     m_notes->hide();
     m_showAll->hide();
-    m_status->setText(tr("Comparing bodies of %1 and %2…").arg(sizeText(e->upstreamResponse.bodySize), sizeText(e->clientResponse.bodySize)));
+    m_status->setText(waiting);
     m_watcher.setProperty("generation", QVariant::fromValue(m_generation));
-    m_watcher.setFuture(QtConcurrent::run([e] { return computeChanges(*e); }));
+    m_watcher.setFuture(QtConcurrent::run(std::move(changes)));
 }
 
 void ChangesView::display(const ExchangeChanges &changes)
@@ -151,10 +171,15 @@ void ChangesView::render()
     if (!c.absent.isEmpty())
         summary << c.absent;
     int total = 0;
+    int differing = 0;
     for (const ChangeSection &s : c.sections) {
-        summary << QStringLiteral("%1: %2").arg(s.title, s.summary);
+        if (!m_comparing)
+            summary << QStringLiteral("%1: %2").arg(s.title, s.summary);
+        differing += s.changedRows ? 1 : 0;
         total += int(s.rows.size()) + 1;
     }
+    if (m_comparing && !c.sections.isEmpty())
+        summary << tr("%1 of %2 sections differ").arg(differing).arg(c.sections.size());
     const bool bounded = !m_all && total > kShownRows;
     if (bounded)
         summary << tr("showing the first %1 of %2 rows").arg(kShownRows).arg(total);

@@ -6,6 +6,8 @@
 #include <QFutureWatcher>
 #include <QWidget>
 
+#include <functional>
+
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
@@ -25,6 +27,8 @@ public:
 
     explicit ChangesView(QWidget *parent = nullptr);
     void setExchange(const ExchangePtr &e);
+    // Compare (issue 16): exchange `a` on the left against `b` on the right, message by message.
+    void compare(const ExchangePtr &a, const ExchangePtr &b);
     void clear();
     bool isComputing() const { return m_computing; }
     // Notes, summaries and both sides, for tests and copying.
@@ -34,11 +38,15 @@ public:
     QPushButton *showAllButton() const { return m_showAll; }
 
 private:
+    // Computes `changes` here, or off the GUI thread when the bodies are large.
+    void start(qsizetype bodyBytes, const QString &waiting, std::function<ExchangeChanges()> changes);
     void display(const ExchangeChanges &changes);
     void render();
 
     QLabel *m_notes;
     QLabel *m_status;
+    QLabel *m_leftTitle;
+    QLabel *m_rightTitle;
     QPlainTextEdit *m_before;
     QPlainTextEdit *m_after;
     QPushButton *m_showAll;
@@ -47,4 +55,5 @@ private:
     ExchangeChanges m_changes;
     bool m_computing = false;
     bool m_all = false;
+    bool m_comparing = false; // two exchanges: the notes already name each section that differs
 };

@@ -181,6 +181,7 @@ void MainWindow::buildMenus()
     action(traffic, tr("Copy response"), {}, [this] { m_traffic->copyResponse(); });
     action(traffic, tr("Replay"), QKeySequence(Qt::CTRL | Qt::Key_R), [this] { m_traffic->replay(); });
     action(traffic, tr("Edit and replay…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), [this] { m_traffic->editAndReplay(); });
+    action(traffic, tr("Compare the two selected…"), QKeySequence(Qt::CTRL | Qt::Key_D), [this] { m_traffic->compareSelected(); });
     QAction *remove = action(traffic, tr("Remove"), QKeySequence::Delete, [this] { m_traffic->removeSelected(); });
     remove->setShortcutContext(Qt::WidgetWithChildrenShortcut); // Del in an editor stays a Del
     m_traffic->table()->addAction(remove);

@@ -3,6 +3,7 @@
 #include "atomicfile.h"
 #include "bodytext.h"
 #include "capturestore.h"
+#include "comparedialog.h"
 #include "exchangeexport.h"
 #include "exchangeview.h"
 #include "messageview.h"
@@ -334,6 +335,9 @@ QMenu *TrafficPanel::contextMenu(int row)
     menu->addSeparator();
     menu->addAction(tr("Replay"), this, [this] { replay(); });
     menu->addAction(tr("Edit and replay…"), this, [this] { editAndReplay(); });
+    QAction *compare = menu->addAction(tr("Compare the two selected"), this, [this] { compareSelected(); });
+    compare->setEnabled(selected().size() == 2);
+    menu->addSeparator();
     const auto filterBy = [this, menu](const QString &text, const QString &expression) {
         menu->addAction(text, this, [this, expression] { m_filterEdit->setText(expression); });
     };
@@ -394,6 +398,19 @@ ReplayEditor *TrafficPanel::editAndReplay()
     connect(editor, &ReplayEditor::message, this, &TrafficPanel::message);
     editor->show();
     return editor;
+}
+
+CompareDialog *TrafficPanel::compareSelected()
+{
+    const QList<ExchangePtr> two = selected();
+    if (two.size() != 2) {
+        Q_EMIT message(tr("Compare needs two exchanges selected (%1 now): Ctrl+click the second one").arg(two.size()));
+        return nullptr;
+    }
+    auto *dialog = new CompareDialog(two[0], two[1], window());
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
 }
 
 void TrafficPanel::exportHar(bool selectionOnly)

@@ -6,6 +6,7 @@
 #include <QWidget>
 
 class CaptureStore;
+class CompareDialog;
 class ExchangeView;
 class ReplayEditor;
 class QLabel;
@@ -54,6 +55,9 @@ public Q_SLOTS:
     void replay();
     // The selected exchange's request (or GET /) in an editor that sends it through the proxy; returns it.
     ReplayEditor *editAndReplay();
+    // The two selected exchanges side by side (the older on the left); with another selection, says how
+    // to pick two and returns nothing.
+    CompareDialog *compareSelected();
     void exportHar(bool selectionOnly);
     void openHar();
     void findInBody(); // shows the find bar (Return: next, Shift+Return: previous, Escape: closes)

@@ -77,6 +77,41 @@ ChangeSection bodySection(const QString &title, const CapturedMessage &before, c
     }
     return s;
 }
+// The facts of an exchange other than its messages, a line each, in the same order for both sides.
+QStringList factLines(const CapturedExchange &e)
+{
+    QStringList out;
+    out << QStringLiteral("route: %1").arg(e.routeId.isEmpty() ? QStringLiteral("(none matched)") : e.routeId);
+    out << QStringLiteral("upstream node: %1").arg(e.upstreamAddress.isEmpty() ? QStringLiteral("(not called)") : e.upstreamAddress);
+    out << QStringLiteral("outcome: %1").arg(e.errorText.isEmpty() ? QStringLiteral("ok") : QStringLiteral("%1: %2").arg(e.errorStep, e.errorText));
+    out << QStringLiteral("runner frames: %1").arg(e.frames.size());
+    return out;
+}
+
+// One message of both exchanges: diffed when both have it, else a section that says which one lacks it.
+void compareMessage(ExchangeChanges &out, const QString &name, const CapturedMessage &a, const CapturedMessage &b,
+                    bool request, const ChangesLimits &limits)
+{
+    if (!a.present || !b.present) {
+        if (!a.present && !b.present)
+            return;
+        ChangeSection s;
+        s.title = name;
+        s.changedRows = 1;
+        s.summary = QStringLiteral("only the %1 exchange has one").arg(a.present ? QStringLiteral("left") : QStringLiteral("right"));
+        out.sections << s;
+        out.notes << QStringLiteral("%1: %2").arg(name, s.summary);
+        return;
+    }
+    const ChangeSection head = request ? lineSection(name + QStringLiteral(": method, target and headers"), requestLines(a), requestLines(b))
+                                       : lineSection(name + QStringLiteral(": status and headers"), headerLines(a), headerLines(b));
+    const ChangeSection body = bodySection(name + QStringLiteral(": body"), a, b, limits);
+    for (const ChangeSection &s : {head, body}) {
+        if (s.changedRows)
+            out.notes << QStringLiteral("%1: %2").arg(s.title, s.summary);
+        out.sections << s;
+    }
+}
 } // namespace
 
 qsizetype firstDifference(const QByteArray &a, const QByteArray &b)
@@ -106,5 +141,23 @@ ExchangeChanges computeChanges(const CapturedExchange &e, const ChangesLimits &l
                                     requestLines(e.clientRequest), requestLines(e.upstreamRequest));
         out.sections << bodySection(QStringLiteral("Request body"), e.clientRequest, e.upstreamRequest, limits);
     }
+    return out;
+}
+
+ExchangeChanges compareExchanges(const CapturedExchange &a, const CapturedExchange &b, const ChangesLimits &limits)
+{
+    ExchangeChanges out;
+    const ChangeSection facts = lineSection(QStringLiteral("Exchange"), factLines(a), factLines(b));
+    if (facts.changedRows)
+        out.notes << QStringLiteral("Exchange: %1 (route, node, outcome or runner frames)").arg(facts.summary);
+    out.sections << facts;
+    compareMessage(out, QStringLiteral("Client request"), a.clientRequest, b.clientRequest, true, limits);
+    compareMessage(out, QStringLiteral("Upstream request"), a.upstreamRequest, b.upstreamRequest, true, limits);
+    compareMessage(out, QStringLiteral("Upstream response"), a.upstreamResponse, b.upstreamResponse, false, limits);
+    compareMessage(out, QStringLiteral("Client response"), a.clientResponse, b.clientResponse, false, limits);
+    if (out.notes.isEmpty())
+        out.notes << QStringLiteral("The two exchanges are the same, message for message.");
+    const auto ms = [](qint64 ns) { return ns >= 0 ? QStringLiteral("%1 ms").arg(double(ns) / 1e6, 0, 'f', 3) : QStringLiteral("unknown"); };
+    out.notes << QStringLiteral("Total time: %1 (left), %2 (right).").arg(ms(a.timings.totalNs), ms(b.timings.totalNs));
     return out;
 }

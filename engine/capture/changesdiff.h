@@ -30,5 +30,10 @@ struct ChangesLimits
 };
 
 ExchangeChanges computeChanges(const CapturedExchange &e, const ChangesLimits &limits = {});
+// Two exchanges side by side (Fiddler's Compare): `a` on the left, `b` on the right, each message of the
+// one against the same message of the other (client request, upstream request, upstream response, client
+// response: start line and headers, then body), after a line each of route, node, outcome and timing. The
+// notes say in a line each what differs; a message only one exchange has is said, not diffed.
+ExchangeChanges compareExchanges(const CapturedExchange &a, const CapturedExchange &b, const ChangesLimits &limits = {});
 // Where two byte strings first differ; -1 when one is the other.
 qsizetype firstDifference(const QByteArray &a, const QByteArray &b);

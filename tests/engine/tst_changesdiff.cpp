@@ -18,9 +18,58 @@ private Q_SLOTS:
     void largeBodiesSayWhereTheyDiffer();
     void noUpstreamResponse();
     void requestSideChanges();
+    void twoExchangesCompared();
     void shownTextIsBounded_data();
     void shownTextIsBounded();
 };
+
+// Issue 16, Compare: each message of one exchange against the same message of the other.
+void TestChangesDiff::twoExchangesCompared()
+{
+    CapturedExchange a;
+    a.routeId = "1";
+    a.upstreamAddress = "127.0.0.1:1980";
+    a.clientRequest.present = true;
+    a.clientRequest.method = "GET";
+    a.clientRequest.target = "/index.html";
+    a.clientRequest.headers.add("Host", "h");
+    a.upstreamRequest = a.clientRequest;
+    a.upstreamResponse = capturedResponse("one\ntwo\n");
+    a.clientResponse = a.upstreamResponse;
+    a.timings.totalNs = 1500000;
+    CapturedExchange b = a;
+    b.timings.totalNs = 2500000;
+    ExchangeChanges c = compareExchanges(a, b);
+    QCOMPARE(c.sections.size(), 9); // the facts, then head and body of four messages
+    for (const ChangeSection &s : c.sections)
+        QVERIFY2(s.changedRows == 0, qPrintable(s.title + ": " + s.summary));
+    QCOMPARE(c.notes.first(), QStringLiteral("The two exchanges are the same, message for message."));
+    QCOMPARE(c.notes.last(), QStringLiteral("Total time: 1.500 ms (left), 2.500 ms (right)."));
+
+    b.clientRequest.target = "/index.html?x=1";
+    b.clientResponse.body = "one\nthree\n";
+    b.clientResponse.bodySize = b.clientResponse.body.size();
+    b.upstreamResponse = {};
+    b.upstreamAddress.clear();
+    b.errorStep = "ext-plugin-pre-req";
+    b.errorText = "stopped";
+    c = compareExchanges(a, b);
+    QCOMPARE(c.sections.size(), 8); // the upstream response only on the left: one section says so
+    QCOMPARE(c.sections[0].title, QStringLiteral("Exchange"));
+    QCOMPARE(c.sections[0].changedRows, 2); // the node and the outcome
+    QCOMPARE(c.sections[1].title, QStringLiteral("Client request: method, target and headers"));
+    QCOMPARE(c.sections[1].rows[0].left, QStringLiteral("GET /index.html"));
+    QCOMPARE(c.sections[1].rows[0].right, QStringLiteral("GET /index.html?x=1"));
+    QCOMPARE(c.sections[5].title, QStringLiteral("Upstream response"));
+    QCOMPARE(c.sections[5].summary, QStringLiteral("only the left exchange has one"));
+    QCOMPARE(c.sections[7].title, QStringLiteral("Client response: body"));
+    QCOMPARE(c.sections[7].changedRows, 1);
+    const QString notes = c.notes.join('\n');
+    QVERIFY2(notes.contains("Client request: method, target and headers: 1 line(s) differ"), qPrintable(notes));
+    QVERIFY2(notes.contains("Upstream response: only the left exchange has one"), qPrintable(notes));
+    QVERIFY2(notes.contains("Client response: body: 1 line(s) differ"), qPrintable(notes));
+    QVERIFY2(!notes.contains("Upstream request"), qPrintable(notes));
+}
 
 // Issue 16: what the pre-req / post-req runners and the proxy changed in the request, diffed like the response.
 void TestChangesDiff::requestSideChanges()

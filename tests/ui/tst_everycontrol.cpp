@@ -1,6 +1,7 @@
 // Every button pressed, every action and menu entry triggered, every dialog opened and cancelled, in each
 // state of each tab: the next crash is in a control nobody's test pressed (issue 10).
 #include "changesview.h"
+#include "comparedialog.h"
 #include "configtransfer.h"
 #include "confeditor.h"
 #include "jsoneditor.h"
@@ -60,6 +61,7 @@ private Q_SLOTS:
     void trafficContextMenu();
     void findBarCountsMatches();
     void replaySendsTheExchangeAgain();
+    void compareTwoExchanges();
     void runnerDeathIsNoticed();
     void everyActionAndMenu();
     void quitAsksAboutEdits();
@@ -629,6 +631,62 @@ void TestEveryControl::replaySendsTheExchangeAgain()
     checkAlive();
 }
 
+// Compare (Ctrl+D, and on the context menu): two exchanges picked with a click and a Ctrl+click, side by side.
+void TestEveryControl::compareTwoExchanges()
+{
+    MainWindow *window = m_fixture->window.get();
+    mainTabs()->setCurrentIndex(0);
+    TrafficPanel *traffic = window->traffic();
+    traffic->clear();
+    traffic->filterEdit()->clear();
+    QCOMPARE(httpRequest(m_fixture->engine.proxyPort(), "GET", "/plain/a").status, 200);
+    QCOMPARE(httpRequest(m_fixture->engine.proxyPort(), "GET", "/plain/b", {{"X-Only", "b"}}).status, 200);
+    QTRY_COMPARE(traffic->model()->rowCount(), 2);
+    closeStrayWindows();
+    QApplication::setActiveWindow(window);
+    QTRY_VERIFY(window->isActiveWindow());
+    QTableView *table = traffic->table();
+    const auto rowCentre = [table](int row) { return table->visualRect(table->model()->index(row, 1)).center(); };
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, rowCentre(0));
+    QTest::keyClick(window, Qt::Key_D, Qt::ControlModifier); // one selected: said, nothing opened
+    QTRY_VERIFY2(window->statusBar()->currentMessage().contains("two exchanges selected (1 now)"), qPrintable(window->statusBar()->currentMessage()));
+    QVERIFY(!window->findChild<CompareDialog *>());
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, Qt::ControlModifier, rowCentre(1));
+    QCOMPARE(traffic->selected().size(), 2);
+    QTest::keyClick(window, Qt::Key_D, Qt::ControlModifier);
+    CompareDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = window->findChild<CompareDialog *>()));
+    QTRY_VERIFY(dialog->isVisible());
+    const quint64 first = traffic->selected()[0]->id, second = traffic->selected()[1]->id;
+    QCOMPARE(dialog->windowTitle(), QStringLiteral("Compare exchanges %1 and %2").arg(first).arg(second));
+    const QString text = dialog->view()->plainText();
+    QVERIFY2(text.contains("Client request: method, target and headers: 2 line(s) differ"), qPrintable(text));
+    QVERIFY2(text.contains("x-only: b"), qPrintable(text));
+    QVERIFY2(dialog->view()->after()->toPlainText().contains("GET /plain/b"), qPrintable(dialog->view()->after()->toPlainText()));
+    QTest::mouseClick(dialog->findChild<QPushButton *>("swap"), Qt::LeftButton);
+    QCOMPARE(dialog->windowTitle(), QStringLiteral("Compare exchanges %1 and %2").arg(second).arg(first));
+    QVERIFY(dialog->view()->before()->toPlainText().contains("GET /plain/b"));
+    dialog->close();
+    QTRY_VERIFY(!window->findChild<CompareDialog *>()); // deleted on close
+    // The context menu's entry, enabled only with two selected.
+    std::unique_ptr<QMenu> menu(traffic->contextMenu(0));
+    QAction *compare = nullptr;
+    for (QAction *a : menu->actions())
+        if (a->text() == QLatin1String("Compare the two selected"))
+            compare = a;
+    QVERIFY(compare && compare->isEnabled());
+    compare->trigger();
+    QTRY_VERIFY((dialog = window->findChild<CompareDialog *>()));
+    dialog->close();
+    table->selectRow(0);
+    menu.reset(traffic->contextMenu(0));
+    for (QAction *a : menu->actions())
+        if (a->text() == QLatin1String("Compare the two selected"))
+            QVERIFY(!a->isEnabled());
+    traffic->clear();
+    checkAlive();
+}
+
 // Ctrl+F: a find bar with the match count; Return goes on, Shift+Return back, both wrap; Escape closes.
 void TestEveryControl::findBarCountsMatches()
 {
@@ -887,6 +945,12 @@ void TestEveryControl::screenshots()
     replayEditor.show();
     QVERIFY(QTest::qWaitForWindowExposed(&replayEditor));
     QVERIFY(replayEditor.grab().save(dir + "/edit-and-replay" + suffix));
+    // Compare (issue 16): two exchanges of the traffic side by side.
+    CompareDialog compare(traffic->model()->exchangeAt(0), traffic->model()->exchangeAt(1), window);
+    compare.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&compare));
+    QTRY_VERIFY(!compare.view()->isComputing());
+    QVERIFY(compare.grab().save(dir + "/compare" + suffix));
     // The first-run view (issue 16).
     WelcomeView welcome;
     welcome.setInfo({"http://127.0.0.1:9080", "http://127.0.0.1:9180", "http://127.0.0.1:1980", "routescope-demo-runner (pid 4242)", "k3y"});
