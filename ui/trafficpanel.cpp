@@ -56,11 +56,15 @@ TrafficPanel::TrafficPanel(CaptureStore *capture, QString proxyBase, quint16 pro
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(22);
-    m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setWordWrap(false);
-    const int widths[] = {50, 95, 60, 150, 300, 60, 80, 70, 75, 70};
+    // Path takes the width the window has; the others keep theirs (the user may drag them). Long ids,
+    // hosts and routes lose their middle, so that both ends stay readable.
+    m_table->setTextElideMode(Qt::ElideMiddle);
+    const QFontMetrics metrics(m_table->font());
+    const int widths[] = {metrics.horizontalAdvance(QStringLiteral("00000000")) + 12, 95, 60, 150, 300, 90, 80, 70, 75, 70, 110};
     for (int i = 0; i < int(std::size(widths)); ++i)
         m_table->setColumnWidth(i, widths[i]);
+    m_table->horizontalHeader()->setSectionResizeMode(TrafficModel::Path, QHeaderView::Stretch);
 
     auto *tableBox = new QWidget(this);
     auto *tableLayout = new QVBoxLayout(tableBox);

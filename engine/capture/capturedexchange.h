@@ -30,11 +30,18 @@ struct ExchangeTimings
     qint64 preReqNs = -1;
     qint64 postReqNs = -1;
     qint64 connectNs = -1;     // upstream connect (not when a pooled connection was reused)
-    qint64 firstByteNs = -1;   // upstream: request sent to first response byte
+    qint64 firstByteNs = -1;   // upstream: from the call's start (connect included) to the first response byte
     qint64 upstreamNs = -1;    // upstream call, whole
     qint64 postRespNs = -1;
     qint64 writeNs = -1;       // the client response, from its first byte to its last
     qint64 totalNs = -1;
+    // When each step began, from the exchange's start (for the waterfall); -1 when it did not run. A phase
+    // run twice (global rules, then the route) starts at its first run and lasts the two runs together.
+    qint64 preReqAtNs = -1;
+    qint64 postReqAtNs = -1;
+    qint64 upstreamAtNs = -1;  // connectNs and firstByteNs count from here
+    qint64 postRespAtNs = -1;
+    qint64 writeAtNs = -1;
     qint64 runnerNs() const;   // the three plugin phases together
 };
 

@@ -165,7 +165,9 @@ QJsonObject toHar(const QList<ExchangePtr> &exchanges, const QString &proxyBase,
                                                   {"postReq", e.timings.postReqNs}, {"connect", e.timings.connectNs},
                                                   {"firstByte", e.timings.firstByteNs}, {"upstream", e.timings.upstreamNs},
                                                   {"postResp", e.timings.postRespNs}, {"write", e.timings.writeNs},
-                                                  {"total", e.timings.totalNs}});
+                                                  {"total", e.timings.totalNs}, {"preReqAt", e.timings.preReqAtNs},
+                                                  {"postReqAt", e.timings.postReqAtNs}, {"upstreamAt", e.timings.upstreamAtNs},
+                                                  {"postRespAt", e.timings.postRespAtNs}, {"writeAt", e.timings.writeAtNs}});
         QJsonObject entry{{"startedDateTime", QDateTime::fromMSecsSinceEpoch(e.startedAtMs, Qt::UTC).toString(Qt::ISODateWithMs)},
                           {"time", time},
                           {"request", request},
@@ -290,7 +292,8 @@ QList<ExchangePtr> fromHar(const QJsonObject &har, QString *error)
         const QJsonObject t = x.value("timingsNs").toObject();
         auto ns = [&t](const char *k) { return t.contains(QLatin1String(k)) ? clampedInt<qint64>(t.value(QLatin1String(k)).toDouble()) : qint64(-1); };
         if (!t.isEmpty())
-            e->timings = {ns("route"), ns("preReq"), ns("postReq"), ns("connect"), ns("firstByte"), ns("upstream"), ns("postResp"), ns("write"), ns("total")};
+            e->timings = {ns("route"), ns("preReq"), ns("postReq"), ns("connect"), ns("firstByte"), ns("upstream"), ns("postResp"), ns("write"), ns("total"),
+                          ns("preReqAt"), ns("postReqAt"), ns("upstreamAt"), ns("postRespAt"), ns("writeAt")};
         else
             e->timings.totalNs = clampedInt<qint64>(entry.value("time").toDouble() * 1e6);
         out.append(e);

@@ -121,6 +121,7 @@ void Exchange::startUpstream()
     call.hostOverride = m_hostOverride;
     call.method = r.method;
     call.body = r.body;
+    m_record.timings.upstreamAtNs = m_clock.nsecsElapsed();
     m_io.startUpstream(spec, std::move(call));
 }
 
@@ -465,8 +466,10 @@ void Exchange::finish(After after)
     CapturedExchange &rec = m_record;
     const qint64 now = m_clock.nsecsElapsed();
     rec.timings.totalNs = now;
-    if (m_writeStartNs >= 0)
+    if (m_writeStartNs >= 0) {
+        rec.timings.writeAtNs = m_writeStartNs;
         rec.timings.writeNs = now - m_writeStartNs;
+    }
     if (m_streamed) { // relayed as it came: the same bytes, kept once
         rec.clientResponse.body = rec.upstreamResponse.body;
         rec.clientResponse.bodySize = rec.upstreamResponse.bodySize;

@@ -80,8 +80,13 @@ void Exchange::runnerDone(const PluginCallOutcome &outcome)
 void Exchange::requestPluginDone(const PluginCallOutcome &outcome)
 {
     const ExtPluginConfig &plugin = *m_requestPlugin;
-    const qint64 took = m_clock.nsecsElapsed() - m_stepStartNs;
-    (plugin.name == QLatin1String("ext-plugin-pre-req") ? m_record.timings.preReqNs : m_record.timings.postReqNs) += took;
+    const bool pre = plugin.name == QLatin1String("ext-plugin-pre-req");
+    ExchangeTimings &t = m_record.timings;
+    qint64 &took = pre ? t.preReqNs : t.postReqNs;
+    qint64 &at = pre ? t.preReqAtNs : t.postReqAtNs;
+    took = qMax<qint64>(took, 0) + m_clock.nsecsElapsed() - m_stepStartNs;
+    if (at < 0)
+        at = m_stepStartNs;
     Pipeline::RequestEffects effects;
     Pipeline::Result result = Pipeline::afterRequestPlugin(plugin, outcome, m_upstreamRequest, effects,
                                                            m_context.settings.addApisixHeaders);
@@ -122,6 +127,7 @@ void Exchange::runResponsePlugin()
     };
     spec.extraInfo = [this](const Runner::ExtraInfoReq &ask) { return responseExtraInfo(ask); };
     m_stepStartNs = m_clock.nsecsElapsed();
+    m_record.timings.postRespAtNs = m_stepStartNs;
     m_phase = Phase::ResponsePlugin;
     m_io.callRunner(std::move(spec), m_capturing ? &m_record.frames : nullptr, &m_clock);
 }

@@ -201,6 +201,12 @@ void TestCapture::capturesAllFourVersions()
     QCOMPARE(e->upstreamAddress, QStringLiteral("127.0.0.1:%1").arg(up->port()));
     QVERIFY(e->timings.totalNs > 0);
     QVERIFY(e->timings.upstreamNs > 0 && e->timings.upstreamNs <= e->timings.totalNs);
+    // The waterfall's start times: route match, then the upstream call, then the write; no plugin phase.
+    const ExchangeTimings &t = e->timings;
+    QCOMPARE(t.preReqAtNs, qint64(-1));
+    QCOMPARE(t.postRespAtNs, qint64(-1));
+    QVERIFY2(t.upstreamAtNs >= t.routeNs && t.upstreamAtNs + t.upstreamNs <= t.totalNs, qPrintable(QString::number(t.upstreamAtNs)));
+    QVERIFY(t.writeAtNs > t.upstreamAtNs + t.firstByteNs && t.writeAtNs + t.writeNs <= t.totalNs);
     // Pausing stops capturing, and nothing else.
     engine.engine().capture()->setPaused(true);
     added.clear();
@@ -275,6 +281,7 @@ void TestCapture::harRoundTrip()
     e->errorText = "boom";
     e->timings.totalNs = 2'000'000;
     e->timings.postRespNs = 500'000;
+    e->timings.postRespAtNs = 1'200'000;
     RunnerFrameRecord f;
     f.plugin = "ext-plugin-post-resp";
     f.type = 4;
@@ -299,6 +306,8 @@ void TestCapture::harRoundTrip()
     QCOMPARE(b.frames.size(), 1);
     QCOMPARE(b.frames.first().payload, QByteArray("abc"));
     QCOMPARE(b.timings.postRespNs, qint64(500'000));
+    QCOMPARE(b.timings.postRespAtNs, qint64(1'200'000));
+    QCOMPARE(b.timings.preReqAtNs, qint64(-1));
     QVERIFY(b.modifiedByRunner);
     QVERIFY(fromHar(QJsonObject{{"x", 1}}, &error).isEmpty());
     QVERIFY(fromHarText("{\n  \"log\": {\"entries\": [,]}\n}", &error).isEmpty());

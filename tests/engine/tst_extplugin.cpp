@@ -220,6 +220,11 @@ void TestExtPlugin::exchangeRecordsTheRunnerConversation()
             QVERIFY(first[i].atNs >= first[i - 1].atNs);
     }
     QVERIFY(Runner::summarize(first[0].type, false, first[0].payload).startsWith("PrepareConf.Req key=route#1#ext-plugin-post-resp#"));
+    // The waterfall: post-resp starts once the upstream's head is in, its frames within it, the write after it.
+    const ExchangeTimings &t = seen[0]->timings;
+    QVERIFY(t.postRespAtNs >= t.upstreamAtNs + t.firstByteNs);
+    QVERIFY(first[0].atNs >= t.postRespAtNs && first[3].atNs <= t.postRespAtNs + t.postRespNs);
+    QVERIFY(t.writeAtNs >= t.postRespAtNs + t.postRespNs && t.writeAtNs + t.writeNs <= t.totalNs);
     QString error;
     const auto call = Runner::decodeHttpRespCallReq(first[2].payload, &error);
     QVERIFY2(call, qPrintable(error));
@@ -419,7 +424,15 @@ void TestExtPlugin::reqBodyAbsentAndPresent()
     TestEngine engine(1, demoRunner());
     waitReady(engine);
     QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-pre-req\":{\"conf\":" + conf({{"req-body", ""}}) + "}}", up->port())), 201);
+    QSignalSpy added(engine.engine().capture(), &CaptureStore::exchangesAdded);
     QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/").headers.value("x-req-body"), QByteArray("(absent)"));
+    QTRY_VERIFY(!added.isEmpty());
+    // The waterfall: route match, then pre-req, then the upstream call; post-req did not run.
+    const ExchangeTimings t = added.first().first().value<QList<ExchangePtr>>().first()->timings;
+    QVERIFY(t.preReqAtNs >= t.routeNs && t.preReqNs > 0);
+    QVERIFY(t.upstreamAtNs >= t.preReqAtNs + t.preReqNs);
+    QCOMPARE(t.postReqAtNs, qint64(-1));
+    QCOMPARE(t.postReqNs, qint64(-1));
     QCOMPARE(httpRequest(engine.proxyPort(), "POST", "/", {}, "12345").headers.value("x-req-body"), QByteArray("5"));
 }
 

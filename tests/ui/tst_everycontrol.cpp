@@ -62,6 +62,7 @@ private Q_SLOTS:
     void findBarCountsMatches();
     void replaySendsTheExchangeAgain();
     void compareTwoExchanges();
+    void columnsAdaptToTheWindow();
     void runnerDeathIsNoticed();
     void everyActionAndMenu();
     void quitAsksAboutEdits();
@@ -687,6 +688,30 @@ void TestEveryControl::compareTwoExchanges()
     checkAlive();
 }
 
+// Path takes the width the window gains; a seven-digit id is shown whole; long cells lose their middle.
+void TestEveryControl::columnsAdaptToTheWindow()
+{
+    MainWindow *window = m_fixture->window.get();
+    mainTabs()->setCurrentIndex(0);
+    QTableView *table = window->traffic()->table();
+    QCOMPARE(httpRequest(m_fixture->engine.proxyPort(), "GET", "/plain/columns").status, 200); // the table, not the welcome page
+    QTRY_VERIFY(window->traffic()->model()->rowCount() > 0);
+    const QSize before = window->size();
+    window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window));
+    window->resize(1200, 800);
+    QTRY_COMPARE(table->window()->width(), 1200);
+    const int narrow = table->columnWidth(TrafficModel::Path);
+    const int route = table->columnWidth(TrafficModel::Route);
+    window->resize(1600, 800);
+    QTRY_VERIFY2(table->columnWidth(TrafficModel::Path) >= narrow + 350, qPrintable(QString::number(table->columnWidth(TrafficModel::Path))));
+    QCOMPARE(table->columnWidth(TrafficModel::Route), route);
+    QVERIFY(table->fontMetrics().horizontalAdvance("1000003") < table->columnWidth(TrafficModel::Id) - 6);
+    QCOMPARE(table->textElideMode(), Qt::ElideMiddle);
+    window->resize(before);
+    checkAlive();
+}
+
 // Ctrl+F: a find bar with the match count; Return goes on, Shift+Return back, both wrap; Escape closes.
 void TestEveryControl::findBarCountsMatches()
 {
@@ -919,6 +944,17 @@ void TestEveryControl::screenshots()
     traffic->detail()->setCurrentIndex(ExchangeView::UpstreamRequest);
     QCoreApplication::processEvents();
     QVERIFY(window->grab().save(dir + "/upstream-request" + suffix));
+    // The Timing waterfall (issue 16) of an exchange that went through the runner.
+    for (int row = 0; row < traffic->filter()->rowCount(); ++row) {
+        const ExchangePtr e = traffic->filter()->index(row, 0).data(TrafficModel::ExchangeRole).value<ExchangePtr>();
+        if (e && !e->frames.isEmpty() && e->upstreamResponse.present) {
+            traffic->table()->selectRow(row);
+            break;
+        }
+    }
+    traffic->detail()->setCurrentIndex(ExchangeView::Timing);
+    QCoreApplication::processEvents();
+    QVERIFY(window->grab().save(dir + "/timing" + suffix));
     // A service in its tab (issue 13), with the routes that use it counted.
     mainTabs()->setCurrentIndex(3);
     openDiscarding(window->objectPanels()[2], "s1");

@@ -2,6 +2,7 @@
 #include "configstore.h"
 #include "routesmodel.h"
 #include "trafficfilter.h"
+#include "timingview.h"
 #include "trafficmodel.h"
 
 #include <QAbstractItemModelTester>
@@ -34,7 +35,44 @@ private Q_SLOTS:
     void evictionRemovesRows();
     void filterProxy();
     void routesModelFollowsTheStore();
+    void timingWaterfall();
 };
+
+// The Timing tab's rows: each step at its start on one axis; without start times, end to end.
+void TestTrafficModel::timingWaterfall()
+{
+    ExchangeTimings t;
+    t.routeNs = 10;
+    t.preReqAtNs = 20;
+    t.preReqNs = 100;
+    t.upstreamAtNs = 130;
+    t.connectNs = 30;
+    t.firstByteNs = 80;
+    t.upstreamNs = 200;
+    t.writeAtNs = 215;
+    t.writeNs = 120;
+    t.totalNs = 340;
+    QList<TimingBar> bars = timingBars(t);
+    const QList<TimingBar> expected = {{"Route match", 0, 10},           {"ext-plugin-pre-req", 20, 100},
+                                       {"ext-plugin-post-req", 0, -1},   {"Upstream call", 130, 200},
+                                       {"connect", 130, 30, true},       {"waiting for the first byte", 160, 50, true},
+                                       {"receiving", 210, 120, true},    {"ext-plugin-post-resp", 0, -1},
+                                       {"Write to client", 215, 120},    {"Total", 0, 340}};
+    QCOMPARE(bars, expected);
+    // A pooled connection (no connect) and a HAR from before start times were kept: laid end to end.
+    t.connectNs = -1;
+    t.preReqAtNs = t.upstreamAtNs = t.writeAtNs = -1;
+    bars = timingBars(t);
+    QCOMPARE(bars[1].startNs, qint64(10));
+    QCOMPARE(bars[3].startNs, qint64(110));
+    QCOMPARE(bars[4], (TimingBar{"connect (connection reused)", 110, -1, true}));
+    QCOMPARE(bars[5], (TimingBar{"waiting for the first byte", 110, 80, true}));
+    QCOMPARE(bars[8].startNs, qint64(310));
+    TimingView view;
+    view.setTimings(t);
+    view.resize(600, 300);
+    QVERIFY(!view.grab().isNull()); // paints without a fault
+}
 
 void TestTrafficModel::batchesAreOneInsertEach()
 {
