@@ -9,6 +9,7 @@
 #include "routeeditor.h"
 #include "routeexplainer.h"
 #include "routespanel.h"
+#include "runnerlog.h"
 #include "runnerprocess.h"
 #include "trafficpanel.h"
 #include "welcomeview.h"
@@ -43,7 +44,7 @@ MainWindow::MainWindow(ConfigStore *store, CaptureStore *capture, RunnerProcess 
       m_routesPanel(new RoutesPanel(ResourceKind::Route, store, PluginCatalogue::fromJson(info.pluginCatalogue), this)),
       m_upstreamsPanel(new RoutesPanel(ResourceKind::Upstream, store, PluginCatalogue::fromJson(info.pluginCatalogue), this)),
       m_traffic(new TrafficPanel(capture, info.proxyUrl, info.proxyPort, this)),
-      m_runnerState(new QLabel(this)), m_rate(new QLabel(this)), m_memory(new QLabel(this))
+      m_runnerState(new QLabel(this)), m_rate(new QLabel(this)), m_memory(new QLabel(this)), m_runner(runner)
 {
     auto *tabs = new QTabWidget(this);
     tabs->addTab(m_traffic, tr("Traffic"));
@@ -87,25 +88,28 @@ MainWindow::MainWindow(ConfigStore *store, CaptureStore *capture, RunnerProcess 
     if (runner) {
         static const char *const names[] = {"stopped", "starting", "ready", "exited", "respawning"};
         RunnerProcess::State now = RunnerProcess::State::Stopped;
-        QMetaObject::invokeMethod(runner, [runner, &now] { now = runner->state(); }, Qt::BlockingQueuedConnection);
+        qint64 pid = 0;
+        QMetaObject::invokeMethod(runner, [runner, &now, &pid] { now = runner->state(); pid = runner->pid(); }, Qt::BlockingQueuedConnection);
         // The state in words and in colour (a dot of a hue that reads on a light and a dark bar alike).
         const auto show = [this](RunnerProcess::State state) {
             static const char *const colours[] = {"#9a9a9a", "#d9a400", "#2fa84f", "#e0433a", "#d9a400"};
             m_runnerState->setText(QStringLiteral("<span style=\"color:%1\">\u25cf</span> ").arg(QLatin1String(colours[int(state)]))
                                    + tr("Runner: %1").arg(QLatin1String(names[int(state)])));
+            if (m_runnerLogWindow)
+                m_runnerLogWindow->setState(m_runnerState->text());
         };
         show(now);
+        addRunnerLog(QStringLiteral("state"), pid ? tr("%1 when this window opened (pid %2)").arg(QLatin1String(names[int(now)])).arg(pid)
+                                                  : tr("%1 when this window opened").arg(QLatin1String(names[int(now)])));
         connect(runner, &RunnerProcess::stateChanged, this, [this, show](RunnerProcess::State state, const QString &detail) {
             show(state);
-            m_runnerLog << QStringLiteral("%1  [state] %2").arg(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")), detail);
+            addRunnerLog(QStringLiteral("state"), detail);
             if (state == RunnerProcess::State::Exited) // a notice: ext-plugin-* answer 503 until it is back
                 statusBar()->showMessage(tr("The Plugin Runner exited (%1): ext-plugin-* routes answer 503 until it is back; click Runner for its log")
                                              .arg(detail), 15000);
         });
         connect(runner, &RunnerProcess::outputLine, this, [this](const QString &stream, const QString &line) {
-            m_runnerLog << QStringLiteral("%1  [%2] %3").arg(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")), stream, line);
-            if (m_runnerLog.size() > 2000)
-                m_runnerLog.removeFirst();
+            addRunnerLog(stream, line);
         });
     } else if (!info.runnerDescription.isEmpty()) {
         m_runnerState->setText(tr("Runner: %1").arg(info.runnerDescription));
@@ -196,7 +200,7 @@ void MainWindow::buildMenus()
     action(traffic, tr("Clear"), QKeySequence(Qt::CTRL | Qt::Key_K), [this] { m_traffic->clear(); });
     traffic->addSeparator();
     action(traffic, tr("Why this route…"), QKeySequence(Qt::CTRL | Qt::Key_W), [this] { showRouteExplainer(); });
-    action(traffic, tr("Runner log…"), {}, [this] { showRunnerLog(); });
+    action(traffic, tr("Runner log…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L), [this] { showRunnerLog(); });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     action(help, tr("Keyboard shortcuts"), QKeySequence(Qt::CTRL | Qt::Key_Slash), [this] { showShortcuts(); });
@@ -227,18 +231,27 @@ void MainWindow::tick()
     m_memory->setToolTip(dropped ? tr("%1 older exchanges were dropped to stay within the capture budget (capture_budget_mib in the workspace)").arg(dropped) : QString());
 }
 
-void MainWindow::showRunnerLog()
+void MainWindow::addRunnerLog(const QString &tag, const QString &line)
 {
-    auto *dialog = new QDialog(this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowTitle(tr("Plugin Runner log"));
-    auto *layout = new QVBoxLayout(dialog);
-    auto *text = new QPlainTextEdit(dialog);
-    text->setReadOnly(true);
-    text->setPlainText(m_runnerLog.isEmpty() ? tr("Nothing from the runner yet.") : m_runnerLog.join(QLatin1Char('\n')));
-    layout->addWidget(text);
-    dialog->resize(800, 400);
-    dialog->show();
+    const QString entry = QStringLiteral("%1  [%2] %3").arg(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")), tag, line);
+    m_runnerLog << entry;
+    if (m_runnerLog.size() > RunnerLog::kMaxLines)
+        m_runnerLog.removeFirst();
+    if (m_runnerLogWindow)
+        m_runnerLogWindow->appendLine(entry);
+}
+
+RunnerLog *MainWindow::showRunnerLog()
+{
+    if (!m_runnerLogWindow) {
+        m_runnerLogWindow = new RunnerLog(m_runner, m_runnerLog, this);
+        m_runnerLogWindow->setAttribute(Qt::WA_DeleteOnClose);
+        m_runnerLogWindow->setState(m_runnerState->text());
+    }
+    m_runnerLogWindow->show();
+    m_runnerLogWindow->raise();
+    m_runnerLogWindow->activateWindow();
+    return m_runnerLogWindow;
 }
 
 void MainWindow::showRouteExplainer()

@@ -3,8 +3,10 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QMainWindow>
+#include <QPointer>
 #include <QStringList>
 
+class RunnerLog;
 class CaptureStore;
 class ConfigStore;
 class QLabel;
@@ -42,6 +44,8 @@ public:
     const QList<RoutesPanel *> &objectPanels() const { return m_objectPanels; }
     // Every editor with unapplied edits asks Save / Discard / Cancel; true when nothing is lost by going on.
     bool confirmLeave();
+    // Traffic → Runner log… (and a click on the runner's state): the one live log window, raised when open.
+    RunnerLog *showRunnerLog();
 
 Q_SIGNALS:
     // The user chose another workspace file (File > Open, Open Recent) or a new name for this one.
@@ -55,7 +59,7 @@ protected:
 private:
     void buildMenus();
     void tick();
-    void showRunnerLog();
+    void addRunnerLog(const QString &tag, const QString &line);
     void showExport();
     void showImport();
     void showSync();
@@ -80,5 +84,7 @@ private:
     QLabel *m_rate;
     QLabel *m_memory;
     QStringList m_runnerLog;
+    RunnerProcess *m_runner;
+    QPointer<RunnerLog> m_runnerLogWindow;
     quint64 m_lastSeen = 0;
 };

@@ -210,6 +210,14 @@ void RunnerProcess::stop()
         setState(State::Stopped, QStringLiteral("stopped"));
 }
 
+void RunnerProcess::restart()
+{
+    stop();
+    m_backoffMs = kRespawnMs;
+    if (const QString error = start(); !error.isEmpty())
+        setState(State::Stopped, error);
+}
+
 void RunnerProcess::setState(State s, const QString &detail)
 {
     m_state = s;

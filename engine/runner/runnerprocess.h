@@ -27,6 +27,9 @@ public:
     // Returns an error text when the runner cannot even be set up (e.g. no private folder).
     QString start();
     void stop();
+    // Ends the runner (SIGTERM, SIGKILL after a second) and starts it again at once, its back-off reset:
+    // what the user asks for after rebuilding a runner. An error of start() is reported as Stopped.
+    void restart();
 
     // Removes the runner folders under `base` that a RouteScope which is gone left behind (a crash, a
     // SIGKILL): ours are named routescope-runner-<pid>-XXXXXX and stale once that process is gone; older

@@ -1,6 +1,7 @@
 // Every button pressed, every action and menu entry triggered, every dialog opened and cancelled, in each
 // state of each tab: the next crash is in a control nobody's test pressed (issue 10).
 #include "changesview.h"
+#include "runnerlog.h"
 #include "comparedialog.h"
 #include "configtransfer.h"
 #include "confeditor.h"
@@ -64,6 +65,7 @@ private Q_SLOTS:
     void compareTwoExchanges();
     void columnsAdaptToTheWindow();
     void runnerDeathIsNoticed();
+    void runnerLogIsLiveAndRestarts();
     void everyActionAndMenu();
     void quitAsksAboutEdits();
     void screenshots_data();
@@ -499,6 +501,53 @@ void TestEveryControl::runnerDeathIsNoticed()
     QTRY_VERIFY_WITH_TIMEOUT(state->text().contains("#e0433a") || state->text().contains("respawning"), 5000);
     QTRY_VERIFY2_WITH_TIMEOUT(window->statusBar()->currentMessage().contains("The Plugin Runner exited"), qPrintable(state->text()), 5000);
     QTRY_VERIFY_WITH_TIMEOUT(state->text().contains("Runner: ready"), 10000); // respawned
+    checkAlive();
+}
+
+// Traffic → Runner log (Ctrl+Shift+L): the log grows while it is open; Restart gives a new runner that serves.
+void TestEveryControl::runnerLogIsLiveAndRestarts()
+{
+    MainWindow *window = m_fixture->window.get();
+    RunnerProcess *runner = m_fixture->engine.engine().runnerProcess();
+    const auto pidNow = [runner] {
+        qint64 pid = 0;
+        QMetaObject::invokeMethod(runner, [runner, &pid] { pid = runner->pid(); }, Qt::BlockingQueuedConnection);
+        return pid;
+    };
+    const auto stateNow = [runner] {
+        RunnerProcess::State s = RunnerProcess::State::Stopped;
+        QMetaObject::invokeMethod(runner, [runner, &s] { s = runner->state(); }, Qt::BlockingQueuedConnection);
+        return s;
+    };
+    QTRY_COMPARE(stateNow(), RunnerProcess::State::Ready);
+    const qint64 before = pidNow();
+    closeStrayWindows();
+    QApplication::setActiveWindow(window);
+    QTRY_VERIFY(window->isActiveWindow());
+    QTest::keyClick(window, Qt::Key_L, Qt::ControlModifier | Qt::ShiftModifier);
+    RunnerLog *log = nullptr;
+    QTRY_VERIFY((log = window->findChild<RunnerLog *>()));
+    QTRY_VERIFY(log->isVisible());
+    QVERIFY2(log->text()->toPlainText().contains("[state] ready when this window opened (pid "), qPrintable(log->text()->toPlainText()));
+    QVERIFY(log->findChild<QLabel *>("state")->text().contains("Runner: ready"));
+    const int lines = log->text()->blockCount();
+    QVERIFY(log->restartButton()->isEnabled());
+    QTest::mouseClick(log->restartButton(), Qt::LeftButton);
+    QTRY_VERIFY2_WITH_TIMEOUT(log->text()->toPlainText().contains("[state] stopped"), qPrintable(log->text()->toPlainText()), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(pidNow() > 0 && pidNow() != before && stateNow() == RunnerProcess::State::Ready, 10000);
+    QTRY_VERIFY(log->findChild<QLabel *>("state")->text().contains("Runner: ready"));
+    QVERIFY(log->text()->blockCount() >= lines + 4); // asked, stopped, starting, listening: added while open
+    QVERIFY(log->text()->toPlainText().contains(QStringLiteral("(pid %1)").arg(pidNow())));
+    // The new runner serves: a post-resp route is modified again.
+    const TestResponse r = httpRequest(m_fixture->engine.proxyPort(), "GET", "/mod/after-restart");
+    QCOMPARE(r.status, 202);
+    // The same window is raised, not a second one.
+    QVERIFY(window->showRunnerLog() == log);
+    QCOMPARE(window->findChildren<RunnerLog *>().size(), 1);
+    QTest::mouseClick(log->findChild<QPushButton *>("copy"), Qt::LeftButton);
+    QCOMPARE(QApplication::clipboard()->text(), log->text()->toPlainText());
+    log->close();
+    QTRY_VERIFY(!window->findChild<RunnerLog *>());
     checkAlive();
 }
 
@@ -987,6 +1036,11 @@ void TestEveryControl::screenshots()
     QVERIFY(QTest::qWaitForWindowExposed(&compare));
     QTRY_VERIFY(!compare.view()->isComputing());
     QVERIFY(compare.grab().save(dir + "/compare" + suffix));
+    // The runner log, live (issue 16).
+    RunnerLog *runnerLog = window->showRunnerLog();
+    QVERIFY(QTest::qWaitForWindowExposed(runnerLog));
+    QVERIFY(runnerLog->grab().save(dir + "/runner-log" + suffix));
+    runnerLog->close();
     // The first-run view (issue 16).
     WelcomeView welcome;
     welcome.setInfo({"http://127.0.0.1:9080", "http://127.0.0.1:9180", "http://127.0.0.1:1980", "routescope-demo-runner (pid 4242)", "k3y"});
