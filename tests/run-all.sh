@@ -15,6 +15,11 @@ cmake --build build
 ctest --test-dir build --output-on-failure
 [ "${1:-}" = "--quick" ] && exit 0
 
+if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+  stage "the Debian package installed with apt-get, run and removed"
+  tests/app/package_check.sh build ON --install
+fi
+
 stage "build without the window, clang + ASan + UBSan + libFuzzer"
 CC=clang CXX=clang++ cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROUTESCOPE_GUI=OFF \
     -DROUTESCOPE_SANITIZE=address,undefined -DROUTESCOPE_FUZZ=ON
