@@ -102,29 +102,50 @@ QByteArray sharedHeaderName(QByteArrayView name)
 
 QByteArray reasonPhrase(int status)
 {
+    // nginx's status lines (ngx_http_header_filter_module.c), which APISIX answers with whenever it sets the
+    // status itself (ngx.status clears the upstream's line): "405 Not Allowed", "302 Moved Temporarily",
+    // "408 Request Time-out". A code nginx has no line for is written "HTTP/1.1 418 " (empty reason).
     switch (status) {
-    case 100: return QByteArrayLiteral("Continue");
+    case 100: return QByteArrayLiteral("Continue"); // ngx_http_core_send_continue's own line
+    case 101: return QByteArrayLiteral("Switching Protocols");
     case 200: return QByteArrayLiteral("OK");
     case 201: return QByteArrayLiteral("Created");
+    case 202: return QByteArrayLiteral("Accepted");
     case 204: return QByteArrayLiteral("No Content");
+    case 206: return QByteArrayLiteral("Partial Content");
     case 301: return QByteArrayLiteral("Moved Permanently");
-    case 302: return QByteArrayLiteral("Found");
+    case 302: return QByteArrayLiteral("Moved Temporarily");
+    case 303: return QByteArrayLiteral("See Other");
     case 304: return QByteArrayLiteral("Not Modified");
+    case 307: return QByteArrayLiteral("Temporary Redirect");
+    case 308: return QByteArrayLiteral("Permanent Redirect");
     case 400: return QByteArrayLiteral("Bad Request");
     case 401: return QByteArrayLiteral("Unauthorized");
+    case 402: return QByteArrayLiteral("Payment Required");
     case 403: return QByteArrayLiteral("Forbidden");
     case 404: return QByteArrayLiteral("Not Found");
-    case 405: return QByteArrayLiteral("Method Not Allowed");
-    case 408: return QByteArrayLiteral("Request Timeout");
+    case 405: return QByteArrayLiteral("Not Allowed");
+    case 406: return QByteArrayLiteral("Not Acceptable");
+    case 408: return QByteArrayLiteral("Request Time-out");
+    case 409: return QByteArrayLiteral("Conflict");
+    case 410: return QByteArrayLiteral("Gone");
+    case 411: return QByteArrayLiteral("Length Required");
+    case 412: return QByteArrayLiteral("Precondition Failed");
     case 413: return QByteArrayLiteral("Request Entity Too Large");
-    case 431: return QByteArrayLiteral("Request Header Fields Too Large");
+    case 414: return QByteArrayLiteral("Request-URI Too Large");
+    case 415: return QByteArrayLiteral("Unsupported Media Type");
+    case 416: return QByteArrayLiteral("Requested Range Not Satisfiable");
+    case 421: return QByteArrayLiteral("Misdirected Request");
+    case 429: return QByteArrayLiteral("Too Many Requests");
     case 500: return QByteArrayLiteral("Internal Server Error");
     case 501: return QByteArrayLiteral("Not Implemented");
     case 502: return QByteArrayLiteral("Bad Gateway");
     case 503: return QByteArrayLiteral("Service Temporarily Unavailable");
     case 504: return QByteArrayLiteral("Gateway Time-out");
+    case 505: return QByteArrayLiteral("HTTP Version Not Supported");
+    case 507: return QByteArrayLiteral("Insufficient Storage");
     }
-    return QByteArrayLiteral("Unknown");
+    return {};
 }
 
 bool takesCharset(QByteArrayView contentType)

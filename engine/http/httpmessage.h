@@ -65,4 +65,5 @@ struct HttpResponseHead
     HttpHeaders headers;
 };
 
+// The reason nginx writes for `status` when it sets the status itself; empty for a code nginx has no line for.
 QByteArray reasonPhrase(int status);

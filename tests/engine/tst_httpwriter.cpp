@@ -31,6 +31,12 @@ void TestHttpWriter::heads()
     HttpWriter::statusLine(out, 404);
     HttpWriter::statusLine(out, 200, "Fine");
     QCOMPARE(out, QByteArray("HTTP/1.1 404 Not Found\r\nHTTP/1.1 200 Fine\r\n"));
+    // The status lines nginx writes when APISIX sets the status (a runner's 202, a Stop with 405 or 418).
+    out.clear();
+    for (int status : {202, 302, 405, 408, 418, 422, 429})
+        HttpWriter::statusLine(out, status);
+    QCOMPARE(out, QByteArray("HTTP/1.1 202 Accepted\r\nHTTP/1.1 302 Moved Temporarily\r\nHTTP/1.1 405 Not Allowed\r\n"
+                             "HTTP/1.1 408 Request Time-out\r\nHTTP/1.1 418 \r\nHTTP/1.1 422 \r\nHTTP/1.1 429 Too Many Requests\r\n"));
 }
 
 void TestHttpWriter::chunks()

@@ -1004,6 +1004,9 @@ void TestEveryControl::screenshots()
     traffic->detail()->setCurrentIndex(ExchangeView::Timing);
     QCoreApplication::processEvents();
     QVERIFY(window->grab().save(dir + "/timing" + suffix));
+    traffic->detail()->setCurrentIndex(ExchangeView::Changes); // the README's picture
+    QTRY_VERIFY(!traffic->detail()->changesView()->isComputing());
+    QVERIFY(window->grab().save(dir + "/changes" + suffix));
     // A service in its tab (issue 13), with the routes that use it counted.
     mainTabs()->setCurrentIndex(3);
     openDiscarding(window->objectPanels()[2], "s1");
