@@ -202,6 +202,16 @@ void MainWindow::buildMenus()
     action(traffic, tr("Why this route…"), QKeySequence(Qt::CTRL | Qt::Key_W), [this] { showRouteExplainer(); });
     action(traffic, tr("Runner log…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L), [this] { showRunnerLog(); });
 
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *beside = action(view, tr("Details beside the table"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B), [this](bool on) {
+        m_traffic->setSideBySide(on);
+        QSettings().setValue(QStringLiteral("sideBySide"), on);
+    });
+    beside->setCheckable(true);
+    beside->setToolTip(tr("The exchange's tabs to the right of the traffic table (a wide screen) instead of below it"));
+    beside->setChecked(QSettings().value(QStringLiteral("sideBySide"), false).toBool());
+    m_traffic->setSideBySide(beside->isChecked());
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     action(help, tr("Keyboard shortcuts"), QKeySequence(Qt::CTRL | Qt::Key_Slash), [this] { showShortcuts(); });
     action(help, tr("About RouteScope"), {}, [this] { showAbout(); });

@@ -55,6 +55,10 @@ RouteEditor::RouteEditor(ConfigStore *store, PluginCatalogue catalogue, QWidget 
     buttons->addWidget(m_redo);
     buttons->addWidget(m_revert);
     buttons->addWidget(m_apply);
+    // A long problem reads whole: it wraps at the list's width.
+    m_problems->setWordWrap(true);
+    m_problems->setResizeMode(QListView::Adjust);
+    m_problems->setTextElideMode(Qt::ElideNone);
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_faces);
     splitter->addWidget(m_problems);

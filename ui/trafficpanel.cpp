@@ -38,7 +38,8 @@ TrafficPanel::TrafficPanel(CaptureStore *capture, QString proxyBase, quint16 pro
     : QWidget(parent), m_capture(capture), m_proxyBase(std::move(proxyBase)), m_proxyPort(proxyPort),
       m_model(new TrafficModel(this)), m_filter(new TrafficFilter(this)), m_filterEdit(new QLineEdit(this)),
       m_filterProblem(new QLabel(this)), m_dropped(new QLabel(this)), m_table(new QTableView(this)), m_detail(new ExchangeView(this)),
-      m_welcome(new WelcomeView(this)), m_pages(new QStackedWidget(this)), m_findBar(new QWidget(this)), m_findEdit(new QLineEdit(m_findBar)),
+      m_welcome(new WelcomeView(this)), m_pages(new QStackedWidget(this)), m_splitter(new QSplitter(Qt::Vertical, this)),
+      m_findBar(new QWidget(this)), m_findEdit(new QLineEdit(m_findBar)),
       m_findCount(new QLabel(m_findBar))
 {
     m_filter->setSourceModel(m_model);
@@ -72,17 +73,16 @@ TrafficPanel::TrafficPanel(CaptureStore *capture, QString proxyBase, quint16 pro
     tableLayout->setSpacing(0);
     tableLayout->addWidget(m_dropped);
     tableLayout->addWidget(m_table, 1);
-    auto *splitter = new QSplitter(Qt::Vertical, this);
-    splitter->addWidget(tableBox);
-    splitter->addWidget(m_detail);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
+    m_splitter->addWidget(tableBox);
+    m_splitter->addWidget(m_detail);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 2);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(m_filterEdit);
     layout->addWidget(m_filterProblem);
     m_pages->addWidget(m_welcome);
-    m_pages->addWidget(splitter);
+    m_pages->addWidget(m_splitter);
     layout->addWidget(m_pages, 1);
     // The find bar, below the details: incremental, with the match count.
     m_findEdit->setObjectName(QStringLiteral("find"));
@@ -179,6 +179,18 @@ void TrafficPanel::setFollow(bool follow)
     if (follow)
         m_table->scrollToBottom();
     Q_EMIT followChanged(follow);
+}
+
+bool TrafficPanel::isSideBySide() const
+{
+    return m_splitter->orientation() == Qt::Horizontal;
+}
+
+void TrafficPanel::setSideBySide(bool on)
+{
+    m_splitter->setOrientation(on ? Qt::Horizontal : Qt::Vertical);
+    const int length = on ? m_splitter->width() : m_splitter->height();
+    m_splitter->setSizes({length * 3 / 5, length * 2 / 5}); // the table keeps the larger part either way
 }
 
 void TrafficPanel::onAdded(const QList<ExchangePtr> &batch)

@@ -11,6 +11,7 @@ class ExchangeView;
 class ReplayEditor;
 class QLabel;
 class QMenu;
+class QSplitter;
 class QStackedWidget;
 class WelcomeView;
 class QLineEdit;
@@ -35,6 +36,7 @@ public:
     ExchangePtr current() const;
     QList<ExchangePtr> selected() const;
     bool isFollowing() const { return m_follow; }
+    bool isSideBySide() const;
     QLabel *droppedBanner() const { return m_dropped; }
     // Shown in place of the table and details until the first exchange.
     WelcomeView *welcome() const { return m_welcome; }
@@ -64,6 +66,7 @@ public Q_SLOTS:
     void findNext(bool backward = false);
     // Follow mode: the table keeps the newest exchange in view. Selecting a row or scrolling away stops it.
     void setFollow(bool follow);
+    void setSideBySide(bool on); // the details beside the table (a wide screen) or below it
 
 Q_SIGNALS:
     void message(const QString &text);
@@ -95,6 +98,7 @@ private:
     ExchangeView *m_detail;
     WelcomeView *m_welcome;
     QStackedWidget *m_pages;
+    QSplitter *m_splitter;
     QString m_testPath; // a test request on its way: its exchange is to be opened
     QWidget *m_findBar;
     QLineEdit *m_findEdit;

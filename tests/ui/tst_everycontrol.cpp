@@ -18,6 +18,7 @@
 #include "trafficmodel.h"
 #include "trafficpanel.h"
 #include "uidriver.h"
+#include "runnerview.h"
 #include "welcomeview.h"
 #include "windowfixture.h"
 
@@ -42,6 +43,9 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTreeWidget>
+#include <QHeaderView>
+#include <QSettings>
 
 using namespace WindowFixture;
 
@@ -64,6 +68,7 @@ private Q_SLOTS:
     void replaySendsTheExchangeAgain();
     void compareTwoExchanges();
     void columnsAdaptToTheWindow();
+    void detailsBesideTheTableAndWrappedFrames();
     void runnerDeathIsNoticed();
     void runnerLogIsLiveAndRestarts();
     void everyActionAndMenu();
@@ -89,6 +94,7 @@ private:
 
 void TestEveryControl::initTestCase()
 {
+    QSettings().remove("sideBySide"); // a run cut short must not change the layout of the next
     m_fixture = std::make_unique<Fixture>();
     QVERIFY(m_fixture->start());
     m_closer = std::make_unique<DialogCloser>();
@@ -761,6 +767,60 @@ void TestEveryControl::columnsAdaptToTheWindow()
     checkAlive();
 }
 
+// View → Details beside the table (Ctrl+Shift+B) puts the tabs to the right of the table, and is remembered;
+// a long decoded runner frame reads whole in its row, wrapped, where it was cut with a tooltip.
+void TestEveryControl::detailsBesideTheTableAndWrappedFrames()
+{
+    MainWindow *window = m_fixture->window.get();
+    mainTabs()->setCurrentIndex(0);
+    TrafficPanel *traffic = window->traffic();
+    traffic->clear();
+    const QByteArray longConf = QByteArray("a conf value long enough to need more than one line ").repeated(6).trimmed();
+    QCOMPARE(m_fixture->engine.put("/apisix/admin/routes/wrap", "{\"uri\":\"/wrap/*\",\"upstream_id\":\"u1\",\"plugins\":"
+                                   "{\"ext-plugin-pre-req\":{\"conf\":[{\"name\":\"noop\",\"value\":\"" + longConf + "\"}]}}}"), 201);
+    QCOMPARE(httpRequest(m_fixture->engine.proxyPort(), "GET", "/wrap/x").status, 200);
+    QTRY_COMPARE(traffic->model()->rowCount(), 1);
+    window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window));
+    QApplication::setActiveWindow(window);
+    QVERIFY(!traffic->isSideBySide());
+    auto placeOf = [traffic](QWidget *w) { return w->mapTo(traffic, QPoint(0, 0)); };
+    QVERIFY(placeOf(traffic->detail()).y() > placeOf(traffic->table()).y() + traffic->table()->height() - 5);
+    QTest::keyClick(window, Qt::Key_B, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_VERIFY(traffic->isSideBySide());
+    QTRY_VERIFY(placeOf(traffic->detail()).x() > placeOf(traffic->table()).x() + traffic->table()->width() - 5);
+    QCOMPARE(placeOf(traffic->detail()).y(), placeOf(traffic->table()->parentWidget()).y());
+    QVERIFY2(traffic->table()->width() >= 300, qPrintable(QString::number(traffic->table()->width()))); // both readable
+    QVERIFY(QSettings().value("sideBySide").toBool());
+
+    traffic->table()->selectRow(0);
+    traffic->detail()->setCurrentIndex(ExchangeView::Runner);
+    RunnerView *runner = traffic->detail()->runnerView();
+    QTreeWidget *frames = runner->frames();
+    QTRY_VERIFY(frames->topLevelItemCount() >= 4);
+    QCOMPARE(frames->currentItem(), frames->topLevelItem(0)); // shown at once, no click needed
+    QTreeWidgetItem *longest = nullptr;
+    for (int i = 0; i < frames->topLevelItemCount(); ++i)
+        if (!longest || frames->topLevelItem(i)->text(5).size() > longest->text(5).size())
+            longest = frames->topLevelItem(i);
+    QVERIFY2(frames->fontMetrics().horizontalAdvance(longest->text(5)) > frames->header()->sectionSize(5) + 20,
+             qPrintable(longest->text(5))); // too long for its column here: elided in the row
+    QTest::mouseClick(frames->viewport(), Qt::LeftButton, {}, frames->visualItemRect(longest).center());
+    QCOMPARE(frames->currentItem(), longest);
+    QPlainTextEdit *text = runner->frameText();
+    QVERIFY2(text->toPlainText().endsWith(longest->text(5)), qPrintable(text->toPlainText())); // whole, not cut
+    QVERIFY(text->toPlainText().startsWith(longest->text(2).contains("←") ? "From the runner" : "To the runner"));
+    QVERIFY(text->fontMetrics().horizontalAdvance(longest->text(5)) > text->viewport()->width());
+    QTRY_VERIFY2(text->document()->lineCount() > text->document()->blockCount(), "wrapped: more lines on screen than in the text");
+
+    QTest::keyClick(window, Qt::Key_B, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_VERIFY(!traffic->isSideBySide());
+    QVERIFY(!QSettings().value("sideBySide").toBool());
+    QCOMPARE(m_fixture->engine.admin("DELETE", "/apisix/admin/routes/wrap").status, 200);
+    traffic->clear();
+    checkAlive();
+}
+
 // Ctrl+F: a find bar with the match count; Return goes on, Shift+Return back, both wrap; Escape closes.
 void TestEveryControl::findBarCountsMatches()
 {
@@ -1007,6 +1067,12 @@ void TestEveryControl::screenshots()
     traffic->detail()->setCurrentIndex(ExchangeView::Changes); // the README's picture
     QTRY_VERIFY(!traffic->detail()->changesView()->isComputing());
     QVERIFY(window->grab().save(dir + "/changes" + suffix));
+    // The runner frames with the selected one read whole, the details beside the table (issue 16).
+    traffic->setSideBySide(true);
+    traffic->detail()->setCurrentIndex(ExchangeView::Runner);
+    QCoreApplication::processEvents();
+    QVERIFY(window->grab().save(dir + "/runner-beside" + suffix));
+    traffic->setSideBySide(false);
     // A service in its tab (issue 13), with the routes that use it counted.
     mainTabs()->setCurrentIndex(3);
     openDiscarding(window->objectPanels()[2], "s1");

@@ -25,6 +25,7 @@ class TestRouteEditor : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void longProblemsWrap();
     void formRoundTrip_data();
     void formRoundTrip();
     void formEditsReachJson();
@@ -194,6 +195,28 @@ void TestRouteEditor::newRouteIdIsChosenAndValidated()
     editor->checkNow();
     QVERIFY(!editor->applyButton()->isEnabled());
     QVERIFY(editor->problemList()->item(0)->text().contains("route 7 exists already"));
+}
+
+// A problem longer than the list is wide reads whole: it wraps, nothing is elided.
+void TestRouteEditor::longProblemsWrap()
+{
+    ConfigStore store;
+    RoutesPanel panel(ResourceKind::Route, &store, PluginCatalogue::demoRunner());
+    panel.resize(420, 600);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    RouteEditor *editor = panel.editor();
+    UiDriver::button(&panel, "Add")->click();
+    editor->idEdit()->selectAll();
+    QTest::keyClicks(editor->idEdit(), "my route with spaces");
+    editor->checkNow();
+    QListWidget *list = editor->problemList();
+    QListWidgetItem *item = list->item(0);
+    QVERIFY(item);
+    QVERIFY2(list->fontMetrics().horizontalAdvance(item->text()) > list->viewport()->width(), qPrintable(item->text()));
+    QTRY_VERIFY2(list->visualItemRect(item).height() >= 2 * list->fontMetrics().height(),
+                 qPrintable(QString::number(list->visualItemRect(item).height())));
+    QCOMPARE(list->textElideMode(), Qt::ElideNone);
 }
 
 void TestRouteEditor::jsonIdOfAnExistingRouteIsAProblem()
