@@ -246,7 +246,9 @@ void Session::onChanged(ResourceKind kind, const QString &id)
         return;
     if (!id.isEmpty())
         m_workspace.forgetRefused(kind, id);
-    if (id.isEmpty() || m_journal.entries() >= kCompactEntries || m_journal.bytes() >= kCompactBytes) {
+    // A journal needs its workspace file: before the first save (a new workspace) or after the file was
+    // removed, the workspace is written whole.
+    if (id.isEmpty() || m_journal.entries() >= kCompactEntries || m_journal.bytes() >= kCompactBytes || !QFileInfo::exists(m_workspace.path)) {
         saveLocked();
         return;
     }

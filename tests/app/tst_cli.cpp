@@ -168,6 +168,8 @@ void TestCli::serveRunsUntilSigterm()
     QVERIFY(p.waitForFinished(5000));
     QCOMPARE(p.exitStatus(), QProcess::NormalExit);
     QCOMPARE(p.exitCode(), 0);
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QVERIFY2(!err.contains("cannot write"), qPrintable(err)); // a first run writes its new workspace without a complaint
     // And it comes back from the file; a demo upstream elsewhere now is said, not written into it.
     startServe(p, ws, "127.0.0.1:0", "cli-key");
     out.clear();
