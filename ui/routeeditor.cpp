@@ -4,6 +4,7 @@
 #include "jsoneditor.h"
 #include "jsonlocator.h"
 #include "routeform.h"
+#include "upstreamform.h"
 
 #include <QHBoxLayout>
 #include <QJsonDocument>
@@ -13,6 +14,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QShortcut>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QVBoxLayout>
@@ -37,11 +39,19 @@ QString capitalised(QString noun) // "Plugin config"
 
 RouteEditor::RouteEditor(ConfigStore *store, PluginCatalogue catalogue, QWidget *parent)
     : QWidget(parent), m_store(store), m_catalogue(catalogue), m_faces(new QTabWidget(this)),
-      m_form(new RouteForm(catalogue, this)), m_json(new JsonEditor(this)), m_problems(new QListWidget(this)),
+      m_form(new RouteForm(catalogue, this)), m_upstreamForm(new UpstreamForm(UpstreamForm::Use::Standalone)),
+      m_upstreamFace(new QScrollArea(this)), m_json(new JsonEditor(this)), m_problems(new QListWidget(this)),
       m_title(new QLabel(this)), m_idEdit(new QLineEdit(this)), m_undo(new QPushButton(tr("Undo"), this)),
       m_redo(new QPushButton(tr("Redo"), this)), m_apply(new QPushButton(tr("Apply"), this)), m_revert(new QPushButton(tr("Revert"), this))
 {
+    auto *upstreamPage = new QWidget; // the form at the top, not spread over the height
+    auto *upstreamLayout = new QVBoxLayout(upstreamPage);
+    upstreamLayout->addWidget(m_upstreamForm);
+    upstreamLayout->addStretch();
+    m_upstreamFace->setWidget(upstreamPage);
+    m_upstreamFace->setWidgetResizable(true);
     m_faces->addTab(m_form, tr("Form"));
+    m_faces->addTab(m_upstreamFace, tr("Form"));
     m_faces->addTab(m_json, tr("JSON"));
     m_apply->setToolTip(tr("Apply to the running engine (Ctrl+Return)"));
     m_revert->setToolTip(tr("Drop the edits: back to the applied version"));
@@ -74,6 +84,7 @@ RouteEditor::RouteEditor(ConfigStore *store, PluginCatalogue catalogue, QWidget 
     connect(&m_checkTimer, &QTimer::timeout, this, &RouteEditor::checkNow);
     connect(m_json, &QsciScintilla::textChanged, this, &RouteEditor::onJsonEdited);
     connect(m_form, &RouteForm::edited, this, &RouteEditor::onFormEdited);
+    connect(m_upstreamForm, &UpstreamForm::edited, this, &RouteEditor::onFormEdited);
     connect(m_idEdit, &QLineEdit::textEdited, this, &RouteEditor::onIdEdited);
     connect(m_apply, &QPushButton::clicked, this, &RouteEditor::apply);
     connect(m_revert, &QPushButton::clicked, this, &RouteEditor::revert);
@@ -117,9 +128,14 @@ void RouteEditor::open(ResourceKind kind, const QString &id, const QJsonObject &
     m_initialId = id;
     m_idEdit->setText(id);
     m_idEdit->setReadOnly(!isNew());
-    m_faces->setTabVisible(0, kind == ResourceKind::Route);
-    if (kind != ResourceKind::Route)
+    // A form face for the kinds that have one (routes, upstreams); the JSON face for every kind.
+    QWidget *form = kind == ResourceKind::Route ? static_cast<QWidget *>(m_form) : kind == ResourceKind::Upstream ? m_upstreamFace : nullptr;
+    m_faces->setTabVisible(m_faces->indexOf(m_form), form == m_form);
+    m_faces->setTabVisible(m_faces->indexOf(m_upstreamFace), form == m_upstreamFace);
+    if (!form)
         m_faces->setCurrentWidget(m_json);
+    else if (m_faces->currentWidget() != m_json)
+        m_faces->setCurrentWidget(form);
     setEnabled(true);
     load(it != map.constEnd() ? editable(it->value) : initial);
     setModified(isNew());
@@ -169,6 +185,7 @@ void RouteEditor::closeResource()
     m_json->setText(QString());
     m_json->SendScintilla(QsciScintillaBase::SCI_EMPTYUNDOBUFFER);
     m_form->setRoute({});
+    m_upstreamForm->setUpstream({});
     m_syncing = false;
     m_problems->clear();
     m_currentProblems.clear();
@@ -185,6 +202,8 @@ void RouteEditor::load(const QJsonObject &value)
     m_json->SendScintilla(QsciScintillaBase::SCI_EMPTYUNDOBUFFER); // Undo never goes back into another resource
     if (m_kind == ResourceKind::Route)
         m_form->setRoute(value);
+    else if (m_kind == ResourceKind::Upstream)
+        m_upstreamForm->setUpstream(value);
     m_syncing = false;
     checkNow();
 }
@@ -207,8 +226,11 @@ void RouteEditor::onFormEdited()
         Q_EMIT message(tr("Fix the JSON first: the form writes into it"));
         return;
     }
+    const QJsonObject edited = m_kind == ResourceKind::Upstream ? m_upstreamForm->toJson(doc.object()) : m_form->toJson(doc.object());
+    if (edited == doc.object())
+        return; // a signal that changed nothing (a cell left, a box re-read) is no edit
     m_syncing = true;
-    m_json->replaceAllText(pretty(m_form->toJson(doc.object())));
+    m_json->replaceAllText(pretty(edited));
     m_syncing = false;
     setModified(true);
     m_checkTimer.start();
@@ -255,11 +277,13 @@ void RouteEditor::checkNow()
         addItem(true, locator.errorOffset(), QString(), tr("not valid JSON: %1").arg(locator.errorText()));
         m_currentProblems.append({Problem::Severity::Error, QString(), locator.errorText()});
         m_form->setEnabled(false);
+        m_upstreamForm->setEnabled(false);
         updateButtons();
         return;
     }
     m_jsonValid = true;
     m_form->setEnabled(true);
+    m_upstreamForm->setEnabled(true);
     const QJsonObject value = QJsonDocument::fromJson(text).object();
     const auto snap = m_store->snapshot();
     const QString what = resourceNoun(m_kind);
@@ -289,6 +313,11 @@ void RouteEditor::checkNow()
         }
     } else {
         m_currentProblems += m_store->check(m_kind, value, m_id);
+        if (m_kind == ResourceKind::Upstream && !m_syncing && m_faces->currentWidget() == m_json) {
+            m_syncing = true;
+            m_upstreamForm->setUpstream(value);
+            m_syncing = false;
+        }
         if (m_kind != ResourceKind::Upstream) // their ext plugins, against the runner's catalogue as for a route
             m_currentProblems += EditorChecks::checkExtPluginConfs(value, m_catalogue);
     }

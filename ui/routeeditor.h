@@ -13,9 +13,11 @@ class QListWidget;
 class QPushButton;
 class QTabWidget;
 class RouteForm;
+class UpstreamForm;
+class QScrollArea;
 
-// Edits one route or upstream. Routes have two faces kept in step: a form and the exact APISIX object
-// as JSON (QScintilla). Every keystroke is checked by the engine's own validation (EditorChecks);
+// Edits one object of any kind. Routes and upstreams have two faces kept in step: a form and the exact
+// APISIX object as JSON (QScintilla); the other kinds have the JSON face. Every keystroke is checked by the engine's own validation (EditorChecks);
 // problems are marked on their text and listed; clicking one jumps to it. Errors block Apply;
 // warnings do not. Apply goes through the same store as the Admin API, so traffic changes at once,
 // and a change made elsewhere (curl) reloads the editor, or asks first if there are edits.
@@ -43,6 +45,7 @@ public:
 
     JsonEditor *jsonEditor() const { return m_json; }
     RouteForm *form() const { return m_form; }
+    UpstreamForm *upstreamForm() const { return m_upstreamForm; }
     QListWidget *problemList() const { return m_problems; }
     const Problems &problems() const { return m_currentProblems; }
     QPushButton *applyButton() const { return m_apply; }
@@ -76,6 +79,8 @@ private:
     quint64 m_version = 0;
     QTabWidget *m_faces;
     RouteForm *m_form;
+    UpstreamForm *m_upstreamForm;
+    QScrollArea *m_upstreamFace; // the upstream form, scrolled
     JsonEditor *m_json;
     QListWidget *m_problems;
     QLabel *m_title;

@@ -3,20 +3,14 @@
 #include "confeditor.h"
 #include "jsonnumber.h"
 #include "validator.h"
-#include "tablecells.h"
+#include "upstreamform.h"
 
 #include <QCheckBox>
-#include <QComboBox>
-#include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGridLayout>
-#include <QHBoxLayout>
-#include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QLabel>
 #include <QLineEdit>
-#include <QPushButton>
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QTableWidget>
@@ -66,8 +60,7 @@ void putList(QJsonObject &o, const QJsonObject &loaded, const char *single, cons
 RouteForm::RouteForm(PluginCatalogue catalogue, QWidget *parent)
     : QWidget(parent), m_uris(new QLineEdit(this)), m_name(new QLineEdit(this)), m_hosts(new QLineEdit(this)),
       m_labels(new QLineEdit(this)), m_priority(new QSpinBox(this)), m_enabled(new QCheckBox(tr("enabled (status 1)"), this)),
-      m_nodes(new QTableWidget(0, 2, this)), m_passHost(new QComboBox(this)), m_upstreamHost(new QLineEdit(this)),
-      m_upstreamId(new QLineEdit(this)), m_desc(new QLineEdit(this)), m_remoteAddrs(new QLineEdit(this)), m_vars(new QLineEdit(this)),
+      m_upstream(new UpstreamForm(UpstreamForm::Use::InRoute, this)), m_upstreamId(new QLineEdit(this)), m_desc(new QLineEdit(this)), m_remoteAddrs(new QLineEdit(this)), m_vars(new QLineEdit(this)),
       m_serviceId(new QLineEdit(this)), m_pluginConfigId(new QLineEdit(this))
 {
     auto *content = new QWidget;
@@ -77,7 +70,6 @@ RouteForm::RouteForm(PluginCatalogue catalogue, QWidget *parent)
     m_hosts->setObjectName(QStringLiteral("hosts"));
     m_labels->setObjectName(QStringLiteral("labels"));
     m_upstreamId->setObjectName(QStringLiteral("upstreamId"));
-    m_upstreamHost->setObjectName(QStringLiteral("upstreamHost"));
     m_desc->setObjectName(QStringLiteral("desc"));
     m_remoteAddrs->setObjectName(QStringLiteral("remoteAddrs"));
     m_vars->setObjectName(QStringLiteral("vars"));
@@ -112,39 +104,7 @@ RouteForm::RouteForm(PluginCatalogue catalogue, QWidget *parent)
     form->addRow(tr("Plugin config id"), m_pluginConfigId);
     m_upstreamId->setPlaceholderText(tr("an upstream's id, or nodes below"));
     form->addRow(tr("Upstream id"), m_upstreamId);
-    m_nodes->setHorizontalHeaderLabels({tr("node (host:port)"), tr("weight")});
-    m_nodes->horizontalHeader()->setStretchLastSection(true);
-    m_nodes->setColumnWidth(0, 220);
-    m_nodes->setMaximumHeight(120);
-    auto *nodeButtons = new QHBoxLayout;
-    auto *addNode = new QPushButton(tr("Add node"), content);
-    auto *removeNode = new QPushButton(tr("Remove node"), content);
-    nodeButtons->addWidget(addNode);
-    nodeButtons->addWidget(removeNode);
-    nodeButtons->addStretch();
-    auto *nodesBox = new QVBoxLayout;
-    nodesBox->addWidget(m_nodes);
-    nodesBox->addLayout(nodeButtons);
-    form->addRow(tr("Upstream nodes"), nodesBox);
-    m_passHost->addItems({QStringLiteral("pass"), QStringLiteral("node"), QStringLiteral("rewrite")});
-    auto *hostRow = new QHBoxLayout;
-    hostRow->addWidget(m_passHost);
-    m_upstreamHost->setPlaceholderText(tr("upstream_host (for rewrite)"));
-    hostRow->addWidget(m_upstreamHost);
-    form->addRow(tr("pass_host"), hostRow);
-    auto *timeouts = new QHBoxLayout;
-    const char *const names[] = {"connect", "send", "read"};
-    for (int i = 0; i < 3; ++i) {
-        m_timeouts[i] = new QDoubleSpinBox(content);
-        m_timeouts[i]->setRange(0, 3600);
-        m_timeouts[i]->setDecimals(3);
-        m_timeouts[i]->setSpecialValueText(tr("default"));
-        m_timeouts[i]->setSuffix(QStringLiteral(" s"));
-        timeouts->addWidget(new QLabel(QLatin1String(names[i]), content));
-        timeouts->addWidget(m_timeouts[i]);
-        connect(m_timeouts[i], &QDoubleSpinBox::valueChanged, this, [this] { if (!m_loading) Q_EMIT edited(); });
-    }
-    form->addRow(tr("Timeouts (all three, or none)"), timeouts);
+    form->addRow(m_upstream);
     for (int i = 0; i < 3; ++i) {
         m_confs[i] = new ConfEditor(QLatin1String(kPhases[i]), catalogue, content);
         form->addRow(m_confs[i]);
@@ -157,35 +117,17 @@ RouteForm::RouteForm(PluginCatalogue catalogue, QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(scroll);
 
-    for (QLineEdit *edit : {m_uris, m_name, m_hosts, m_labels, m_upstreamHost, m_upstreamId, m_desc, m_remoteAddrs, m_vars, m_serviceId,
+    for (QLineEdit *edit : {m_uris, m_name, m_hosts, m_labels, m_upstreamId, m_desc, m_remoteAddrs, m_vars, m_serviceId,
                             m_pluginConfigId})
         connect(edit, &QLineEdit::textEdited, this, [this] { if (!m_loading) Q_EMIT edited(); });
     connect(m_priority, &QSpinBox::valueChanged, this, [this] { if (!m_loading) Q_EMIT edited(); });
     connect(m_enabled, &QCheckBox::toggled, this, [this] { if (!m_loading) Q_EMIT edited(); });
-    connect(m_passHost, &QComboBox::currentIndexChanged, this, [this] { if (!m_loading) Q_EMIT edited(); });
-    connect(m_nodes, &QTableWidget::cellChanged, this, [this] { if (!m_loading) Q_EMIT edited(); });
-    connect(addNode, &QPushButton::clicked, this, [this] {
-        addNodeRow(QStringLiteral("127.0.0.1:1980"), 1);
-        m_nodes->setCurrentCell(m_nodes->rowCount() - 1, 0);
-        Q_EMIT edited();
-    });
-    connect(removeNode, &QPushButton::clicked, this, [this] {
-        if (m_nodes->currentRow() < 0)
-            return;
-        m_nodes->removeRow(m_nodes->currentRow());
-        Q_EMIT edited();
-    });
+    connect(m_upstream, &UpstreamForm::edited, this, [this] { if (!m_loading) Q_EMIT edited(); });
 }
 
-void RouteForm::addNodeRow(const QString &address, int weight)
+QTableWidget *RouteForm::nodesTable() const
 {
-    // Both cells first, then the edit is reported: cellChanged on a half-made row would be read as one.
-    const bool wasLoading = std::exchange(m_loading, true);
-    const int row = m_nodes->rowCount();
-    m_nodes->insertRow(row);
-    m_nodes->setItem(row, 0, new QTableWidgetItem(address));
-    m_nodes->setItem(row, 1, new QTableWidgetItem(QString::number(weight)));
-    m_loading = wasLoading;
+    return m_upstream->nodesTable();
 }
 
 void RouteForm::setRoute(const QJsonObject &route)
@@ -214,24 +156,7 @@ void RouteForm::setRoute(const QJsonObject &route)
     m_vars->setText(vars.isUndefined() ? QString()
                     : vars.isString() ? vars.toString() // text that was not JSON, as the user left it
                                       : QString::fromUtf8(QJsonDocument(QJsonArray{vars}).toJson(QJsonDocument::Compact)).mid(1).chopped(1));
-    const QJsonObject up = route.value(QStringLiteral("upstream")).toObject();
-    m_nodes->setRowCount(0);
-    const QJsonValue nodes = up.value(QStringLiteral("nodes"));
-    if (nodes.isObject()) {
-        const QJsonObject o = nodes.toObject();
-        for (auto it = o.begin(); it != o.end(); ++it)
-            addNodeRow(it.key(), it.value().toInt());
-    } else {
-        for (const QJsonValue &n : nodes.toArray())
-            addNodeRow(QStringLiteral("%1:%2").arg(n.toObject().value(QStringLiteral("host")).toString()).arg(n.toObject().value(QStringLiteral("port")).toInt(80)),
-                    n.toObject().value(QStringLiteral("weight")).toInt());
-    }
-    m_passHost->setCurrentText(up.value(QStringLiteral("pass_host")).toString(QStringLiteral("pass")));
-    m_upstreamHost->setText(up.value(QStringLiteral("upstream_host")).toString());
-    const QJsonObject t = up.value(QStringLiteral("timeout")).toObject();
-    const char *const names[] = {"connect", "send", "read"};
-    for (int i = 0; i < 3; ++i)
-        m_timeouts[i]->setValue(t.value(QLatin1String(names[i])).toDouble(0));
+    m_upstream->setUpstream(route.value(QStringLiteral("upstream")).toObject());
     const QJsonObject plugins = route.value(QStringLiteral("plugins")).toObject();
     for (int i = 0; i < 3; ++i)
         m_confs[i]->setPlugin(plugins.value(QLatin1String(kPhases[i])));
@@ -296,47 +221,9 @@ QJsonObject RouteForm::toJson(QJsonObject o) const
         if (parsed != m_loaded.value(QStringLiteral("vars")) || !o.contains(QStringLiteral("vars")))
             o.insert(QStringLiteral("vars"), parsed);
     }
-    if (m_nodes->rowCount() > 0 || o.contains(QStringLiteral("upstream"))) {
-        QJsonObject up = o.value(QStringLiteral("upstream")).toObject();
-        const bool arrayForm = up.value(QStringLiteral("nodes")).isArray();
-        if (arrayForm) {
-            QJsonArray nodes;
-            for (int row = 0; row < m_nodes->rowCount(); ++row) {
-                const QString addr = cellText(m_nodes, row, 0);
-                const qsizetype colon = addr.lastIndexOf(QLatin1Char(':'));
-                QJsonObject n{{QStringLiteral("host"), addr.left(colon)}, {QStringLiteral("port"), addr.mid(colon + 1).toInt()},
-                              {QStringLiteral("weight"), cellText(m_nodes, row, 1).toInt()}};
-                nodes.append(n);
-            }
-            up.insert(QStringLiteral("nodes"), nodes);
-        } else {
-            QJsonObject nodes;
-            for (int row = 0; row < m_nodes->rowCount(); ++row)
-                nodes.insert(cellText(m_nodes, row, 0).trimmed(), cellText(m_nodes, row, 1).toInt());
-            up.insert(QStringLiteral("nodes"), nodes);
-        }
-        if (m_passHost->currentText() != QLatin1String("pass") || up.contains(QStringLiteral("pass_host")))
-            up.insert(QStringLiteral("pass_host"), m_passHost->currentText());
-        if (m_upstreamHost->text().isEmpty())
-            up.remove(QStringLiteral("upstream_host"));
-        else
-            up.insert(QStringLiteral("upstream_host"), m_upstreamHost->text());
-        const char *const names[] = {"connect", "send", "read"};
-        bool anyTimeout = false;
-        QJsonObject t = up.value(QStringLiteral("timeout")).toObject();
-        for (int i = 0; i < 3; ++i) {
-            if (m_timeouts[i]->value() > 0) {
-                t.insert(QLatin1String(names[i]), m_timeouts[i]->value());
-                anyTimeout = true;
-            } else {
-                t.remove(QLatin1String(names[i]));
-            }
-        }
-        if (anyTimeout)
-            up.insert(QStringLiteral("timeout"), t);
-        else
-            up.remove(QStringLiteral("timeout"));
-        if (m_nodes->rowCount() == 0 && !m_loaded.contains(QStringLiteral("upstream")))
+    if (m_upstream->nodeCount() > 0 || o.contains(QStringLiteral("upstream"))) {
+        const QJsonObject up = m_upstream->toJson(o.value(QStringLiteral("upstream")).toObject());
+        if (m_upstream->nodeCount() == 0 && !m_loaded.contains(QStringLiteral("upstream")))
             o.remove(QStringLiteral("upstream"));
         else
             o.insert(QStringLiteral("upstream"), up);

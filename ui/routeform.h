@@ -7,15 +7,14 @@
 
 class ConfEditor;
 class QCheckBox;
-class QComboBox;
-class QDoubleSpinBox;
 class QLineEdit;
 class QSpinBox;
 class QTableWidget;
+class UpstreamForm;
 
 // The form face of a route: uri(s), name, description, methods, hosts, remote addresses, vars, labels,
-// priority, status, service and plugin config ids, upstream (id, or nodes with weights, pass_host,
-// timeouts), and the three ext-plugin conf tables.
+// priority, status, service and plugin config ids, upstream (an id, or inline: the upstream form), and the
+// three ext-plugin conf tables.
 // toJson() writes only what the form knows into the given object, so fields it does not show (labels
 // it does not know, other plugins, timestamps) pass through untouched, and no default is added that
 // the route did not have.
@@ -28,14 +27,13 @@ public:
     void setRoute(const QJsonObject &route);
     QJsonObject toJson(QJsonObject base) const;
     ConfEditor *confEditor(int phase) const { return m_confs[phase]; } // 0 pre-req, 1 post-req, 2 post-resp
-    QTableWidget *nodesTable() const { return m_nodes; }
+    QTableWidget *nodesTable() const;
+    UpstreamForm *upstreamForm() const { return m_upstream; }
 
 Q_SIGNALS:
     void edited();
 
 private:
-    void addNodeRow(const QString &address, int weight);
-
     QLineEdit *m_uris;
     QLineEdit *m_name;
     QList<QCheckBox *> m_methods;
@@ -43,10 +41,7 @@ private:
     QLineEdit *m_labels;
     QSpinBox *m_priority;
     QCheckBox *m_enabled;
-    QTableWidget *m_nodes;
-    QComboBox *m_passHost;
-    QLineEdit *m_upstreamHost;
-    QDoubleSpinBox *m_timeouts[3];
+    UpstreamForm *m_upstream;
     QLineEdit *m_upstreamId;
     QLineEdit *m_desc;
     QLineEdit *m_remoteAddrs;

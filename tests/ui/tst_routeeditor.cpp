@@ -5,6 +5,7 @@
 #include "routeform.h"
 #include "routesmodel.h"
 #include "routespanel.h"
+#include "upstreamform.h"
 #include "testhttp.h"
 #include "uidriver.h"
 
@@ -15,6 +16,9 @@
 #include <QJsonDocument>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QComboBox>
+#include <QSpinBox>
+#include <QTabWidget>
 #include <QPushButton>
 #include <QTableView>
 #include <QTableWidget>
@@ -26,6 +30,7 @@ class TestRouteEditor : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void longProblemsWrap();
+    void upstreamForm();
     void formRoundTrip_data();
     void formRoundTrip();
     void formEditsReachJson();
@@ -114,6 +119,87 @@ void TestRouteEditor::confAddButtonOnEachPlugin()
     QTest::mouseClick(UiDriver::button<QPushButton>(conf, "Remove"), Qt::LeftButton);
     QCOMPARE(conf->table()->rowCount(), 1);
     QVERIFY(editor->isModified()); // and nothing was lost
+}
+
+// The Upstreams tab has a form (issue 16): each field reaches the JSON, what it does not show passes
+// through, opening one changes nothing, and JSON edits come back into the form.
+void TestRouteEditor::upstreamForm()
+{
+    ConfigStore store;
+    const QJsonObject stored{{"name", "shop"}, {"nodes", QJsonObject{{"127.0.0.1:1980", 1}}}, {"checks", QJsonObject{{"active", QJsonObject{{"http_path", "/ok"}}}}},
+                             {"retry_timeout", 0}};
+    QCOMPARE(store.put(ResourceKind::Upstream, "u1", stored).status, 201);
+    {
+        RoutesPanel panel(ResourceKind::Upstream, &store, PluginCatalogue::demoRunner());
+        panel.show();
+        panel.select("u1");
+        QCOMPARE(panel.editor()->id(), QStringLiteral("u1"));
+        QVERIFY2(!panel.editor()->isModified(), panel.editor()->jsonEditor()->textUtf8().constData());
+    }
+    RouteEditor editor(&store, PluginCatalogue::demoRunner());
+    editor.show();
+    editor.open(ResourceKind::Upstream, "u1");
+    QVERIFY(!editor.isModified());
+    UpstreamForm *form = editor.upstreamForm();
+    QVERIFY(form->isVisibleTo(&editor));
+    QVERIFY(!editor.form()->isVisibleTo(&editor));
+    const QJsonObject before = editorJson(editor);
+    QCOMPARE(before.value("checks"), stored.value("checks"));
+    QCOMPARE(form->findChild<QLineEdit *>("upstreamName")->text(), QStringLiteral("shop"));
+    QCOMPARE(form->nodesTable()->rowCount(), 1);
+    QVERIFY(!form->findChild<QComboBox *>("hashOn")->isEnabled()); // only for chash
+
+    auto *type = form->findChild<QComboBox *>("type");
+    type->setCurrentText("chash");
+    QVERIFY(form->findChild<QComboBox *>("hashOn")->isEnabled());
+    form->findChild<QComboBox *>("hashOn")->setCurrentText("header");
+    QTest::keyClicks(form->findChild<QLineEdit *>("key"), "X-User");
+    form->findChild<QComboBox *>("scheme")->setCurrentText("https");
+    form->findChild<QComboBox *>("passHost")->setCurrentText("rewrite");
+    QTest::keyClicks(form->findChild<QLineEdit *>("upstreamHost"), "shop.internal");
+    form->findChild<QSpinBox *>("retries")->setValue(2);
+    form->findChild<QSpinBox *>("poolSize")->setValue(64);
+    QTest::mouseClick(UiDriver::button<QPushButton>(form, "Add node"), Qt::LeftButton);
+    QVERIFY(editor.isModified());
+    QJsonObject o = editorJson(editor);
+    QCOMPARE(o.value("type").toString(), QStringLiteral("chash"));
+    QCOMPARE(o.value("hash_on").toString(), QStringLiteral("header"));
+    QCOMPARE(o.value("key").toString(), QStringLiteral("X-User"));
+    QCOMPARE(o.value("scheme").toString(), QStringLiteral("https"));
+    QCOMPARE(o.value("pass_host").toString(), QStringLiteral("rewrite"));
+    QCOMPARE(o.value("upstream_host").toString(), QStringLiteral("shop.internal"));
+    QCOMPARE(o.value("retries").toInt(), 2);
+    QCOMPARE(o.value("retry_timeout"), QJsonValue(0)); // it was there: kept, though 0 is the default
+    QCOMPARE(o.value("keepalive_pool").toObject(), (QJsonObject{{"size", 64}})); // the other two stay APISIX's defaults
+    QCOMPARE(o.value("checks"), stored.value("checks"));
+    QCOMPARE(o.value("nodes").toObject().size(), 1); // the added row is the same node: a JSON object key once
+    QVERIFY(!o.contains("timeout"));
+    QVERIFY(editor.apply());
+    QCOMPARE(store.snapshot()->upstreams.value("u1").value.value("hash_on").toString(), QStringLiteral("header"));
+
+    // Typed in the JSON face, seen in the form.
+    editor.findChild<QTabWidget *>()->setCurrentWidget(editor.jsonEditor());
+    o.insert("type", "least_conn");
+    o.insert("retries", 0);
+    editor.jsonEditor()->setText(QString::fromUtf8(QJsonDocument(o).toJson()));
+    editor.checkNow();
+    QCOMPARE(type->currentText(), QStringLiteral("least_conn"));
+    QCOMPARE(form->findChild<QSpinBox *>("retries")->value(), 0);
+    QVERIFY(!form->findChild<QLineEdit *>("key")->isEnabled());
+    // A route's inline upstream has the same form, without a name of its own.
+    editor.open(ResourceKind::Route, "r1", QJsonObject{{"uri", "/a"}, {"upstream", QJsonObject{{"nodes", QJsonObject{{"127.0.0.1:1", 1}}}}}});
+    QTabWidget *faces = editor.findChild<QTabWidget *>();
+    QVERIFY(faces->isTabVisible(faces->indexOf(editor.form())));
+    QCOMPARE(faces->currentWidget(), editor.jsonEditor()); // the face the user chose stays
+    int shownForms = 0;
+    for (int i = 0; i < faces->count(); ++i)
+        shownForms += faces->isTabVisible(i) && faces->tabText(i) == "Form";
+    QCOMPARE(shownForms, 1);
+    faces->setCurrentWidget(editor.form());
+    UpstreamForm *inRoute = editor.form()->upstreamForm();
+    QVERIFY(!inRoute->findChild<QLineEdit *>("upstreamName"));
+    inRoute->findChild<QComboBox *>("type")->setCurrentText("ewma");
+    QCOMPARE(editorJson(editor).value("upstream").toObject().value("type").toString(), QStringLiteral("ewma"));
 }
 
 void TestRouteEditor::addNodeButton()
