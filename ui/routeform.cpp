@@ -60,6 +60,8 @@ void putList(QJsonObject &o, const QJsonObject &loaded, const char *single, cons
 RouteForm::RouteForm(PluginCatalogue catalogue, QWidget *parent)
     : QWidget(parent), m_uris(new QLineEdit(this)), m_name(new QLineEdit(this)), m_hosts(new QLineEdit(this)),
       m_labels(new QLineEdit(this)), m_priority(new QSpinBox(this)), m_enabled(new QCheckBox(tr("enabled (status 1)"), this)),
+      m_websocket(new QCheckBox(tr("enable_websocket (kept and exported; RouteScope does not proxy WebSocket)"), this)),
+      m_filterFunc(new QLineEdit(this)),
       m_upstream(new UpstreamForm(UpstreamForm::Use::InRoute, this)), m_upstreamId(new QLineEdit(this)), m_desc(new QLineEdit(this)), m_remoteAddrs(new QLineEdit(this)), m_vars(new QLineEdit(this)),
       m_serviceId(new QLineEdit(this)), m_pluginConfigId(new QLineEdit(this))
 {
@@ -98,6 +100,11 @@ RouteForm::RouteForm(PluginCatalogue catalogue, QWidget *parent)
     m_priority->setRange(-1000000, 1000000);
     form->addRow(tr("Priority"), m_priority);
     form->addRow(QString(), m_enabled);
+    m_websocket->setObjectName(QStringLiteral("websocket"));
+    form->addRow(QString(), m_websocket);
+    m_filterFunc->setObjectName(QStringLiteral("filterFunc"));
+    m_filterFunc->setPlaceholderText(tr("function(vars) return vars.arg_name == \"json\" end — kept and exported, not run here"));
+    form->addRow(tr("filter_func"), m_filterFunc);
     m_serviceId->setPlaceholderText(tr("a service's id: its plugins, upstream and hosts apply where the route has none"));
     form->addRow(tr("Service id"), m_serviceId);
     m_pluginConfigId->setPlaceholderText(tr("a plugin config's id: its plugins, under the route's own"));
@@ -117,11 +124,12 @@ RouteForm::RouteForm(PluginCatalogue catalogue, QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(scroll);
 
-    for (QLineEdit *edit : {m_uris, m_name, m_hosts, m_labels, m_upstreamId, m_desc, m_remoteAddrs, m_vars, m_serviceId,
+    for (QLineEdit *edit : {m_uris, m_name, m_hosts, m_labels, m_upstreamId, m_filterFunc, m_desc, m_remoteAddrs, m_vars, m_serviceId,
                             m_pluginConfigId})
         connect(edit, &QLineEdit::textEdited, this, [this] { if (!m_loading) Q_EMIT edited(); });
     connect(m_priority, &QSpinBox::valueChanged, this, [this] { if (!m_loading) Q_EMIT edited(); });
     connect(m_enabled, &QCheckBox::toggled, this, [this] { if (!m_loading) Q_EMIT edited(); });
+    connect(m_websocket, &QCheckBox::toggled, this, [this] { if (!m_loading) Q_EMIT edited(); });
     connect(m_upstream, &UpstreamForm::edited, this, [this] { if (!m_loading) Q_EMIT edited(); });
 }
 
@@ -147,6 +155,8 @@ void RouteForm::setRoute(const QJsonObject &route)
     m_labels->setText(labels.join(QStringLiteral(", ")));
     m_priority->setValue(route.value(QStringLiteral("priority")).toInt());
     m_enabled->setChecked(route.value(QStringLiteral("status")).toInt(1) != 0);
+    m_websocket->setChecked(route.value(QStringLiteral("enable_websocket")).toBool());
+    m_filterFunc->setText(route.value(QStringLiteral("filter_func")).toString());
     m_upstreamId->setText(Validator::idText(route.value(QStringLiteral("upstream_id"))));
     m_serviceId->setText(Validator::idText(route.value(QStringLiteral("service_id"))));
     m_pluginConfigId->setText(Validator::idText(route.value(QStringLiteral("plugin_config_id"))));
@@ -195,6 +205,9 @@ QJsonObject RouteForm::toJson(QJsonObject o) const
         o.insert(QStringLiteral("priority"), m_priority->value());
     if (!m_enabled->isChecked() || m_loaded.contains(QStringLiteral("status")))
         o.insert(QStringLiteral("status"), m_enabled->isChecked() ? 1 : 0);
+    if (m_websocket->isChecked() || m_loaded.contains(QStringLiteral("enable_websocket")))
+        o.insert(QStringLiteral("enable_websocket"), m_websocket->isChecked());
+    putString("filter_func", m_filterFunc->text());
     // An id as typed; one loaded as a number stays a number while its digits do not change.
     const auto putId = [&o, this](const char *key, const QLineEdit *edit) {
         const QString text = edit->text().trimmed();

@@ -16,6 +16,7 @@
 #include <QJsonDocument>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QSpinBox>
 #include <QTabWidget>
@@ -458,6 +459,19 @@ void TestRouteEditor::formCoversServicePluginConfigAndVars()
     QCOMPARE(json.value("remote_addrs").toArray(), (QJsonArray{"127.0.0.1", "10.0.0.0/8"}));
     QCOMPARE(json.value("vars").toArray(), (QJsonArray{QJsonArray{"arg_v", "==", "2"}}));
     QVERIFY2(!hasErrors(editor.problems()), qPrintable(firstErrorMessage(editor.problems())));
+    // enable_websocket and filter_func: in the form, kept, and said to be not run here.
+    QVERIFY(!json.contains("enable_websocket") && !json.contains("filter_func"));
+    QTest::mouseClick(form->findChild<QCheckBox *>("websocket"), Qt::LeftButton, {}, QPoint(8, 8));
+    QTest::keyClicks(form->findChild<QLineEdit *>("filterFunc"), "function(vars) return true end");
+    editor.checkNow();
+    const QJsonObject kept = QJsonDocument::fromJson(editor.jsonEditor()->text().toUtf8()).object();
+    QCOMPARE(kept.value("enable_websocket"), QJsonValue(true));
+    QCOMPARE(kept.value("filter_func").toString(), QStringLiteral("function(vars) return true end"));
+    QVERIFY2(!hasErrors(editor.problems()), qPrintable(firstErrorMessage(editor.problems())));
+    bool saidNotRun = false;
+    for (const Problem &p : editor.problems())
+        saidNotRun = saidNotRun || (p.pointer == "/filter_func" && p.message.contains("not run by RouteScope"));
+    QVERIFY(saidNotRun);
     // A plugin config that is not there, and vars that are not an expression, are the store's errors.
     QTest::keyClicks(form->findChild<QLineEdit *>("pluginConfigId"), "nope");
     editor.checkNow();
