@@ -116,11 +116,15 @@ void RequestParser::fail(int status, QByteArray text)
     }
 }
 
-bool RequestParser::countHeaderBytes(size_t len)
+bool RequestParser::countHeaderBytes(size_t len, bool inTarget)
 {
     m_headerBytes += qsizetype(len);
     if (m_headerBytes > m_limits.maxHeaderBytes) {
-        fail(431, "request headers too large");
+        // As nginx (so APISIX) answers a head past its buffers: 414 for the request line, 400 for a header.
+        if (inTarget)
+            fail(414, "Request-URI Too Large");
+        else
+            fail(400, "Request Header Or Cookie Too Large");
         return false;
     }
     return true;
@@ -141,7 +145,7 @@ int RequestParser::onUrl(llhttp_t *p, const char *at, size_t len)
 {
     auto *s = self(p);
     s->m_request.target.append(at, qsizetype(len));
-    return s->countHeaderBytes(len) ? 0 : -1;
+    return s->countHeaderBytes(len, true) ? 0 : -1;
 }
 
 int RequestParser::onHeaderField(llhttp_t *p, const char *at, size_t len)

@@ -43,7 +43,7 @@ public:
     // "100 Continue" itself (and does not pass Expect on), so the client sends the body at once.
     bool takeContinue() { return std::exchange(m_expectContinue, false); }
 
-    // After Error: the status to answer with (400, 413 or 431, or the head check's) and why.
+    // After Error: the status to answer with (400, 413 or 414, or the head check's) and why.
     int errorStatus() const { return m_errorStatus; }
     QByteArray errorText() const { return m_errorText; }
     // True while a request has begun but is not complete (bytes after a full request excluded).
@@ -59,7 +59,7 @@ private:
     static int onHeadersComplete(llhttp__internal_s *p);
     static int onBody(llhttp__internal_s *p, const char *at, size_t len);
     static int onMessageComplete(llhttp__internal_s *p);
-    bool countHeaderBytes(size_t len);
+    bool countHeaderBytes(size_t len, bool inTarget = false);
     bool checkHead();
     void fail(int status, QByteArray text);
 

@@ -484,7 +484,8 @@ void TestProxy::badInput_data()
     QTest::addColumn<int>("status");
     QTest::newRow("malformed request line") << QByteArray("GARBAGE\r\n\r\n") << 400;
     QTest::newRow("malformed header") << QByteArray("GET / HTTP/1.1\r\nHost x\r\n\r\n") << 400;
-    QTest::newRow("headers too large") << (QByteArray("GET / HTTP/1.1\r\nHost: x\r\nX-Big: ") + QByteArray(64 * 1024, 'a') + "\r\n\r\n") << 431;
+    QTest::newRow("headers too large") << (QByteArray("GET / HTTP/1.1\r\nHost: x\r\nX-Big: ") + QByteArray(64 * 1024, 'a') + "\r\n\r\n") << 400;
+    QTest::newRow("request line too large") << (QByteArray("GET /") + QByteArray(64 * 1024, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n") << 414; // nginx: 414 Request-URI Too Large
     QTest::newRow("body over limit") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n") << 413;
     QTest::newRow("CL and TE (smuggling)") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") << 400;
     QTest::newRow("two Content-Lengths") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab") << 400;

@@ -103,7 +103,8 @@ void TestRequestParser::badInput_data()
     QTest::newRow("bad header line") << QByteArray("GET / HTTP/1.1\r\nNo colon here\r\n\r\n") << 400;
     QTest::newRow("CL and TE") << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n") << 400;
     QTest::newRow("two different CL") << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd") << 400;
-    QTest::newRow("headers too large") << (QByteArray("GET / HTTP/1.1\r\nX-Big: ") + QByteArray(40000, 'a') + "\r\n\r\n") << 431;
+    QTest::newRow("headers too large") << (QByteArray("GET / HTTP/1.1\r\nX-Big: ") + QByteArray(40000, 'a') + "\r\n\r\n") << 400;
+    QTest::newRow("target too large") << (QByteArray("GET /") + QByteArray(40000, 'a') + " HTTP/1.1\r\n\r\n") << 414;
     QTest::newRow("body over limit") << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2000\r\n\r\n") << 413;
     QTest::newRow("chunked body over limit") << (QByteArray("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n7d0\r\n") + QByteArray(2000, 'x')) << 413;
     QTest::newRow("bad chunk size") << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n") << 400;
