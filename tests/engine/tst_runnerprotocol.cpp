@@ -1,5 +1,6 @@
 // The gateway side of the runner protocol against a scripted runner: token rules, retries, and every
 // way a runner can fail (PROTOCOL.md sections 3, 4 and 10).
+#include "coarseclock.h"
 #include "testhttp.h"
 #include "testrunner.h"
 
@@ -94,7 +95,7 @@ void TestRunnerProtocol::tokenExpiry()
     TestEngine engine(1, at(runner, 60000, 1));
     QCOMPARE(engine.put("/apisix/admin/routes/1", route("{\"ext-plugin-post-resp\":{}}", up->port())), 201);
     QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/").status, 200);
-    QTest::qWait(1100);
+    CoarseClock::advanceForTests(1100); // past the token's 1 s: no wall time spent
     QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/").status, 200);
     QCOMPARE(runner.received(), (QList<quint8>{P, RESP, P, RESP}));
 }
@@ -351,8 +352,10 @@ void TestRunnerProtocol::runnerBackBehindTheSameSocketGetsNewTokens()
     TestRunner second(TestRunner::standard, path);
     QElapsedTimer clock;
     clock.start();
-    while (httpRequest(engine.proxyPort(), "GET", "/two").status != 200 && clock.elapsed() < 5000) // token 1 = route 2's conf
-        QTest::qWait(100); // known down: looked at again within a second
+    while (httpRequest(engine.proxyPort(), "GET", "/two").status != 200 && clock.elapsed() < 5000) { // token 1 = route 2's conf
+        CoarseClock::advanceForTests(1000); // known down: looked at again a second later
+        QTest::qWait(10);
+    }
     QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/one").status, 200);
     QCOMPARE(second.received(), (QList<quint8>{P, RESP, P, RESP})); // route 1 prepared again, not called with 1
 }
