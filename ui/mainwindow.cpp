@@ -131,6 +131,8 @@ MainWindow::MainWindow(ConfigStore *store, CaptureStore *capture, RunnerProcess 
 
 void MainWindow::buildMenus()
 {
+    // Keys are written out, not QKeySequence's standard keys: a platform theme may map those to nothing
+    // (under the generic and qt6ct themes Quit and Save As had no keys at all).
     auto action = [this](QMenu *menu, const QString &text, const QKeySequence &key, auto slot) {
         QAction *a = menu->addAction(text);
         if (!key.isEmpty())
@@ -139,7 +141,7 @@ void MainWindow::buildMenus()
         return a;
     };
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    action(file, tr("Open capture session (HAR)…"), QKeySequence::Open, [this] { m_traffic->openHar(); });
+    action(file, tr("Open capture session (HAR)…"), QKeySequence(Qt::CTRL | Qt::Key_O), [this] { m_traffic->openHar(); });
     file->addSeparator();
     action(file, tr("Open workspace…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), [this] {
         if (!confirmLeave())
@@ -156,10 +158,10 @@ void MainWindow::buildMenus()
                     Q_EMIT openWorkspaceRequested(path);
             });
     recent->setEnabled(!recent->actions().isEmpty());
-    action(file, tr("Save workspace"), QKeySequence::Save, [this] {
+    action(file, tr("Save workspace"), QKeySequence(Qt::CTRL | Qt::Key_S), [this] {
         statusBar()->showMessage(tr("Saved: every applied change is written to %1 at once").arg(m_workspacePath), 5000);
     });
-    action(file, tr("Save workspace as…"), QKeySequence::SaveAs, [this] {
+    action(file, tr("Save workspace as…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S), [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Save workspace as"), m_workspacePath, tr("Workspaces (*.json)"));
         if (!path.isEmpty()) {
             Q_EMIT saveWorkspaceAsRequested(path);
@@ -175,18 +177,18 @@ void MainWindow::buildMenus()
     QAction *exportAll = action(file, tr("Export all as HAR…"), QKeySequence(Qt::CTRL | Qt::Key_E), [this] { m_traffic->exportHar(false); });
     action(file, tr("Export selection as HAR…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), [this] { m_traffic->exportHar(true); });
     file->addSeparator();
-    action(file, tr("Quit"), QKeySequence::Quit, [this] { close(); });
+    action(file, tr("Quit"), QKeySequence(Qt::CTRL | Qt::Key_Q), [this] { close(); });
 
     QMenu *traffic = menuBar()->addMenu(tr("&Traffic"));
     action(traffic, tr("Filter"), QKeySequence(Qt::CTRL | Qt::Key_L), [this] { m_traffic->focusFilter(); });
-    action(traffic, tr("Find in body…"), QKeySequence::Find, [this] { m_traffic->findInBody(); });
+    action(traffic, tr("Find in body…"), QKeySequence(Qt::CTRL | Qt::Key_F), [this] { m_traffic->findInBody(); });
     traffic->addSeparator();
     action(traffic, tr("Copy as curl"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), [this] { m_traffic->copyAsCurl(); });
     action(traffic, tr("Copy response"), {}, [this] { m_traffic->copyResponse(); });
     action(traffic, tr("Replay"), QKeySequence(Qt::CTRL | Qt::Key_R), [this] { m_traffic->replay(); });
     action(traffic, tr("Edit and replay…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), [this] { m_traffic->editAndReplay(); });
     action(traffic, tr("Compare the two selected…"), QKeySequence(Qt::CTRL | Qt::Key_D), [this] { m_traffic->compareSelected(); });
-    QAction *remove = action(traffic, tr("Remove"), QKeySequence::Delete, [this] { m_traffic->removeSelected(); });
+    QAction *remove = action(traffic, tr("Remove"), QKeySequence(Qt::Key_Delete), [this] { m_traffic->removeSelected(); });
     remove->setShortcutContext(Qt::WidgetWithChildrenShortcut); // Del in an editor stays a Del
     m_traffic->table()->addAction(remove);
     traffic->addSeparator();

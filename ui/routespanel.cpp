@@ -96,7 +96,7 @@ RoutesPanel::RoutesPanel(ResourceKind kind, ConfigStore *store, PluginCatalogue 
         return b;
     };
     const bool routes = kind == ResourceKind::Route;
-    button(tr("Add"), tr("A new one, in the editor; Apply creates it"), [this] { addNew(starter(m_kind)); })->setShortcut(QKeySequence::New);
+    button(tr("Add"), tr("A new one, in the editor; Apply creates it"), [this] { addNew(starter(m_kind)); })->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
     button(tr("Duplicate"), tr("A copy of the selected one, with a new id"), [this] {
         const auto snap = m_store->snapshot();
         const auto &map = snap->of(m_kind);
