@@ -66,6 +66,13 @@ TrafficPanel::TrafficPanel(CaptureStore *capture, QString proxyBase, quint16 pro
     for (int i = 0; i < int(std::size(widths)); ++i)
         m_table->setColumnWidth(i, widths[i]);
     m_table->horizontalHeader()->setSectionResizeMode(TrafficModel::Path, QHeaderView::Stretch);
+    // Right-click the header: a column shown or hidden (all but # and Path, which identify the row).
+    m_table->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table->horizontalHeader(), &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
+        QMenu *menu = columnsMenu();
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        menu->popup(m_table->horizontalHeader()->mapToGlobal(at));
+    });
 
     auto *tableBox = new QWidget(this);
     auto *tableLayout = new QVBoxLayout(tableBox);
@@ -186,8 +193,27 @@ bool TrafficPanel::isSideBySide() const
     return m_splitter->orientation() == Qt::Horizontal;
 }
 
+QMenu *TrafficPanel::columnsMenu()
+{
+    auto *menu = new QMenu(this);
+    menu->setObjectName(QStringLiteral("columns"));
+    for (int column = 0; column < TrafficModel::ColumnCount; ++column) {
+        if (column == TrafficModel::Id || column == TrafficModel::Path)
+            continue;
+        QAction *a = menu->addAction(m_model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString());
+        a->setCheckable(true);
+        a->setChecked(!m_table->isColumnHidden(column));
+        connect(a, &QAction::toggled, this, [this, column](bool shown) { m_table->setColumnHidden(column, !shown); });
+    }
+    return menu;
+}
+
 void TrafficPanel::setSideBySide(bool on)
 {
+    // Beside the details the table is narrow: Time, Host, Size and Runner step aside for Route and
+    // Status (the header's menu shows them again); below the details every column is back.
+    for (int column : {TrafficModel::Time, TrafficModel::Host, TrafficModel::Size, TrafficModel::Runner})
+        m_table->setColumnHidden(column, on);
     m_splitter->setOrientation(on ? Qt::Horizontal : Qt::Vertical);
     const int length = on ? m_splitter->width() : m_splitter->height();
     m_splitter->setSizes({length * 3 / 5, length * 2 / 5}); // the table keeps the larger part either way

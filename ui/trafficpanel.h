@@ -67,6 +67,7 @@ public Q_SLOTS:
     // Follow mode: the table keeps the newest exchange in view. Selecting a row or scrolling away stops it.
     void setFollow(bool follow);
     void setSideBySide(bool on); // the details beside the table (a wide screen) or below it
+    QMenu *columnsMenu(); // a checkable entry per column but # and Path (the header's context menu)
 
 Q_SIGNALS:
     void message(const QString &text);

@@ -797,6 +797,28 @@ void TestEveryControl::detailsBesideTheTableAndWrappedFrames()
     QCOMPARE(placeOf(traffic->detail()).y(), placeOf(traffic->table()->parentWidget()).y());
     QVERIFY2(traffic->table()->width() >= 300, qPrintable(QString::number(traffic->table()->width()))); // both readable
     QVERIFY(QSettings().value("sideBySide").toBool());
+    // Narrow beside the details: Time, Host, Size and Runner step aside; Route and Status are in sight.
+    QTableView *table = traffic->table();
+    for (int column : {TrafficModel::Time, TrafficModel::Host, TrafficModel::Size, TrafficModel::Runner})
+        QVERIFY(table->isColumnHidden(column));
+    QTRY_VERIFY2(table->columnViewportPosition(TrafficModel::Status) + table->columnWidth(TrafficModel::Status) <= table->viewport()->width(),
+                 qPrintable(QStringLiteral("%1 + %2 > %3").arg(table->columnViewportPosition(TrafficModel::Status)).arg(table->columnWidth(TrafficModel::Status)).arg(table->viewport()->width())));
+    // The header's context menu shows a column again.
+    QHeaderView *header = table->horizontalHeader();
+    const QPoint onHeader(header->sectionViewportPosition(TrafficModel::Path) + 5, header->height() / 2);
+    QContextMenuEvent headerClick(QContextMenuEvent::Mouse, onHeader, header->mapToGlobal(onHeader));
+    QApplication::sendEvent(header->viewport(), &headerClick);
+    QMenu *columns = nullptr;
+    QTRY_VERIFY((columns = qobject_cast<QMenu *>(QApplication::activePopupWidget())));
+    QCOMPARE(columns->objectName(), QStringLiteral("columns"));
+    QCOMPARE(columns->actions().size(), int(TrafficModel::ColumnCount) - 2); // all but # and Path
+    for (QAction *a : columns->actions())
+        if (a->text() == QLatin1String("Host")) {
+            QVERIFY(!a->isChecked());
+            a->trigger();
+        }
+    columns->close();
+    QVERIFY(!table->isColumnHidden(TrafficModel::Host));
 
     traffic->table()->selectRow(0);
     traffic->detail()->setCurrentIndex(ExchangeView::Runner);
@@ -820,6 +842,8 @@ void TestEveryControl::detailsBesideTheTableAndWrappedFrames()
 
     QTest::keyClick(window, Qt::Key_B, Qt::ControlModifier | Qt::ShiftModifier);
     QTRY_VERIFY(!traffic->isSideBySide());
+    for (int column = 0; column < TrafficModel::ColumnCount; ++column)
+        QVERIFY2(!table->isColumnHidden(column), qPrintable(QString::number(column))); // below the details: every column
     QVERIFY(!QSettings().value("sideBySide").toBool());
     QCOMPARE(m_fixture->engine.admin("DELETE", "/apisix/admin/routes/wrap").status, 200);
     traffic->clear();
