@@ -31,6 +31,7 @@
 #include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QStatusBar>
+#include <QStackedWidget>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
@@ -57,6 +58,20 @@ MainWindow::MainWindow(ConfigStore *store, CaptureStore *capture, RunnerProcess 
         tabs->addTab(panel, title);
         m_objectPanels.append(panel);
     }
+    // What APISIX stores and RouteScope keeps and exports without running: one tab, a tab per kind inside.
+    auto *more = new QTabWidget(this);
+    more->setObjectName(QStringLiteral("storedKinds"));
+    more->setDocumentMode(true);
+    for (const auto &[kind, title] : {std::pair{ResourceKind::Consumer, tr("Consumers")}, std::pair{ResourceKind::ConsumerGroup, tr("Consumer groups")},
+                                      std::pair{ResourceKind::Ssl, tr("SSLs")}, std::pair{ResourceKind::Proto, tr("Protos")},
+                                      std::pair{ResourceKind::Secret, tr("Secrets")}, std::pair{ResourceKind::PluginMetadata, tr("Plugin metadata")}}) {
+        auto *panel = new RoutesPanel(kind, store, PluginCatalogue::fromJson(info.pluginCatalogue), this);
+        more->addTab(panel, title);
+        m_objectPanels.append(panel);
+    }
+    tabs->addTab(more, tr("Consumers, SSLs, more"));
+    tabs->setTabToolTip(tabs->count() - 1, tr("Consumers, consumer groups, SSLs, protos, secrets and plugin metadata: stored, checked and "
+                                              "exported as APISIX does; RouteScope does not run them (an exchange says so where it matters)"));
     setCentralWidget(tabs);
     for (RoutesPanel *panel : std::as_const(m_objectPanels)) {
         connect(panel, &RoutesPanel::message, this, [this](const QString &text) { statusBar()->showMessage(text, 6000); });
@@ -369,8 +384,11 @@ bool MainWindow::confirmLeave()
     for (RoutesPanel *panel : std::as_const(m_objectPanels)) {
         if (!panel->editor()->isModified())
             continue;
-        if (auto *tabs = qobject_cast<QTabWidget *>(centralWidget()))
-            tabs->setCurrentWidget(panel); // the user sees what the question is about
+        // The user sees what the question is about: its tab, and the tab that holds that tab.
+        for (QWidget *page = panel; page && page != this; page = page->parentWidget())
+            if (auto *stack = qobject_cast<QStackedWidget *>(page->parentWidget()))
+                if (auto *tabs = qobject_cast<QTabWidget *>(stack->parentWidget()))
+                    tabs->setCurrentWidget(page);
         if (!panel->editor()->confirmLeave(this))
             return false;
     }

@@ -17,14 +17,22 @@ void ObjectsModel::reload()
     m_rows.clear();
     m_users.clear();
     const auto snap = m_store->snapshot();
-    for (const StoredResource &r : snap->of(m_kind))
-        m_rows.append(r.value);
-    const QString key = m_kind == ResourceKind::Service ? QStringLiteral("service_id")
-                      : m_kind == ResourceKind::PluginConfig ? QStringLiteral("plugin_config_id") : QStringLiteral("upstream_id");
-    for (ResourceKind user : {ResourceKind::Route, ResourceKind::Service})
-        for (const StoredResource &r : snap->of(user))
-            if (r.value.contains(key))
-                ++m_users[Validator::idText(r.value.value(key))];
+    const auto &map = snap->of(m_kind);
+    for (auto it = map.cbegin(); it != map.cend(); ++it)
+        m_rows.append({it.key(), it->value});
+    const auto count = [this, &snap](std::initializer_list<ResourceKind> users, const QString &key) {
+        for (ResourceKind user : users)
+            for (const StoredResource &r : snap->of(user))
+                if (r.value.contains(key))
+                    ++m_users[Validator::idText(r.value.value(key))];
+    };
+    switch (m_kind) {
+    case ResourceKind::Upstream: count({ResourceKind::Route, ResourceKind::Service}, QStringLiteral("upstream_id")); break;
+    case ResourceKind::Service: count({ResourceKind::Route}, QStringLiteral("service_id")); break;
+    case ResourceKind::PluginConfig: count({ResourceKind::Route}, QStringLiteral("plugin_config_id")); break;
+    case ResourceKind::ConsumerGroup: count({ResourceKind::Consumer}, QStringLiteral("group_id")); break;
+    default: break;
+    }
     endResetModel();
 }
 
@@ -38,13 +46,20 @@ int ObjectsModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : 4;
 }
 
-QString ObjectsModel::cell(const QJsonObject &o, int column) const
+QString ObjectsModel::cell(const QString &key, const QJsonObject &o, int column) const
 {
     if (column == 0)
-        return Validator::idText(o.value(QStringLiteral("id")));
+        return key;
     if (column == 1)
         return o.value(QStringLiteral("name")).toString(o.value(QStringLiteral("desc")).toString());
-    if (m_kind == ResourceKind::Upstream) {
+    const auto strings = [](const QJsonValue &v) {
+        QStringList out;
+        for (const QJsonValue &item : v.toArray())
+            out << item.toString();
+        return out;
+    };
+    switch (m_kind) {
+    case ResourceKind::Upstream: {
         if (column == 2)
             return o.value(QStringLiteral("type")).toString(QStringLiteral("roundrobin"));
         const QJsonValue nodes = o.value(QStringLiteral("nodes"));
@@ -53,19 +68,44 @@ QString ObjectsModel::cell(const QJsonObject &o, int column) const
             out << QStringLiteral("%1:%2").arg(n.toObject().value(QStringLiteral("host")).toString()).arg(n.toObject().value(QStringLiteral("port")).toInt());
         return out.join(QStringLiteral(", "));
     }
+    case ResourceKind::Ssl:
+        if (column == 2)
+            return o.contains(QStringLiteral("sni")) ? o.value(QStringLiteral("sni")).toString() : strings(o.value(QStringLiteral("snis"))).join(QStringLiteral(", "));
+        return o.value(QStringLiteral("type")).toString(QStringLiteral("server"));
+    case ResourceKind::Proto:
+        if (column == 2)
+            return o.value(QStringLiteral("content")).toString().section(QLatin1Char('\n'), 0, 0).left(80);
+        return tr("%n line(s)", nullptr, int(o.value(QStringLiteral("content")).toString().count(QLatin1Char('\n')) + 1));
+    case ResourceKind::Secret:
+        if (column == 2)
+            return key.section(QLatin1Char('/'), 0, 0);
+        return o.value(QStringLiteral("uri")).toString(o.value(QStringLiteral("region")).toString());
+    case ResourceKind::PluginMetadata:
+        if (column == 2) {
+            QStringList fields = o.keys();
+            fields.removeAll(QStringLiteral("id"));
+            return fields.join(QStringLiteral(", "));
+        }
+        return tr("every route with %1").arg(key);
+    default:
+        break;
+    }
     if (column == 2)
         return o.value(QStringLiteral("plugins")).toObject().keys().join(QStringLiteral(", "));
     if (m_kind == ResourceKind::GlobalRule)
         return tr("every request");
-    const int users = m_users.value(Validator::idText(o.value(QStringLiteral("id"))));
-    return users == 0 ? tr("none") : users == 1 ? tr("1 route") : tr("%1 routes").arg(users);
+    if (m_kind == ResourceKind::Consumer)
+        return o.value(QStringLiteral("group_id")).isUndefined() ? tr("no group") : tr("group %1").arg(Validator::idText(o.value(QStringLiteral("group_id"))));
+    const int users = m_users.value(key);
+    const QString noun = m_kind == ResourceKind::ConsumerGroup ? tr("consumer") : tr("route");
+    return users == 0 ? tr("none") : users == 1 ? tr("1 %1").arg(noun) : tr("%1 %2s").arg(users).arg(noun);
 }
 
 QVariant ObjectsModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || index.row() >= m_rows.size() || role != Qt::DisplayRole)
         return {};
-    return cell(m_rows[index.row()], index.column());
+    return cell(m_rows[index.row()].first, m_rows[index.row()].second, index.column());
 }
 
 QVariant ObjectsModel::headerData(int section, Qt::Orientation orientation, int role) const
@@ -74,5 +114,19 @@ QVariant ObjectsModel::headerData(int section, Qt::Orientation orientation, int 
         return {};
     static const char *const upstream[] = {"ID", "Name", "Type", "Nodes"};
     static const char *const others[] = {"ID", "Name", "Plugins", "Used by"};
-    return tr(m_kind == ResourceKind::Upstream ? upstream[section] : others[section]);
+    static const char *const ssl[] = {"ID", "Description", "SNIs", "Type"};
+    static const char *const proto[] = {"ID", "Name", "First line", "Length"};
+    static const char *const secret[] = {"ID", "Name", "Manager", "Address"};
+    static const char *const metadata[] = {"Plugin", "Name", "Fields", "Applies to"};
+    static const char *const consumer[] = {"Username", "Description", "Plugins", "Group"};
+    switch (m_kind) {
+    case ResourceKind::Upstream: return tr(upstream[section]);
+    case ResourceKind::Ssl: return tr(ssl[section]);
+    case ResourceKind::Proto: return tr(proto[section]);
+    case ResourceKind::Secret: return tr(secret[section]);
+    case ResourceKind::PluginMetadata: return tr(metadata[section]);
+    case ResourceKind::Consumer: return tr(consumer[section]);
+    default: break;
+    }
+    return tr(others[section]);
 }

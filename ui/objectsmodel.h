@@ -4,8 +4,9 @@
 
 #include <QAbstractTableModel>
 
-// The store's upstreams, services, plugin configs or global rules as a table; follows the store like
-// RoutesModel. Upstreams: ID, Name, Type, Nodes; the others: ID, Name, Plugins, and what uses them.
+// The store's objects of one kind other than routes as a table; follows the store like RoutesModel.
+// Upstreams: ID, Name, Type, Nodes; ssls, protos, secrets and plugin metadata: ID, Name, what they hold;
+// the others: ID, Name, Plugins, and what uses them.
 class ObjectsModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -18,10 +19,10 @@ public:
     void reload();
 
 private:
-    QString cell(const QJsonObject &o, int column) const;
+    QString cell(const QString &key, const QJsonObject &o, int column) const;
 
     ResourceKind m_kind;
     ConfigStore *m_store;
-    QList<QJsonObject> m_rows;
-    QHash<QString, int> m_users; // routes (and services, for an upstream) naming each id
+    QList<std::pair<QString, QJsonObject>> m_rows; // by key: the id, a consumer's username, a plugin's name
+    QHash<QString, int> m_users; // routes (and services, for an upstream; consumers, for a group) naming each id
 };

@@ -241,11 +241,12 @@ void RouteEditor::onIdEdited(const QString &text)
     if (!isNew())
         return;
     m_id = text.trimmed();
-    // An "id" in the JSON follows the box, so the two never disagree.
+    // An "id" in the JSON (a consumer's "username") follows the box, so the two never disagree.
+    const QString field = resourceKeyShape(m_kind) == KeyShape::Username ? QStringLiteral("username") : QStringLiteral("id");
     const QJsonDocument doc = QJsonDocument::fromJson(m_json->textUtf8());
-    if (doc.isObject() && doc.object().contains(QStringLiteral("id"))) {
+    if (doc.isObject() && doc.object().contains(field)) {
         QJsonObject o = doc.object();
-        o.insert(QStringLiteral("id"), m_id);
+        o.insert(field, m_id);
         m_syncing = true;
         m_json->replaceAllText(pretty(o));
         m_syncing = false;
@@ -287,8 +288,9 @@ void RouteEditor::checkNow()
     const QJsonObject value = QJsonDocument::fromJson(text).object();
     const auto snap = m_store->snapshot();
     const QString what = resourceNoun(m_kind);
-    const QJsonValue bodyId = value.value(QStringLiteral("id"));
-    if (!bodyId.isUndefined() && isNew()) {
+    const KeyShape shape = resourceKeyShape(m_kind);
+    const QJsonValue bodyId = shape == KeyShape::Username ? value.value(QStringLiteral("username")) : value.value(QStringLiteral("id"));
+    if (!bodyId.isUndefined() && isNew() && shape != KeyShape::PluginName) {
         // A new one takes the id its JSON gives, as PUT /apisix/admin/<kind>/<id> would.
         const QString given = Validator::idText(bodyId);
         if (given != m_id) {
@@ -297,11 +299,13 @@ void RouteEditor::checkNow()
             updateTitle();
         }
     }
-    if (const QString bad = Validator::checkId(m_id); !bad.isEmpty())
+    if (const QString bad = shape == KeyShape::Id ? Validator::checkId(m_id) : QString(); !bad.isEmpty())
         m_currentProblems.append({Problem::Severity::Error, QStringLiteral("/id"), tr("%1 (\"%2\": letters, digits, - _ . only, 1 to 64)").arg(bad, m_id)});
     else if (isNew() && snap->of(m_kind).contains(m_id))
         m_currentProblems.append({Problem::Severity::Error, QStringLiteral("/id"), tr("%1 %2 exists already: choose another id").arg(what, m_id)});
-    else if (!bodyId.isUndefined() && Validator::idText(bodyId) != m_id)
+    else if (shape == KeyShape::Username && bodyId.isString() && bodyId.toString() != m_id)
+        m_currentProblems.append({Problem::Severity::Error, QStringLiteral("/username"), tr("wrong username: this editor edits consumer %1").arg(m_id)});
+    else if (shape != KeyShape::Username && !bodyId.isUndefined() && Validator::idText(bodyId) != m_id)
         m_currentProblems.append({Problem::Severity::Error, QStringLiteral("/id"), tr("wrong %1 id: this editor edits %1 %2").arg(what, m_id)});
     if (m_kind == ResourceKind::Route) {
         m_currentProblems += EditorChecks::checkRoute(value, [&snap](ResourceKind k, const QString &id) { return snap->of(k).contains(id); }, m_catalogue,

@@ -1,5 +1,7 @@
 #include "routespanel.h"
 
+#include <QJsonArray>
+
 #include "routeeditor.h"
 #include "routesmodel.h"
 #include "objectsmodel.h"
@@ -57,8 +59,20 @@ QJsonObject starter(ResourceKind kind)
     case ResourceKind::Route: return {{"uri", "/new/*"}, {"upstream", upstream}};
     case ResourceKind::Upstream: return upstream;
     case ResourceKind::Service: return {{"upstream", upstream}};
+    case ResourceKind::Consumer: // as in APISIX's key-auth docs; the key is the one to change
+        return {{"username", "jack"}, {"plugins", QJsonObject{{"key-auth", QJsonObject{{"key", "jack-key"}}}}}};
+    case ResourceKind::Ssl: // the editor says what is missing: paste the PEM texts
+        return {{"snis", QJsonArray{"example.com"}}, {"cert", "-----BEGIN CERTIFICATE-----\n(paste the certificate)\n-----END CERTIFICATE-----"},
+                {"key", "-----BEGIN PRIVATE KEY-----\n(paste the key)\n-----END PRIVATE KEY-----"}};
+    case ResourceKind::Proto:
+        return {{"content", "syntax = \"proto3\";\npackage helloworld;\nservice Greeter {\n  rpc SayHello (HelloRequest) returns (HelloReply) {}\n}\n"
+                            "message HelloRequest {\n  string name = 1;\n}\nmessage HelloReply {\n  string message = 1;\n}\n"}};
+    case ResourceKind::Secret: return {{"uri", "http://127.0.0.1:8200"}, {"prefix", "kv/apisix"}, {"token", "root"}};
+    case ResourceKind::PluginMetadata:
+        return {{"log_format", QJsonObject{{"host", "$host"}, {"@timestamp", "$time_iso8601"}, {"client_ip", "$remote_addr"}}}};
     case ResourceKind::PluginConfig:
-    case ResourceKind::GlobalRule: break;
+    case ResourceKind::GlobalRule:
+    case ResourceKind::ConsumerGroup: break;
     }
     return {{"plugins", QJsonObject()}};
 }
@@ -171,6 +185,17 @@ int RoutesPanel::rowOf(const QString &id) const
     return -1;
 }
 
+QString RoutesPanel::newKey(const QJsonObject &value) const
+{
+    switch (resourceKeyShape(m_kind)) {
+    case KeyShape::Username: return value.value(QStringLiteral("username")).toString();
+    case KeyShape::PluginName: return QStringLiteral("http-logger"); // the starter's: its docs' log_format example
+    case KeyShape::ManagerAndId: return QStringLiteral("vault/") + nextFreeId();
+    case KeyShape::Id: break;
+    }
+    return nextFreeId();
+}
+
 QString RoutesPanel::nextFreeId() const
 {
     // As in the APISIX docs (routes/1, upstreams/1): the integer after the highest integer id in use.
@@ -179,7 +204,7 @@ QString RoutesPanel::nextFreeId() const
     qint64 highest = 0;
     for (auto it = map.keyBegin(); it != map.keyEnd(); ++it) {
         bool ok = false;
-        const qint64 n = it->toLongLong(&ok);
+        const qint64 n = it->section(QLatin1Char('/'), -1).toLongLong(&ok); // (a secret's: vault/<id>)
         if (ok && n > highest && it->size() < 19)
             highest = n;
     }
@@ -203,7 +228,7 @@ void RoutesPanel::addNew(QJsonObject value)
 {
     if (!m_editor->confirmLeave(this))
         return;
-    m_editor->open(m_kind, nextFreeId(), value);
+    m_editor->open(m_kind, newKey(value), value);
     reselectEditor();
     Q_EMIT message(tr("New %1 in the editor: Apply (Ctrl+Return) creates it").arg(resourceNoun(m_kind)));
 }

@@ -21,6 +21,7 @@ public:
     RoutesPanel(ResourceKind kind, ConfigStore *store, PluginCatalogue catalogue, QWidget *parent = nullptr);
 
     RouteEditor *editor() const { return m_editor; }
+    ResourceKind kind() const { return m_kind; }
     QTableView *table() const { return m_table; }
     QUndoStack *undoStack() const { return m_undo; }
     QLineEdit *search() const { return m_search; }
@@ -33,6 +34,7 @@ private:
     QString selectedId() const;
     int rowOf(const QString &id) const;
     QString nextFreeId() const;
+    QString newKey(const QJsonObject &value) const; // what a new one is called: an id, a username, vault/<id>
     void reselectEditor();
     void addNew(QJsonObject value);
     void removeSelected();

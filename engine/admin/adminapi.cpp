@@ -33,8 +33,13 @@ QString keyOf(ResourceKind kind, const QString &id)
 // What APISIX answers a GET with (etcd's node): the key, the value and its indexes.
 QJsonObject envelope(ResourceKind kind, const QString &id, const StoredResource &res)
 {
+    QJsonObject value = res.value;
+    if (kind == ResourceKind::Ssl) { // apisix/admin/resource.lua get: "not return private key for security"
+        value.remove(QStringLiteral("key"));
+        value.remove(QStringLiteral("keys"));
+    }
     return {{QStringLiteral("key"), keyOf(kind, id)},
-            {QStringLiteral("value"), res.value},
+            {QStringLiteral("value"), value},
             {QStringLiteral("createdIndex"), qint64(res.order)},
             {QStringLiteral("modifiedIndex"), qint64(res.version)}};
 }
@@ -265,18 +270,26 @@ AdminReply AdminApi::handle(const HttpRequest &request) const
 AdminReply AdminApi::resource(ResourceKind kind, const HttpRequest &request, const QList<QByteArray> &parts) const
 {
     const QByteArray &method = request.method;
-    const QString id = parts.size() >= 2 ? QString::fromUtf8(parts[1]) : QString();
-    const QList<QByteArray> subPath = parts.mid(2);
     const QString noun = resourceNoun(kind);
+    if (!resourceAllows(kind, method))
+        return error(405, QStringLiteral("not supported `%1` method for %2").arg(QString::fromLatin1(method), noun));
+    // A secret's key is two segments, `<manager>/<id>` (apisix/admin/resource.lua split_typ_and_id).
+    const int idParts = resourceKeyShape(kind) == KeyShape::ManagerAndId ? 2 : 1;
+    QString id = parts.size() >= 2 ? QString::fromUtf8(parts[1]) : QString();
+    if (idParts == 2 && parts.size() >= 3)
+        id += QLatin1Char('/') + QString::fromUtf8(parts[2]);
+    const QList<QByteArray> subPath = parts.mid(1 + idParts);
     const QUrlQuery args(QString::fromUtf8(request.query));
     if (!subPath.isEmpty() && method != "PATCH")
         return error(404, QStringLiteral("not found: %1").arg(QString::fromUtf8(request.path)));
+    if (idParts == 2 && !id.isEmpty() && !id.contains(QLatin1Char('/')) && method != "GET")
+        return error(400, method == "PATCH" ? QStringLiteral("no secret id") : QStringLiteral("missing secret id"));
 
     if (method == "GET") {
         const auto snap = m_store->snapshot();
         const auto &map = snap->of(kind);
-        if (id.isEmpty())
-            return list(kind, map, args);
+        if (id.isEmpty() || (idParts == 2 && !id.contains(QLatin1Char('/'))))
+            return list(kind, map, args, id.isEmpty() ? QString() : id + QLatin1Char('/'));
         const auto it = map.constFind(id);
         if (it == map.constEnd())
             return error(404, QStringLiteral("%1 %2 not found").arg(noun, id));
@@ -324,10 +337,19 @@ AdminReply AdminApi::resource(ResourceKind kind, const HttpRequest &request, con
         return error(400, forbidden);
     QJsonObject value = body.object;
     QString putId = id;
-    if (method == "POST") {
-        // apisix/admin/plugin_config.lua and global_rules.lua: unsupported_methods = {"post"}
-        if (kind == ResourceKind::PluginConfig || kind == ResourceKind::GlobalRule)
-            return error(405, QStringLiteral("not supported `POST` method for %1").arg(noun));
+    const KeyShape shape = resourceKeyShape(kind);
+    if (shape == KeyShape::Username) { // the key is the body's username; a path id must be the same
+        const QJsonValue username = value.value(QStringLiteral("username"));
+        if (!id.isEmpty() && username.isString() && username.toString() != id)
+            return error(400, QStringLiteral("wrong username"));
+        putId = username.isString() ? username.toString() : id;
+    } else if (shape == KeyShape::PluginName) {
+        if (id.isEmpty())
+            return error(400, QStringLiteral("missing plugin name"));
+    } else if (shape == KeyShape::ManagerAndId) {
+        if (id.isEmpty())
+            return error(400, QStringLiteral("missing secret type"));
+    } else if (method == "POST") {
         if (!id.isEmpty() || !bodyId.isUndefined())
             return error(400, QStringLiteral("wrong %1 id, do not need it").arg(noun));
         putId = m_store->generateId();
@@ -343,11 +365,11 @@ AdminReply AdminApi::resource(ResourceKind kind, const HttpRequest &request, con
     return fromOutcome(kind, putId, m_store->put(kind, putId, value));
 }
 
-AdminReply AdminApi::list(ResourceKind kind, const QMap<QString, StoredResource> &map, const QUrlQuery &args) const
+AdminReply AdminApi::list(ResourceKind kind, const QMap<QString, StoredResource> &map, const QUrlQuery &args, const QString &keyPrefix) const
 {
     QList<QMap<QString, StoredResource>::const_iterator> items;
     for (auto it = map.cbegin(); it != map.cend(); ++it)
-        if (listed(kind, it->value, args))
+        if (it.key().startsWith(keyPrefix) && listed(kind, it->value, args))
             items.append(it);
     const qsizetype total = items.size();
     // Paging (both page and page_size numbers) sorts by creation; without it the order is the keys'.

@@ -112,6 +112,8 @@ std::shared_ptr<const ConfigSnapshot> compile(ResourceMaps objects, quint64 gene
         source.order = it->order;
         source.serviceVersion = service ? service->version : 0;
         source.pluginConfigVersion = pluginConfig ? pluginConfig->version : 0;
+        source.serviceMissing = !service && it->value.contains(QStringLiteral("service_id"));
+        source.pluginConfigMissing = !pluginConfig && it->value.contains(QStringLiteral("plugin_config_id"));
         if (service)
             source.serviceId = it->value.value(QStringLiteral("service_id")).isString()
                 ? it->value.value(QStringLiteral("service_id")).toString() : Validator::idText(it->value.value(QStringLiteral("service_id")));
@@ -137,10 +139,14 @@ std::shared_ptr<const ConfigSnapshot> compile(ResourceMaps objects, quint64 gene
     snap->router = Router(std::move(compiled));
     if (previous && sameVersions(previous->globalRules, objects.globalRules)) {
         snap->globalExt = previous->globalExt;
+        snap->globalNotRun = previous->globalNotRun;
     } else {
         // apisix/plugin.lua run_global_rules: conf_type "global_rule", the dummy rule's id 1, and the
         // global rules' conf_version (here: the generation they last changed in).
-        snap->globalExt = extPluginsOf(mergedGlobalPlugins(objects.globalRules));
+        const QJsonObject globalPlugins = mergedGlobalPlugins(objects.globalRules);
+        snap->globalExt = extPluginsOf(globalPlugins);
+        if (const QString note = notRunNote(globalPlugins); !note.isEmpty())
+            snap->globalNotRun = QStringLiteral("global rules: ") + note;
         for (std::optional<ExtPluginConfig> *p : {&snap->globalExt.preReq, &snap->globalExt.postReq, &snap->globalExt.postResp})
             if (*p) {
                 (*p)->tokenKey = confTokenKey(QStringLiteral("global_rule"), QStringLiteral("1"), (*p)->name, QByteArray::number(generation));
@@ -182,8 +188,19 @@ QString stillUsed(const ResourceMaps &objects, ResourceKind kind, const QString 
     case ResourceKind::PluginConfig:
         by = user(ResourceKind::Route, QStringLiteral("plugin_config_id"));
         return by.isEmpty() ? by : QStringLiteral("can not delete this plugin config, %1 is still using it now").arg(by);
-    case ResourceKind::Route:
-    case ResourceKind::GlobalRule:
+    case ResourceKind::ConsumerGroup:
+        by = user(ResourceKind::Consumer, QStringLiteral("group_id"));
+        return by.isEmpty() ? by : QStringLiteral("can not delete this consumer group, %1 is still using it now").arg(by);
+    case ResourceKind::Proto:
+        // apisix/admin/proto.lua delete_checker: a route's or a service's grpc-transcode names it.
+        for (ResourceKind userKind : {ResourceKind::Route, ResourceKind::Service}) {
+            const auto &map = objects.of(userKind);
+            for (auto it = map.cbegin(); it != map.cend(); ++it)
+                if (refersTo(it->value.value(kPlugins).toObject().value(QStringLiteral("grpc-transcode")).toObject(), QStringLiteral("proto_id"), id))
+                    return QStringLiteral("can not delete this proto, %1 [%2] is still using it now").arg(resourceNoun(userKind), it.key());
+        }
+        break;
+    default:
         break;
     }
     return {};
@@ -197,14 +214,51 @@ Problems validate(const ResourceMaps &objects, ResourceKind kind, const QJsonObj
     case ResourceKind::Upstream: return Validator::validateUpstream(value);
     case ResourceKind::Service: return Validator::validateService(value, exists, customPlugins);
     case ResourceKind::PluginConfig: return Validator::validatePluginConfig(value, customPlugins);
-    case ResourceKind::GlobalRule: break;
+    case ResourceKind::GlobalRule:
+        return Validator::validateGlobalRule(value, [&objects, &id](const QString &plugin) {
+            for (auto it = objects.globalRules.cbegin(); it != objects.globalRules.cend(); ++it)
+                if (it.key() != id && it->value.value(kPlugins).toObject().contains(plugin))
+                    return it.key();
+            return QString();
+        }, customPlugins);
+    case ResourceKind::ConsumerGroup: return Validator::validateConsumerGroup(value, customPlugins);
+    case ResourceKind::Consumer:
+        return Validator::validateConsumer(value, exists, [&objects](const QString &plugin, const QString &attr, const QString &key) {
+            for (auto it = objects.consumers.cbegin(); it != objects.consumers.cend(); ++it)
+                if (it->value.value(kPlugins).toObject().value(plugin).toObject().value(attr) == QJsonValue(key))
+                    return it.key();
+            return QString();
+        }, customPlugins);
+    case ResourceKind::Ssl: return Validator::validateSsl(value);
+    case ResourceKind::Proto: return Validator::validateProto(value);
+    case ResourceKind::Secret: return Validator::validateSecret(id.section(QLatin1Char('/'), 0, 0), value);
+    case ResourceKind::PluginMetadata: break;
     }
-    return Validator::validateGlobalRule(value, [&objects, &id](const QString &plugin) {
-        for (auto it = objects.globalRules.cbegin(); it != objects.globalRules.cend(); ++it)
-            if (it.key() != id && it->value.value(kPlugins).toObject().contains(plugin))
-                return it.key();
-        return QString();
-    }, customPlugins);
+    return Validator::validatePluginMetadata(id, value, customPlugins);
+}
+
+// The key's own checks, before the schema's (apisix/admin/resource.lua check_conf): an id as id_schema
+// takes it; a consumer's key is its username; a secret's `<manager>/<id>`.
+QString checkKey(ResourceKind kind, const QString &id, const QJsonObject &value)
+{
+    switch (resourceKeyShape(kind)) {
+    case KeyShape::Id: break;
+    case KeyShape::Username:
+        return value.value(QStringLiteral("username")).isString() && value.value(QStringLiteral("username")).toString() != id
+            ? QStringLiteral("wrong username") : QString();
+    case KeyShape::ManagerAndId:
+        return id.section(QLatin1Char('/'), 1).isEmpty() ? QStringLiteral("no secret id") : QString();
+    case KeyShape::PluginName:
+        return {};
+    }
+    if (const QString bad = Validator::checkId(id); !bad.isEmpty())
+        return bad;
+    const QJsonValue bodyId = value.value(QStringLiteral("id"));
+    if (bodyId.isUndefined())
+        return {};
+    if (const QString bad = Validator::checkIdValue(bodyId); !bad.isEmpty())
+        return bad;
+    return Validator::idText(bodyId) != id ? QStringLiteral("wrong %1 id").arg(resourceNoun(kind)) : QString();
 }
 
 QString notFound(ResourceKind kind, const QString &id)
@@ -271,15 +325,9 @@ ConfigStore::Outcome ConfigStore::commit(ResourceKind kind, const QString &id, Q
 {
     QMutexLocker writer(&m_writeMutex);
     Outcome out;
-    if (const QString bad = Validator::checkId(id); !bad.isEmpty())
+    if (const QString bad = checkKey(kind, id, value); !bad.isEmpty())
         return {400, bad};
     const QJsonValue bodyId = value.value(QStringLiteral("id"));
-    if (!bodyId.isUndefined()) {
-        if (const QString bad = Validator::checkIdValue(bodyId); !bad.isEmpty())
-            return {400, bad};
-        if (Validator::idText(bodyId) != id)
-            return {400, QStringLiteral("wrong %1 id").arg(resourceNoun(kind))};
-    }
     out.problems = check(kind, value, id);
     if (hasErrors(out.problems)) {
         out.status = 400;
@@ -298,13 +346,16 @@ ConfigStore::Outcome ConfigStore::commit(ResourceKind kind, const QString &id, Q
         res.order = existing != map.constEnd() ? existing->order : m_nextOrder++;
     }
     out.created = existing == map.constEnd();
-    if (!bodyId.isDouble()) // an id given as a number stays a number, as APISIX stores it
+    // An id given as a number stays a number, as APISIX stores it; a consumer has none (its key is its username).
+    if (!bodyId.isDouble() && kind != ResourceKind::Consumer)
         value.insert(QStringLiteral("id"), id);
-    if (existing != map.constEnd() && existing->value.contains(QStringLiteral("create_time")))
-        value.insert(QStringLiteral("create_time"), existing->value.value(QStringLiteral("create_time")));
-    else if (!value.contains(QStringLiteral("create_time")))
-        value.insert(QStringLiteral("create_time"), now);
-    value.insert(QStringLiteral("update_time"), now);
+    if (kind != ResourceKind::PluginMetadata) { // (apisix/admin/resource.lua put: no timestamps on plugin metadata)
+        if (existing != map.constEnd() && existing->value.contains(QStringLiteral("create_time")))
+            value.insert(QStringLiteral("create_time"), existing->value.value(QStringLiteral("create_time")));
+        else if (!value.contains(QStringLiteral("create_time")))
+            value.insert(QStringLiteral("create_time"), now);
+        value.insert(QStringLiteral("update_time"), now);
+    }
     res.value = value;
     map.insert(id, res);
     out.status = out.created ? 201 : 200;
@@ -324,7 +375,7 @@ ConfigStore::Outcome ConfigStore::remove(ResourceKind kind, const QString &id, b
     const auto it = map.constFind(id);
     if (it == map.constEnd())
         return {404, notFound(kind, id)};
-    if (!(kind == ResourceKind::Upstream && force)) {
+    if (!force) { // apisix/admin/resource.lua delete: ?force=true skips every kind's delete_checker
         if (const QString used = stillUsed(objects, kind, id); !used.isEmpty())
             return {400, used};
     }

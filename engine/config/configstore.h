@@ -28,6 +28,7 @@ struct ConfigSnapshot : ResourceMaps
     // The ext-plugin-* of every global rule, merged as APISIX merges them (apisix/plugin.lua
     // merge_global_rules): they run on every request, matched or not, before the route's own.
     ExtPlugins globalExt;
+    QString globalNotRun; // the global rules' plugins RouteScope does not run, in plain words (notRunNote), or empty
     quint64 generation = 0;
     // What was compiled, by id: the next snapshot takes over whatever did not change (O(changes), not O(N)).
     QHash<QString, std::shared_ptr<const CompiledRoute>> compiledRoutes;

@@ -1,4 +1,5 @@
 #include "validator.h"
+#include "validatorparts.h"
 
 #include "jsonnumber.h"
 #include "varsexpr.h"
@@ -27,7 +28,8 @@ QString firstErrorMessage(const Problems &problems)
 }
 
 namespace Validator {
-namespace {
+using namespace detail;
+namespace detail {
 
 QString typeName(const QJsonValue &v)
 {
@@ -50,101 +52,13 @@ bool isInteger(const QJsonValue &v)
     return isWholeNumber(v.toDouble());
 }
 
-// Collects problems under a base pointer, phrasing them the way APISIX's schema checker does.
-class Checker
-{
-public:
-    Checker(Problems &out, QString base, QString prefix)
-        : m_out(out), m_base(std::move(base)), m_prefix(std::move(prefix)) {}
-
-    void error(const QString &key, const QString &detail)
-    {
-        add(Problem::Severity::Error, key, QStringLiteral("property \"%1\" validation failed: %2").arg(key, detail));
-    }
-    void errorRaw(const QString &pointerSuffix, const QString &message)
-    {
-        m_out.append({Problem::Severity::Error, m_base + pointerSuffix, m_prefix + message});
-    }
-    void errorBare(const QString &pointerSuffix, const QString &message)
-    {
-        m_out.append({Problem::Severity::Error, m_base + pointerSuffix, message});
-    }
-    void warning(const QString &pointerSuffix, const QString &message)
-    {
-        m_out.append({Problem::Severity::Warning, m_base + pointerSuffix, message});
-    }
-    void wrongType(const QString &key, const QString &expected, const QJsonValue &v)
-    {
-        error(key, QStringLiteral("wrong type: expected %1, got %2").arg(expected, typeName(v)));
-    }
-    bool string(const QJsonObject &o, const QString &key, int minLen, int maxLen)
-    {
-        const QJsonValue v = o.value(key);
-        if (v.isUndefined())
-            return false;
-        if (!v.isString()) {
-            wrongType(key, QStringLiteral("string"), v);
-            return false;
-        }
-        const int len = v.toString().size();
-        if (len < minLen)
-            error(key, QStringLiteral("string too short, expected at least %1, got %2").arg(minLen).arg(len));
-        else if (maxLen > 0 && len > maxLen)
-            error(key, QStringLiteral("string too long, expected at most %1, got %2").arg(maxLen).arg(len));
-        else
-            return true;
-        return false;
-    }
-    bool integer(const QJsonObject &o, const QString &key, double min, double max)
-    {
-        const QJsonValue v = o.value(key);
-        if (v.isUndefined())
-            return false;
-        if (!isInteger(v)) {
-            wrongType(key, QStringLiteral("integer"), v);
-            return false;
-        }
-        const double d = v.toDouble();
-        if (d < min)
-            error(key, QStringLiteral("expected %1 to be at least %2").arg(d).arg(min));
-        else if (d > max)
-            error(key, QStringLiteral("expected %1 to be at most %2").arg(d).arg(max));
-        else
-            return true;
-        return false;
-    }
-    bool number(const QJsonObject &o, const QString &key, double min)
-    {
-        const QJsonValue v = o.value(key);
-        if (v.isUndefined())
-            return false;
-        if (!v.isDouble())
-            wrongType(key, QStringLiteral("number"), v);
-        else if (v.toDouble() < min)
-            error(key, QStringLiteral("expected %1 to be at least %2").arg(QString::number(v.toDouble()), QString::number(min)));
-        else
-            return true;
-        return false;
-    }
-    void add(Problem::Severity s, const QString &key, const QString &message)
-    {
-        m_out.append({s, m_base + QLatin1Char('/') + pointerToken(key), m_prefix + message});
-    }
-    const QString &base() const { return m_base; }
-
-private:
-    Problems &m_out;
-    QString m_base;
-    QString m_prefix;
-};
-
 const QRegularExpression &hostPattern()
 {
     static const QRegularExpression re(QStringLiteral("^\\*$|^\\*?[0-9a-zA-Z\\-._\\[\\]:]+$"));
     return re;
 }
 
-void checkStringArray(Checker &c, const QJsonObject &o, const QString &key, const std::function<QString(const QString &)> &itemCheck)
+void checkStringArray(Checker &c, const QJsonObject &o, const QString &key, const std::function<QString(const QString &)> &itemCheck, bool nonEmptyUnique)
 {
     const QJsonValue v = o.value(key);
     if (v.isUndefined())
@@ -154,7 +68,7 @@ void checkStringArray(Checker &c, const QJsonObject &o, const QString &key, cons
         return;
     }
     const QJsonArray a = v.toArray();
-    if (a.isEmpty()) {
+    if (a.isEmpty() && nonEmptyUnique) {
         c.error(key, QStringLiteral("expect array to have at least 1 items"));
         return;
     }
@@ -169,7 +83,7 @@ void checkStringArray(Checker &c, const QJsonObject &o, const QString &key, cons
             c.error(key, QStringLiteral("failed to validate item %1: %2").arg(i + 1).arg(why));
             return;
         }
-        if (seen.contains(s)) {
+        if (nonEmptyUnique && seen.contains(s)) {
             c.error(key, QStringLiteral("expected unique items but items %1 is duplicated").arg(i + 1));
             return;
         }
@@ -554,7 +468,7 @@ Problems validateUpstream(const QJsonObject &u, const QString &pointer)
     return out;
 }
 
-namespace {
+namespace detail {
 // `plugins` as apisix/admin/plugins.lua check_schema checks it: every name known, ext-plugin confs checked.
 void checkPlugins(Problems &out, Checker &c, const QJsonObject &r, const QStringList &customPlugins)
 {
@@ -710,7 +624,8 @@ Problems validateRoute(const QJsonObject &r, const Exists &exists, const QString
 } // namespace Validator
 
 namespace Validator {
-namespace {
+using namespace detail;
+namespace detail {
 // The fields a kind's schema lists (apisix/schema_def.lua): others are "additional properties forbidden";
 // `notRun` ones are kept and exported with a warning.
 void checkFields(Checker &c, const QJsonObject &o, const QStringList &known, const QStringList &notRun)

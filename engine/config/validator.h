@@ -23,6 +23,18 @@ Problems validateService(const QJsonObject &service, const Exists &exists, const
 Problems validatePluginConfig(const QJsonObject &config, const QStringList &customPlugins = {});
 Problems validateGlobalRule(const QJsonObject &rule, const GlobalRuleOf &ruleOf, const QStringList &customPlugins = {});
 Problems validateUpstream(const QJsonObject &upstream, const QString &pointer = {});
+
+// Stored and exported, not run (validatorstored.cpp).
+// The consumer that has this credential (plugin, its key attribute, value), or empty: for duplicate keys.
+using ConsumerKeyOwner = std::function<QString(const QString &plugin, const QString &attribute, const QString &value)>;
+// The attribute a consumer's auth plugin is looked up by (key-auth: "key"), or empty.
+QString consumerKeyAttribute(const QString &plugin);
+Problems validateConsumerGroup(const QJsonObject &group, const QStringList &customPlugins = {});
+Problems validateConsumer(const QJsonObject &consumer, const Exists &exists, const ConsumerKeyOwner &owner, const QStringList &customPlugins = {});
+Problems validateSsl(const QJsonObject &ssl);
+Problems validateProto(const QJsonObject &proto);
+Problems validateSecret(const QString &manager, const QJsonObject &secret); // manager: vault, aws, gcp
+Problems validatePluginMetadata(const QString &plugin, const QJsonObject &metadata, const QStringList &customPlugins = {});
 // Schema of ext-plugin-pre-req / -post-req / -post-resp (PROTOCOL.md section 11).
 Problems validateExtPluginConf(const QString &pluginName, const QJsonValue &conf, const QString &pointer);
 

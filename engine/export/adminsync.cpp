@@ -161,7 +161,12 @@ Plan planSync(const ResourceObjects &desired, const ResourceObjects &current, bo
                 plan.changes.append({Change::Action::Create, kind, it.key(), {}, value});
                 continue;
             }
-            const QStringList fields = fieldDiff(comparable(current.of(kind).value(it.key()).toObject()), value);
+            QJsonObject compared = value;
+            if (kind == ResourceKind::Ssl) { // APISIX never answers an ssl's private keys: they cannot be compared
+                compared.remove(QStringLiteral("key"));
+                compared.remove(QStringLiteral("keys"));
+            }
+            const QStringList fields = fieldDiff(comparable(current.of(kind).value(it.key()).toObject()), compared);
             if (!fields.isEmpty())
                 plan.changes.append({Change::Action::Update, kind, it.key(), fields, value});
         }
@@ -230,7 +235,7 @@ std::optional<ResourceObjects> AdminClient::fetchAll(QString *error) const
 
 AdminClient::Answer AdminClient::apply(const Change &change) const
 {
-    const QString path = QStringLiteral("/apisix/admin/%1/%2").arg(resourcePlural(change.kind), QString::fromLatin1(QUrl::toPercentEncoding(change.id)));
+    const QString path = QStringLiteral("/apisix/admin/%1/%2").arg(resourcePlural(change.kind), QString::fromLatin1(QUrl::toPercentEncoding(change.id, change.kind == ResourceKind::Secret ? "/" : "")));
     const Reply r = change.action == Change::Action::Delete
         ? request("DELETE", path)
         : request("PUT", path, QJsonDocument(change.value).toJson(QJsonDocument::Compact));

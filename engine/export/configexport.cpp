@@ -60,12 +60,15 @@ void emitValue(YAML::Emitter &out, const QJsonValue &v)
     }
 }
 
-QJsonArray listOf(const QJsonObject &byId)
+// A standalone file's list of one kind. A consumer has no `id` there (one would make it a credential,
+// apisix/admin/config_validate.lua): its username is its key.
+QJsonArray listOf(ResourceKind kind, const QJsonObject &byId)
 {
     QJsonArray out;
     for (auto it = byId.begin(); it != byId.end(); ++it) {
         QJsonObject o = exportable(it.value().toObject());
-        o.insert(QStringLiteral("id"), it.key());
+        if (kind != ResourceKind::Consumer)
+            o.insert(QStringLiteral("id"), it.key());
         out.append(o);
     }
     return out;
@@ -97,8 +100,8 @@ namespace {
 QList<ResourceKind> fileKinds(const ResourceObjects &objects)
 {
     QList<ResourceKind> kinds = {ResourceKind::Route, ResourceKind::Upstream};
-    for (ResourceKind kind : {ResourceKind::Service, ResourceKind::PluginConfig, ResourceKind::GlobalRule})
-        if (!objects.of(kind).isEmpty())
+    for (ResourceKind kind : kResourceKinds)
+        if (!kinds.contains(kind) && !objects.of(kind).isEmpty())
             kinds.append(kind);
     return kinds;
 }
@@ -110,7 +113,7 @@ QByteArray toApisixYaml(const ResourceObjects &objects)
     out << YAML::BeginMap;
     for (ResourceKind kind : fileKinds(objects)) {
         out << YAML::Key << resourcePlural(kind).toStdString() << YAML::Value;
-        emitValue(out, listOf(objects.of(kind)));
+        emitValue(out, listOf(kind, objects.of(kind)));
     }
     out << YAML::EndMap;
     return QByteArray("# Exported by RouteScope for APISIX standalone mode (conf/apisix.yaml)\n") + out.c_str() + "\n#END\n";
@@ -120,7 +123,7 @@ QByteArray toApisixJson(const ResourceObjects &objects)
 {
     QJsonObject file;
     for (ResourceKind kind : fileKinds(objects))
-        file.insert(resourcePlural(kind), listOf(objects.of(kind)));
+        file.insert(resourcePlural(kind), listOf(kind, objects.of(kind)));
     return QJsonDocument(file).toJson(QJsonDocument::Indented);
 }
 
@@ -182,6 +185,54 @@ QString adcId(const QString &name)
 {
     return QString::fromLatin1(QCryptographicHash::hash(name.toUtf8(), QCryptographicHash::Sha1).toHex());
 }
+
+namespace {
+// ADC's consumers, ssls and plugin_metadata (api7/adc's types); consumer groups, protos and secrets it has not.
+void addAdcStoredKinds(QJsonObject &file, const ResourceObjects &objects, QStringList *notes)
+{
+    QJsonArray consumers;
+    for (const QJsonValue v : objects.consumers) {
+        QJsonObject c;
+        copyFields(c, v.toObject(), {"username", "desc", "labels", "plugins"});
+        consumers.append(c);
+        if (notes && v.toObject().contains(QStringLiteral("group_id")))
+            *notes << QStringLiteral("consumer %1: its group_id left out (ADC has no consumer groups)").arg(c.value(QStringLiteral("username")).toString());
+    }
+    if (!consumers.isEmpty())
+        file.insert(QStringLiteral("consumers"), consumers);
+    QJsonArray ssls;
+    for (const QJsonValue v : objects.ssls) {
+        const QJsonObject s = v.toObject();
+        QJsonObject out;
+        copyFields(out, s, {"type", "labels", "client", "ssl_protocols"});
+        QJsonArray snis = s.value(QStringLiteral("snis")).toArray();
+        if (s.contains(QStringLiteral("sni")))
+            snis.append(s.value(QStringLiteral("sni")));
+        if (!snis.isEmpty())
+            out.insert(QStringLiteral("snis"), snis);
+        QJsonArray certificates{QJsonObject{{QStringLiteral("certificate"), s.value(QStringLiteral("cert"))}, {QStringLiteral("key"), s.value(QStringLiteral("key"))}}};
+        const QJsonArray certs = s.value(QStringLiteral("certs")).toArray(), keys = s.value(QStringLiteral("keys")).toArray();
+        for (int i = 0; i < certs.size() && i < keys.size(); ++i)
+            certificates.append(QJsonObject{{QStringLiteral("certificate"), certs[i]}, {QStringLiteral("key"), keys[i]}});
+        out.insert(QStringLiteral("certificates"), certificates);
+        ssls.append(out);
+    }
+    if (!ssls.isEmpty())
+        file.insert(QStringLiteral("ssls"), ssls);
+    QJsonObject metadata;
+    for (auto it = objects.pluginMetadata.begin(); it != objects.pluginMetadata.end(); ++it) {
+        QJsonObject m = exportable(it.value().toObject());
+        m.remove(QStringLiteral("id"));
+        metadata.insert(it.key(), m);
+    }
+    if (!metadata.isEmpty())
+        file.insert(QStringLiteral("plugin_metadata"), metadata);
+    for (ResourceKind kind : {ResourceKind::ConsumerGroup, ResourceKind::Proto, ResourceKind::Secret})
+        if (notes && !objects.of(kind).isEmpty())
+            *notes << QStringLiteral("%1 left out: ADC has no %2 (export apisix-yaml or admin-curl for them)")
+                          .arg(resourcePlural(kind), resourceNoun(kind) + QLatin1Char('s'));
+}
+} // namespace
 
 QByteArray toAdcYaml(const ResourceObjects &objects, QStringList *notes)
 {
@@ -268,6 +319,7 @@ QByteArray toAdcYaml(const ResourceObjects &objects, QStringList *notes)
     QJsonObject file{{QStringLiteral("services"), list}};
     if (!globals.isEmpty())
         file.insert(QStringLiteral("global_rules"), globals);
+    addAdcStoredKinds(file, objects, notes);
     YAML::Emitter out;
     emitValue(out, file);
     return QByteArray("# Exported by RouteScope for ADC (adc sync -f this-file)\n") + out.c_str() + "\n";

@@ -18,8 +18,7 @@ namespace ConfigImport {
 namespace {
 
 // The kinds of a standalone file RouteScope does not have: named in the report, never dropped silently.
-constexpr const char *kNotSupported[] = {"consumers", "consumer_groups", "ssls", "protos", "secrets",
-                                         "plugin_metadata", "stream_routes"};
+constexpr const char *kNotSupported[] = {"stream_routes"};
 
 struct Entry
 {
@@ -364,7 +363,18 @@ Report validated(const Parsed &parsed, const ResourceObjects &existing, const QS
                 report.refused << QStringLiteral("%1 (%2): expected an object").arg(noun, e.where);
                 continue;
             }
-            const QString id = idText(e.value.toObject().value(QStringLiteral("id")));
+            // A consumer's key is its username; one with an id is a credential (apisix/admin/config_validate.lua).
+            const bool consumer = *kind == ResourceKind::Consumer;
+            const QString id = consumer ? e.value.toObject().value(QStringLiteral("username")).toString()
+                                        : idText(e.value.toObject().value(QStringLiteral("id")));
+            if (consumer && e.value.toObject().contains(QStringLiteral("id"))) {
+                report.refused << QStringLiteral("consumer credential %1(%2): RouteScope does not have credentials yet").arg(entryName(e.value), e.where);
+                continue;
+            }
+            if (consumer && id.isEmpty()) {
+                report.refused << QStringLiteral("consumer (%1): it needs a \"username\"").arg(e.where);
+                continue;
+            }
             if (id.isEmpty()) {
                 report.refused << QStringLiteral("%1 (%2): it needs an \"id\" (a text or an integer), as APISIX's standalone file does").arg(noun, e.where);
                 continue;
@@ -434,7 +444,7 @@ Report readObjects(const ResourceObjects &incoming, const QString &origin, const
         QList<Entry> entries;
         for (auto it = incoming.of(kind).begin(); it != incoming.of(kind).end(); ++it) {
             QJsonObject o = it.value().toObject();
-            if (!o.contains(QStringLiteral("id")))
+            if (!o.contains(QStringLiteral("id")) && kind != ResourceKind::Consumer)
                 o.insert(QStringLiteral("id"), it.key());
             entries.append({o, origin});
         }

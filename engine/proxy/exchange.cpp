@@ -72,6 +72,8 @@ void Exchange::request(HttpRequest request, std::shared_ptr<const ConfigSnapshot
         rec.routingPath = request.uri;
     rec.timings.routeNs = m_clock.nsecsElapsed();
     const ExtPlugins &global = m_snapshot->globalExt;
+    if (!m_snapshot->globalNotRun.isEmpty() && m_capturing)
+        rec.notes << m_snapshot->globalNotRun;
     if (!m_route && !global.preReq && !global.postReq) {
         respondLocal(404, "404 Route Not Found", false, LocalAnswer::Apisix);
         return;
@@ -79,6 +81,16 @@ void Exchange::request(HttpRequest request, std::shared_ptr<const ConfigSnapshot
     if (m_route) {
         rec.routeId = m_route->id;
         rec.routeName = m_route->name;
+        // apisix/init.lua http_access_phase, right after matching: what the route names must exist.
+        if (m_route->source.pluginConfigMissing || m_route->source.serviceMissing) {
+            const bool pc = m_route->source.pluginConfigMissing;
+            rec.notes << QStringLiteral("route %1's %2 is gone (deleted with ?force=true): APISIX answers %3")
+                             .arg(m_route->id, pc ? QStringLiteral("plugin config") : QStringLiteral("service"), pc ? QStringLiteral("503") : QStringLiteral("404"));
+            respondLocal(pc ? 503 : 404, pc ? "failed to fetch plugin config" : "failed to fetch service configuration", false, LocalAnswer::Apisix);
+            return;
+        }
+        if (!m_route->notRun.isEmpty() && m_capturing)
+            rec.notes << m_route->notRun; // (one shared text, built when the route was compiled)
         if (m_route->source.serviceVersion && m_capturing)
             rec.notes << QStringLiteral("route %1 runs with service %2 merged in (its plugins, upstream and hosts where the route has none)")
                              .arg(m_route->id, m_route->source.serviceId);

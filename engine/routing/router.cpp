@@ -29,6 +29,26 @@ QList<QByteArray> stringList(const QJsonObject &o, const char *single, const cha
 }
 } // namespace
 
+QString notRunNote(const QJsonObject &plugins)
+{
+    // The auth plugins that look a consumer up (apisix/plugins/*-auth.lua and the like, type = 'auth').
+    static const QStringList auth = {"key-auth", "basic-auth", "jwt-auth", "hmac-auth", "ldap-auth", "ldap-auth-advanced", "wolf-rbac",
+                                     "openid-connect", "authz-keycloak", "authz-casdoor", "cas-auth", "forward-auth", "multi-auth", "jwe-decrypt"};
+    QStringList consumers, others;
+    for (auto it = plugins.begin(); it != plugins.end(); ++it) {
+        if (it.key().startsWith(QLatin1String("ext-plugin-")))
+            continue;
+        (auth.contains(it.key()) ? consumers : others) << it.key();
+    }
+    QStringList parts;
+    if (!consumers.isEmpty())
+        parts << QStringLiteral("consumer auth not run here (%1): production checks the request's credential against its consumers "
+                                "and answers 401 without a valid one").arg(consumers.join(QStringLiteral(", ")));
+    if (!others.isEmpty())
+        parts << QStringLiteral("not run here: %1 (production runs them; RouteScope runs only the ext-plugin-* phases)").arg(others.join(QStringLiteral(", ")));
+    return parts.join(QStringLiteral("; "));
+}
+
 std::shared_ptr<const CompiledRoute> compileRoute(const QString &id, const QJsonObject &o, const RouteSource &source,
                                                   std::shared_ptr<const UpstreamSpec> upstream)
 {
@@ -57,6 +77,7 @@ std::shared_ptr<const CompiledRoute> compileRoute(const QString &id, const QJson
     r->upstream = std::move(upstream);
     r->plugins = o.value(QStringLiteral("plugins")).toObject();
     r->ext = extPluginsOf(r->plugins);
+    r->notRun = notRunNote(r->plugins);
     // apisix/init.lua: conf_type "route" or "route&service", conf_id "<route>" or "<route>&<service>",
     // conf_version the route's modifiedIndex, "#<plugin config's>" after a plugin config merge (apisix/
     // plugin_config.lua), then "&<service's>".

@@ -23,6 +23,9 @@ struct RouteSource
     quint64 serviceVersion = 0;      // of its service_id's service; 0: none
     quint64 pluginConfigVersion = 0; // of its plugin_config_id's plugin config; 0: none
     QString serviceId;
+    // Named but gone (deleted with ?force=true): APISIX answers 503 (plugin config) or 404 (service).
+    bool pluginConfigMissing = false;
+    bool serviceMissing = false;
 
     bool operator==(const RouteSource &) const = default;
 };
@@ -43,7 +46,12 @@ struct CompiledRoute
     std::shared_ptr<const UpstreamSpec> upstream; // null: the route has none
     QJsonObject plugins;
     ExtPlugins ext;                    // the ext-plugin-* of `plugins`, ready to run
+    QString notRun;                    // what production runs of `plugins` that RouteScope does not, said plainly (or empty)
 };
+
+// The plain words an exchange shows for the plugins RouteScope keeps but does not run (consumer auth
+// first, as it changes the answer most), or empty when every plugin is an ext-plugin.
+QString notRunNote(const QJsonObject &plugins);
 
 struct MatchInput
 {

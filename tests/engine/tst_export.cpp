@@ -167,8 +167,8 @@ void TestExport::importReportsEveryEntry()
                             "  - id: 1\n"                        // line 12
                             "    nodes:\n"
                             "      \"127.0.0.1:1980\": 1\n"
-                            "consumers:\n"
-                            "  - username: jack\n";              // line 16, no #END
+                            "stream_routes:\n"
+                            "  - id: 5\n";                      // line 16, no #END
     const ConfigImport::Report r = imported(yaml, ConfigImport::Format::ApisixYaml);
     QVERIFY(r.error.isEmpty());
     QCOMPARE(r.objects.routes.keys(), QStringList{"1"});
@@ -180,7 +180,7 @@ void TestExport::importReportsEveryEntry()
     QVERIFY2(refused.contains("route 2 (line 5, column 5): upstream_id: failed to fetch upstream info by upstream id [99]"), qPrintable(refused));
     QVERIFY2(refused.contains("route (line 8, column 5): it needs an \"id\""), qPrintable(refused));
     QVERIFY2(refused.contains("route 1 (line 9, column 5): the id is used twice; the first, at line 2, column 5, is kept"), qPrintable(refused));
-    QVERIFY2(refused.contains("consumers jack (line 16, column 5): RouteScope does not have consumers yet"), qPrintable(refused));
+    QVERIFY2(refused.contains("stream_routes 5 (line 16, column 5): RouteScope does not have stream_routes yet"), qPrintable(refused));
     QCOMPARE(r.warnings.size(), 1);
     QVERIFY(r.warnings.first().contains("#END"));
     QVERIFY(ConfigImport::summary(r).startsWith("imported 2 object(s), refused 4"));

@@ -61,6 +61,7 @@ private Q_SLOTS:
     void routesTabInEveryState();
     void upstreamsTab();
     void servicesPluginConfigsAndGlobalRulesTabs();
+    void consumersSslsAndMoreTab();
     void exportAndImportDialogs();
     void syncDialog();
     void whyThisRoute();
@@ -298,7 +299,7 @@ void TestEveryControl::upstreamsTab()
 void TestEveryControl::servicesPluginConfigsAndGlobalRulesTabs()
 {
     const QList<RoutesPanel *> &panels = m_fixture->window->objectPanels();
-    QCOMPARE(panels.size(), 5);
+    QCOMPARE(panels.size(), 11);
     const QStringList ids = {"s1", "pc1", "g1"};
     for (int i = 0; i < 3; ++i) {
         mainTabs()->setCurrentIndex(3 + i);
@@ -317,6 +318,66 @@ void TestEveryControl::servicesPluginConfigsAndGlobalRulesTabs()
     const auto snap = m_fixture->engine.store().snapshot();
     QVERIFY(snap->services.contains("s1"));
     QVERIFY(snap->pluginConfigs.contains("pc1"));
+}
+
+// Issue 13: consumers, consumer groups, SSLs, protos, secrets and plugin metadata, each a tab inside one
+// main tab: every button pressed, Add's starter applied where it validates, and delete refused where
+// APISIX refuses it (a group a consumer is in).
+void TestEveryControl::consumersSslsAndMoreTab()
+{
+    ConfigStore &store = m_fixture->engine.store();
+    QCOMPARE(store.put(ResourceKind::ConsumerGroup, "cg1", {{"plugins", QJsonObject()}}).status, 201);
+    QCOMPARE(store.put(ResourceKind::Consumer, "alice", {{"username", "alice"}, {"group_id", "cg1"}}).status, 201);
+    mainTabs()->setCurrentIndex(6);
+    auto *inner = qobject_cast<QTabWidget *>(mainTabs()->currentWidget());
+    QVERIFY(inner);
+    QCOMPARE(inner->objectName(), QStringLiteral("storedKinds"));
+    QCOMPARE(inner->count(), 6);
+    const QList<RoutesPanel *> &panels = m_fixture->window->objectPanels();
+    for (int i = 0; i < inner->count(); ++i) {
+        inner->setCurrentIndex(i);
+        RoutesPanel *panel = panels[5 + i];
+        QCOMPARE(inner->currentWidget(), panel);
+        panel->table()->clearSelection();
+        // Add, then Apply: the starter of a consumer, a proto, a secret and plugin metadata validates;
+        // an SSL's asks for the PEM texts, and the editor says so.
+        QTest::mouseClick(UiDriver::button(panel, "Add"), Qt::LeftButton);
+        QVERIFY(panel->editor()->isModified());
+        const ResourceKind kind = panel->editor()->kind();
+        const QString id = panel->editor()->id();
+        QTest::mouseClick(UiDriver::button(panel->editor(), "Apply"), Qt::LeftButton);
+        const bool applies = kind != ResourceKind::Ssl;
+        QTRY_COMPARE(store.snapshot()->of(kind).contains(id), applies);
+        if (!applies) {
+            QVERIFY(panel->editor()->isModified());
+            QTest::mouseClick(UiDriver::button(panel->editor(), "Revert"), Qt::LeftButton);
+        } else {
+            QTRY_VERIFY(panel->table()->model()->rowCount() >= 1);
+            openDiscarding(panel, id);
+        }
+        pressEverything(panel->editor());
+        pressEverything(panel, {"Add"});
+        if (panel->editor()->isModified())
+            QTest::mouseClick(UiDriver::button(panel->editor(), "Revert"), Qt::LeftButton);
+        checkAlive();
+        if (applies) // after Delete and Undo, the list still opens what it shows
+            openDiscarding(panel, id);
+        if (panel->editor()->isModified()) { // a Duplicate not applied: discarded, as a user leaving it would
+            m_closer->pause();
+            {
+                UiDriver::DialogAnswer discard(QMessageBox::Discard);
+                QVERIFY(panel->editor()->confirmLeave(panel));
+            }
+            m_closer->resume();
+        }
+        QVERIFY(!panel->editor()->isModified());
+    }
+    const auto snap = store.snapshot();
+    QVERIFY(snap->consumerGroups.contains("cg1")); // alice is in it: its Delete was refused
+    QVERIFY(snap->consumers.contains("jack"));
+    QCOMPARE(snap->consumers.value("jack").value.value("plugins").toObject().value("key-auth").toObject().value("key").toString(), QStringLiteral("jack-key"));
+    QVERIFY(snap->secrets.contains("vault/1"));
+    QVERIFY(snap->pluginMetadata.contains("http-logger"));
 }
 
 // File > Export for APISIX and File > Import APISIX configuration, as a user goes through them.
@@ -989,7 +1050,7 @@ void TestEveryControl::quitAsksAboutEdits()
     mainTabs()->setCurrentIndex(1);
     RoutesPanel *routes = window->routes();
     for (RoutesPanel *panel : window->objectPanels()) { // only the route's edits are at stake below
-        const auto &objects = m_fixture->engine.store().snapshot()->of(panel->editor()->kind());
+        const auto &objects = m_fixture->engine.store().snapshot()->of(panel->kind());
         if (panel == routes || objects.isEmpty())
             continue;
         openDiscarding(panel, objects.firstKey());

@@ -1,0 +1,120 @@
+#pragma once
+
+// What the validators of each kind share (validator.cpp, validatorstored.cpp): APISIX's schema checker's
+// wording, and the checks of fields several kinds have.
+#include "problem.h"
+#include "resourcekind.h"
+#include "validator.h"
+
+#include <QJsonObject>
+#include <QStringList>
+
+#include <functional>
+
+namespace Validator::detail {
+
+QString typeName(const QJsonValue &v); // as Lua names it: "table" for objects and arrays
+bool isInteger(const QJsonValue &v);
+
+// Collects problems under a base pointer, phrasing them the way APISIX's schema checker does.
+class Checker
+{
+public:
+    Checker(Problems &out, QString base, QString prefix)
+        : m_out(out), m_base(std::move(base)), m_prefix(std::move(prefix)) {}
+
+    void error(const QString &key, const QString &detail)
+    {
+        add(Problem::Severity::Error, key, QStringLiteral("property \"%1\" validation failed: %2").arg(key, detail));
+    }
+    void errorRaw(const QString &pointerSuffix, const QString &message)
+    {
+        m_out.append({Problem::Severity::Error, m_base + pointerSuffix, m_prefix + message});
+    }
+    void errorBare(const QString &pointerSuffix, const QString &message)
+    {
+        m_out.append({Problem::Severity::Error, m_base + pointerSuffix, message});
+    }
+    void warning(const QString &pointerSuffix, const QString &message)
+    {
+        m_out.append({Problem::Severity::Warning, m_base + pointerSuffix, message});
+    }
+    void wrongType(const QString &key, const QString &expected, const QJsonValue &v)
+    {
+        error(key, QStringLiteral("wrong type: expected %1, got %2").arg(expected, typeName(v)));
+    }
+    bool string(const QJsonObject &o, const QString &key, int minLen, int maxLen)
+    {
+        const QJsonValue v = o.value(key);
+        if (v.isUndefined())
+            return false;
+        if (!v.isString()) {
+            wrongType(key, QStringLiteral("string"), v);
+            return false;
+        }
+        const int len = v.toString().size();
+        if (len < minLen)
+            error(key, QStringLiteral("string too short, expected at least %1, got %2").arg(minLen).arg(len));
+        else if (maxLen > 0 && len > maxLen)
+            error(key, QStringLiteral("string too long, expected at most %1, got %2").arg(maxLen).arg(len));
+        else
+            return true;
+        return false;
+    }
+    bool integer(const QJsonObject &o, const QString &key, double min, double max)
+    {
+        const QJsonValue v = o.value(key);
+        if (v.isUndefined())
+            return false;
+        if (!isInteger(v)) {
+            wrongType(key, QStringLiteral("integer"), v);
+            return false;
+        }
+        const double d = v.toDouble();
+        if (d < min)
+            error(key, QStringLiteral("expected %1 to be at least %2").arg(d).arg(min));
+        else if (d > max)
+            error(key, QStringLiteral("expected %1 to be at most %2").arg(d).arg(max));
+        else
+            return true;
+        return false;
+    }
+    bool number(const QJsonObject &o, const QString &key, double min)
+    {
+        const QJsonValue v = o.value(key);
+        if (v.isUndefined())
+            return false;
+        if (!v.isDouble())
+            wrongType(key, QStringLiteral("number"), v);
+        else if (v.toDouble() < min)
+            error(key, QStringLiteral("expected %1 to be at least %2").arg(QString::number(v.toDouble()), QString::number(min)));
+        else
+            return true;
+        return false;
+    }
+    void add(Problem::Severity s, const QString &key, const QString &message)
+    {
+        m_out.append({s, m_base + QLatin1Char('/') + pointerToken(key), m_prefix + message});
+    }
+    const QString &base() const { return m_base; }
+
+private:
+    Problems &m_out;
+    QString m_base;
+    QString m_prefix;
+};
+
+// An array of strings, each checked by `itemCheck` (its error, or empty); at least one, none twice, unless told.
+void checkStringArray(Checker &c, const QJsonObject &o, const QString &key, const std::function<QString(const QString &)> &itemCheck,
+                      bool nonEmptyUnique = true);
+QString checkHost(const QString &s);
+void checkLabels(Checker &c, const QJsonObject &o);
+void checkEnum(Checker &c, const QJsonObject &o, const QString &key, const QStringList &allowed);
+// `plugins` as apisix/admin/plugins.lua check_schema checks it.
+void checkPlugins(Problems &out, Checker &c, const QJsonObject &o, const QStringList &customPlugins);
+// A reference (`service_id`, `group_id`, ...): an id as id_schema takes it, to an object that exists.
+void checkReference(Problems &out, Checker &c, const QJsonObject &o, const QString &key, ResourceKind kind, const Exists &exists);
+void checkFields(Checker &c, const QJsonObject &o, const QStringList &known, const QStringList &notRun);
+void requirePlugins(Checker &c, const QJsonObject &o);
+
+} // namespace Validator::detail

@@ -1,0 +1,328 @@
+// Issue 13: consumers, consumer groups, ssls, protos, secrets and plugin metadata through the Admin API,
+// each case named after the APISIX test (t/admin/*.t) whose status and error text it reproduces.
+#include "configexport.h"
+#include "configimport.h"
+#include "configstore.h"
+#include "testhttp.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+namespace {
+QJsonObject jsonOf(const TestResponse &r)
+{
+    return QJsonDocument::fromJson(r.body).object();
+}
+
+QByteArray body(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+QString pem(const char *name)
+{
+    QFile f(QStringLiteral(ROUTESCOPE_TEST_DATA "/") + QLatin1String(name));
+    return f.open(QIODevice::ReadOnly) ? QString::fromLatin1(f.readAll()) : QString();
+}
+
+QJsonObject keyAuth(const QString &key)
+{
+    return {{"key-auth", QJsonObject{{"key", key}}}};
+}
+} // namespace
+
+class TestStoredKinds : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void apisixTestCases_data();
+    void apisixTestCases();
+    void sslKeysAreNeverAnswered();
+    void keysOfEachKind();
+    void exchangeSaysWhatIsNotRun();
+    void forcedDeleteOfWhatARouteNames();
+    void exportAndImportKeepThem();
+
+private:
+    QString m_cert, m_key;
+};
+
+void TestStoredKinds::initTestCase()
+{
+    m_cert = pem("test-cert.pem");
+    m_key = pem("test-key.pem");
+    QVERIFY(m_cert.size() > 128);
+    QVERIFY(m_key.size() > 64);
+}
+
+void TestStoredKinds::apisixTestCases_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QByteArray>("path");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("answer"); // error_msg; for 2xx the key answered
+    const QString cert = pem("test-cert.pem"), key = pem("test-key.pem");
+    const QByteArray put = "PUT";
+    // consumers.t, consumers2.t
+    QTest::newRow("consumers.t: username required") << put << QByteArray("/apisix/admin/consumers") << body({{"desc", "x"}}) << 400
+        << QStringLiteral("invalid configuration: property \"username\" is required");
+    QTest::newRow("consumers.t: POST is not supported") << QByteArray("POST") << QByteArray("/apisix/admin/consumers")
+        << body({{"username", "tom"}}) << 405 << QStringLiteral("not supported `POST` method for consumer");
+    QTest::newRow("consumers.lua: PATCH is not supported") << QByteArray("PATCH") << QByteArray("/apisix/admin/consumers/jack")
+        << body({{"desc", "x"}}) << 405 << QStringLiteral("not supported `PATCH` method for consumer");
+    QTest::newRow("consumers.t: duplicate key-auth key") << put << QByteArray("/apisix/admin/consumers")
+        << body({{"username", "case_b"}, {"plugins", keyAuth("auth-one")}}) << 400
+        << QStringLiteral("duplicate key of plugin key-auth found with consumer: jack");
+    QTest::newRow("consumers.t: the same consumer keeps its key") << put << QByteArray("/apisix/admin/consumers")
+        << body({{"username", "jack"}, {"group_id", "cg1"}, {"plugins", keyAuth("auth-one")}}) << 200 << QStringLiteral("/apisix/consumers/jack");
+    QTest::newRow("consumers.t: duplicate basic-auth username") << put << QByteArray("/apisix/admin/consumers/case_d")
+        << body({{"username", "case_d"}, {"plugins", QJsonObject{{"basic-auth", QJsonObject{{"username", "jack-b"}, {"password", "p"}}}}}}) << 400
+        << QStringLiteral("duplicate username of plugin basic-auth found with consumer: jack");
+    QTest::newRow("consumers2.t: wrong username") << put << QByteArray("/apisix/admin/consumers/jack") << body({{"username", "tom"}}) << 400
+        << QStringLiteral("wrong username");
+    QTest::newRow("consumers.t: label value a table") << put << QByteArray("/apisix/admin/consumers")
+        << body({{"username", "t"}, {"labels", QJsonObject{{"env", QJsonArray{"a"}}}}}) << 400
+        << QStringLiteral("invalid configuration: property \"labels\" validation failed: failed to validate env (matching \".*\"): wrong type: expected string, got table");
+    QTest::newRow("consumers.lua: a group that does not exist") << put << QByteArray("/apisix/admin/consumers")
+        << body({{"username", "t"}, {"group_id", "nope"}}) << 400
+        << QStringLiteral("failed to fetch consumer group info by consumer group id [nope], response code: 404");
+    QTest::newRow("schema_def.lua: username pattern") << put << QByteArray("/apisix/admin/consumers") << body({{"username", "a b"}}) << 400
+        << QStringLiteral("invalid configuration: property \"username\" validation failed: failed to match pattern \"^[a-zA-Z0-9_\\\\-]+$\" with \"a b\"");
+    QTest::newRow("consumers.t: PUT a consumer") << put << QByteArray("/apisix/admin/consumers") << body({{"username", "tom"}}) << 201
+        << QStringLiteral("/apisix/consumers/tom");
+    // consumer-group.t, consumer-group-force-delete.t
+    QTest::newRow("consumer-group.t: labels a string") << put << QByteArray("/apisix/admin/consumer_groups/2")
+        << body({{"plugins", QJsonObject()}, {"labels", "a"}}) << 400
+        << QStringLiteral("invalid configuration: property \"labels\" validation failed: wrong type: expected object, got string");
+    QTest::newRow("consumer-group.t: delete a group in use") << QByteArray("DELETE") << QByteArray("/apisix/admin/consumer_groups/cg1")
+        << QByteArray() << 400 << QStringLiteral("can not delete this consumer group, consumer [jack] is still using it now");
+    QTest::newRow("consumer-group-force-delete.t: force=true") << QByteArray("DELETE") << QByteArray("/apisix/admin/consumer_groups/cg1?force=true")
+        << QByteArray() << 200 << QString();
+    QTest::newRow("consumer_group.lua: POST is not supported") << QByteArray("POST") << QByteArray("/apisix/admin/consumer_groups")
+        << body({{"plugins", QJsonObject()}}) << 405 << QStringLiteral("not supported `POST` method for consumer group");
+    QTest::newRow("consumer-group.t: plugins required") << put << QByteArray("/apisix/admin/consumer_groups/2") << body({{"desc", "x"}}) << 400
+        << QStringLiteral("invalid configuration: property \"plugins\" is required");
+    // ssl.t, ssl2.t
+    QTest::newRow("ssl.t: no sni") << put << QByteArray("/apisix/admin/ssls/2") << body({{"cert", cert}, {"key", key}}) << 400
+        << QStringLiteral("invalid configuration: then clause did not match");
+    QTest::newRow("ssl2.t: a cert that does not parse") << put << QByteArray("/apisix/admin/ssls/2")
+        << body({{"cert", QString(130, QLatin1Char('a'))}, {"key", key}, {"sni", "test.com"}}) << 400
+        << QStringLiteral("failed to parse cert: PEM_read_bio_X509_AUX() failed");
+    QTest::newRow("ssl2.t: a key that does not parse") << put << QByteArray("/apisix/admin/ssls/2")
+        << body({{"cert", cert}, {"key", QString(70, QLatin1Char('a'))}, {"sni", "test.com"}}) << 400
+        << QStringLiteral("failed to parse key: PEM_read_bio_PrivateKey() failed");
+    QTest::newRow("ssl2.t: a pair in certs that does not parse") << put << QByteArray("/apisix/admin/ssls/2")
+        << body({{"cert", cert}, {"key", key}, {"sni", "test.com"}, {"certs", QJsonArray{QString(130, QLatin1Char('a'))}}, {"keys", QJsonArray{key}}}) << 400
+        << QStringLiteral("failed to handle cert-key pair[1]: failed to parse cert: PEM_read_bio_X509_AUX() failed");
+    QTest::newRow("ssl.t: certs item too short") << put << QByteArray("/apisix/admin/ssls/2")
+        << body({{"cert", cert}, {"key", key}, {"sni", "test.com"}, {"certs", QJsonArray{QString(29, QLatin1Char('a'))}}, {"keys", QJsonArray{key}}}) << 400
+        << QStringLiteral("invalid configuration: property \"certs\" validation failed: failed to validate item 1: string too short, expected at least 128, got 29");
+    QTest::newRow("ssl2.t: snis empty") << put << QByteArray("/apisix/admin/ssls/2")
+        << body({{"cert", cert}, {"key", key}, {"snis", QJsonArray()}}) << 400
+        << QStringLiteral("invalid configuration: property \"snis\" validation failed: expect array to have at least 1 items");
+    QTest::newRow("ssl.lua: mismatched certs and keys") << put << QByteArray("/apisix/admin/ssls/2")
+        << body({{"cert", cert}, {"key", key}, {"sni", "test.com"}, {"certs", QJsonArray{cert}}}) << 400
+        << QStringLiteral("mismatched number of certs and keys");
+    QTest::newRow("ssl.t: PUT an ssl") << put << QByteArray("/apisix/admin/ssls/2")
+        << body({{"cert", cert}, {"key", key}, {"snis", QJsonArray{"test.com", "*.test.com"}}}) << 201 << QStringLiteral("/apisix/ssls/2");
+    QTest::newRow("ssl.t: a client certificate needs no sni") << put << QByteArray("/apisix/admin/ssls/3")
+        << body({{"cert", cert}, {"key", key}, {"type", "client"}}) << 201 << QStringLiteral("/apisix/ssls/3");
+    // protos.t, protos-force-delete.t
+    QTest::newRow("protos-force-delete.t: delete a proto a route uses") << QByteArray("DELETE") << QByteArray("/apisix/admin/protos/1")
+        << QByteArray() << 400 << QStringLiteral("can not delete this proto, route [4] is still using it now");
+    QTest::newRow("protos-force-delete.t: force=true") << QByteArray("DELETE") << QByteArray("/apisix/admin/protos/1?force=true")
+        << QByteArray() << 200 << QString();
+    QTest::newRow("proto.lua: PATCH is not supported") << QByteArray("PATCH") << QByteArray("/apisix/admin/protos/1")
+        << body({{"desc", "x"}}) << 405 << QStringLiteral("not supported `PATCH` method for proto");
+    QTest::newRow("schema_def.lua: proto content required") << put << QByteArray("/apisix/admin/protos/2") << body({{"name", "x"}}) << 400
+        << QStringLiteral("invalid configuration: property \"content\" is required");
+    // secrets.t
+    QTest::newRow("secrets.t 6: PATCH without id") << QByteArray("PATCH") << QByteArray("/apisix/admin/secrets/vault") << QByteArray("{}") << 400
+        << QStringLiteral("no secret id");
+    QTest::newRow("secrets.t 8: an invalid uri") << put << QByteArray("/apisix/admin/secrets/vault/test1")
+        << body({{"uri", "/get"}, {"prefix", "apisix"}, {"token", "apisix"}}) << 400
+        << QStringLiteral("invalid configuration: property \"uri\" validation failed: failed to match pattern "
+                          "\"^[^\\\\/]+:\\\\/\\\\/([\\\\da-zA-Z.-]+|\\\\[[\\\\da-fA-F:]+\\\\])(:\\\\d+)?\" with \"/get\"");
+    QTest::newRow("secrets.lua: an unknown manager") << put << QByteArray("/apisix/admin/secrets/foo/1") << QByteArray("{}") << 400
+        << QStringLiteral("invalid secret manager: foo");
+    QTest::newRow("secrets.t: vault needs a token") << put << QByteArray("/apisix/admin/secrets/vault/2")
+        << body({{"uri", "http://127.0.0.1:8200"}, {"prefix", "kv"}}) << 400 << QStringLiteral("invalid configuration: property \"token\" is required");
+    QTest::newRow("secrets.t: PUT a secret") << put << QByteArray("/apisix/admin/secrets/vault/test1")
+        << body({{"uri", "http://127.0.0.1:12800/get"}, {"prefix", "apisix"}, {"token", "apisix"}}) << 201 << QStringLiteral("/apisix/secrets/vault/test1");
+    QTest::newRow("secrets.lua: POST is not supported") << QByteArray("POST") << QByteArray("/apisix/admin/secrets")
+        << QByteArray("{}") << 405 << QStringLiteral("not supported `POST` method for secret");
+    // plugin-metadata.t
+    QTest::newRow("plugin-metadata.t: missing plugin name") << put << QByteArray("/apisix/admin/plugin_metadata") << QByteArray("{}") << 400
+        << QStringLiteral("missing plugin name");
+    QTest::newRow("plugin-metadata.t: invalid plugin name") << put << QByteArray("/apisix/admin/plugin_metadata/test") << QByteArray("{}") << 400
+        << QStringLiteral("invalid plugin name");
+    QTest::newRow("plugin-metadata.t: PUT http-logger's") << put << QByteArray("/apisix/admin/plugin_metadata/http-logger")
+        << body({{"log_format", QJsonObject{{"host", "$host"}}}}) << 201 << QStringLiteral("/apisix/plugin_metadata/http-logger");
+    QTest::newRow("plugin_metadata.lua: POST is not supported") << QByteArray("POST") << QByteArray("/apisix/admin/plugin_metadata")
+        << QByteArray("{}") << 405 << QStringLiteral("not supported `POST` method for plugin_metadata");
+}
+
+void TestStoredKinds::apisixTestCases()
+{
+    QFETCH(QByteArray, method);
+    QFETCH(QByteArray, path);
+    QFETCH(QByteArray, body);
+    QFETCH(int, status);
+    QFETCH(QString, answer);
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/consumer_groups/cg1", "{\"plugins\":{}}"), 201);
+    QCOMPARE(engine.put("/apisix/admin/consumers", ::body({{"username", "jack"}, {"group_id", "cg1"},
+                                                          {"plugins", QJsonObject{{"key-auth", QJsonObject{{"key", "auth-one"}}},
+                                                                                  {"basic-auth", QJsonObject{{"username", "jack-b"}, {"password", "p"}}}}}})), 201);
+    QCOMPARE(engine.put("/apisix/admin/protos/1", ::body({{"content", "syntax = \"proto3\";\npackage helloworld;\n"}})), 201);
+    QCOMPARE(engine.put("/apisix/admin/routes/4", ::body({{"uri", "/grpctest"}, {"upstream", QJsonObject{{"nodes", QJsonObject{{"127.0.0.1:1980", 1}}}}},
+                                                          {"plugins", QJsonObject{{"grpc-transcode", QJsonObject{{"proto_id", "1"}, {"service", "helloworld.Greeter"}, {"method", "SayHello"}}}}}})), 201);
+    const TestResponse r = engine.admin(method, path, body);
+    QCOMPARE(r.status, status);
+    if (status >= 400)
+        QCOMPARE(jsonOf(r).value("error_msg").toString(), answer);
+    else if (!answer.isEmpty())
+        QCOMPARE(jsonOf(r).value("key").toString(), answer);
+    const auto snap = engine.store().snapshot();
+    if (status >= 400) { // nothing of a refused write is stored
+        QCOMPARE(snap->consumers.keys(), QStringList{"jack"});
+        QCOMPARE(snap->consumerGroups.keys(), QStringList{"cg1"});
+        QCOMPARE(snap->protos.keys(), QStringList{"1"});
+        QVERIFY(snap->ssls.isEmpty() && snap->secrets.isEmpty() && snap->pluginMetadata.isEmpty());
+    }
+}
+
+void TestStoredKinds::sslKeysAreNeverAnswered()
+{
+    TestEngine engine;
+    QCOMPARE(engine.put("/apisix/admin/ssls/1", body({{"cert", m_cert}, {"key", m_key}, {"sni", "test.com"}, {"certs", QJsonArray{m_cert}}, {"keys", QJsonArray{m_key}}})), 201);
+    // apisix/admin/resource.lua get: "not return private key for security", in a GET of one and in a list.
+    TestResponse r = engine.admin("GET", "/apisix/admin/ssls/1");
+    QCOMPARE(r.status, 200);
+    const QJsonObject one = jsonOf(r).value("value").toObject();
+    QCOMPARE(one.value("cert").toString(), m_cert);
+    QVERIFY(!one.contains("key") && !one.contains("keys"));
+    r = engine.admin("GET", "/apisix/admin/ssls");
+    const QJsonObject listed = jsonOf(r).value("list").toArray().first().toObject().value("value").toObject();
+    QVERIFY(listed.contains("cert") && !listed.contains("key") && !listed.contains("keys"));
+    QVERIFY(!r.body.contains("PRIVATE KEY"));
+    // The store keeps the key: it is exported for production.
+    QCOMPARE(engine.store().snapshot()->ssls.value("1").value.value("key").toString(), m_key);
+}
+
+void TestStoredKinds::keysOfEachKind()
+{
+    TestEngine engine;
+    // A consumer's key is its username and its value has no id; plugin metadata's is the plugin's name,
+    // with no timestamps; a secret's is <manager>/<id>, also its value's id (apisix/admin/resource.lua).
+    TestResponse r = engine.admin("PUT", "/apisix/admin/consumers/tom", body({{"username", "tom"}}));
+    QCOMPARE(r.status, 201);
+    QVERIFY(!jsonOf(r).value("value").toObject().contains("id"));
+    QVERIFY(jsonOf(r).value("value").toObject().contains("create_time"));
+    r = engine.admin("PUT", "/apisix/admin/plugin_metadata/http-logger", body({{"log_format", QJsonObject{{"host", "$host"}}}}));
+    QCOMPARE(jsonOf(r).value("value").toObject().value("id").toString(), QStringLiteral("http-logger"));
+    QVERIFY(!jsonOf(r).value("value").toObject().contains("create_time"));
+    r = engine.admin("PUT", "/apisix/admin/secrets/aws/1", body({{"access_key_id", "a"}, {"secret_access_key", "s"}}));
+    QCOMPARE(r.status, 201);
+    QCOMPARE(jsonOf(r).value("value").toObject().value("id").toString(), QStringLiteral("aws/1"));
+    QCOMPARE(engine.put("/apisix/admin/secrets/vault/1", body({{"uri", "http://v:8200"}, {"prefix", "kv"}, {"token", "t"}})), 201);
+    r = engine.admin("PATCH", "/apisix/admin/secrets/vault/1", body({{"token", "t2"}}));
+    QCOMPARE(r.status, 200);
+    QCOMPARE(jsonOf(r).value("value").toObject().value("token").toString(), QStringLiteral("t2"));
+    r = engine.admin("GET", "/apisix/admin/secrets/vault/1");
+    QCOMPARE(jsonOf(r).value("key").toString(), QStringLiteral("/apisix/secrets/vault/1"));
+    r = engine.admin("GET", "/apisix/admin/secrets");
+    QCOMPARE(jsonOf(r).value("total").toInt(), 2);
+    r = engine.admin("GET", "/apisix/admin/secrets/vault"); // the manager's own
+    QCOMPARE(jsonOf(r).value("total").toInt(), 1);
+    QCOMPARE(engine.admin("DELETE", "/apisix/admin/secrets/vault/1").status, 200);
+    QCOMPARE(engine.admin("DELETE", "/apisix/admin/consumers/tom").status, 200);
+    QCOMPARE(engine.admin("DELETE", "/apisix/admin/plugin_metadata/http-logger").status, 200);
+    const auto snap = engine.store().snapshot();
+    QVERIFY(snap->consumers.isEmpty() && snap->pluginMetadata.isEmpty());
+    QCOMPARE(snap->secrets.keys(), QStringList{"aws/1"});
+}
+
+void TestStoredKinds::exchangeSaysWhatIsNotRun()
+{
+    auto echo = startEchoUpstream();
+    TestEngine engine;
+    const QJsonObject upstream{{"nodes", QJsonObject{{QStringLiteral("127.0.0.1:%1").arg(echo->port()), 1}}}};
+    QCOMPARE(engine.put("/apisix/admin/routes/1", body({{"uri", "/get"}, {"upstream", upstream},
+                                                        {"plugins", QJsonObject{{"key-auth", QJsonObject()}, {"limit-count", QJsonObject{{"count", 2}, {"time_window", 60}}}}}})), 201);
+    QCOMPARE(engine.put("/apisix/admin/global_rules/1", body({{"plugins", QJsonObject{{"prometheus", QJsonObject()}}}})), 201);
+    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/get");
+    QCOMPARE(r.status, 200); // production would answer 401: no apikey header
+    QTRY_COMPARE(engine.engine().capture()->all().size(), qsizetype(1));
+    const auto exchanges = engine.engine().capture()->all();
+    const QString notes = exchanges.first()->notes.join('\n');
+    QVERIFY2(notes.contains("consumer auth not run here (key-auth): production checks the request's credential against its consumers and answers 401"), qPrintable(notes));
+    QVERIFY2(notes.contains("not run here: limit-count"), qPrintable(notes));
+    QVERIFY2(notes.contains("global rules: not run here: prometheus"), qPrintable(notes));
+}
+
+void TestStoredKinds::forcedDeleteOfWhatARouteNames()
+{
+    auto echo = startEchoUpstream();
+    TestEngine engine;
+    const QJsonObject upstream{{"nodes", QJsonObject{{QStringLiteral("127.0.0.1:%1").arg(echo->port()), 1}}}};
+    QCOMPARE(engine.put("/apisix/admin/services/1", body({{"upstream", upstream}})), 201);
+    QCOMPARE(engine.put("/apisix/admin/plugin_configs/1", body({{"plugins", QJsonObject{{"limit-count", QJsonObject{{"count", 9}, {"time_window", 60}}}}}})), 201);
+    QCOMPARE(engine.put("/apisix/admin/routes/1", body({{"uri", "/s"}, {"service_id", "1"}})), 201);
+    QCOMPARE(engine.put("/apisix/admin/routes/2", body({{"uri", "/p"}, {"plugin_config_id", "1"}, {"upstream", upstream}})), 201);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/s").status, 200);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/p").status, 200);
+    // apisix/admin/resource.lua: ?force=true skips every kind's delete check; apisix/init.lua then
+    // answers 404 for a route whose service is gone and 503 for one whose plugin config is.
+    QCOMPARE(engine.admin("DELETE", "/apisix/admin/services/1?force=true").status, 200);
+    QCOMPARE(engine.admin("DELETE", "/apisix/admin/plugin_configs/1?force=true").status, 200);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/s").status, 404);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/p").status, 503);
+}
+
+void TestStoredKinds::exportAndImportKeepThem()
+{
+    ConfigStore store;
+    QCOMPARE(store.put(ResourceKind::ConsumerGroup, "cg1", {{"plugins", QJsonObject()}}).status, 201);
+    QCOMPARE(store.put(ResourceKind::Consumer, "jack", {{"username", "jack"}, {"group_id", "cg1"}, {"plugins", keyAuth("k1")}}).status, 201);
+    QCOMPARE(store.put(ResourceKind::Ssl, "1", {{"cert", m_cert}, {"key", m_key}, {"sni", "test.com"}}).status, 201);
+    QCOMPARE(store.put(ResourceKind::Proto, "1", {{"content", "syntax = \"proto3\";"}}).status, 201);
+    QCOMPARE(store.put(ResourceKind::Secret, "vault/1", {{"uri", "http://v:8200"}, {"prefix", "kv"}, {"token", "t"}}).status, 201);
+    QCOMPARE(store.put(ResourceKind::PluginMetadata, "http-logger", {{"log_format", QJsonObject{{"host", "$host"}}}}).status, 201);
+    const ResourceObjects objects = store.objects();
+    // APISIX's standalone file: every kind, a consumer without an id (one with an id is a credential).
+    const QJsonObject file = QJsonDocument::fromJson(ConfigExport::toApisixJson(objects)).object();
+    for (const char *kind : {"consumer_groups", "consumers", "ssls", "protos", "secrets", "plugin_metadata"})
+        QVERIFY2(file.value(QLatin1String(kind)).toArray().size() == 1, kind);
+    const QJsonObject consumer = file.value("consumers").toArray().first().toObject();
+    QCOMPARE(consumer.value("username").toString(), QStringLiteral("jack"));
+    QVERIFY(!consumer.contains("id"));
+    QCOMPARE(file.value("ssls").toArray().first().toObject().value("key").toString(), m_key); // production needs the key
+    QCOMPARE(file.value("secrets").toArray().first().toObject().value("id").toString(), QStringLiteral("vault/1"));
+    // Read back, in YAML and JSON: the same objects, nothing refused.
+    for (const QByteArray &text : {ConfigExport::toApisixYaml(objects), ConfigExport::toApisixJson(objects)}) {
+        const ConfigImport::Report report = ConfigImport::read(ConfigImport::formatOf("x", text), text, {}, {});
+        QVERIFY2(report.refused.isEmpty(), qPrintable(report.refused.join('\n')));
+        for (ResourceKind kind : kResourceKinds)
+            QCOMPARE(report.objects.of(kind).keys(), objects.of(kind).keys());
+        QCOMPARE(report.objects.consumers.value("jack").toObject().value("group_id").toString(), QStringLiteral("cg1"));
+    }
+    // The Admin API script puts each where APISIX takes it.
+    const QString script = QString::fromUtf8(ConfigExport::toAdminCurl(objects));
+    QVERIFY(script.contains("/apisix/admin/consumers/jack\""));
+    QVERIFY(script.contains("/apisix/admin/secrets/vault/1\""));
+    QVERIFY(script.contains("/apisix/admin/plugin_metadata/http-logger\""));
+    // ADC has consumers, ssls and plugin metadata; what it has not is named.
+    QStringList notes;
+    const QByteArray adc = ConfigExport::toAdcYaml(objects, &notes);
+    QVERIFY(adc.contains("consumers:") && adc.contains("ssls:") && adc.contains("plugin_metadata:"));
+    QVERIFY2(notes.join('\n').contains("protos left out: ADC has no protos"), qPrintable(notes.join('\n')));
+}
+
+QTEST_GUILESS_MAIN(TestStoredKinds)
+#include "tst_storedkinds.moc"
