@@ -10,6 +10,7 @@
 #include <QObject>
 
 #include <memory>
+#include <optional>
 
 struct StoredResource
 {
@@ -78,7 +79,8 @@ Q_SIGNALS:
 private:
     QStringList m_customPlugins; // under m_mutex
     Outcome commit(ResourceKind kind, const QString &id, QJsonObject value);
-    void swapIn(ResourceMaps objects);
+    // `change`: the one object that changed, when it is one (a write or a delete): then only what depends on it is compiled.
+    void swapIn(ResourceMaps objects, std::optional<std::pair<ResourceKind, QString>> change = std::nullopt);
 
     mutable QMutex m_mutex;          // guards m_current and the counters
     QMutex m_writeMutex;             // serialises writers end to end

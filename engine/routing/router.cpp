@@ -6,13 +6,14 @@
 
 #include <algorithm>
 
-namespace {
-bool before(const CompiledRoute *a, const CompiledRoute *b)
+bool Router::precedes(const CompiledRoute *a, const CompiledRoute *b)
 {
     if (a->priority != b->priority)
         return a->priority > b->priority;
     return a->source.order < b->source.order;
 }
+
+namespace {
 
 QList<QByteArray> stringList(const QJsonObject &o, const char *single, const char *many, bool lower)
 {
@@ -109,10 +110,10 @@ void Router::UriIndex::add(const CompiledRoute *route)
 void Router::UriIndex::finish()
 {
     for (auto &list : exact)
-        std::sort(list.begin(), list.end(), before);
+        std::sort(list.begin(), list.end(), precedes);
     for (auto level = building.begin(); level != building.end(); ++level) {
         for (auto &list : *level)
-            std::sort(list.begin(), list.end(), before);
+            std::sort(list.begin(), list.end(), precedes);
         prefixLevels.append({level.key(), std::move(*level)});
     }
     building.clear();

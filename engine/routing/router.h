@@ -84,6 +84,11 @@ public:
     Router() = default;
     explicit Router(QList<std::shared_ptr<const CompiledRoute>> routes);
 
+    // This router with one route added (`old` null), replaced, or removed (`now` null): only the index
+    // entries of those two change, the rest is shared with this one. What an Admin API write of one route
+    // costs, instead of building every index again (routerchange.cpp).
+    Router with(const std::shared_ptr<const CompiledRoute> &old, const std::shared_ptr<const CompiledRoute> &now) const;
+
     const CompiledRoute *match(const MatchInput &in) const;
     // Every route, in the order match() looks at them (the routes its uri and host reach first, then the
     // rest): the one that matches, those that would too but come after it, and why each other does not.
@@ -110,12 +115,22 @@ private:
         QHash<qsizetype, QHash<ConfigKey<QByteArray>, QList<const CompiledRoute *>>> building; // prefixes by length, until finish()
         void add(const CompiledRoute *route);
         void finish();
-        const CompiledRoute *match(const MatchInput &in) const;
+        void insert(const CompiledRoute *route); // into a finished index, in precedence order
+        void remove(const CompiledRoute *route);
+        bool isEmpty() const { return exact.isEmpty() && prefixLevels.isEmpty(); }
+        // This router with one route added (`old` null), replaced, or removed (`now` null): only the index
+    // entries of those two change, the rest is shared with this one. What an Admin API write of one route
+    // costs, instead of building every index again (routerchange.cpp).
+    Router with(const std::shared_ptr<const CompiledRoute> &old, const std::shared_ptr<const CompiledRoute> &now) const;
+
+    const CompiledRoute *match(const MatchInput &in) const;
     // Every route, in the order match() looks at them (the routes its uri and host reach first, then the
     // rest): the one that matches, those that would too but come after it, and why each other does not.
     // Not for the hot path (routeexplain.cpp).
     QList<RouteVerdict> explain(const MatchInput &in) const;
     };
+    static bool precedes(const CompiledRoute *a, const CompiledRoute *b); // among routes of one uri: priority, then creation
+    void index(const CompiledRoute *route, bool add);
     static bool accepts(const CompiledRoute &r, const MatchInput &in);
     // Why accepts() is false ("method POST is not GET"), or empty when it is true.
     static QString refusal(const CompiledRoute &r, const MatchInput &in);

@@ -1147,6 +1147,16 @@ void TestEveryControl::screenshots()
     QCoreApplication::processEvents();
     QVERIFY(window->grab().save(dir + "/routeform-top" + suffix));
     openDiscarding(routes, "1");
+    // Consumers, SSLs, more: a consumer with key-auth open beside the list.
+    ConfigStore &store = m_fixture->engine.store();
+    store.put(ResourceKind::ConsumerGroup, "gold", {{"plugins", QJsonObject{{"limit-count", QJsonObject{{"count", 100}, {"time_window", 60}}}}}});
+    store.put(ResourceKind::Consumer, "shot", {{"username", "shot"}, {"group_id", "gold"}, {"plugins", QJsonObject{{"key-auth", QJsonObject{{"key", "shot-key"}}}}}});
+    mainTabs()->setCurrentIndex(6);
+    RoutesPanel *consumers = window->objectPanels()[5];
+    QTRY_VERIFY(consumers->table()->model()->rowCount() >= 1);
+    openDiscarding(consumers, "shot");
+    QCoreApplication::processEvents();
+    QVERIFY(window->grab().save(dir + "/consumers" + suffix));
     mainTabs()->setCurrentIndex(0);
     TrafficPanel *traffic = window->traffic();
     traffic->clear();
