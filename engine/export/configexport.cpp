@@ -203,7 +203,7 @@ void addAdcStoredKinds(QJsonObject &file, const ResourceObjects &objects, QStrin
     QJsonArray ssls;
     for (const QJsonValue v : objects.ssls) {
         const QJsonObject s = v.toObject();
-        QJsonObject out;
+        QJsonObject out{{QStringLiteral("id"), s.value(QStringLiteral("id"))}};
         copyFields(out, s, {"type", "labels", "client", "ssl_protocols"});
         QJsonArray snis = s.value(QStringLiteral("snis")).toArray();
         if (s.contains(QStringLiteral("sni")))

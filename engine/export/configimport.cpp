@@ -156,6 +156,49 @@ QJsonObject fromAdc(const QJsonObject &adc, std::initializer_list<const char *> 
     return out;
 }
 
+// ADC's consumers, ssls and plugin_metadata as APISIX objects (ConfigExport::toAdcYaml writes them so).
+QList<Entry> adcStored(const QString &key, const YAML::Node &value)
+{
+    QList<Entry> entries;
+    if (key == QLatin1String("plugin_metadata")) { // {plugin: its metadata}
+        for (const auto &item : value) {
+            QJsonObject m = yamlToJson(item.second).toObject();
+            m.insert(QStringLiteral("id"), QString::fromStdString(item.first.as<std::string>()));
+            entries.append({m, at(item.first.Mark())});
+        }
+        return entries;
+    }
+    for (const YAML::Node &node : value) {
+        const QJsonObject adc = yamlToJson(node).toObject();
+        if (key == QLatin1String("consumers")) { // (credentials are left to the report: see kNotSupported)
+            QJsonObject c = fromAdc(adc, {"username", "description", "labels", "plugins"});
+            if (adc.contains(QStringLiteral("credentials")))
+                c.insert(QStringLiteral("id"), QStringLiteral("%1/credentials").arg(adc.value(QStringLiteral("username")).toString()));
+            entries.append({c, at(node.Mark())});
+            continue;
+        }
+        QJsonObject ssl = fromAdc(adc, {"type", "labels", "client", "ssl_protocols", "snis"});
+        const QJsonArray certificates = adc.value(QStringLiteral("certificates")).toArray();
+        if (!certificates.isEmpty()) {
+            ssl.insert(QStringLiteral("cert"), certificates.first().toObject().value(QStringLiteral("certificate")));
+            ssl.insert(QStringLiteral("key"), certificates.first().toObject().value(QStringLiteral("key")));
+        }
+        QJsonArray certs, keys;
+        for (qsizetype i = 1; i < certificates.size(); ++i) {
+            certs.append(certificates[i].toObject().value(QStringLiteral("certificate")));
+            keys.append(certificates[i].toObject().value(QStringLiteral("key")));
+        }
+        if (!certs.isEmpty()) {
+            ssl.insert(QStringLiteral("certs"), certs);
+            ssl.insert(QStringLiteral("keys"), keys);
+        }
+        ssl.insert(QStringLiteral("id"), adc.contains(QStringLiteral("id")) ? idText(adc.value(QStringLiteral("id")))
+                                                                            : ConfigExport::adcId(adc.value(QStringLiteral("snis")).toArray().first().toString()));
+        entries.append({ssl, at(node.Mark())});
+    }
+    return entries;
+}
+
 Parsed parseAdc(const QByteArray &text)
 {
     Parsed out;
@@ -209,8 +252,10 @@ Parsed parseAdc(const QByteArray &text)
                     globals.append({QJsonObject{{QStringLiteral("id"), QString::fromStdString(rule.first.as<std::string>())},
                                                 {QStringLiteral("plugins"), QJsonObject{{QString::fromStdString(rule.first.as<std::string>()), yamlToJson(rule.second)}}}},
                                     at(rule.first.Mark())});
+            } else if (key == QLatin1String("consumers") || key == QLatin1String("ssls") || key == QLatin1String("plugin_metadata")) {
+                out.lists.append({key, adcStored(key, value)});
             } else {
-                QList<Entry> entries; // ssls, consumers, …: named in the report, not taken
+                QList<Entry> entries; // what ADC has and RouteScope not: named in the report, not taken
                 if (value.IsSequence())
                     for (const YAML::Node &node : value)
                         entries.append({yamlToJson(node), at(node.Mark())});
@@ -256,7 +301,13 @@ Parsed parseCurl(const QByteArray &text)
             out.error = QStringLiteral("%1: %2").arg(at(int(n) + 1, int(m.capturedStart(3)) + 1 + int(pe.offset)), pe.errorString());
             return out;
         }
-        value.insert(QStringLiteral("id"), QUrl::fromPercentEncoding(m.captured(2).toUtf8()));
+        const QString id = QUrl::fromPercentEncoding(m.captured(2).toUtf8());
+        if (m.captured(1) == QLatin1String("consumers")) { // keyed by its username; an id would make it a credential
+            if (!value.contains(QStringLiteral("username")))
+                value.insert(QStringLiteral("username"), id);
+        } else {
+            value.insert(QStringLiteral("id"), id);
+        }
         byKind[m.captured(1)].append({value, at(int(n) + 1, 1)});
     }
     for (auto it = byKind.begin(); it != byKind.end(); ++it)

@@ -322,6 +322,19 @@ void TestStoredKinds::exportAndImportKeepThem()
     const QByteArray adc = ConfigExport::toAdcYaml(objects, &notes);
     QVERIFY(adc.contains("consumers:") && adc.contains("ssls:") && adc.contains("plugin_metadata:"));
     QVERIFY2(notes.join('\n').contains("protos left out: ADC has no protos"), qPrintable(notes.join('\n')));
+    // ADC and the script read back: what each holds comes back, and exports again to the same bytes.
+    const ConfigImport::Report fromAdc = ConfigImport::read(ConfigImport::Format::Adc, adc, {}, {});
+    QVERIFY2(fromAdc.refused.isEmpty(), qPrintable(fromAdc.refused.join('\n')));
+    QCOMPARE(fromAdc.objects.consumers.keys(), QStringList{"jack"});
+    QCOMPARE(fromAdc.objects.ssls.keys(), QStringList{"1"});
+    QCOMPARE(fromAdc.objects.ssls.value("1").toObject().value("key").toString(), m_key);
+    QCOMPARE(fromAdc.objects.pluginMetadata.value("http-logger").toObject().value("log_format").toObject().value("host").toString(), QStringLiteral("$host"));
+    QCOMPARE(ConfigExport::toAdcYaml(fromAdc.objects, nullptr), ConfigExport::toAdcYaml(objects, nullptr));
+    const ConfigImport::Report fromScript = ConfigImport::read(ConfigImport::Format::AdminCurl, script.toUtf8(), {}, {});
+    QVERIFY2(fromScript.refused.isEmpty(), qPrintable(fromScript.refused.join('\n')));
+    for (ResourceKind kind : kResourceKinds)
+        QCOMPARE(fromScript.objects.of(kind).keys(), objects.of(kind).keys());
+    QCOMPARE(ConfigExport::toAdminCurl(fromScript.objects), ConfigExport::toAdminCurl(objects));
 }
 
 QTEST_GUILESS_MAIN(TestStoredKinds)
