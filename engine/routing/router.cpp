@@ -79,6 +79,16 @@ std::shared_ptr<const CompiledRoute> compileRoute(const QString &id, const QJson
     r->plugins = o.value(QStringLiteral("plugins")).toObject();
     r->ext = extPluginsOf(r->plugins);
     r->notRun = notRunNote(r->plugins);
+    // The route's own fields production uses and RouteScope keeps without running (the validator warns too).
+    QStringList fields;
+    if (o.contains(QStringLiteral("filter_func")))
+        fields << QStringLiteral("filter_func (production calls it after matching and passes the route over when it returns false)");
+    if (o.contains(QStringLiteral("script")))
+        fields << QStringLiteral("script (production runs it in place of the route's plugins)");
+    if (o.contains(QStringLiteral("timeout")))
+        fields << QStringLiteral("timeout (production uses it for the upstream call in place of the upstream's)");
+    if (!fields.isEmpty())
+        r->notRun += (r->notRun.isEmpty() ? QString() : QStringLiteral("; ")) + QStringLiteral("not run here: the route's ") + fields.join(QStringLiteral(", "));
     // apisix/init.lua: conf_type "route" or "route&service", conf_id "<route>" or "<route>&<service>",
     // conf_version the route's modifiedIndex, "#<plugin config's>" after a plugin config merge (apisix/
     // plugin_config.lua), then "&<service's>".

@@ -264,6 +264,13 @@ void TestStoredKinds::exchangeSaysWhatIsNotRun()
     QVERIFY2(notes.contains("consumer auth not run here (key-auth): production checks the request's credential against its consumers and answers 401"), qPrintable(notes));
     QVERIFY2(notes.contains("not run here: limit-count"), qPrintable(notes));
     QVERIFY2(notes.contains("global rules: not run here: prometheus"), qPrintable(notes));
+    // A route's filter_func is stored and said to be not run (issue 13: "shown as not run here").
+    QCOMPARE(engine.put("/apisix/admin/routes/2", body({{"uri", "/f"}, {"upstream", upstream},
+                                                        {"filter_func", "function(vars) return vars.arg_name == 'json' end"}})), 201);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/f").status, 200);
+    QTRY_COMPARE(engine.engine().capture()->all().size(), qsizetype(2));
+    const QString second = engine.engine().capture()->all().last()->notes.join('\n');
+    QVERIFY2(second.contains("not run here: the route's filter_func (production calls it after matching"), qPrintable(second));
 }
 
 void TestStoredKinds::forcedDeleteOfWhatARouteNames()
