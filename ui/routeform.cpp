@@ -19,6 +19,33 @@
 #include <utility>
 
 namespace {
+// A route's timeout object as the form shows it, "connect, send, read" (a value that is not such an object: as JSON).
+QString timeoutText(const QJsonValue &v)
+{
+    if (v.isUndefined())
+        return {};
+    const QJsonObject t = v.toObject();
+    if (v.isObject() && t.size() == 3 && t.value(QStringLiteral("connect")).isDouble() && t.value(QStringLiteral("send")).isDouble()
+        && t.value(QStringLiteral("read")).isDouble())
+        return QStringLiteral("%1, %2, %3").arg(t.value(QStringLiteral("connect")).toDouble()).arg(t.value(QStringLiteral("send")).toDouble())
+            .arg(t.value(QStringLiteral("read")).toDouble());
+    return v.isString() ? v.toString() : QString::fromUtf8(QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
+}
+
+QJsonValue timeoutValue(const QString &text)
+{
+    const QStringList parts = text.split(QLatin1Char(','));
+    QJsonObject t;
+    const char *names[] = {"connect", "send", "read"};
+    for (int i = 0; parts.size() == 3 && i < 3; ++i) {
+        bool ok = false;
+        const double d = parts[i].trimmed().toDouble(&ok);
+        if (!ok)
+            return text;
+        t.insert(QLatin1String(names[i]), d);
+    }
+    return parts.size() == 3 ? QJsonValue(t) : QJsonValue(text);
+}
 const char *const kMethods[] = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "CONNECT", "TRACE", "PURGE"};
 const char *const kPhases[] = {"ext-plugin-pre-req", "ext-plugin-post-req", "ext-plugin-post-resp"};
 
@@ -61,7 +88,7 @@ RouteForm::RouteForm(PluginCatalogue catalogue, QWidget *parent)
     : QWidget(parent), m_uris(new QLineEdit(this)), m_name(new QLineEdit(this)), m_hosts(new QLineEdit(this)),
       m_labels(new QLineEdit(this)), m_priority(new QSpinBox(this)), m_enabled(new QCheckBox(tr("enabled (status 1)"), this)),
       m_websocket(new QCheckBox(tr("enable_websocket (kept and exported; RouteScope does not proxy WebSocket)"), this)),
-      m_filterFunc(new QLineEdit(this)),
+      m_filterFunc(new QLineEdit(this)), m_timeout(new QLineEdit(this)), m_script(new QLineEdit(this)),
       m_upstream(new UpstreamForm(UpstreamForm::Use::InRoute, this)), m_upstreamId(new QLineEdit(this)), m_desc(new QLineEdit(this)), m_remoteAddrs(new QLineEdit(this)), m_vars(new QLineEdit(this)),
       m_serviceId(new QLineEdit(this)), m_pluginConfigId(new QLineEdit(this))
 {
@@ -105,6 +132,12 @@ RouteForm::RouteForm(PluginCatalogue catalogue, QWidget *parent)
     m_filterFunc->setObjectName(QStringLiteral("filterFunc"));
     m_filterFunc->setPlaceholderText(tr("function(vars) return vars.arg_name == \"json\" end — kept and exported, not run here"));
     form->addRow(tr("filter_func"), m_filterFunc);
+    m_timeout->setObjectName(QStringLiteral("timeout"));
+    m_timeout->setPlaceholderText(tr("connect, send, read in seconds, e.g. 6, 6, 6 — kept and exported, not run here"));
+    form->addRow(tr("timeout"), m_timeout);
+    m_script->setObjectName(QStringLiteral("script"));
+    m_script->setPlaceholderText(tr("Lua source run in place of the plugins — kept and exported, not run here"));
+    form->addRow(tr("script"), m_script);
     m_serviceId->setPlaceholderText(tr("a service's id: its plugins, upstream and hosts apply where the route has none"));
     form->addRow(tr("Service id"), m_serviceId);
     m_pluginConfigId->setPlaceholderText(tr("a plugin config's id: its plugins, under the route's own"));
@@ -124,8 +157,8 @@ RouteForm::RouteForm(PluginCatalogue catalogue, QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(scroll);
 
-    for (QLineEdit *edit : {m_uris, m_name, m_hosts, m_labels, m_upstreamId, m_filterFunc, m_desc, m_remoteAddrs, m_vars, m_serviceId,
-                            m_pluginConfigId})
+    for (QLineEdit *edit : {m_uris, m_name, m_hosts, m_labels, m_upstreamId, m_filterFunc, m_timeout, m_script, m_desc, m_remoteAddrs, m_vars,
+                            m_serviceId, m_pluginConfigId})
         connect(edit, &QLineEdit::textEdited, this, [this] { if (!m_loading) Q_EMIT edited(); });
     connect(m_priority, &QSpinBox::valueChanged, this, [this] { if (!m_loading) Q_EMIT edited(); });
     connect(m_enabled, &QCheckBox::toggled, this, [this] { if (!m_loading) Q_EMIT edited(); });
@@ -157,6 +190,8 @@ void RouteForm::setRoute(const QJsonObject &route)
     m_enabled->setChecked(route.value(QStringLiteral("status")).toInt(1) != 0);
     m_websocket->setChecked(route.value(QStringLiteral("enable_websocket")).toBool());
     m_filterFunc->setText(route.value(QStringLiteral("filter_func")).toString());
+    m_timeout->setText(timeoutText(route.value(QStringLiteral("timeout"))));
+    m_script->setText(route.value(QStringLiteral("script")).toString());
     m_upstreamId->setText(Validator::idText(route.value(QStringLiteral("upstream_id"))));
     m_serviceId->setText(Validator::idText(route.value(QStringLiteral("service_id"))));
     m_pluginConfigId->setText(Validator::idText(route.value(QStringLiteral("plugin_config_id"))));
@@ -208,6 +243,12 @@ QJsonObject RouteForm::toJson(QJsonObject o) const
     if (m_websocket->isChecked() || m_loaded.contains(QStringLiteral("enable_websocket")))
         o.insert(QStringLiteral("enable_websocket"), m_websocket->isChecked());
     putString("filter_func", m_filterFunc->text());
+    putString("script", m_script->text());
+    // As typed when it is not three numbers yet: the validator says what is wrong until it is.
+    if (const QString text = m_timeout->text().trimmed(); text.isEmpty())
+        o.remove(QStringLiteral("timeout"));
+    else if (text != timeoutText(m_loaded.value(QStringLiteral("timeout"))) || !o.contains(QStringLiteral("timeout")))
+        o.insert(QStringLiteral("timeout"), timeoutValue(text));
     // An id as typed; one loaded as a number stays a number while its digits do not change.
     const auto putId = [&o, this](const char *key, const QLineEdit *edit) {
         const QString text = edit->text().trimmed();

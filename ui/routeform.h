@@ -13,7 +13,7 @@ class QTableWidget;
 class UpstreamForm;
 
 // The form face of a route: uri(s), name, description, methods, hosts, remote addresses, vars, labels,
-// priority, status, enable_websocket and filter_func (both kept, not run here), service and plugin config ids, upstream (an id, or inline: the upstream form), and the
+// priority, status, enable_websocket, filter_func, timeout and script (kept, not run here), service and plugin config ids, upstream (an id, or inline: the upstream form), and the
 // three ext-plugin conf tables.
 // toJson() writes only what the form knows into the given object, so fields it does not show (labels
 // it does not know, other plugins, timestamps) pass through untouched, and no default is added that
@@ -43,6 +43,8 @@ private:
     QCheckBox *m_enabled;
     QCheckBox *m_websocket;      // enable_websocket: kept and exported, not run here
     QLineEdit *m_filterFunc;     // filter_func (Lua source): kept and exported, not run here
+    QLineEdit *m_timeout;        // the route's timeout as "connect, send, read" seconds: kept and exported, not run here
+    QLineEdit *m_script;         // script (Lua source): kept and exported, not run here
     UpstreamForm *m_upstream;
     QLineEdit *m_upstreamId;
     QLineEdit *m_desc;

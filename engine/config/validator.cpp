@@ -593,6 +593,7 @@ Problems validateRoute(const QJsonObject &r, const Exists &exists, const QString
     c.integer(r, QStringLiteral("priority"), -1e12, 1e12);
     c.integer(r, QStringLiteral("status"), 0, 1);
     checkLabels(c, r);
+    checkTimeout(c, r); // timeout_def, as an upstream's (kept, not run: warned above)
     // The schema's anyOf: something to do with a matched request (the uri or uris is required above).
     const bool hasPath = r.contains(QStringLiteral("uri")) || r.contains(QStringLiteral("uris"));
     if (hasPath && !r.contains(QStringLiteral("plugins")) && !r.contains(QStringLiteral("upstream"))

@@ -472,6 +472,25 @@ void TestRouteEditor::formCoversServicePluginConfigAndVars()
     for (const Problem &p : editor.problems())
         saidNotRun = saidNotRun || (p.pointer == "/filter_func" && p.message.contains("not run by RouteScope"));
     QVERIFY(saidNotRun);
+    // The route's timeout and script (issue 16: the form covers every field of the JSON face).
+    QTest::keyClicks(form->findChild<QLineEdit *>("timeout"), "3, 4, 5.5");
+    QTest::keyClicks(form->findChild<QLineEdit *>("script"), "local _M = {} return _M");
+    editor.checkNow();
+    const QJsonObject timed = QJsonDocument::fromJson(editor.jsonEditor()->text().toUtf8()).object();
+    QCOMPARE(timed.value("timeout").toObject(), (QJsonObject{{"connect", 3}, {"send", 4}, {"read", 5.5}}));
+    QCOMPARE(timed.value("script").toString(), QStringLiteral("local _M = {} return _M"));
+    QVERIFY2(!hasErrors(editor.problems()), qPrintable(firstErrorMessage(editor.problems())));
+    editor.open(ResourceKind::Route, "r1", timed); // and back into the form as it was typed
+    QCOMPARE(form->findChild<QLineEdit *>("timeout")->text(), QStringLiteral("3, 4, 5.5"));
+    QCOMPARE(form->findChild<QLineEdit *>("script")->text(), QStringLiteral("local _M = {} return _M"));
+    QTest::keyClick(form->findChild<QLineEdit *>("timeout"), Qt::Key_End);
+    QTest::keyClicks(form->findChild<QLineEdit *>("timeout"), ", 1"); // four numbers: kept as text, and an error
+    editor.checkNow();
+    QVERIFY2(firstErrorMessage(editor.problems()).contains("property \"timeout\" validation failed"), qPrintable(firstErrorMessage(editor.problems())));
+    form->findChild<QLineEdit *>("timeout")->clear();
+    QTest::keyClicks(form->findChild<QLineEdit *>("timeout"), " ");
+    editor.checkNow();
+    QVERIFY(!QJsonDocument::fromJson(editor.jsonEditor()->text().toUtf8()).object().contains("timeout"));
     // A plugin config that is not there, and vars that are not an expression, are the store's errors.
     QTest::keyClicks(form->findChild<QLineEdit *>("pluginConfigId"), "nope");
     editor.checkNow();
