@@ -158,3 +158,11 @@ bool takesCharset(QByteArrayView contentType)
         return false;
     return semicolon < 0 || !contentType.sliced(semicolon).toByteArray().toLower().contains("charset=");
 }
+
+void HttpRequest::setTarget(QByteArray requestTarget)
+{
+    target = std::move(requestTarget);
+    const qsizetype q = target.indexOf('?');
+    path = q < 0 ? target : target.left(q);
+    query = q < 0 ? QByteArray() : target.mid(q + 1);
+}

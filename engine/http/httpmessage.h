@@ -52,6 +52,8 @@ struct HttpRequest
     bool keepAlive = true;
     bool chunked = false;
 
+    // Sets target, and path and query from it (uri is the parser's: normalizeUriPath of the path).
+    void setTarget(QByteArray requestTarget);
     QByteArray host() const; // Host header without the port
     QByteArrayView hostView() const; // the same, a view into `headers`
 };

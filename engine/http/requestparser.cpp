@@ -274,13 +274,7 @@ bool RequestParser::checkHead()
         fail(400, "invalid Host header");
         return false;
     }
-    const qsizetype q = r.target.indexOf('?');
-    if (q >= 0) {
-        r.path = r.target.left(q);
-        r.query = r.target.mid(q + 1);
-    } else {
-        r.path = r.target;
-    }
+    r.setTarget(std::move(r.target));
     if (!r.path.startsWith('/')) {
         fail(400, "request target must start with '/'");
         return false;

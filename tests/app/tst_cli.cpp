@@ -13,6 +13,8 @@
 #include <QUrl>
 #include <QTest>
 
+#include "testfiles.h"
+
 #include <csignal>
 
 namespace {
@@ -35,13 +37,6 @@ Run run(const QStringList &args, const QByteArray &adminKey = {})
     p.waitForFinished(20000);
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
             QString::fromUtf8(p.readAllStandardError())};
-}
-
-void writeFile(const QString &path, const QByteArray &data)
-{
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(data);
 }
 
 // Starts `routescope serve` on loopback port 0 with an admin key.
@@ -231,11 +226,8 @@ void TestCli::refusedEntriesStayInTheWorkspace()
     // run, is named on stdout, and stays in the file when a change saves the workspace.
     QTemporaryDir dir;
     const QString ws = dir.filePath("w.json");
-    QFile f(ws);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(R"({"routescope_workspace":1,"apisix":{"plugins":["my-lua-plugin"]},"routes":{"old":{"uri":"/old"},"ok":{"uri":"/ok","upstream":{"nodes":{"127.0.0.1:1":1}}},)"
-            R"("mine":{"uri":"/mine","plugins":{"my-lua-plugin":{}},"upstream":{"nodes":{"127.0.0.1:1":1}}}},"upstreams":{}})");
-    f.close();
+    writeFile(ws, R"({"routescope_workspace":1,"apisix":{"plugins":["my-lua-plugin"]},"routes":{"old":{"uri":"/old"},"ok":{"uri":"/ok","upstream":{"nodes":{"127.0.0.1:1":1}}},)"
+                  R"("mine":{"uri":"/mine","plugins":{"my-lua-plugin":{}},"upstream":{"nodes":{"127.0.0.1:1":1}}}},"upstreams":{}})");
     QProcess p;
     startServe(p, ws, "off", "cli-key");
     QVERIFY(p.waitForStarted());

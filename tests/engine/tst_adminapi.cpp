@@ -94,11 +94,7 @@ HttpRequest adminRequest(const QByteArray &method, const QByteArray &target, con
 {
     HttpRequest r;
     r.method = method;
-    r.target = target;
-    const qsizetype q = target.indexOf('?');
-    r.path = q < 0 ? target : target.left(q);
-    if (q >= 0)
-        r.query = target.mid(q + 1);
+    r.setTarget(target);
     r.uri = r.path;
     r.headers.add("Host", "127.0.0.1:9180");
     if (!key.isNull())

@@ -8,6 +8,8 @@
 #include <QJsonDocument>
 #include <QTest>
 
+#include "testfiles.h"
+
 #include <csignal>
 #include <sys/resource.h>
 
@@ -50,10 +52,7 @@ void TestWorkspace::unreadableFileNamesLineAndColumn()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath("bad.json");
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("{\n  \"proxy\": \"127.0.0.1:9080\",\n  \"routes\": {,}\n}\n");
-    f.close();
+    writeFile(path, "{\n  \"proxy\": \"127.0.0.1:9080\",\n  \"routes\": {,}\n}\n");
     const auto loaded = Workspace::load(path);
     QVERIFY(loaded.error.contains("line 3, column"));
     QVERIFY(loaded.error.contains(path));
@@ -82,13 +81,11 @@ void TestWorkspace::wrongTypesAreErrorsWithLineAndColumn()
     QFETCH(QString, expected);
     QTemporaryDir dir;
     const QString path = dir.filePath("ws.json");
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(text);
-    f.close();
+    writeFile(path, text);
     const auto loaded = Workspace::load(path);
     QVERIFY2(loaded.error.contains(expected), qPrintable(loaded.error));
     QVERIFY(loaded.error.startsWith(path));
+    QFile f(path);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll(), text); // left as it was
 }
@@ -98,10 +95,7 @@ void TestWorkspace::catalogueEntryWithoutANameIsSaid()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath("ws.json");
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("{\n\"plugin_catalogue\": [{\"name\": \"a\"},\n  {\"schema\": {}}]\n}\n");
-    f.close();
+    writeFile(path, "{\n\"plugin_catalogue\": [{\"name\": \"a\"},\n  {\"schema\": {}}]\n}\n");
     const auto loaded = Workspace::load(path);
     QVERIFY(loaded.error.isEmpty());
     QCOMPARE(loaded.warnings.size(), 1);
@@ -122,10 +116,7 @@ void TestWorkspace::unknownKeysSurvive()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath("w.json");
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(R"({"admin_key":"k","future_feature":{"x":1},"routes":{},"upstreams":{}})");
-    f.close();
+    writeFile(path, R"({"admin_key":"k","future_feature":{"x":1},"routes":{},"upstreams":{}})");
     auto loaded = Workspace::load(path);
     QVERIFY(loaded.error.isEmpty());
     QVERIFY(loaded.workspace.save().isEmpty());

@@ -49,11 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const QByteArray rest = newline < 0 ? one.mid(1) : one.mid(1, newline - 1);
         HttpRequest request;
         request.method = kMethods[selector % std::size(kMethods)];
-        request.target = pathOf(selector, rest);
-        const qsizetype q = request.target.indexOf('?');
-        request.path = q < 0 ? request.target : request.target.left(q);
-        if (q >= 0)
-            request.query = request.target.mid(q + 1);
+        request.setTarget(pathOf(selector, rest));
         request.uri = request.path;
         request.headers.add("Host", "127.0.0.1:9180");
         request.headers.add("X-API-KEY", kKey);

@@ -21,6 +21,7 @@
 #include "runnerview.h"
 #include "welcomeview.h"
 #include "windowfixture.h"
+#include "testfiles.h"
 
 #include <QAbstractButton>
 #include <csignal>
@@ -416,11 +417,8 @@ void TestEveryControl::exportAndImportDialogs()
 
     QTemporaryDir dir;
     const QString file = dir.filePath("apisix.yaml");
-    QFile out(file);
-    QVERIFY(out.open(QIODevice::WriteOnly));
-    out.write("routes:\n  - id: imp1\n    uri: /imported/*\n    upstream_id: u1\n"
-              "  - id: imp2\n    uri: /nowhere\n    upstream_id: gone\n#END\n");
-    out.close();
+    writeFile(file, "routes:\n  - id: imp1\n    uri: /imported/*\n    upstream_id: u1\n"
+                    "  - id: imp2\n    uri: /nowhere\n    upstream_id: gone\n#END\n");
     trigger(QStringLiteral("Import APISIX configuration…"));
     auto *importer = window->findChild<ImportDialog *>();
     QVERIFY(importer);
@@ -455,9 +453,7 @@ void TestEveryControl::exportAndImportDialogs()
     QTest::mouseClick(import, Qt::LeftButton);
     QVERIFY(m_fixture->engine.store().snapshot()->routes.contains("1"));
     // A malformed file: the report says where, and Import stays off.
-    QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
-    out.write("routes:\n  - id: 1\n   uri: x\n");
-    out.close();
+    writeFile(file, "routes:\n  - id: 1\n   uri: x\n");
     QTest::mouseClick(importer->findChild<QCheckBox *>("replace"), Qt::LeftButton);
     QVERIFY2(importer->reportText().startsWith("nothing imported: line 3, column 4"), qPrintable(importer->reportText()));
     QVERIFY(!import->isEnabled());
@@ -1254,12 +1250,10 @@ void TestEveryControl::screenshots()
     importer.show();
     QVERIFY(QTest::qWaitForWindowExposed(&importer));
     QTemporaryDir files;
-    QFile yaml(files.filePath("apisix.yaml"));
-    QVERIFY(yaml.open(QIODevice::WriteOnly));
-    yaml.write("routes:\n  - id: 9\n    uri: /nine\n    upstream_id: u1\n    plugins:\n      limit-count: {count: 1, time_window: 1}\n"
-               "  - id: 10\n    uri: /ten\n    upstream_id: nope\nconsumers:\n  - username: jack\n");
-    yaml.close();
-    importer.read(yaml.fileName());
+    const QString yaml = files.filePath("apisix.yaml");
+    writeFile(yaml, "routes:\n  - id: 9\n    uri: /nine\n    upstream_id: u1\n    plugins:\n      limit-count: {count: 1, time_window: 1}\n"
+                    "  - id: 10\n    uri: /ten\n    upstream_id: nope\nstream_routes:\n  - id: 1\n");
+    importer.read(yaml);
     QVERIFY(importer.grab().save(dir + "/import" + suffix));
     TestEngine target;
     QVERIFY(target.put("/apisix/admin/routes/old", "{\"uri\":\"/old\",\"upstream\":{\"nodes\":{\"127.0.0.1:1980\":1}}}") == 201);
