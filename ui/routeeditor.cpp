@@ -242,9 +242,10 @@ void RouteEditor::onIdEdited(const QString &text)
         return;
     m_id = text.trimmed();
     // An "id" in the JSON (a consumer's "username") follows the box, so the two never disagree.
+    // (A consumer's credential, <name>/credentials/<id>, has neither.)
     const QString field = resourceKeyShape(m_kind) == KeyShape::Username ? QStringLiteral("username") : QStringLiteral("id");
     const QJsonDocument doc = QJsonDocument::fromJson(m_json->textUtf8());
-    if (doc.isObject() && doc.object().contains(field)) {
+    if (doc.isObject() && doc.object().contains(field) && !Validator::isCredentialKey(m_id)) {
         QJsonObject o = doc.object();
         o.insert(field, m_id);
         m_syncing = true;
@@ -289,7 +290,8 @@ void RouteEditor::checkNow()
     const auto snap = m_store->snapshot();
     const QString what = resourceNoun(m_kind);
     const KeyShape shape = resourceKeyShape(m_kind);
-    const QJsonValue bodyId = shape == KeyShape::Username ? value.value(QStringLiteral("username")) : value.value(QStringLiteral("id"));
+    const QJsonValue bodyId = shape != KeyShape::Username ? value.value(QStringLiteral("id"))
+                              : Validator::isCredentialKey(m_id) ? QJsonValue() : value.value(QStringLiteral("username"));
     if (!bodyId.isUndefined() && isNew() && shape != KeyShape::PluginName) {
         // A new one takes the id its JSON gives, as PUT /apisix/admin/<kind>/<id> would.
         const QString given = Validator::idText(bodyId);

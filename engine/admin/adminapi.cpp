@@ -270,6 +270,8 @@ AdminReply AdminApi::handle(const HttpRequest &request) const
 AdminReply AdminApi::resource(ResourceKind kind, const HttpRequest &request, const QList<QByteArray> &parts) const
 {
     const QByteArray &method = request.method;
+    if (kind == ResourceKind::Consumer && parts.size() >= 3 && parts[2] == "credentials")
+        return credential(request, parts);
     const QString noun = resourceNoun(kind);
     if (!resourceAllows(kind, method))
         return error(405, QStringLiteral("not supported `%1` method for %2").arg(QString::fromLatin1(method), noun));
@@ -365,11 +367,49 @@ AdminReply AdminApi::resource(ResourceKind kind, const HttpRequest &request, con
     return fromOutcome(kind, putId, m_store->put(kind, putId, value));
 }
 
+// /apisix/admin/consumers/<name>/credentials[/<id>] (apisix/admin/credentials.lua): kept among the
+// consumers under the key <name>/credentials/<id>, as etcd keeps them.
+AdminReply AdminApi::credential(const HttpRequest &request, const QList<QByteArray> &parts) const
+{
+    const QByteArray &method = request.method;
+    if (method == "POST" || method == "PATCH")
+        return error(405, QStringLiteral("not supported `%1` method for credential").arg(QString::fromLatin1(method)));
+    if (parts.size() > 4)
+        return error(404, QStringLiteral("not found: %1").arg(QString::fromUtf8(request.path)));
+    const QString prefix = QString::fromUtf8(parts[1]) + QStringLiteral("/credentials/");
+    const QString id = parts.size() == 4 ? prefix + QString::fromUtf8(parts[3]) : QString();
+    const auto snap = m_store->snapshot();
+    if (method == "GET") {
+        if (id.isEmpty())
+            return list(ResourceKind::Consumer, snap->consumers, QUrlQuery(QString::fromUtf8(request.query)), prefix);
+        const auto it = snap->consumers.constFind(id);
+        return it == snap->consumers.constEnd() ? error(404, QStringLiteral("credential %1 not found").arg(id))
+                                                : json(200, envelope(ResourceKind::Consumer, id, *it));
+    }
+    if (id.isEmpty())
+        return error(400, QStringLiteral("missing credential id"));
+    if (method == "DELETE") {
+        const auto outcome = m_store->remove(ResourceKind::Consumer, id);
+        if (outcome.status >= 400)
+            return error(outcome.status, outcome.error);
+        return json(200, {{QStringLiteral("key"), keyOf(ResourceKind::Consumer, id)}, {QStringLiteral("deleted"), QStringLiteral("1")}});
+    }
+    if (method != "PUT")
+        return error(405, QStringLiteral("method %1 not allowed").arg(QString::fromLatin1(method)));
+    const BodyResult body = parseBody(request.body);
+    if (!body.error.isEmpty())
+        return error(400, body.error);
+    if (const QString forbidden = forbiddenTimes(body.object); !forbidden.isEmpty())
+        return error(400, forbidden);
+    return fromOutcome(ResourceKind::Consumer, id, m_store->put(ResourceKind::Consumer, id, body.object));
+}
+
 AdminReply AdminApi::list(ResourceKind kind, const QMap<QString, StoredResource> &map, const QUrlQuery &args, const QString &keyPrefix) const
 {
     QList<QMap<QString, StoredResource>::const_iterator> items;
     for (auto it = map.cbegin(); it != map.cend(); ++it)
-        if (it.key().startsWith(keyPrefix) && listed(kind, it->value, args))
+        // (GET /consumers lists consumers only, as apisix/consumer.lua filter_consumers_list leaves credentials out)
+        if (it.key().startsWith(keyPrefix) && (!keyPrefix.isEmpty() || !Validator::isCredentialKey(it.key())) && listed(kind, it->value, args))
             items.append(it);
     const qsizetype total = items.size();
     // Paging (both page and page_size numbers) sorts by creation; without it the order is the keys'.

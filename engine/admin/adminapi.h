@@ -45,6 +45,7 @@ private:
     bool authorised(const HttpRequest &request) const;
     static QByteArray keyInQuery(const HttpRequest &request);
     AdminReply resource(ResourceKind kind, const HttpRequest &request, const QList<QByteArray> &parts) const;
+    AdminReply credential(const HttpRequest &request, const QList<QByteArray> &parts) const;
     // keyPrefix: only keys that start with it ("vault/" for GET /secrets/vault).
     AdminReply list(ResourceKind kind, const QMap<QString, StoredResource> &map, const QUrlQuery &args, const QString &keyPrefix = {}) const;
 

@@ -265,13 +265,19 @@ Problems validate(const ResourceMaps &objects, ResourceKind kind, const QJsonObj
             return QString();
         }, customPlugins);
     case ResourceKind::ConsumerGroup: return Validator::validateConsumerGroup(value, customPlugins);
-    case ResourceKind::Consumer:
-        return Validator::validateConsumer(value, exists, [&objects](const QString &plugin, const QString &attr, const QString &key) {
+    case ResourceKind::Consumer: {
+        // Another consumer or credential with the value; whether it conflicts is the validator's to say. (One
+        // that conflicts is the only other holder: the store never holds two that conflict.)
+        const Validator::ConsumerKeyOwner owner = [&objects, &id](const QString &plugin, const QString &attr, const QString &key) {
             for (auto it = objects.consumers.cbegin(); it != objects.consumers.cend(); ++it)
-                if (it->value.value(kPlugins).toObject().value(plugin).toObject().value(attr) == QJsonValue(key))
+                if (it.key() != id && it->value.value(kPlugins).toObject().value(plugin).toObject().value(attr) == QJsonValue(key))
                     return it.key();
             return QString();
-        }, customPlugins);
+        };
+        if (Validator::isCredentialKey(id))
+            return Validator::validateCredential(value, id, owner, customPlugins);
+        return Validator::validateConsumer(value, exists, owner, customPlugins);
+    }
     case ResourceKind::Ssl: return Validator::validateSsl(value);
     case ResourceKind::Proto: return Validator::validateProto(value);
     case ResourceKind::Secret: return Validator::validateSecret(id.section(QLatin1Char('/'), 0, 0), value);
@@ -287,6 +293,8 @@ QString checkKey(ResourceKind kind, const QString &id, const QJsonObject &value)
     switch (resourceKeyShape(kind)) {
     case KeyShape::Id: break;
     case KeyShape::Username:
+        if (Validator::isCredentialKey(id)) // <consumer>/credentials/<id>
+            return id.section(QLatin1Char('/'), 2).isEmpty() ? QStringLiteral("missing credential id") : QString();
         return value.value(QStringLiteral("username")).isString() && value.value(QStringLiteral("username")).toString() != id
             ? QStringLiteral("wrong username") : QString();
     case KeyShape::ManagerAndId:
@@ -371,6 +379,8 @@ ConfigStore::Outcome ConfigStore::commit(ResourceKind kind, const QString &id, Q
     if (const QString bad = checkKey(kind, id, value); !bad.isEmpty())
         return {400, bad};
     const QJsonValue bodyId = value.value(QStringLiteral("id"));
+    if (kind == ResourceKind::Consumer && Validator::isCredentialKey(id) && !snapshot()->consumers.contains(id.section(QLatin1Char('/'), 0, 0)))
+        return {404, QStringLiteral("consumer not found")}; // (apisix/admin/resource.lua put, for credentials)
     out.problems = check(kind, value, id);
     if (hasErrors(out.problems)) {
         out.status = 400;
@@ -392,6 +402,8 @@ ConfigStore::Outcome ConfigStore::commit(ResourceKind kind, const QString &id, Q
     // An id given as a number stays a number, as APISIX stores it; a consumer has none (its key is its username).
     if (!bodyId.isDouble() && kind != ResourceKind::Consumer)
         value.insert(QStringLiteral("id"), id);
+    else if (kind == ResourceKind::Consumer && Validator::isCredentialKey(id)) // a credential's own id, as APISIX answers it
+        value.insert(QStringLiteral("id"), id.section(QLatin1Char('/'), 2));
     if (kind != ResourceKind::PluginMetadata) { // (apisix/admin/resource.lua put: no timestamps on plugin metadata)
         if (existing != map.constEnd() && existing->value.contains(QStringLiteral("create_time")))
             value.insert(QStringLiteral("create_time"), existing->value.value(QStringLiteral("create_time")));
@@ -425,6 +437,11 @@ ConfigStore::Outcome ConfigStore::remove(ResourceKind kind, const QString &id, b
     Outcome out;
     out.stored = *it;
     map.erase(it);
+    if (kind == ResourceKind::Consumer && !Validator::isCredentialKey(id)) { // its credentials go with it (etcd rmdir)
+        const QString prefix = id + QStringLiteral("/credentials/");
+        for (auto c = map.lowerBound(prefix); c != map.end() && c.key().startsWith(prefix);)
+            c = map.erase(c);
+    }
     swapIn(std::move(objects), std::pair{kind, id});
     writer.unlock();
     Q_EMIT changed(kind, id);

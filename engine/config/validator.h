@@ -25,12 +25,19 @@ Problems validateGlobalRule(const QJsonObject &rule, const GlobalRuleOf &ruleOf,
 Problems validateUpstream(const QJsonObject &upstream, const QString &pointer = {});
 
 // Stored and exported, not run (validatorstored.cpp).
-// The consumer that has this credential (plugin, its key attribute, value), or empty: for duplicate keys.
+// The consumer key ("jack", or "jack/credentials/c1" for a credential) whose auth plugin has this value
+// (plugin, its key attribute, value), or empty: for duplicate keys.
 using ConsumerKeyOwner = std::function<QString(const QString &plugin, const QString &attribute, const QString &value)>;
+// A consumer credential's key, as the consumers' map holds it (etcd's /consumers/<name>/credentials/<id>).
+inline bool isCredentialKey(const QString &key) { return key.contains(QLatin1String("/credentials/")); }
+// `key`: "<consumer>/credentials/<id>" (apisix/admin/credentials.lua; the consumer's existence is the store's check).
+Problems validateCredential(const QJsonObject &credential, const QString &key, const ConsumerKeyOwner &owner, const QStringList &customPlugins = {});
 // The attribute a consumer's auth plugin is looked up by (key-auth: "key"), or empty.
 QString consumerKeyAttribute(const QString &plugin);
 Problems validateConsumerGroup(const QJsonObject &group, const QStringList &customPlugins = {});
 Problems validateConsumer(const QJsonObject &consumer, const Exists &exists, const ConsumerKeyOwner &owner, const QStringList &customPlugins = {});
+// The plugins whose `type` is "auth" (apisix/plugins/*.lua): the only ones a credential may have.
+bool isAuthPlugin(const QString &name);
 Problems validateSsl(const QJsonObject &ssl);
 Problems validateProto(const QJsonObject &proto);
 Problems validateSecret(const QString &manager, const QJsonObject &secret); // manager: vault, aws, gcp

@@ -94,6 +94,57 @@ QString consumerKeyAttribute(const QString &plugin)
     return attrs.value(plugin);
 }
 
+bool isAuthPlugin(const QString &name)
+{
+    static const QStringList auth = {"basic-auth", "hmac-auth", "jwe-decrypt", "jwt-auth", "key-auth", "ldap-auth-advanced", "ldap-auth", "multi-auth", "wolf-rbac"};
+    return auth.contains(name);
+}
+
+namespace {
+// apisix/consumer.lua check_duplicate_key: a credential value another consumer (or another's credential)
+// has already; a consumer never conflicts with itself or its own credentials, a credential not with itself.
+Problems duplicateKeys(const QJsonObject &plugins, const QString &key, const ConsumerKeyOwner &owner)
+{
+    const bool credential = isCredentialKey(key);
+    const QString consumer = key.section(QLatin1Char('/'), 0, 0);
+    for (auto it = plugins.begin(); owner && it != plugins.end(); ++it) {
+        const QString attr = consumerKeyAttribute(it.key());
+        const QJsonValue value = it.value().toObject().value(attr);
+        if (attr.isEmpty() || !value.isString() || isSecretRef(value))
+            continue;
+        const QString other = owner(it.key(), attr, value.toString());
+        const bool self = credential ? other == key : other.section(QLatin1Char('/'), 0, 0) == consumer;
+        if (other.isEmpty() || self)
+            continue;
+        const QString desc = isCredentialKey(other)
+            ? QStringLiteral("credential: %1 of consumer: %2").arg(other.section(QLatin1Char('/'), 2), other.section(QLatin1Char('/'), 0, 0))
+            : QStringLiteral("consumer: %1").arg(other);
+        return {{Problem::Severity::Error, QStringLiteral("/plugins/") + pointerToken(it.key()) + QLatin1Char('/') + attr,
+                 QStringLiteral("duplicate %1 of plugin %2 found with %3").arg(attr, it.key(), desc)}};
+    }
+    return {};
+}
+} // namespace
+
+Problems validateCredential(const QJsonObject &credential, const QString &key, const ConsumerKeyOwner &owner, const QStringList &customPlugins)
+{
+    Problems out;
+    Checker c(out, QString(), kInvalid);
+    checkFields(c, credential, {"id", "name", "desc", "labels", "create_time", "update_time", "plugins"}, {});
+    checkMeta(c, credential);
+    const QJsonValue plugins = credential.value(QStringLiteral("plugins"));
+    if (plugins.isObject() && plugins.toObject().size() > 1)
+        c.error(QStringLiteral("plugins"), QStringLiteral("expect object to have at most 1 properties"));
+    checkPlugins(out, c, credential, customPlugins);
+    if (hasErrors(out))
+        return out;
+    for (const QString &name : plugins.toObject().keys())
+        if (!isAuthPlugin(name))
+            return {{Problem::Severity::Error, QStringLiteral("/plugins/") + pointerToken(name), QStringLiteral("only supports auth type plugins in consumer credential")}};
+    out.append(duplicateKeys(plugins.toObject(), key, owner));
+    return out;
+}
+
 Problems validateConsumer(const QJsonObject &consumer, const Exists &exists, const ConsumerKeyOwner &owner, const QStringList &customPlugins)
 {
     Problems out;
@@ -111,19 +162,9 @@ Problems validateConsumer(const QJsonObject &consumer, const Exists &exists, con
     if (hasErrors(out))
         return out;
     // apisix/admin/consumers.lua check_conf: after the schema, the duplicate credentials, then the group.
-    const QString username = consumer.value(QStringLiteral("username")).toString();
-    const QJsonObject plugins = consumer.value(QStringLiteral("plugins")).toObject();
-    for (auto it = plugins.begin(); owner && it != plugins.end(); ++it) {
-        const QString attr = consumerKeyAttribute(it.key());
-        const QJsonValue key = it.value().toObject().value(attr);
-        if (attr.isEmpty() || !key.isString() || isSecretRef(key))
-            continue;
-        if (const QString other = owner(it.key(), attr, key.toString()); !other.isEmpty() && other != username) {
-            out.append({Problem::Severity::Error, QStringLiteral("/plugins/") + pointerToken(it.key()) + QLatin1Char('/') + attr,
-                        QStringLiteral("duplicate %1 of plugin %2 found with consumer: %3").arg(attr, it.key(), other)});
-            return out;
-        }
-    }
+    if (const Problems dup = duplicateKeys(consumer.value(QStringLiteral("plugins")).toObject(), consumer.value(QStringLiteral("username")).toString(), owner);
+        !dup.isEmpty())
+        return dup;
     const QJsonValue group = consumer.value(QStringLiteral("group_id"));
     if (!group.isUndefined()) {
         if (!checkIdValue(group).isEmpty())

@@ -67,7 +67,7 @@ QJsonArray listOf(ResourceKind kind, const QJsonObject &byId)
     QJsonArray out;
     for (auto it = byId.begin(); it != byId.end(); ++it) {
         QJsonObject o = exportable(it.value().toObject());
-        if (kind != ResourceKind::Consumer)
+        if (kind != ResourceKind::Consumer || Validator::isCredentialKey(it.key())) // a credential: "jack/credentials/c1"
             o.insert(QStringLiteral("id"), it.key());
         out.append(o);
     }
@@ -191,9 +191,30 @@ namespace {
 void addAdcStoredKinds(QJsonObject &file, const ResourceObjects &objects, QStringList *notes)
 {
     QJsonArray consumers;
-    for (const QJsonValue v : objects.consumers) {
+    for (auto it = objects.consumers.begin(); it != objects.consumers.end(); ++it) {
+        const QJsonValue v = it.value();
+        if (Validator::isCredentialKey(it.key()))
+            continue; // (with its consumer, below)
         QJsonObject c;
         copyFields(c, v.toObject(), {"username", "desc", "labels", "plugins"});
+        // ADC's credentials: a name, the auth plugin as its type, that plugin's conf as its config.
+        QJsonArray credentials;
+        const QString prefix = it.key() + QStringLiteral("/credentials/");
+        for (auto cr = objects.consumers.begin(); cr != objects.consumers.end(); ++cr) {
+            if (!cr.key().startsWith(prefix))
+                continue;
+            const QJsonObject credential = cr.value().toObject();
+            const QJsonObject plugins = credential.value(QStringLiteral("plugins")).toObject();
+            QJsonObject out{{QStringLiteral("name"), cr.key().mid(prefix.size())}};
+            copyFields(out, credential, {"desc", "labels"});
+            if (!plugins.isEmpty()) {
+                out.insert(QStringLiteral("type"), plugins.begin().key());
+                out.insert(QStringLiteral("config"), plugins.begin().value());
+            }
+            credentials.append(out);
+        }
+        if (!credentials.isEmpty())
+            c.insert(QStringLiteral("credentials"), credentials);
         consumers.append(c);
         if (notes && v.toObject().contains(QStringLiteral("group_id")))
             *notes << QStringLiteral("consumer %1: its group_id left out (ADC has no consumer groups)").arg(c.value(QStringLiteral("username")).toString());

@@ -170,11 +170,17 @@ QList<Entry> adcStored(const QString &key, const YAML::Node &value)
     }
     for (const YAML::Node &node : value) {
         const QJsonObject adc = yamlToJson(node).toObject();
-        if (key == QLatin1String("consumers")) { // (credentials are left to the report: see kNotSupported)
-            QJsonObject c = fromAdc(adc, {"username", "description", "labels", "plugins"});
-            if (adc.contains(QStringLiteral("credentials")))
-                c.insert(QStringLiteral("id"), QStringLiteral("%1/credentials").arg(adc.value(QStringLiteral("username")).toString()));
-            entries.append({c, at(node.Mark())});
+        if (key == QLatin1String("consumers")) { // each ADC credential as the consumer's credential <username>/credentials/<name>
+            const QString username = adc.value(QStringLiteral("username")).toString();
+            entries.append({fromAdc(adc, {"username", "description", "labels", "plugins"}), at(node.Mark())});
+            const YAML::Node list = node["credentials"];
+            for (qsizetype i = 0; list && list.IsSequence() && i < qsizetype(list.size()); ++i) {
+                const QJsonObject cr = yamlToJson(list[std::size_t(i)]).toObject();
+                QJsonObject credential = fromAdc(cr, {"description", "labels"});
+                credential.insert(QStringLiteral("id"), QStringLiteral("%1/credentials/%2").arg(username, cr.value(QStringLiteral("name")).toString()));
+                credential.insert(QStringLiteral("plugins"), QJsonObject{{cr.value(QStringLiteral("type")).toString(), cr.value(QStringLiteral("config"))}});
+                entries.append({credential, at(list[std::size_t(i)].Mark())});
+            }
             continue;
         }
         QJsonObject ssl = fromAdc(adc, {"type", "labels", "client", "ssl_protocols", "snis"});
@@ -302,7 +308,7 @@ Parsed parseCurl(const QByteArray &text)
             return out;
         }
         const QString id = QUrl::fromPercentEncoding(m.captured(2).toUtf8());
-        if (m.captured(1) == QLatin1String("consumers")) { // keyed by its username; an id would make it a credential
+        if (m.captured(1) == QLatin1String("consumers") && !Validator::isCredentialKey(id)) { // keyed by its username; an id would make it a credential
             if (!value.contains(QStringLiteral("username")))
                 value.insert(QStringLiteral("username"), id);
         } else {
@@ -415,11 +421,11 @@ Report validated(const Parsed &parsed, const ResourceObjects &existing, const QS
                 continue;
             }
             // A consumer's key is its username; one with an id is a credential (apisix/admin/config_validate.lua).
-            const bool consumer = *kind == ResourceKind::Consumer;
+            const bool consumer = *kind == ResourceKind::Consumer && !e.value.toObject().contains(QStringLiteral("id"));
             const QString id = consumer ? e.value.toObject().value(QStringLiteral("username")).toString()
                                         : idText(e.value.toObject().value(QStringLiteral("id")));
-            if (consumer && e.value.toObject().contains(QStringLiteral("id"))) {
-                report.refused << QStringLiteral("consumer credential %1(%2): RouteScope does not have credentials yet").arg(entryName(e.value), e.where);
+            if (*kind == ResourceKind::Consumer && !consumer && !Validator::isCredentialKey(id)) {
+                report.refused << QStringLiteral("consumer %1(%2): an id in a consumer must be <consumer>/credentials/<id> (a credential)").arg(entryName(e.value), e.where);
                 continue;
             }
             if (consumer && id.isEmpty()) {

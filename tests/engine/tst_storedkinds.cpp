@@ -95,6 +95,29 @@ void TestStoredKinds::apisixTestCases_data()
         << QStringLiteral("invalid configuration: property \"username\" validation failed: failed to match pattern \"^[a-zA-Z0-9_\\\\-]+$\" with \"a b\"");
     QTest::newRow("consumers.t: PUT a consumer") << put << QByteArray("/apisix/admin/consumers") << body({{"username", "tom"}}) << 201
         << QStringLiteral("/apisix/consumers/tom");
+    // credentials.t (the fixture's jack has key-auth "auth-one" and a credential cred-a with key-auth "cred-key")
+    QTest::newRow("credentials.t: a consumer that is not there") << put << QByteArray("/apisix/admin/consumers/nobody/credentials/c")
+        << body({{"plugins", keyAuth("x")}}) << 404 << QStringLiteral("consumer not found");
+    QTest::newRow("credentials.t: only auth plugins") << put << QByteArray("/apisix/admin/consumers/jack/credentials/c")
+        << body({{"plugins", QJsonObject{{"limit-count", QJsonObject{{"count", 1}, {"time_window", 60}}}}}}) << 400
+        << QStringLiteral("only supports auth type plugins in consumer credential");
+    QTest::newRow("credentials.t: one plugin per credential") << put << QByteArray("/apisix/admin/consumers/jack/credentials/c")
+        << body({{"plugins", QJsonObject{{"key-auth", QJsonObject{{"key", "k"}}}, {"jwt-auth", QJsonObject{{"key", "j"}}}}}}) << 400
+        << QStringLiteral("invalid configuration: property \"plugins\" validation failed: expect object to have at most 1 properties");
+    QTest::newRow("credentials.t: missing credential id") << put << QByteArray("/apisix/admin/consumers/jack/credentials")
+        << body({{"plugins", keyAuth("k")}}) << 400 << QStringLiteral("missing credential id");
+    QTest::newRow("credentials.t: a credential with its consumer's key") << put << QByteArray("/apisix/admin/consumers/jack/credentials/c")
+        << body({{"plugins", keyAuth("auth-one")}}) << 400 << QStringLiteral("duplicate key of plugin key-auth found with consumer: jack");
+    QTest::newRow("credentials.t: a consumer with a credential's key") << put << QByteArray("/apisix/admin/consumers")
+        << body({{"username", "bob"}, {"plugins", keyAuth("cred-key")}}) << 400
+        << QStringLiteral("duplicate key of plugin key-auth found with credential: cred-a of consumer: jack");
+    QTest::newRow("credentials.lua: POST is not supported") << QByteArray("POST") << QByteArray("/apisix/admin/consumers/jack/credentials")
+        << body({{"plugins", keyAuth("k")}}) << 405 << QStringLiteral("not supported `POST` method for credential");
+    QTest::newRow("credentials.t: the same credential again") << put << QByteArray("/apisix/admin/consumers/jack/credentials/cred-a")
+        << body({{"desc", "again"}, {"plugins", keyAuth("cred-key")}}) << 200 << QStringLiteral("/apisix/consumers/jack/credentials/cred-a");
+    QTest::newRow("credentials.t: PUT a credential") << put << QByteArray("/apisix/admin/consumers/jack/credentials/c2")
+        << body({{"plugins", QJsonObject{{"basic-auth", QJsonObject{{"username", "the-new-user"}, {"password", "p"}}}}}}) << 201
+        << QStringLiteral("/apisix/consumers/jack/credentials/c2");
     // consumer-group.t, consumer-group-force-delete.t
     QTest::newRow("consumer-group.t: labels a string") << put << QByteArray("/apisix/admin/consumer_groups/2")
         << body({{"plugins", QJsonObject()}, {"labels", "a"}}) << 400
@@ -179,6 +202,7 @@ void TestStoredKinds::apisixTestCases()
     QCOMPARE(engine.put("/apisix/admin/consumers", ::body({{"username", "jack"}, {"group_id", "cg1"},
                                                           {"plugins", QJsonObject{{"key-auth", QJsonObject{{"key", "auth-one"}}},
                                                                                   {"basic-auth", QJsonObject{{"username", "jack-b"}, {"password", "p"}}}}}})), 201);
+    QCOMPARE(engine.put("/apisix/admin/consumers/jack/credentials/cred-a", ::body({{"plugins", keyAuth("cred-key")}})), 201);
     QCOMPARE(engine.put("/apisix/admin/protos/1", ::body({{"content", "syntax = \"proto3\";\npackage helloworld;\n"}})), 201);
     QCOMPARE(engine.put("/apisix/admin/routes/4", ::body({{"uri", "/grpctest"}, {"upstream", QJsonObject{{"nodes", QJsonObject{{"127.0.0.1:1980", 1}}}}},
                                                           {"plugins", QJsonObject{{"grpc-transcode", QJsonObject{{"proto_id", "1"}, {"service", "helloworld.Greeter"}, {"method", "SayHello"}}}}}})), 201);
@@ -190,7 +214,7 @@ void TestStoredKinds::apisixTestCases()
         QCOMPARE(jsonOf(r).value("key").toString(), answer);
     const auto snap = engine.store().snapshot();
     if (status >= 400) { // nothing of a refused write is stored
-        QCOMPARE(snap->consumers.keys(), QStringList{"jack"});
+        QCOMPARE(snap->consumers.keys(), (QStringList{"jack", "jack/credentials/cred-a"}));
         QCOMPARE(snap->consumerGroups.keys(), QStringList{"cg1"});
         QCOMPARE(snap->protos.keys(), QStringList{"1"});
         QVERIFY(snap->ssls.isEmpty() && snap->secrets.isEmpty() && snap->pluginMetadata.isEmpty());
@@ -240,6 +264,13 @@ void TestStoredKinds::keysOfEachKind()
     QCOMPARE(jsonOf(r).value("total").toInt(), 2);
     r = engine.admin("GET", "/apisix/admin/secrets/vault"); // the manager's own
     QCOMPARE(jsonOf(r).value("total").toInt(), 1);
+    // A credential lives under its consumer: listed there, not among the consumers, and gone with it.
+    QCOMPARE(engine.put("/apisix/admin/consumers/tom/credentials/k1", body({{"plugins", keyAuth("tom-key")}})), 201);
+    r = engine.admin("GET", "/apisix/admin/consumers/tom/credentials/k1");
+    QCOMPARE(jsonOf(r).value("value").toObject().value("id").toString(), QStringLiteral("k1"));
+    QCOMPARE(jsonOf(r).value("key").toString(), QStringLiteral("/apisix/consumers/tom/credentials/k1"));
+    QCOMPARE(jsonOf(engine.admin("GET", "/apisix/admin/consumers")).value("total").toInt(), 1);
+    QCOMPARE(jsonOf(engine.admin("GET", "/apisix/admin/consumers/tom/credentials")).value("total").toInt(), 1);
     QCOMPARE(engine.admin("DELETE", "/apisix/admin/secrets/vault/1").status, 200);
     QCOMPARE(engine.admin("DELETE", "/apisix/admin/consumers/tom").status, 200);
     QCOMPARE(engine.admin("DELETE", "/apisix/admin/plugin_metadata/http-logger").status, 200);
@@ -297,6 +328,7 @@ void TestStoredKinds::exportAndImportKeepThem()
     ConfigStore store;
     QCOMPARE(store.put(ResourceKind::ConsumerGroup, "cg1", {{"plugins", QJsonObject()}}).status, 201);
     QCOMPARE(store.put(ResourceKind::Consumer, "jack", {{"username", "jack"}, {"group_id", "cg1"}, {"plugins", keyAuth("k1")}}).status, 201);
+    QCOMPARE(store.put(ResourceKind::Consumer, "jack/credentials/c1", {{"plugins", QJsonObject{{"jwt-auth", QJsonObject{{"key", "jk"}}}}}}).status, 201);
     QCOMPARE(store.put(ResourceKind::Ssl, "1", {{"cert", m_cert}, {"key", m_key}, {"sni", "test.com"}}).status, 201);
     QCOMPARE(store.put(ResourceKind::Proto, "1", {{"content", "syntax = \"proto3\";"}}).status, 201);
     QCOMPARE(store.put(ResourceKind::Secret, "vault/1", {{"uri", "http://v:8200"}, {"prefix", "kv"}, {"token", "t"}}).status, 201);
@@ -304,11 +336,13 @@ void TestStoredKinds::exportAndImportKeepThem()
     const ResourceObjects objects = store.objects();
     // APISIX's standalone file: every kind, a consumer without an id (one with an id is a credential).
     const QJsonObject file = QJsonDocument::fromJson(ConfigExport::toApisixJson(objects)).object();
-    for (const char *kind : {"consumer_groups", "consumers", "ssls", "protos", "secrets", "plugin_metadata"})
+    for (const char *kind : {"consumer_groups", "ssls", "protos", "secrets", "plugin_metadata"})
         QVERIFY2(file.value(QLatin1String(kind)).toArray().size() == 1, kind);
+    QCOMPARE(file.value("consumers").toArray().size(), 2);
     const QJsonObject consumer = file.value("consumers").toArray().first().toObject();
     QCOMPARE(consumer.value("username").toString(), QStringLiteral("jack"));
     QVERIFY(!consumer.contains("id"));
+    QCOMPARE(file.value("consumers").toArray().last().toObject().value("id").toString(), QStringLiteral("jack/credentials/c1"));
     QCOMPARE(file.value("ssls").toArray().first().toObject().value("key").toString(), m_key); // production needs the key
     QCOMPARE(file.value("secrets").toArray().first().toObject().value("id").toString(), QStringLiteral("vault/1"));
     // Read back, in YAML and JSON: the same objects, nothing refused.
@@ -332,7 +366,8 @@ void TestStoredKinds::exportAndImportKeepThem()
     // ADC and the script read back: what each holds comes back, and exports again to the same bytes.
     const ConfigImport::Report fromAdc = ConfigImport::read(ConfigImport::Format::Adc, adc, {}, {});
     QVERIFY2(fromAdc.refused.isEmpty(), qPrintable(fromAdc.refused.join('\n')));
-    QCOMPARE(fromAdc.objects.consumers.keys(), QStringList{"jack"});
+    QCOMPARE(fromAdc.objects.consumers.keys(), (QStringList{"jack", "jack/credentials/c1"}));
+    QVERIFY(adc.contains("credentials:") && adc.contains("type: \"jwt-auth\""));
     QCOMPARE(fromAdc.objects.ssls.keys(), QStringList{"1"});
     QCOMPARE(fromAdc.objects.ssls.value("1").toObject().value("key").toString(), m_key);
     QCOMPARE(fromAdc.objects.pluginMetadata.value("http-logger").toObject().value("log_format").toObject().value("host").toString(), QStringLiteral("$host"));
