@@ -2,31 +2,48 @@
 
 #include "coarseclock.h"
 
+#include <QTimerEvent>
+
 Deadline::Deadline(QObject *owner, std::function<void()> expired)
-    : m_expired(std::move(expired))
+    : m_owner(owner), m_expired(std::move(expired))
 {
-    m_timer.setParent(owner); // so that moveToThread() takes the timer along
-    m_timer.setSingleShot(true);
-    QObject::connect(&m_timer, &QTimer::timeout, owner, [this] { check(); });
+}
+
+Deadline::~Deadline()
+{
+    if (m_timerId)
+        m_owner->killTimer(m_timerId);
+}
+
+void Deadline::start(int ms)
+{
+    if (m_timerId)
+        m_owner->killTimer(m_timerId);
+    m_timerId = m_owner->startTimer(qMax(ms, 0));
 }
 
 void Deadline::arm(int timeoutMs)
 {
     m_deadlineMs = coarseNowMs() + timeoutMs;
     if (!m_firesMs || m_firesMs > m_deadlineMs) {
-        m_timer.start(timeoutMs);
+        start(timeoutMs);
         m_firesMs = m_deadlineMs;
     }
 }
 
-void Deadline::check()
+bool Deadline::timerEvent(QTimerEvent *event)
 {
-    m_firesMs = 0; // the single-shot timer is no longer running
+    if (!m_timerId || event->timerId() != m_timerId)
+        return false;
+    m_owner->killTimer(m_timerId); // one shot
+    m_timerId = 0;
+    m_firesMs = 0;
     const qint64 now = coarseNowMs();
     if (now < m_deadlineMs) { // pushed back since the timer was started
-        m_timer.start(int(m_deadlineMs - now));
+        start(int(m_deadlineMs - now));
         m_firesMs = m_deadlineMs;
-        return;
+        return true;
     }
     m_expired();
+    return true;
 }

@@ -46,6 +46,12 @@ ProxyConnection::ProxyConnection(qintptr descriptor, ProxyWorker *worker, std::f
     m_deadline.arm(m_worker->clientSettings().headerTimeoutMs);
 }
 
+void ProxyConnection::timerEvent(QTimerEvent *event)
+{
+    if (!m_deadline.timerEvent(event))
+        QObject::timerEvent(event);
+}
+
 UpstreamCall &ProxyConnection::call()
 {
     if (!m_call)

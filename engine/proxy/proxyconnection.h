@@ -26,6 +26,9 @@ public:
     ProxyConnection(qintptr descriptor, ProxyWorker *worker, std::function<void()> ended);
     ~ProxyConnection() override;
 
+protected:
+    void timerEvent(QTimerEvent *event) override;
+
 private:
     // What the client is waiting on us for, or we on it: which of ClientSettings' timeouts runs.
     enum class Wait { Request, Head, Body, Send, Nothing };

@@ -55,6 +55,13 @@ public:
     void answerExtraInfo(const std::optional<QByteArray> &value);
     bool awaitsExtraInfo() const { return m_awaitingAnswer; }
 
+protected:
+    void timerEvent(QTimerEvent *event) override
+    {
+        if (!m_deadline.timerEvent(event))
+            QObject::timerEvent(event);
+    }
+
 private:
     enum class Step { Idle, Connecting, WaitingForToken, Preparing, Calling };
 

@@ -40,6 +40,13 @@ public:
     }
     ~ServerConnection() override { m_ended(); }
 
+protected:
+    void timerEvent(QTimerEvent *event) override
+    {
+        if (!m_idle.timerEvent(event))
+            QObject::timerEvent(event);
+    }
+
 private:
     void process()
     {

@@ -69,6 +69,13 @@ public:
     const Timings &timings() const { return m_timings; }
     int attempts() const { return int(m_tried.size()); }
 
+protected:
+    void timerEvent(QTimerEvent *event) override
+    {
+        if (!m_deadline.timerEvent(event))
+            QObject::timerEvent(event);
+    }
+
 private:
     enum class Phase { Connecting, Sending, Reading };
 
