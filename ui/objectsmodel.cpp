@@ -94,6 +94,8 @@ QString ObjectsModel::cell(const QString &key, const QJsonObject &o, int column)
         return o.value(QStringLiteral("plugins")).toObject().keys().join(QStringLiteral(", "));
     if (m_kind == ResourceKind::GlobalRule)
         return tr("every request");
+    if (m_kind == ResourceKind::Consumer && Validator::isCredentialKey(key))
+        return tr("credential of %1").arg(key.section(QLatin1Char('/'), 0, 0));
     if (m_kind == ResourceKind::Consumer)
         return o.value(QStringLiteral("group_id")).isUndefined() ? tr("no group") : tr("group %1").arg(Validator::idText(o.value(QStringLiteral("group_id"))));
     const int users = m_users.value(key);

@@ -291,7 +291,7 @@ void RouteEditor::checkNow()
     const QString what = resourceNoun(m_kind);
     const KeyShape shape = resourceKeyShape(m_kind);
     const QJsonValue bodyId = shape != KeyShape::Username ? value.value(QStringLiteral("id"))
-                              : Validator::isCredentialKey(m_id) ? QJsonValue() : value.value(QStringLiteral("username"));
+                              : Validator::isCredentialKey(m_id) ? QJsonValue(QJsonValue::Undefined) : value.value(QStringLiteral("username"));
     if (!bodyId.isUndefined() && isNew() && shape != KeyShape::PluginName) {
         // A new one takes the id its JSON gives, as PUT /apisix/admin/<kind>/<id> would.
         const QString given = Validator::idText(bodyId);

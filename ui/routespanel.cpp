@@ -99,6 +99,8 @@ RoutesPanel::RoutesPanel(ResourceKind kind, ConfigStore *store, PluginCatalogue 
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setDefaultSectionSize(110);
     m_table->setColumnWidth(0, 60);
+    if (resourceKeyShape(kind) != KeyShape::Id) // usernames, credentials, vault/1, plugin names: as wide as the visible ones
+        m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_table->setWordWrap(false);
 
     auto *buttons = new QHBoxLayout;
@@ -122,6 +124,9 @@ RoutesPanel::RoutesPanel(ResourceKind kind, ConfigStore *store, PluginCatalogue 
             copy.remove(QLatin1String(k));
         addNew(copy);
     });
+    if (kind == ResourceKind::Consumer)
+        button(tr("Add credential"), tr("A credential of the selected consumer (consumers/<name>/credentials/<id>, APISIX 3.7+), in the editor"),
+               [this] { addCredential(); });
     button(tr("Delete"), tr("Delete the selected one (Undo brings it back)"), [this] { removeSelected(); });
     if (routes)
         button(tr("Enable/Disable"), tr("Toggle status between 1 and 0"), [this] { toggleEnabled(); });
@@ -231,6 +236,27 @@ void RoutesPanel::addNew(QJsonObject value)
     m_editor->open(m_kind, newKey(value), value);
     reselectEditor();
     Q_EMIT message(tr("New %1 in the editor: Apply (Ctrl+Return) creates it").arg(resourceNoun(m_kind)));
+}
+
+void RoutesPanel::addCredential()
+{
+    const QString consumer = selectedId().section(QLatin1Char('/'), 0, 0);
+    if (consumer.isEmpty()) {
+        Q_EMIT message(tr("Select the consumer the credential is for first"));
+        return;
+    }
+    if (!m_editor->confirmLeave(this))
+        return;
+    const auto snap = m_store->snapshot();
+    const QString prefix = consumer + QStringLiteral("/credentials/");
+    int n = 1;
+    while (snap->consumers.contains(prefix + QString::number(n)))
+        ++n;
+    // As in the key-auth docs: one auth plugin, a key to change.
+    const QJsonObject value{{"plugins", QJsonObject{{"key-auth", QJsonObject{{"key", QStringLiteral("%1-key-%2").arg(consumer).arg(n)}}}}}};
+    m_editor->open(m_kind, prefix + QString::number(n), value);
+    reselectEditor();
+    Q_EMIT message(tr("New credential of %1 in the editor: Apply (Ctrl+Return) creates it").arg(consumer));
 }
 
 void RoutesPanel::removeSelected()

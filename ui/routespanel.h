@@ -37,6 +37,7 @@ private:
     QString newKey(const QJsonObject &value) const; // what a new one is called: an id, a username, vault/<id>
     void reselectEditor();
     void addNew(QJsonObject value);
+    void addCredential(); // consumers: a credential of the selected consumer, <name>/credentials/<n>
     void removeSelected();
     void toggleEnabled();
 

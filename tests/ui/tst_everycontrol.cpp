@@ -373,6 +373,18 @@ void TestEveryControl::consumersSslsAndMoreTab()
         }
         QVERIFY(!panel->editor()->isModified());
     }
+    // Add credential: one for the selected consumer, applied, listed under it.
+    mainTabs()->setCurrentIndex(6);
+    inner->setCurrentIndex(0);
+    RoutesPanel *consumers = panels[5];
+    openDiscarding(consumers, "alice");
+    QVERIFY(UiDriver::button(consumers, "Add credential")->isVisible());
+    QTest::mouseClick(UiDriver::button(consumers, "Add credential"), Qt::LeftButton);
+    QCOMPARE(consumers->editor()->id(), QStringLiteral("alice/credentials/1"));
+    QTest::mouseClick(UiDriver::button(consumers->editor(), "Apply"), Qt::LeftButton);
+    QTRY_VERIFY(store.snapshot()->consumers.contains("alice/credentials/1"));
+    QCOMPARE(store.snapshot()->consumers.value("alice/credentials/1").value.value("plugins").toObject().value("key-auth").toObject().value("key").toString(),
+             QStringLiteral("alice-key-1"));
     const auto snap = store.snapshot();
     QVERIFY(snap->consumerGroups.contains("cg1")); // alice is in it: its Delete was refused
     QVERIFY(snap->consumers.contains("jack"));
@@ -1147,6 +1159,7 @@ void TestEveryControl::screenshots()
     ConfigStore &store = m_fixture->engine.store();
     store.put(ResourceKind::ConsumerGroup, "gold", {{"plugins", QJsonObject{{"limit-count", QJsonObject{{"count", 100}, {"time_window", 60}}}}}});
     store.put(ResourceKind::Consumer, "shot", {{"username", "shot"}, {"group_id", "gold"}, {"plugins", QJsonObject{{"key-auth", QJsonObject{{"key", "shot-key"}}}}}});
+    store.put(ResourceKind::Consumer, "shot/credentials/jwt", {{"plugins", QJsonObject{{"jwt-auth", QJsonObject{{"key", "shot-jwt"}, {"secret", "s3cret"}}}}}});
     mainTabs()->setCurrentIndex(6);
     RoutesPanel *consumers = window->objectPanels()[5];
     QTRY_VERIFY(consumers->table()->model()->rowCount() >= 1);
