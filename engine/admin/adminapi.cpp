@@ -138,6 +138,15 @@ BodyResult parseBody(const QByteArray &body)
     return {doc.object(), {}};
 }
 
+// A delete: APISIX's error, or the {key, deleted} it answers.
+AdminReply removed(ConfigStore *store, ResourceKind kind, const QString &id, bool force)
+{
+    const ConfigStore::Outcome outcome = store->remove(kind, id, force);
+    if (outcome.status >= 400)
+        return error(outcome.status, outcome.error);
+    return json(200, {{QStringLiteral("key"), keyOf(kind, id)}, {QStringLiteral("deleted"), QStringLiteral("1")}});
+}
+
 // A write's outcome: APISIX's error, or the {key, value} it answers.
 AdminReply fromOutcome(ResourceKind kind, const QString &id, const ConfigStore::Outcome &o)
 {
@@ -300,11 +309,7 @@ AdminReply AdminApi::resource(ResourceKind kind, const HttpRequest &request, con
     if (method == "DELETE") {
         if (id.isEmpty())
             return error(400, QStringLiteral("missing %1 id").arg(noun));
-        const bool force = args.queryItemValue(QStringLiteral("force")) == QLatin1String("true");
-        const auto outcome = m_store->remove(kind, id, force);
-        if (outcome.status >= 400)
-            return error(outcome.status, outcome.error);
-        return json(200, {{QStringLiteral("key"), keyOf(kind, id)}, {QStringLiteral("deleted"), QStringLiteral("1")}});
+        return removed(m_store, kind, id, args.queryItemValue(QStringLiteral("force")) == QLatin1String("true"));
     }
     if (method != "PUT" && method != "POST" && method != "PATCH")
         return error(405, QStringLiteral("method %1 not allowed").arg(QString::fromLatin1(method)));
@@ -340,11 +345,9 @@ AdminReply AdminApi::resource(ResourceKind kind, const HttpRequest &request, con
     QJsonObject value = body.object;
     QString putId = id;
     const KeyShape shape = resourceKeyShape(kind);
-    if (shape == KeyShape::Username) { // the key is the body's username; a path id must be the same
-        const QJsonValue username = value.value(QStringLiteral("username"));
-        if (!id.isEmpty() && username.isString() && username.toString() != id)
-            return error(400, QStringLiteral("wrong username"));
-        putId = username.isString() ? username.toString() : id;
+    if (shape == KeyShape::Username) { // the key is the body's username; one in the path must be the same (the store's check)
+        if (putId.isEmpty())
+            putId = value.value(QStringLiteral("username")).toString();
     } else if (shape == KeyShape::PluginName) {
         if (id.isEmpty())
             return error(400, QStringLiteral("missing plugin name"));
@@ -388,12 +391,8 @@ AdminReply AdminApi::credential(const HttpRequest &request, const QList<QByteArr
     }
     if (id.isEmpty())
         return error(400, QStringLiteral("missing credential id"));
-    if (method == "DELETE") {
-        const auto outcome = m_store->remove(ResourceKind::Consumer, id);
-        if (outcome.status >= 400)
-            return error(outcome.status, outcome.error);
-        return json(200, {{QStringLiteral("key"), keyOf(ResourceKind::Consumer, id)}, {QStringLiteral("deleted"), QStringLiteral("1")}});
-    }
+    if (method == "DELETE")
+        return removed(m_store, ResourceKind::Consumer, id, false);
     if (method != "PUT")
         return error(405, QStringLiteral("method %1 not allowed").arg(QString::fromLatin1(method)));
     const BodyResult body = parseBody(request.body);

@@ -106,8 +106,7 @@ std::shared_ptr<const CompiledRoute> compileOne(const ResourceMaps &objects, con
     source.serviceMissing = !service && stored.value.contains(QStringLiteral("service_id"));
     source.pluginConfigMissing = !pluginConfig && stored.value.contains(QStringLiteral("plugin_config_id"));
     if (service)
-        source.serviceId = stored.value.value(QStringLiteral("service_id")).isString()
-            ? stored.value.value(QStringLiteral("service_id")).toString() : Validator::idText(stored.value.value(QStringLiteral("service_id")));
+        source.serviceId = Validator::idText(stored.value.value(QStringLiteral("service_id")));
     const QJsonObject r = service || pluginConfig ? effectiveRoute(stored.value, pluginConfig, service) : stored.value;
     const bool inline_ = r.value(kUpstream).isObject();
     std::shared_ptr<const UpstreamSpec> upstream;
@@ -146,40 +145,39 @@ void compileGlobals(ConfigSnapshot &snap, const ResourceMaps &objects, quint64 g
         }
 }
 
-// `onlyRoute`: the one route that changed since `previous` (nothing else did): its router is `previous`'s
-// with that route's index entries changed, O(its uris) instead of O(routes). A null text: what changed is
-// of a kind routing does not read, and everything compiled is `previous`'s.
-std::shared_ptr<const ConfigSnapshot> compile(ResourceMaps objects, quint64 generation, const ConfigSnapshot *previous,
-                                              const QString *onlyRoute = nullptr)
+// What one write or delete since `previous` changed, or nullopt for anything else (a load).
+using Change = std::optional<std::pair<ResourceKind, QString>>;
+
+// The routes and upstreams compiled for `objects`, taking over from `previous` whatever did not change:
+// after a change of one route, its router is `previous`'s with that route's index entries changed,
+// O(its uris) instead of O(routes); after a change of a kind routing does not read (consumers, ssls,
+// global rules, ...) everything compiled is `previous`'s.
+void compileRouting(ConfigSnapshot &snap, const ResourceMaps &objects, const ConfigSnapshot *previous, const Change &change)
 {
-    auto snap = std::make_shared<ConfigSnapshot>();
-    if (previous && onlyRoute && onlyRoute->isNull()) { // a kind that routing does not read (consumers, ssls, ...)
-        snap->compiledUpstreams = previous->compiledUpstreams;
-        snap->compiledRoutes = previous->compiledRoutes;
-        snap->router = previous->router;
-        compileGlobals(*snap, objects, generation, previous);
-        static_cast<ResourceMaps &>(*snap) = std::move(objects);
-        snap->generation = generation;
-        return snap;
+    const bool routingReads = change && (change->first == ResourceKind::Route || change->first == ResourceKind::Upstream
+                                         || change->first == ResourceKind::Service || change->first == ResourceKind::PluginConfig);
+    if (previous && change && !routingReads) {
+        snap.compiledUpstreams = previous->compiledUpstreams;
+        snap.compiledRoutes = previous->compiledRoutes;
+        snap.router = previous->router;
+        return;
     }
-    if (previous && onlyRoute) {
-        snap->compiledUpstreams = previous->compiledUpstreams;
-        snap->compiledRoutes = previous->compiledRoutes;
-        const std::shared_ptr<const CompiledRoute> old = previous->compiledRoutes.value(*onlyRoute);
+    if (previous && change && change->first == ResourceKind::Route) {
+        const QString &id = change->second;
+        snap.compiledUpstreams = previous->compiledUpstreams;
+        snap.compiledRoutes = previous->compiledRoutes;
+        const std::shared_ptr<const CompiledRoute> old = previous->compiledRoutes.value(id);
         std::shared_ptr<const CompiledRoute> now;
-        if (const auto it = objects.routes.constFind(*onlyRoute); it != objects.routes.constEnd())
-            now = compileOne(objects, *onlyRoute, *it, snap->compiledUpstreams, previous);
+        if (const auto it = objects.routes.constFind(id); it != objects.routes.constEnd())
+            now = compileOne(objects, id, *it, snap.compiledUpstreams, previous);
         if (now)
-            snap->compiledRoutes.insert(*onlyRoute, now);
+            snap.compiledRoutes.insert(id, now);
         else
-            snap->compiledRoutes.remove(*onlyRoute);
-        snap->router = previous->router.with(old, now);
-        compileGlobals(*snap, objects, generation, previous);
-        static_cast<ResourceMaps &>(*snap) = std::move(objects);
-        snap->generation = generation;
-        return snap;
+            snap.compiledRoutes.remove(id);
+        snap.router = previous->router.with(old, now);
+        return;
     }
-    auto &shared = snap->compiledUpstreams;
+    auto &shared = snap.compiledUpstreams;
     for (auto it = objects.upstreams.cbegin(); it != objects.upstreams.cend(); ++it) {
         std::shared_ptr<const UpstreamSpec> spec = previous ? previous->compiledUpstreams.value(it.key()) : nullptr;
         if (!spec || spec->version != it->version)
@@ -188,13 +186,19 @@ std::shared_ptr<const ConfigSnapshot> compile(ResourceMaps objects, quint64 gene
     }
     QList<std::shared_ptr<const CompiledRoute>> compiled;
     compiled.reserve(objects.routes.size());
-    snap->compiledRoutes.reserve(objects.routes.size());
+    snap.compiledRoutes.reserve(objects.routes.size());
     for (auto it = objects.routes.cbegin(); it != objects.routes.cend(); ++it) {
         std::shared_ptr<const CompiledRoute> route = compileOne(objects, it.key(), *it, shared, previous);
-        snap->compiledRoutes.insert(it.key(), route);
+        snap.compiledRoutes.insert(it.key(), route);
         compiled.append(std::move(route));
     }
-    snap->router = Router(std::move(compiled));
+    snap.router = Router(std::move(compiled));
+}
+
+std::shared_ptr<const ConfigSnapshot> compile(ResourceMaps objects, quint64 generation, const ConfigSnapshot *previous, const Change &change = {})
+{
+    auto snap = std::make_shared<ConfigSnapshot>();
+    compileRouting(*snap, objects, previous, change);
     compileGlobals(*snap, objects, generation, previous);
     static_cast<ResourceMaps &>(*snap) = std::move(objects);
     snap->generation = generation;
@@ -496,13 +500,7 @@ ResourceObjects ConfigStore::objects() const
 void ConfigStore::swapIn(ResourceMaps objects, std::optional<std::pair<ResourceKind, QString>> change)
 {
     const auto previous = snapshot();
-    QString only; // null: a kind routing does not read
-    const bool routing = change && (change->first == ResourceKind::Route || change->first == ResourceKind::Upstream || change->first == ResourceKind::Service
-                                    || change->first == ResourceKind::PluginConfig); // (global rules: compileGlobals)
-    if (change && change->first == ResourceKind::Route)
-        only = change->second;
-    const bool incremental = change && (!routing || change->first == ResourceKind::Route);
-    auto next = compile(std::move(objects), previous->generation + 1, previous.get(), incremental ? &only : nullptr);
+    auto next = compile(std::move(objects), previous->generation + 1, previous.get(), change);
     QMutexLocker lock(&m_mutex);
     m_current = std::move(next);
 }

@@ -91,13 +91,18 @@ void checkStringArray(Checker &c, const QJsonObject &o, const QString &key, cons
     }
 }
 
+QString lengthProblem(const QString &text, int minLen, int maxLen)
+{
+    if (text.size() < minLen)
+        return QStringLiteral("string too short, expected at least %1, got %2").arg(minLen).arg(text.size());
+    if (maxLen > 0 && text.size() > maxLen)
+        return QStringLiteral("string too long, expected at most %1, got %2").arg(maxLen).arg(text.size());
+    return {};
+}
+
 QString checkUri(const QString &s)
 {
-    if (s.isEmpty())
-        return QStringLiteral("string too short, expected at least 1, got 0");
-    if (s.size() > 4096)
-        return QStringLiteral("string too long, expected at most 4096, got %1").arg(s.size());
-    return {};
+    return lengthProblem(s, 1, 4096);
 }
 
 QString checkHost(const QString &s)

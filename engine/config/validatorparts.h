@@ -15,6 +15,8 @@ namespace Validator::detail {
 
 QString typeName(const QJsonValue &v); // as Lua names it: "table" for objects and arrays
 bool isInteger(const QJsonValue &v);
+// jsonschema's minLength / maxLength (maxLen 0: none): its words, or empty when `text` fits.
+QString lengthProblem(const QString &text, int minLen, int maxLen);
 
 // Collects problems under a base pointer, phrasing them the way APISIX's schema checker does.
 class Checker
@@ -52,14 +54,11 @@ public:
             wrongType(key, QStringLiteral("string"), v);
             return false;
         }
-        const int len = v.toString().size();
-        if (len < minLen)
-            error(key, QStringLiteral("string too short, expected at least %1, got %2").arg(minLen).arg(len));
-        else if (maxLen > 0 && len > maxLen)
-            error(key, QStringLiteral("string too long, expected at most %1, got %2").arg(maxLen).arg(len));
-        else
-            return true;
-        return false;
+        if (const QString why = lengthProblem(v.toString(), minLen, maxLen); !why.isEmpty()) {
+            error(key, why);
+            return false;
+        }
+        return true;
     }
     bool integer(const QJsonObject &o, const QString &key, double min, double max)
     {

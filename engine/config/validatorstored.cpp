@@ -53,18 +53,9 @@ QString pemProblem(const QString &cert, const QString *key)
 }
 
 // certificate_scheme / private_key_schema: strings of 128 (cert) or 64 (key) to 64 KiB characters.
-QString checkPemLength(const QString &text, int minLen)
-{
-    if (text.size() < minLen)
-        return QStringLiteral("string too short, expected at least %1, got %2").arg(minLen).arg(text.size());
-    if (text.size() > 64 * 1024)
-        return QStringLiteral("string too long, expected at most 65536, got %1").arg(text.size());
-    return {};
-}
-
 void checkPemArray(Checker &c, const QJsonObject &o, const QString &key, int minLen)
 {
-    checkStringArray(c, o, key, [minLen](const QString &text) { return checkPemLength(text, minLen); }, false);
+    checkStringArray(c, o, key, [minLen](const QString &text) { return lengthProblem(text, minLen, 64 * 1024); }, false);
 }
 
 // A value APISIX resolves at run time ($secret://…, $env://…): apisix/secret.lua check_secret_uri.

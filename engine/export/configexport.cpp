@@ -4,6 +4,7 @@
 #include "validator.h"
 
 #include <QCryptographicHash>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -190,31 +191,30 @@ namespace {
 // ADC's consumers, ssls and plugin_metadata (api7/adc's types); consumer groups, protos and secrets it has not.
 void addAdcStoredKinds(QJsonObject &file, const ResourceObjects &objects, QStringList *notes)
 {
+    // ADC's credentials, by consumer: a name, the auth plugin as its type, that plugin's conf as its config.
+    QHash<QString, QJsonArray> credentials;
+    for (auto it = objects.consumers.begin(); it != objects.consumers.end(); ++it) {
+        if (!Validator::isCredentialKey(it.key()))
+            continue;
+        const QJsonObject credential = it.value().toObject();
+        const QJsonObject plugins = credential.value(QStringLiteral("plugins")).toObject();
+        QJsonObject out{{QStringLiteral("name"), it.key().section(QLatin1Char('/'), 2)}};
+        copyFields(out, credential, {"desc", "labels"});
+        if (!plugins.isEmpty()) {
+            out.insert(QStringLiteral("type"), plugins.begin().key());
+            out.insert(QStringLiteral("config"), plugins.begin().value());
+        }
+        credentials[it.key().section(QLatin1Char('/'), 0, 0)].append(out);
+    }
     QJsonArray consumers;
     for (auto it = objects.consumers.begin(); it != objects.consumers.end(); ++it) {
         const QJsonValue v = it.value();
         if (Validator::isCredentialKey(it.key()))
-            continue; // (with its consumer, below)
+            continue;
         QJsonObject c;
         copyFields(c, v.toObject(), {"username", "desc", "labels", "plugins"});
-        // ADC's credentials: a name, the auth plugin as its type, that plugin's conf as its config.
-        QJsonArray credentials;
-        const QString prefix = it.key() + QStringLiteral("/credentials/");
-        for (auto cr = objects.consumers.begin(); cr != objects.consumers.end(); ++cr) {
-            if (!cr.key().startsWith(prefix))
-                continue;
-            const QJsonObject credential = cr.value().toObject();
-            const QJsonObject plugins = credential.value(QStringLiteral("plugins")).toObject();
-            QJsonObject out{{QStringLiteral("name"), cr.key().mid(prefix.size())}};
-            copyFields(out, credential, {"desc", "labels"});
-            if (!plugins.isEmpty()) {
-                out.insert(QStringLiteral("type"), plugins.begin().key());
-                out.insert(QStringLiteral("config"), plugins.begin().value());
-            }
-            credentials.append(out);
-        }
-        if (!credentials.isEmpty())
-            c.insert(QStringLiteral("credentials"), credentials);
+        if (credentials.contains(it.key()))
+            c.insert(QStringLiteral("credentials"), credentials.value(it.key()));
         consumers.append(c);
         if (notes && v.toObject().contains(QStringLiteral("group_id")))
             *notes << QStringLiteral("consumer %1: its group_id left out (ADC has no consumer groups)").arg(c.value(QStringLiteral("username")).toString());

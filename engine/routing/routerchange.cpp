@@ -64,8 +64,9 @@ void Router::index(const CompiledRoute *route, bool add)
         change(m_anyHost);
     for (const QByteArray &host : route->hosts) {
         if (!host.startsWith('*')) {
-            change(m_hosts[{host}]);
-            if (m_hosts.value({host}).isEmpty())
+            UriIndex &index = m_hosts[{host}];
+            change(index);
+            if (index.isEmpty())
                 m_hosts.remove({host});
             continue;
         }
@@ -100,6 +101,10 @@ Router Router::with(const std::shared_ptr<const CompiledRoute> &old, const std::
         r.m_routes.insert(at - r.m_routes.begin(), now);
         r.index(now.get(), true);
     }
-    r.m_usesVars = std::any_of(r.m_routes.begin(), r.m_routes.end(), [](const auto &route) { return route->enabled && route->vars; });
+    // Looked at again only when the route that went may have been the last one with vars.
+    if (now && now->enabled && now->vars)
+        r.m_usesVars = true;
+    else if (old && old->enabled && old->vars)
+        r.m_usesVars = std::any_of(r.m_routes.begin(), r.m_routes.end(), [](const auto &route) { return route->enabled && route->vars; });
     return r;
 }
