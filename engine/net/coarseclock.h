@@ -9,12 +9,16 @@ namespace CoarseClock {
 // How far tests moved the clock on (advanceForTests); 0 in production.
 inline std::atomic<qint64> testOffsetMs{0};
 
+// Tests, Envoy's simulated time: from now on every Deadline made moves with the clock, so that
+// advanceForTests() makes it expire at once when the move takes it past its time. Call it before the
+// objects under test are made (initTestCase).
+void simulateForTests();
+
 // Moves every coarse clock reading forward by `ms` (the runner's token expiry and "known down" probe, the
-// upstream pool's idle times, deadlines when their timer next looks), so an expiry test takes no wall time.
-inline void advanceForTests(qint64 ms)
-{
-    testOffsetMs.fetch_add(ms, std::memory_order_relaxed);
-}
+// upstream pool's idle times, deadlines), so an expiry or timeout test takes no wall time. With
+// simulateForTests(), each deadline the move made due expires in its owner's thread as soon as that
+// thread's event loop runs, and the others are re-timed to what is left of them.
+void advanceForTests(qint64 ms);
 } // namespace CoarseClock
 
 // Monotonic milliseconds from the kernel's coarse clock: a memory read, no timestamp counter, exact to a

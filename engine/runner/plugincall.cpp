@@ -47,11 +47,11 @@ void PluginCall::start(PluginCallSpec spec, QList<RunnerFrameRecord> *log, const
         return;
     }
     m_step = Step::Connecting;
-    m_deadline.arm(m_client->settings().connectTimeoutMs + 500); // RunnerConnection gives up at the connect timeout itself
+    m_deadline.arm(m_client->settings().connectTimeoutMs + 500); // the link gives up at the connect timeout itself
     m_client->openConnection(m_conn);
 }
 
-void PluginCall::runnerConnected(RunnerConnection *c)
+void PluginCall::runnerConnected(RunnerLink *c)
 {
     m_client->connected(c);
     proceed();
@@ -129,7 +129,7 @@ void PluginCall::record(bool fromRunner, quint8 type, const QByteArray &bytes, q
     m_log->append(std::move(r));
 }
 
-void PluginCall::runnerFrame(RunnerConnection *, DecodedFrame frame)
+void PluginCall::runnerFrame(RunnerLink *, DecodedFrame frame)
 {
     record(true, frame.type, frame.payload, 0);
     QString error;
@@ -209,7 +209,7 @@ void PluginCall::succeed(const QByteArray &reply)
 {
     m_step = Step::Idle;
     m_awaitingAnswer = false;
-    RunnerConnection *c = m_conn;
+    RunnerLink *c = m_conn;
     m_conn = nullptr;
     m_client->giveBack(c);
     Done done = std::move(m_done);
@@ -225,7 +225,7 @@ void PluginCall::fail(const QString &why, bool connectionUsable)
         m_client->endPreparing(m_spec.tokenKey, std::nullopt, why);
     }
     m_step = Step::Idle;
-    if (RunnerConnection *c = m_conn) {
+    if (RunnerLink *c = m_conn) {
         m_conn = nullptr;
         if (connectionUsable)
             m_client->giveBack(c);
@@ -237,7 +237,7 @@ void PluginCall::fail(const QString &why, bool connectionUsable)
         done({false, {}, why});
 }
 
-void PluginCall::runnerLost(RunnerConnection *, const QString &why)
+void PluginCall::runnerLost(RunnerLink *, const QString &why)
 {
     if (m_step == Step::Connecting)
         m_client->unreachable(why);

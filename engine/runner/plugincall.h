@@ -40,7 +40,7 @@ struct PluginCallOutcome
 // Runs one phase against the runner: conf token (cached, prepared once per key, retried on
 // CONF_TOKEN_NOT_FOUND up to 3 attempts in all), the call, ExtraInfo questions in between, with a
 // timeout on every wait. Every frame is recorded. Reports exactly once, unless aborted.
-class PluginCall : public QObject, private RunnerConnection::Holder
+class PluginCall : public QObject, private RunnerLink::Holder
 {
     Q_OBJECT
 public:
@@ -76,16 +76,16 @@ private:
     // Keeps the payload that starts at `payloadAt` in `bytes` (a whole frame or a bare payload).
     void record(bool fromRunner, quint8 type, const QByteArray &bytes, qsizetype payloadAt);
 
-    void runnerConnected(RunnerConnection *c) override;
-    void runnerFrame(RunnerConnection *c, DecodedFrame frame) override;
-    void runnerLost(RunnerConnection *c, const QString &why) override;
+    void runnerConnected(RunnerLink *c) override;
+    void runnerFrame(RunnerLink *c, DecodedFrame frame) override;
+    void runnerLost(RunnerLink *c, const QString &why) override;
 
     RunnerClient *m_client;
     PluginCallSpec m_spec;
     QList<RunnerFrameRecord> *m_log = nullptr;
     const QElapsedTimer *m_clock = nullptr;
     Done m_done;
-    RunnerConnection *m_conn = nullptr;
+    RunnerLink *m_conn = nullptr;
     Step m_step = Step::Idle;
     int m_attempts = 0;
     bool m_preparer = false;

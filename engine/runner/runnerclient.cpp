@@ -1,16 +1,19 @@
 #include "runnerclient.h"
 
+#include "runnerconnection.h"
 
-RunnerClient::RunnerClient(std::shared_ptr<RunnerEndpoint> endpoint, QObject *parent)
-    : QObject(parent), m_endpoint(std::move(endpoint))
+RunnerClient::RunnerClient(std::shared_ptr<RunnerEndpoint> endpoint, QObject *parent, LinkFactory makeLink)
+    : QObject(parent), m_endpoint(std::move(endpoint)), m_makeLink(std::move(makeLink))
 {
+    if (!m_makeLink)
+        m_makeLink = [](QObject *parent) -> RunnerLink * { return new RunnerConnection(parent); };
 }
 
-RunnerConnection *RunnerClient::takeConnection(bool *reused)
+RunnerLink *RunnerClient::takeConnection(bool *reused)
 {
     const quint64 generation = m_endpoint->generation();
     while (!m_idle.isEmpty()) {
-        RunnerConnection *c = m_idle.takeLast();
+        RunnerLink *c = m_idle.takeLast();
         if (c->isOpen() && c->generation() == generation && c->pendingBytes() == 0) {
             *reused = true;
             return c;
@@ -18,21 +21,21 @@ RunnerConnection *RunnerClient::takeConnection(bool *reused)
         c->discard();
     }
     *reused = false;
-    return new RunnerConnection(this);
+    return m_makeLink(this);
 }
 
-void RunnerClient::openConnection(RunnerConnection *c)
+void RunnerClient::openConnection(RunnerLink *c)
 {
     c->open(m_endpoint->socketPath(), m_endpoint->settings().connectTimeoutMs, m_endpoint->generation());
 }
 
-void RunnerClient::connected(RunnerConnection *c)
+void RunnerClient::connected(RunnerLink *c)
 {
     m_endpoint->noteConnected(c->peerProcessId());
     c->setGeneration(m_endpoint->generation()); // it talks to the runner there is now
 }
 
-void RunnerClient::giveBack(RunnerConnection *c)
+void RunnerClient::giveBack(RunnerLink *c)
 {
     if (!c->isOpen() || c->generation() != m_endpoint->generation() || m_idle.size() >= 64) {
         c->discard();
@@ -42,7 +45,7 @@ void RunnerClient::giveBack(RunnerConnection *c)
     m_idle.append(c);
 }
 
-void RunnerClient::drop(RunnerConnection *c)
+void RunnerClient::drop(RunnerLink *c)
 {
     m_idle.removeOne(c);
     c->discard();

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "conftokencache.h"
-#include "runnerconnection.h"
+#include "runnerlink.h"
 #include "runnersettings.h"
 
 #include <QHash>
@@ -12,21 +12,24 @@
 
 // The gateway side of the runner protocol for one engine worker: idle connections to reuse, and its
 // conf tokens (ConfTokenCache) for the runner there is now. Not thread-safe: each worker has its own.
-class RunnerClient : public QObject, private RunnerConnection::Holder
+class RunnerClient : public QObject, private RunnerLink::Holder
 {
     Q_OBJECT
 public:
-    RunnerClient(std::shared_ptr<RunnerEndpoint> endpoint, QObject *parent = nullptr);
+    // Makes a new connection to the runner, a child of `parent` (unit tests give an in-process fake).
+    using LinkFactory = std::function<RunnerLink *(QObject *parent)>;
+    // Without a factory: RunnerConnection, on the endpoint's Unix socket.
+    explicit RunnerClient(std::shared_ptr<RunnerEndpoint> endpoint, QObject *parent = nullptr, LinkFactory makeLink = {});
 
     const RunnerSettings &settings() const { return m_endpoint->settings(); }
     bool isConfigured() const { return m_endpoint->settings().isConfigured(); }
 
     // An idle open connection of the current runner, or a new one (open() it).
-    RunnerConnection *takeConnection(bool *reused);
-    void giveBack(RunnerConnection *c);
-    void openConnection(RunnerConnection *c);
+    RunnerLink *takeConnection(bool *reused);
+    void giveBack(RunnerLink *c);
+    void openConnection(RunnerLink *c);
     // What connecting found (shared by all workers through the endpoint).
-    void connected(RunnerConnection *c);
+    void connected(RunnerLink *c);
     void unreachable(const QString &why) { m_endpoint->noteUnreachable(why); }
     QString knownDown() { return m_endpoint->knownDown(); }
 
@@ -47,12 +50,14 @@ public:
     }
 
 private:
-    void runnerConnected(RunnerConnection *) override {}
-    void runnerFrame(RunnerConnection *c, DecodedFrame) override { drop(c); }
-    void runnerLost(RunnerConnection *c, const QString &) override { drop(c); }
-    void drop(RunnerConnection *c);
+    // An idle connection: a frame now is out of turn (it is not reused).
+    void runnerConnected(RunnerLink *) override {}
+    void runnerFrame(RunnerLink *c, DecodedFrame) override { drop(c); }
+    void runnerLost(RunnerLink *c, const QString &) override { drop(c); }
+    void drop(RunnerLink *c);
 
     std::shared_ptr<RunnerEndpoint> m_endpoint;
-    QList<RunnerConnection *> m_idle;
+    LinkFactory m_makeLink;
+    QList<RunnerLink *> m_idle;
     ConfTokenCache m_tokens;
 };

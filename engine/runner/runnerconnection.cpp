@@ -50,17 +50,11 @@ void RunnerConnection::streamReadable(Stream *s)
 {
     m_decoder.feed(s->input());
     s->consume(s->input().size());
-    while (m_holder) {
-        if (const QString error = m_decoder.headerError(); !error.isEmpty()) { // not worth waiting for its payload
-            m_connected = false;
-            m_stream->abort();
+    if (const QString error = handFrames(m_decoder); !error.isEmpty()) {
+        m_connected = false;
+        m_stream->abort();
+        if (m_holder)
             m_holder->runnerLost(this, error);
-            return;
-        }
-        auto frame = m_decoder.next();
-        if (!frame)
-            break;
-        m_holder->runnerFrame(this, std::move(*frame));
     }
 }
 

@@ -1,5 +1,6 @@
 // The proxy's client timeouts (inactivity, nginx's directives) and its cap on open connections, on real
 // loopback sockets; and, with a real `routescope serve` under a small descriptor limit, no busy loop at EMFILE.
+#include "coarseclock.h"
 #include "testhttp.h"
 
 #include <QElapsedTimer>
@@ -16,15 +17,30 @@ QByteArray route(const QByteArray &uri, quint16 port)
 
 const QByteArray kGet = "GET /x HTTP/1.1\r\nHost: a\r\n\r\n";
 
-// Sends `bytes` one at a time, `gapMs` apart; false once the server has closed the connection.
-bool drip(TestClient &c, const QByteArray &bytes, int gapMs)
+// Wall time for the engine's thread to take what was sent, or what the clock's move made due.
+constexpr int kSettleMs = 100;
+
+// Sends `pieces` one after the other, the clock moved on `gapMs` between two; false once the server has
+// closed the connection.
+bool drip(TestClient &c, const QList<QByteArray> &pieces, int gapMs)
 {
-    for (qsizetype i = 0; i < bytes.size(); ++i) {
-        if (i > 0 && c.waitClosed(gapMs)) // (reads and drops what comes: nothing does before the end)
-            return false;
-        c.send(bytes.mid(i, 1));
+    for (qsizetype i = 0; i < pieces.size(); ++i) {
+        if (i > 0) {
+            if (c.waitClosed(kSettleMs / 4)) // (reads and drops what comes: nothing does before the end)
+                return false;
+            CoarseClock::advanceForTests(gapMs);
+        }
+        c.send(pieces.at(i));
     }
     return true;
+}
+
+QList<QByteArray> bytesOf(const QByteArray &text)
+{
+    QList<QByteArray> bytes;
+    for (char ch : text)
+        bytes.append(QByteArray(1, ch));
+    return bytes;
 }
 
 qint64 cpuTicks(qint64 pid)
@@ -41,6 +57,7 @@ class TestClientLimits : public QObject
 {
     Q_OBJECT
 private slots:
+    void initTestCase();
     void settingsFromTheWorkspace();
     void slowBodyThatKeepsSendingIsServed();
     void silentBodyIsClosed();
@@ -81,83 +98,91 @@ void TestClientLimits::settingsFromTheWorkspace()
     QCOMPARE(ClientSettings().charsetSuffix(), QByteArray("; charset=utf-8"));
 }
 
+void TestClientLimits::initTestCase()
+{
+    CoarseClock::simulateForTests();
+}
+
+// The timeouts are nginx's (60 s each): the clock is moved on, no wall time is spent waiting for them.
 void TestClientLimits::slowBodyThatKeepsSendingIsServed()
 {
     auto up = startEchoUpstream();
-    ClientSettings s;
-    s.headerTimeoutMs = 400;
-    s.bodyTimeoutMs = 400;
-    TestEngine engine(1, {}, s);
+    TestEngine engine(1);
     QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", up->port())), 201);
     TestClient c(engine.proxyPort());
+    QElapsedTimer wall;
+    wall.start();
     c.send("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 12\r\n\r\n");
-    // 12 bytes 150 ms apart: 1.8 s in all, far past both timeouts, but never silent for 400 ms.
-    QVERIFY2(drip(c, "hello, world", 150), "closed while the body was still coming");
+    // 12 bytes 25 s apart: 5 minutes in all, far past the 60 s timeouts, but never silent for 60 s.
+    QVERIFY2(drip(c, bytesOf("hello, world"), 25000), "closed while the body was still coming");
     const TestResponse r = c.read();
     QVERIFY2(r.ok, qPrintable(r.error));
     QCOMPARE(r.status, 200);
     QCOMPARE(echoOf(r).value("body").toString(), QStringLiteral("hello, world"));
+    QVERIFY2(wall.elapsed() < 30000, qPrintable(QString::number(wall.elapsed())));
 }
 
 void TestClientLimits::silentBodyIsClosed()
 {
     auto up = startEchoUpstream();
-    ClientSettings s;
-    s.bodyTimeoutMs = 300;
-    TestEngine engine(1, {}, s);
+    TestEngine engine(1);
     QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", up->port())), 201);
     TestClient c(engine.proxyPort());
     c.send("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 12\r\n\r\nhello");
-    QElapsedTimer clock;
-    clock.start();
+    QVERIFY(!c.waitClosed(kSettleMs));
+    QElapsedTimer wall;
+    wall.start();
+    CoarseClock::advanceForTests(59000);
+    QVERIFY(!c.waitClosed(kSettleMs));
+    CoarseClock::advanceForTests(2000); // past client_body_timeout's 60 s
     QVERIFY(c.waitClosed(3000));
-    QVERIFY2(clock.elapsed() >= 250, qPrintable(QString::number(clock.elapsed())));
+    QVERIFY2(wall.elapsed() < 3000, qPrintable(QString::number(wall.elapsed())));
     QCOMPARE(up->requestCount(), 0); // no answer, as nginx: nothing went upstream
 }
 
 void TestClientLimits::headHasOneTimeoutWhole()
 {
-    ClientSettings s;
-    s.headerTimeoutMs = 500;
-    TestEngine engine(1, {}, s);
+    TestEngine engine(1);
     TestClient c(engine.proxyPort());
-    QElapsedTimer clock;
-    clock.start();
-    // A head sent a byte every 100 ms is never silent, but is not whole within 500 ms: closed.
-    QVERIFY(!drip(c, "GET /x HTTP/1.1\r\nHost: a\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n", 100));
-    QVERIFY(c.waitClosed(100));
-    QVERIFY2(clock.elapsed() >= 450 && clock.elapsed() < 3000, qPrintable(QString::number(clock.elapsed())));
+    // A head sent a piece every 11 s is never silent for long, but is not whole within 60 s: closed.
+    QVERIFY(drip(c, {"GET /x HTTP/1.1\r\n", "Host: a\r\n", "X-Slow: a", "aaa", "aaa\r\n"}, 11000));
+    QVERIFY(!c.waitClosed(kSettleMs));
+    CoarseClock::advanceForTests(11000); // 55 s since the first byte: not yet
+    QVERIFY(!c.waitClosed(kSettleMs));
+    CoarseClock::advanceForTests(6000);
+    QVERIFY(c.waitClosed(3000));
 }
 
 void TestClientLimits::keepAliveIdleIsClosed()
 {
     auto up = startEchoUpstream();
-    ClientSettings s;
-    s.keepAliveTimeoutMs = 300;
-    TestEngine engine(1, {}, s);
+    TestEngine engine(1);
     QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", up->port())), 201);
     TestClient c(engine.proxyPort());
-    for (int i = 0; i < 3; ++i) { // each request starts the idle time anew
+    for (int i = 0; i < 3; ++i) { // each request starts the 60 s idle time anew
         c.send(kGet);
         QCOMPARE(c.read().status, 200);
-        QVERIFY(!c.waitClosed(150));
+        QVERIFY(!c.waitClosed(kSettleMs));
+        CoarseClock::advanceForTests(50000);
+        QVERIFY(!c.waitClosed(kSettleMs));
     }
-    QElapsedTimer clock;
-    clock.start();
+    CoarseClock::advanceForTests(11000);
     QVERIFY(c.waitClosed(3000));
-    QVERIFY2(clock.elapsed() >= 100, qPrintable(QString::number(clock.elapsed())));
 }
 
 void TestClientLimits::clientThatTakesNothingIsClosed()
 {
     auto up = startEchoUpstream();
-    ClientSettings s;
-    s.sendTimeoutMs = 300;
-    TestEngine engine(1, {}, s);
+    TestEngine engine(1);
     QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", up->port())), 201);
     TestClient c(engine.proxyPort());
     c.send("GET /bytes/67108864 HTTP/1.1\r\nHost: a\r\n\r\n");
     QThread::msleep(1500); // reading nothing: the kernel's buffers fill, and the engine gives up on us
+    // after send_timeout's 10 s; the first expiry may find that the buffers took more since it was armed.
+    for (int i = 0; i < 2; ++i) {
+        CoarseClock::advanceForTests(11000);
+        QThread::msleep(kSettleMs);
+    }
     QElapsedTimer clock;
     clock.start();
     qint64 got = 0;

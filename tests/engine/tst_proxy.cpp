@@ -1,3 +1,4 @@
+#include "coarseclock.h"
 #include "testhttp.h"
 
 #include <QJsonArray>
@@ -82,6 +83,7 @@ class TestProxy : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase() { CoarseClock::simulateForTests(); }
     void forwardsAndAddsForwardingHeaders();
     void routesOnVars();
     void addsWhatApisixAdds();
@@ -379,12 +381,20 @@ void TestProxy::slowUpstreamIs504()
 {
     auto up = startEchoUpstream();
     TestEngine engine;
-    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"timeout\":{\"connect\":1,\"send\":1,\"read\":0.2},\"nodes\":" + nodesFor({up->port()}) + "}")), 201);
-    QElapsedTimer clock;
-    clock.start();
-    const TestResponse r = httpRequest(engine.proxyPort(), "GET", "/delay/3000");
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"timeout\":{\"connect\":1,\"send\":1,\"read\":30},\"nodes\":" + nodesFor({up->port()}) + "}")), 201);
+    // The read timeout on the simulated clock: 30 s, and no wall time spent on it.
+    QElapsedTimer wall;
+    wall.start();
+    TestClient c(engine.proxyPort());
+    c.send("GET /delay/600000 HTTP/1.1\r\nHost: a\r\n\r\n");
+    QTest::qWait(100); // (the upstream call is out)
+    CoarseClock::advanceForTests(29000);
+    QVERIFY(!c.read(false, 100).ok);
+    CoarseClock::advanceForTests(2000);
+    const TestResponse r = c.read(false, 3000);
+    QVERIFY2(r.ok, qPrintable(r.error));
     QCOMPARE(r.status, 504);
-    QVERIFY(clock.elapsed() < 2500);
+    QVERIFY2(wall.elapsed() < 3000, qPrintable(QString::number(wall.elapsed())));
     QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/delay/10").status, 200);
 }
 
