@@ -12,6 +12,7 @@
 #include "runnerlog.h"
 #include "runnerprocess.h"
 #include "trafficpanel.h"
+#include "userguide.h"
 #include "welcomeview.h"
 
 #include <QAction>
@@ -230,6 +231,11 @@ void MainWindow::buildMenus()
     m_traffic->setSideBySide(beside->isChecked());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    action(help, tr("User guide"), QKeySequence(Qt::Key_F1), [this] { showUserGuide(); });
+    QMenu *sections = help->addMenu(tr("User guide sections"));
+    for (const QString &heading : UserGuide::sections())
+        sections->addAction(heading, this, [this, heading] { showUserGuide(heading); });
+    help->addSeparator();
     action(help, tr("Keyboard shortcuts"), QKeySequence(Qt::CTRL | Qt::Key_Slash), [this] { showShortcuts(); });
     action(help, tr("About RouteScope"), {}, [this] { showAbout(); });
 
@@ -279,6 +285,20 @@ RunnerLog *MainWindow::showRunnerLog()
     m_runnerLogWindow->raise();
     m_runnerLogWindow->activateWindow();
     return m_runnerLogWindow;
+}
+
+UserGuide *MainWindow::showUserGuide(const QString &section)
+{
+    if (!m_guide) {
+        m_guide = new UserGuide(this);
+        m_guide->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_guide->show();
+    m_guide->raise();
+    m_guide->activateWindow();
+    if (!section.isEmpty())
+        m_guide->showSection(section);
+    return m_guide;
 }
 
 void MainWindow::showRouteExplainer()
@@ -333,7 +353,8 @@ void MainWindow::showAbout()
                        tr("<h3>RouteScope %1</h3><p>A route manager and traffic inspector for Apache APISIX: what you design and see "
                           "here is what production APISIX does (APISIX %2's behaviour).</p>"
                           "<p>Qt %3 (built with %4), QScintilla %5, FlatBuffers %6.%7.%8, llhttp, yaml-cpp, RapidJSON.</p>"
-                          "<p>See the README: the window, the command line (export, import, sync), the Admin API.</p>")
+                          "<p>Help &gt; User guide (F1) has the README of this version: the window, your own runner, the "
+                          "command line (export, import, sync), the Admin API, the known differences from APISIX.</p>")
                            .arg(QCoreApplication::applicationVersion(), QLatin1String(ClientSettings::kApisixVersion), QLatin1String(qVersion()),
                                 QLatin1String(QT_VERSION_STR), QLatin1String(QSCINTILLA_VERSION_STR))
                            .arg(FLATBUFFERS_VERSION_MAJOR).arg(FLATBUFFERS_VERSION_MINOR).arg(FLATBUFFERS_VERSION_REVISION));

@@ -14,6 +14,7 @@ class RoutesModel;
 class RoutesPanel;
 class RunnerProcess;
 class TrafficPanel;
+class UserGuide;
 
 struct MainWindowInfo
 {
@@ -46,6 +47,8 @@ public:
     bool confirmLeave();
     // Traffic → Runner log… (and a click on the runner's state): the one live log window, raised when open.
     RunnerLog *showRunnerLog();
+    // The README at `section` (one of its "## " headings; empty: the top), in one guide window.
+    UserGuide *showUserGuide(const QString &section = {});
 
 Q_SIGNALS:
     // The user chose another workspace file (File > Open, Open Recent) or a new name for this one.
@@ -86,5 +89,6 @@ private:
     QStringList m_runnerLog;
     RunnerProcess *m_runner;
     QPointer<RunnerLog> m_runnerLogWindow;
+    QPointer<UserGuide> m_guide;
     quint64 m_lastSeen = 0;
 };

@@ -19,6 +19,7 @@
 #include "trafficpanel.h"
 #include "uidriver.h"
 #include "runnerview.h"
+#include "userguide.h"
 #include "welcomeview.h"
 #include "windowfixture.h"
 #include "testfiles.h"
@@ -37,6 +38,9 @@
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
+#include <QScrollBar>
+#include <QTextBrowser>
 #include <QStatusBar>
 #include <QMenuBar>
 #include <QPointer>
@@ -75,6 +79,7 @@ private Q_SLOTS:
     void runnerDeathIsNoticed();
     void runnerLogIsLiveAndRestarts();
     void everyActionAndMenu();
+    void userGuide();
     void quitAsksAboutEdits();
     void screenshots_data();
     void screenshots();
@@ -1052,6 +1057,59 @@ void TestEveryControl::everyActionAndMenu()
     checkAlive();
 }
 
+// Help > User guide (F1) shows this build's README from the top; Help > User guide sections, the section
+// list and a link to a section each bring that section to the top of the view.
+void TestEveryControl::userGuide()
+{
+    MainWindow *window = m_fixture->window.get();
+    closeStrayWindows();
+    QApplication::setActiveWindow(window);
+    QTRY_VERIFY(window->isActiveWindow());
+    QTest::keyClick(window, Qt::Key_F1);
+    UserGuide *guide = nullptr;
+    QTRY_VERIFY((guide = window->findChild<UserGuide *>()) && guide->isVisible());
+    QVERIFY(QTest::qWaitForWindowExposed(guide));
+    QCOMPARE(guide->text()->verticalScrollBar()->value(), 0);
+    QVERIFY(guide->text()->toPlainText().contains("Set up and run the tests:"));
+    const QStringList sections = UserGuide::sections();
+    QVERIFY2(sections.size() >= 10 && sections.contains("Your own runner") && sections.contains("Known differences from APISIX"),
+             qPrintable(sections.join(", ")));
+    // The picture the README shows is in the build, where the guide finds it.
+    QVERIFY(QFile::exists(":/guide/docs/inspector-changes.png"));
+    QVERIFY(!guide->text()->document()->resource(QTextDocument::ImageResource, QUrl("docs/inspector-changes.png")).isNull()
+            || !guide->text()->loadResource(QTextDocument::ImageResource, QUrl("docs/inspector-changes.png")).isNull());
+    // Each section from the Help menu's submenu.
+    QMenu *submenu = nullptr;
+    for (QAction *menuAction : window->menuBar()->actions())
+        for (QAction *a : menuAction->menu()->actions())
+            if (a->menu() && a->text() == QLatin1String("User guide sections"))
+                submenu = a->menu();
+    QVERIFY(submenu);
+    QCOMPARE(submenu->actions().size(), sections.size());
+    for (QAction *a : submenu->actions()) {
+        a->trigger();
+        QCOMPARE(window->findChildren<UserGuide *>().size(), 1); // one guide window, brought forward
+        QScrollBar *bar = guide->text()->verticalScrollBar();
+        // (The last sections are in view, their heading as high as the end of the text lets it go.)
+        QTRY_VERIFY2(guide->sectionInView() == a->text() || (bar->value() == bar->maximum() && bar->value() > 0),
+                     qPrintable(a->text() + " shows " + guide->sectionInView()));
+        QCOMPARE(guide->sectionList()->currentItem()->text(), a->text());
+    }
+    // The list beside the text, and a link to a section ("[Tests](#tests)" in the README).
+    QListWidget *list = guide->sectionList();
+    const QListWidgetItem *known = list->findItems("Known differences from APISIX", Qt::MatchExactly).value(0);
+    QVERIFY(known);
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(known).center());
+    QTRY_COMPARE(guide->sectionInView(), QStringLiteral("Known differences from APISIX"));
+    Q_EMIT guide->text()->anchorClicked(QUrl("#tests"));
+    QTRY_COMPARE(guide->sectionInView(), QStringLiteral("Tests"));
+    QVERIFY(!guide->showSection("No such section"));
+    list->setCurrentRow(0); // (top)
+    QCOMPARE(guide->text()->verticalScrollBar()->value(), 0);
+    QTest::keyClick(guide, Qt::Key_Escape);
+    QTRY_VERIFY(!window->findChild<UserGuide *>());
+}
+
 void TestEveryControl::quitAsksAboutEdits()
 {
     MainWindow *window = m_fixture->window.get();
@@ -1247,6 +1305,12 @@ void TestEveryControl::screenshots()
     QVERIFY(QTest::qWaitForWindowExposed(runnerLog));
     QVERIFY(runnerLog->grab().save(dir + "/runner-log" + suffix));
     runnerLog->close();
+    // The user guide at one of its sections (issue 16).
+    UserGuide *guide = window->showUserGuide("Your own runner");
+    QVERIFY(QTest::qWaitForWindowExposed(guide));
+    QTRY_COMPARE(guide->sectionInView(), QStringLiteral("Your own runner"));
+    QVERIFY(guide->grab().save(dir + "/user-guide" + suffix));
+    guide->close();
     // The first-run view (issue 16).
     WelcomeView welcome;
     welcome.setInfo({"http://127.0.0.1:9080", "http://127.0.0.1:9180", "http://127.0.0.1:1980", "routescope-demo-runner (pid 4242)", "k3y"});
