@@ -117,6 +117,62 @@ Problems duplicateKeys(const QJsonObject &plugins, const QString &key, const Con
 }
 } // namespace
 
+// plugin.check_schema(plugins, TYPE_CONSUMER) as apisix/admin/consumers.lua and credentials.lua call it:
+// each auth plugin's consumer_schema (apisix/plugins/<name>.lua), which the Admin API answers with
+// "invalid plugins configuration: …". The other plugins' schemas are not checked here (a warning says so).
+Problems checkConsumerSchemas(const QJsonObject &plugins)
+{
+    Problems out;
+    for (auto it = plugins.begin(); it != plugins.end(); ++it) {
+        if (!it.value().isObject())
+            continue; // (said already)
+        const QString name = it.key();
+        const QJsonObject o = it.value().toObject();
+        Checker c(out, QStringLiteral("/plugins/") + pointerToken(name),
+                  QStringLiteral("invalid plugins configuration: failed to check the configuration of plugin %1 err: ").arg(name));
+        const auto required = [&](std::initializer_list<const char *> keys) {
+            for (const char *k : keys)
+                if (!o.contains(QLatin1String(k)))
+                    c.errorRaw(QString(), QStringLiteral("property \"%1\" is required").arg(QLatin1String(k)));
+        };
+        if (name == QLatin1String("key-auth")) {
+            required({"key"});
+            c.string(o, QStringLiteral("key"), 0, 0);
+        } else if (name == QLatin1String("basic-auth")) {
+            required({"username", "password"});
+            c.string(o, QStringLiteral("username"), 0, 0);
+            c.string(o, QStringLiteral("password"), 0, 0);
+        } else if (name == QLatin1String("hmac-auth")) {
+            required({"key_id", "secret_key"});
+            c.string(o, QStringLiteral("key_id"), 1, 256);
+            c.string(o, QStringLiteral("secret_key"), 1, 256);
+        } else if (name == QLatin1String("jwt-auth")) {
+            required({"key"});
+            c.string(o, QStringLiteral("key"), 1, 0);
+            c.string(o, QStringLiteral("secret"), 1, 0);
+            static const QStringList hmac = {"HS256", "HS384", "HS512"};
+            static const QStringList keyPair = {"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA"};
+            checkEnum(c, o, QStringLiteral("algorithm"), hmac + keyPair);
+            c.integer(o, QStringLiteral("exp"), 1, 9007199254740991.0);
+            if (const QJsonValue b = o.value(QStringLiteral("base64_secret")); !b.isUndefined() && !b.isBool())
+                c.wrongType(QStringLiteral("base64_secret"), QStringLiteral("boolean"), b);
+            c.integer(o, QStringLiteral("lifetime_grace_period"), 0, 9007199254740991.0);
+            // dependencies.algorithm: an HMAC algorithm, or a key-pair one with its public_key (oneOf).
+            const QJsonValue algorithm = o.value(QStringLiteral("algorithm"));
+            if (!hasErrors(out) && algorithm.isString()) {
+                const QJsonValue key = o.value(QStringLiteral("public_key"));
+                const bool secret = hmac.contains(algorithm.toString());
+                const bool pair = keyPair.contains(algorithm.toString()) && key.isString() && !key.toString().isEmpty();
+                if (!secret && !pair)
+                    c.errorRaw(QString(), QStringLiteral("failed to validate dependent schema for \"algorithm\": value should match only one schema, but matches none"));
+            }
+        }
+        if (hasErrors(out))
+            return out; // the first plugin that fails is the answer
+    }
+    return out;
+}
+
 Problems validateCredential(const QJsonObject &credential, const QString &key, const ConsumerKeyOwner &owner, const QStringList &customPlugins)
 {
     Problems out;
@@ -129,6 +185,8 @@ Problems validateCredential(const QJsonObject &credential, const QString &key, c
     checkPlugins(out, c, credential, customPlugins);
     if (hasErrors(out))
         return out;
+    if (const Problems schemas = checkConsumerSchemas(plugins.toObject()); !schemas.isEmpty())
+        return schemas;
     for (const QString &name : plugins.toObject().keys())
         if (!isAuthPlugin(name))
             return {{Problem::Severity::Error, QStringLiteral("/plugins/") + pointerToken(name), QStringLiteral("only supports auth type plugins in consumer credential")}};
@@ -152,7 +210,12 @@ Problems validateConsumer(const QJsonObject &consumer, const Exists &exists, con
     checkPlugins(out, c, consumer, customPlugins);
     if (hasErrors(out))
         return out;
-    // apisix/admin/consumers.lua check_conf: after the schema, the duplicate credentials, then the group.
+    // apisix/admin/consumers.lua check_conf: after the schema, the plugins' consumer schemas, the duplicate
+    // credentials, then the group.
+    if (const Problems schemas = checkConsumerSchemas(consumer.value(QStringLiteral("plugins")).toObject()); !schemas.isEmpty()) {
+        out.append(schemas);
+        return out;
+    }
     if (const Problems dup = duplicateKeys(consumer.value(QStringLiteral("plugins")).toObject(), consumer.value(QStringLiteral("username")).toString(), owner);
         !dup.isEmpty())
         return dup;

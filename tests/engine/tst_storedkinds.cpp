@@ -118,6 +118,31 @@ void TestStoredKinds::apisixTestCases_data()
     QTest::newRow("credentials.t: PUT a credential") << put << QByteArray("/apisix/admin/consumers/jack/credentials/c2")
         << body({{"plugins", QJsonObject{{"basic-auth", QJsonObject{{"username", "the-new-user"}, {"password", "p"}}}}}}) << 201
         << QStringLiteral("/apisix/consumers/jack/credentials/c2");
+    // The auth plugins' consumer_schema (key-auth.t, basic-auth.t, hmac-auth.t, jwt-auth.t)
+    const QString pluginErr = QStringLiteral("invalid plugins configuration: failed to check the configuration of plugin %1 err: %2");
+    const auto consumerWith = [](const QJsonObject &plugins) { return body({{"username", "foo"}, {"plugins", plugins}}); };
+    QTest::newRow("key-auth.t TEST 9: add consumer with empty key") << put << QByteArray("/apisix/admin/consumers")
+        << consumerWith({{"key-auth", QJsonObject{}}}) << 400 << pluginErr.arg("key-auth", "property \"key\" is required");
+    QTest::newRow("basic-auth.t: missing password") << put << QByteArray("/apisix/admin/consumers")
+        << consumerWith({{"basic-auth", QJsonObject{{"username", "foo"}}}}) << 400 << pluginErr.arg("basic-auth", "property \"password\" is required");
+    QTest::newRow("hmac-auth.t TEST 2: missing secret key") << put << QByteArray("/apisix/admin/consumers")
+        << consumerWith({{"hmac-auth", QJsonObject{{"key_id", "user-key"}}}}) << 400 << pluginErr.arg("hmac-auth", "property \"secret_key\" is required");
+    QTest::newRow("hmac-auth.t: missing key_id") << put << QByteArray("/apisix/admin/consumers")
+        << consumerWith({{"hmac-auth", QJsonObject{{"secret_key", "skey"}}}}) << 400 << pluginErr.arg("hmac-auth", "property \"key_id\" is required");
+    QTest::newRow("hmac-auth.t: key_id too long") << put << QByteArray("/apisix/admin/consumers")
+        << consumerWith({{"hmac-auth", QJsonObject{{"key_id", QString(320, 'k')}, {"secret_key", "skey"}}}}) << 400
+        << pluginErr.arg("hmac-auth", "property \"key_id\" validation failed: string too long, expected at most 256, got 320");
+    QTest::newRow("jwt-auth.t TEST 49: RS256 without public_key") << put << QByteArray("/apisix/admin/consumers")
+        << consumerWith({{"jwt-auth", QJsonObject{{"key", "user-key-res256"}, {"algorithm", "RS256"}}}}) << 400
+        << pluginErr.arg("jwt-auth", "failed to validate dependent schema for \"algorithm\": value should match only one schema, but matches none");
+    QTest::newRow("jwt-auth.t: RS256 with its public_key") << put << QByteArray("/apisix/admin/consumers")
+        << consumerWith({{"jwt-auth", QJsonObject{{"key", "user-key-rs"}, {"algorithm", "RS256"}, {"public_key", "-----BEGIN PUBLIC KEY-----"}}}})
+        << 201 << QStringLiteral("/apisix/consumers/foo");
+    QTest::newRow("jwt-auth.t: HS256 with a secret") << put << QByteArray("/apisix/admin/consumers/foo")
+        << consumerWith({{"jwt-auth", QJsonObject{{"key", "user-key"}, {"secret", "my-secret-key"}}}}) << 201 << QStringLiteral("/apisix/consumers/foo");
+    QTest::newRow("credentials.lua: a credential's plugin is checked the same way") << put << QByteArray("/apisix/admin/consumers/jack/credentials/c3")
+        << body({{"plugins", QJsonObject{{"key-auth", QJsonObject{{"key", 1}}}}}}) << 400
+        << pluginErr.arg("key-auth", "property \"key\" validation failed: wrong type: expected string, got number");
     // consumer-group.t, consumer-group-force-delete.t
     QTest::newRow("consumer-group.t: labels a string") << put << QByteArray("/apisix/admin/consumer_groups/2")
         << body({{"plugins", QJsonObject()}, {"labels", "a"}}) << 400
