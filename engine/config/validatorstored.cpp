@@ -369,15 +369,35 @@ Problems validateSecret(const QString &manager, const QJsonObject &s)
     return out;
 }
 
-Problems validatePluginMetadata(const QString &plugin, const QJsonObject &, const QStringList &customPlugins)
+Problems validatePluginMetadata(const QString &plugin, const QJsonObject &m, const QStringList &customPlugins)
 {
     // apisix/admin/plugin_metadata.lua check_conf: the plugin must exist; its metadata_schema is its own.
     if (plugin.isEmpty())
         return {{Problem::Severity::Error, QString(), QStringLiteral("missing plugin name")}};
     if (!isApisixPlugin(plugin) && !customPlugins.contains(plugin))
         return {{Problem::Severity::Error, QString(), QStringLiteral("invalid plugin name")}};
-    return {{Problem::Severity::Warning, QString(),
-             QStringLiteral("%1's metadata_schema is not checked here: APISIX checks it when this is written").arg(plugin)}};
+    // The loggers' metadata_schema (apisix/plugins/*-logger.lua and the like): log_format and
+    // log_format_extra objects; the batch-processor ones add max_pending_entries (batch-processor-manager.lua
+    // wrap_metadata_schema), file-logger a path.
+    static const QStringList batchLoggers = {"clickhouse-logger", "elasticsearch-logger", "google-cloud-logging", "http-logger",
+                                             "kafka-logger", "loki-logger", "rocketmq-logger", "skywalking-logger", "sls-logger",
+                                             "splunk-hec-logging", "syslog", "tcp-logger", "tencent-cloud-cls", "udp-logger"};
+    const bool batch = batchLoggers.contains(plugin);
+    if (!batch && plugin != QLatin1String("file-logger"))
+        return {{Problem::Severity::Warning, QString(),
+                 QStringLiteral("%1's metadata_schema is not checked here: APISIX checks it when this is written").arg(plugin)}};
+    Problems out;
+    Checker c(out, QString(), kInvalid);
+    for (const char *key : {"log_format", "log_format_extra"}) {
+        const QJsonValue v = m.value(QLatin1String(key));
+        if (!v.isUndefined() && !v.isObject())
+            c.wrongType(QLatin1String(key), QStringLiteral("object"), v);
+    }
+    if (batch)
+        c.integer(m, QStringLiteral("max_pending_entries"), 1, 9007199254740991.0);
+    else
+        c.string(m, QStringLiteral("path"), 0, 0);
+    return out;
 }
 
 } // namespace Validator

@@ -211,6 +211,14 @@ void TestStoredKinds::apisixTestCases_data()
         << QStringLiteral("invalid plugin name");
     QTest::newRow("plugin-metadata.t: PUT http-logger's") << put << QByteArray("/apisix/admin/plugin_metadata/http-logger")
         << body({{"log_format", QJsonObject{{"host", "$host"}}}}) << 201 << QStringLiteral("/apisix/plugin_metadata/http-logger");
+    QTest::newRow("splunk-hec-logging.t: metadata log_format a string") << put << QByteArray("/apisix/admin/plugin_metadata/splunk-hec-logging")
+        << body({{"log_format", "$host"}}) << 400
+        << QStringLiteral("invalid configuration: property \"log_format\" validation failed: wrong type: expected object, got string");
+    QTest::newRow("batch-processor-manager.lua: max_pending_entries 0") << put << QByteArray("/apisix/admin/plugin_metadata/kafka-logger")
+        << body({{"max_pending_entries", 0}}) << 400
+        << QStringLiteral("invalid configuration: property \"max_pending_entries\" validation failed: expected 0 to be at least 1");
+    QTest::newRow("file-logger.lua metadata_schema: a path and a log_format") << put << QByteArray("/apisix/admin/plugin_metadata/file-logger")
+        << body({{"path", "logs/file.log"}, {"log_format", QJsonObject{{"host", "$host"}}}}) << 201 << QStringLiteral("/apisix/plugin_metadata/file-logger");
     QTest::newRow("plugin_metadata.lua: POST is not supported") << QByteArray("POST") << QByteArray("/apisix/admin/plugin_metadata")
         << QByteArray("{}") << 405 << QStringLiteral("not supported `POST` method for plugin_metadata");
 }
