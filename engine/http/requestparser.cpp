@@ -133,7 +133,7 @@ bool RequestParser::countHeaderBytes(size_t len, bool inTarget)
 int RequestParser::onMessageBegin(llhttp_t *p)
 {
     auto *s = self(p);
-    s->m_request = HttpRequest{};
+    s->m_request = std::make_unique<HttpRequest>();
     s->m_headerBytes = 0;
     s->m_lastWasValue = false;
     s->m_inTrailers = false;
@@ -144,7 +144,7 @@ int RequestParser::onMessageBegin(llhttp_t *p)
 int RequestParser::onUrl(llhttp_t *p, const char *at, size_t len)
 {
     auto *s = self(p);
-    s->m_request.target.append(at, qsizetype(len));
+    s->m_request->target.append(at, qsizetype(len));
     return s->countHeaderBytes(len, true) ? 0 : -1;
 }
 
@@ -155,7 +155,7 @@ int RequestParser::onHeaderField(llhttp_t *p, const char *at, size_t len)
         return -1;
     if (s->m_inTrailers)
         return 0; // trailer fields are not headers: dropped
-    auto &fields = s->m_request.headers.fields();
+    auto &fields = s->m_request->headers.fields();
     if (fields.isEmpty())
         fields.reserve(16); // one allocation for the usual number of headers
     if (fields.isEmpty() || s->m_lastWasValue) // a new field (else the name goes on after a read boundary)
@@ -173,7 +173,7 @@ int RequestParser::onHeaderValue(llhttp_t *p, const char *at, size_t len)
         return -1;
     if (s->m_inTrailers)
         return 0;
-    auto &fields = s->m_request.headers.fields();
+    auto &fields = s->m_request->headers.fields();
     if (fields.isEmpty())
         return -1;
     const qint64 pos = s->m_streamPos + (at - s->m_bufferStart);
@@ -197,7 +197,7 @@ int RequestParser::onHeaderValue(llhttp_t *p, const char *at, size_t len)
 int RequestParser::onHeadersComplete(llhttp_t *p)
 {
     auto *s = self(p);
-    HttpRequest &r = s->m_request;
+    HttpRequest &r = *s->m_request;
     const char *method = llhttp_method_name(llhttp_method_t(p->method)); // static strings of llhttp's
     r.method = QByteArray::fromRawData(method, qsizetype(qstrlen(method)));
     r.versionMajor = p->http_major;
@@ -216,7 +216,7 @@ int RequestParser::onHeadersComplete(llhttp_t *p)
 
 bool RequestParser::checkHead()
 {
-    HttpRequest &r = m_request;
+    HttpRequest &r = *m_request;
     const QList<QByteArray> lengths = r.headers.values("content-length");
     if (!lengths.isEmpty() && r.headers.contains("transfer-encoding")) {
         fail(400, "both Content-Length and Transfer-Encoding");
@@ -300,11 +300,11 @@ bool RequestParser::checkHead()
 int RequestParser::onBody(llhttp_t *p, const char *at, size_t len)
 {
     auto *s = self(p);
-    if (s->m_request.body.size() + qint64(len) > s->m_limits.maxBodyBytes) {
+    if (s->m_request->body.size() + qint64(len) > s->m_limits.maxBodyBytes) {
         s->fail(413, "request body larger than the configured limit");
         return -1;
     }
-    s->m_request.body.append(at, qsizetype(len));
+    s->m_request->body.append(at, qsizetype(len));
     return 0;
 }
 

@@ -37,7 +37,7 @@ public:
 
     // Parses from the start of `data`; `*consumed` tells how many bytes were used.
     Result feed(QByteArrayView data, qsizetype *consumed);
-    HttpRequest takeRequest() { return std::move(m_request); }
+    HttpRequest takeRequest() { return m_request ? std::move(*std::exchange(m_request, nullptr)) : HttpRequest{}; }
     void setHeadCheck(HeadCheck check) { m_headCheck = std::move(check); }
     // True once after a head that asked "Expect: 100-continue" for a body still to come: the server answers
     // "100 Continue" itself (and does not pass Expect on), so the client sends the body at once.
@@ -66,7 +66,7 @@ private:
     std::unique_ptr<llhttp__internal_s> m_parser;
     Limits m_limits;
     HeadCheck m_headCheck;
-    HttpRequest m_request;
+    std::unique_ptr<HttpRequest> m_request; // only while a request is read: an idle connection keeps none
     qsizetype m_headerBytes = 0;
     bool m_lastWasValue = false;
     bool m_inTrailers = false;
