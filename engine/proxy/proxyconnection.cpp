@@ -9,17 +9,6 @@ namespace {
 constexpr qint64 kClientHighWater = 1024 * 1024;
 constexpr qint64 kClientLowWater = 256 * 1024;
 
-QByteArray addressText(const QHostAddress &a)
-{
-    return a.toString().toLatin1();
-}
-
-QHostAddress plain(QHostAddress a)
-{
-    bool isV4 = false;
-    const quint32 v4 = a.toIPv4Address(&isV4);
-    return isV4 ? QHostAddress(v4) : a;
-}
 } // namespace
 
 ProxyConnection::ProxyConnection(qintptr descriptor, ProxyWorker *worker, std::function<void()> ended)
@@ -36,12 +25,7 @@ ProxyConnection::ProxyConnection(qintptr descriptor, ProxyWorker *worker, std::f
         return;
     }
     m_stream->setHandler(this);
-    m_info.peer = plain(m_stream->peerAddress());
-    m_info.peerPort = m_stream->peerPort();
-    m_info.local = plain(m_stream->localAddress());
-    m_info.localPort = m_stream->localPort();
-    m_info.peerText = addressText(m_info.peer);
-    m_info.localPortText = QByteArray::number(m_info.localPort);
+    m_info = m_worker->connectionInfo(m_stream->peerAddress(), m_stream->peerPort(), m_stream->localAddress(), m_stream->localPort());
     // nginx waits for a new connection's first request as long as for a whole head (client_header_timeout).
     m_deadline.arm(m_worker->clientSettings().headerTimeoutMs);
 }

@@ -30,7 +30,30 @@ void ProxyWorker::addConnection(qintptr descriptor, std::function<void()> ended)
 
 namespace {
 constexpr size_t kIdleCallsKept = 256;
+
+QHostAddress plain(const QHostAddress &a)
+{
+    bool isV4 = false;
+    const quint32 v4 = a.toIPv4Address(&isV4);
+    return isV4 ? QHostAddress(v4) : a;
+}
 } // namespace
+
+ConnectionInfo ProxyWorker::connectionInfo(const QHostAddress &peer, quint16 peerPort, const QHostAddress &local, quint16 localPort)
+{
+    ConnectionInfo &last = m_lastConnection;
+    if (const QHostAddress p = plain(peer); p != last.peer || last.peerText.isEmpty()) {
+        last.peer = p;
+        last.peerText = p.toString().toLatin1();
+    }
+    if (const QHostAddress l = plain(local); l != last.local || localPort != last.localPort || last.localPortText.isEmpty()) {
+        last.local = l;
+        last.localPort = localPort;
+        last.localPortText = QByteArray::number(localPort);
+    }
+    last.peerPort = peerPort;
+    return last; // (the addresses and texts are implicitly shared)
+}
 
 std::unique_ptr<UpstreamCall> ProxyWorker::takeUpstreamCall(UpstreamSink *sink)
 {

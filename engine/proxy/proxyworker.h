@@ -4,6 +4,7 @@
 #include "clientsettings.h"
 #include "configkey.h"
 #include "connectionpool.h"
+#include "exchange.h"
 #include "requestparser.h"
 #include "plugincall.h"
 #include "runnerclient.h"
@@ -36,6 +37,10 @@ public:
     Balancer *balancerFor(const UpstreamSpec &spec);
     RunnerClient *runner() { return &m_runner; }
     CaptureStore *capture() const { return m_capture; }
+    // Who a new connection is from and to, the addresses as plain IPv4 where they are mapped ones. What is
+    // the same as for the connection before (its local address always, its client often: a desktop
+    // gateway's clients are this machine) is shared with it, not kept again by every idle connection.
+    ConnectionInfo connectionInfo(const QHostAddress &peer, quint16 peerPort, const QHostAddress &local, quint16 localPort);
     // Unique across workers, increasing.
     static quint64 nextExchangeId();
 
@@ -60,6 +65,7 @@ private:
     RunnerClient m_runner;
     CaptureStore *m_capture;
     QHash<ConfigKey<QString>, BalancerState> m_balancers;
+    ConnectionInfo m_lastConnection;
     // After the pool and the runner client: the idle calls go first.
     std::vector<std::unique_ptr<UpstreamCall>> m_idleUpstreamCalls;
     std::vector<std::unique_ptr<PluginCall>> m_idlePluginCalls;
