@@ -1071,6 +1071,8 @@ void TestEveryControl::userGuide()
     QVERIFY(QTest::qWaitForWindowExposed(guide));
     QCOMPARE(guide->text()->verticalScrollBar()->value(), 0);
     QVERIFY(guide->text()->toPlainText().contains("Set up and run the tests:"));
+    // Read top to bottom: the long command lines and the picture fit the width, no sideways scroll.
+    QTRY_COMPARE(guide->text()->horizontalScrollBar()->maximum(), 0);
     const QStringList sections = UserGuide::sections();
     QVERIFY2(sections.size() >= 10 && sections.contains("Your own runner") && sections.contains("Known differences from APISIX"),
              qPrintable(sections.join(", ")));
