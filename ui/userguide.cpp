@@ -13,6 +13,8 @@
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace {
 QString readme()
 {
@@ -28,12 +30,14 @@ QString anchorOf(const QString &heading)
     return slug.replace(QLatin1Char(' '), QLatin1Char('-'));
 }
 
-QTextBlock sectionBlock(const QTextDocument *doc, const QString &heading)
+// The document's "## " headings, in order.
+QList<QTextBlock> sectionBlocks(const QTextDocument *doc)
 {
+    QList<QTextBlock> blocks;
     for (QTextBlock b = doc->begin(); b.isValid(); b = b.next())
-        if (b.blockFormat().headingLevel() == 2 && b.text() == heading)
-            return b;
-    return {};
+        if (b.blockFormat().headingLevel() == 2)
+            blocks << b;
+    return blocks;
 }
 
 // The README's pictures are screenshots of a whole window: shown at the guide's width, not their own.
@@ -71,9 +75,6 @@ UserGuide::UserGuide(QWidget *parent)
     : QDialog(parent), m_sections(new QListWidget(this)), m_text(new QTextBrowser(this))
 {
     setWindowTitle(tr("RouteScope user guide"));
-    m_sections->setObjectName(QStringLiteral("sections"));
-    m_sections->addItem(tr("(top)"));
-    m_sections->addItems(sections());
     m_text->setObjectName(QStringLiteral("guide"));
     m_text->setOpenLinks(false);
     m_text->setSearchPaths({QStringLiteral(":/guide")}); // the pictures the README shows
@@ -81,6 +82,10 @@ UserGuide::UserGuide(QWidget *parent)
     fitPictures(m_text->document(), 760);
     if (m_text->document()->isEmpty())
         m_text->setPlainText(tr("The user guide is missing from this build (:/guide/README.md)."));
+    m_sections->setObjectName(QStringLiteral("sections"));
+    m_sections->addItem(tr("(top)"));
+    for (const QTextBlock &b : sectionBlocks(m_text->document()))
+        m_sections->addItem(b.text());
     connect(m_text, &QTextBrowser::anchorClicked, this, &UserGuide::followLink);
     connect(m_sections, &QListWidget::currentTextChanged, this, [this](const QString &heading) {
         if (m_sections->currentRow() == 0)
@@ -104,12 +109,13 @@ UserGuide::UserGuide(QWidget *parent)
 
 bool UserGuide::showSection(const QString &heading)
 {
-    const QTextBlock block = sectionBlock(m_text->document(), heading);
-    if (!block.isValid())
+    const QList<QTextBlock> blocks = sectionBlocks(m_text->document());
+    const auto block = std::find_if(blocks.cbegin(), blocks.cend(), [&heading](const QTextBlock &b) { return b.text() == heading; });
+    if (block == blocks.cend())
         return false;
     QAbstractTextDocumentLayout *layout = m_text->document()->documentLayout();
     layout->documentSize(); // the whole text laid out (Qt lays a long one out in steps), so the place is final
-    const QRectF at = layout->blockBoundingRect(block);
+    const QRectF at = layout->blockBoundingRect(*block);
     m_text->verticalScrollBar()->setValue(int(at.top()));
     const QList<QListWidgetItem *> items = m_sections->findItems(heading, Qt::MatchExactly);
     if (!items.isEmpty() && m_sections->currentItem() != items.first()) {
@@ -124,9 +130,7 @@ QString UserGuide::sectionInView() const
     const int top = m_text->verticalScrollBar()->value();
     QAbstractTextDocumentLayout *layout = m_text->document()->documentLayout();
     QString heading;
-    for (QTextBlock b = m_text->document()->begin(); b.isValid(); b = b.next()) {
-        if (b.blockFormat().headingLevel() != 2)
-            continue;
+    for (const QTextBlock &b : sectionBlocks(m_text->document())) {
         if (layout->blockBoundingRect(b).top() > top + 1)
             break;
         heading = b.text();
@@ -137,9 +141,9 @@ QString UserGuide::sectionInView() const
 void UserGuide::followLink(const QUrl &url)
 {
     if (url.scheme().isEmpty() && url.path().isEmpty() && url.hasFragment()) {
-        for (const QString &heading : sections())
-            if (anchorOf(heading) == url.fragment()) {
-                showSection(heading);
+        for (const QTextBlock &b : sectionBlocks(m_text->document()))
+            if (anchorOf(b.text()) == url.fragment()) {
+                showSection(b.text());
                 return;
             }
         return;

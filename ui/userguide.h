@@ -14,7 +14,8 @@ class UserGuide : public QDialog
 public:
     explicit UserGuide(QWidget *parent = nullptr);
 
-    // The README's "## " headings, in order.
+    // The README's "## " headings, in order, read from its text (no document made: the Help menu lists
+    // them at start-up). The guide itself takes them from its document, the same headings.
     static QStringList sections();
     // Scrolls `heading`'s section to the top and selects it in the list; false when there is none.
     bool showSection(const QString &heading);

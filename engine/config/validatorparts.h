@@ -13,6 +13,9 @@
 
 namespace Validator::detail {
 
+// An integer property whose schema sets no maximum: the largest a double holds exactly (2^53 - 1).
+constexpr double kNoMaximum = 9007199254740991.0;
+
 QString typeName(const QJsonValue &v); // as Lua names it: "table" for objects and arrays
 bool isInteger(const QJsonValue &v);
 // jsonschema's minLength / maxLength (maxLen 0: none): its words, or empty when `text` fits.
@@ -90,6 +93,16 @@ public:
         else
             return true;
         return false;
+    }
+    // jsonschema's `required`: the first of `keys` that `o` lacks is the error. False when one is missing.
+    bool required(const QJsonObject &o, std::initializer_list<const char *> keys)
+    {
+        for (const char *k : keys)
+            if (!o.contains(QLatin1String(k))) {
+                errorRaw(QString(), QStringLiteral("property \"%1\" is required").arg(QLatin1String(k)));
+                return false;
+            }
+        return true;
     }
     void add(Problem::Severity s, const QString &key, const QString &message)
     {

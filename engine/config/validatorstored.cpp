@@ -130,33 +130,28 @@ Problems checkConsumerSchemas(const QJsonObject &plugins)
         const QJsonObject o = it.value().toObject();
         Checker c(out, QStringLiteral("/plugins/") + pointerToken(name),
                   QStringLiteral("invalid plugins configuration: failed to check the configuration of plugin %1 err: ").arg(name));
-        const auto required = [&](std::initializer_list<const char *> keys) {
-            for (const char *k : keys)
-                if (!o.contains(QLatin1String(k)))
-                    c.errorRaw(QString(), QStringLiteral("property \"%1\" is required").arg(QLatin1String(k)));
-        };
         if (name == QLatin1String("key-auth")) {
-            required({"key"});
+            c.required(o, {"key"});
             c.string(o, QStringLiteral("key"), 0, 0);
         } else if (name == QLatin1String("basic-auth")) {
-            required({"username", "password"});
+            c.required(o, {"username", "password"});
             c.string(o, QStringLiteral("username"), 0, 0);
             c.string(o, QStringLiteral("password"), 0, 0);
         } else if (name == QLatin1String("hmac-auth")) {
-            required({"key_id", "secret_key"});
+            c.required(o, {"key_id", "secret_key"});
             c.string(o, QStringLiteral("key_id"), 1, 256);
             c.string(o, QStringLiteral("secret_key"), 1, 256);
         } else if (name == QLatin1String("jwt-auth")) {
-            required({"key"});
+            c.required(o, {"key"});
             c.string(o, QStringLiteral("key"), 1, 0);
             c.string(o, QStringLiteral("secret"), 1, 0);
             static const QStringList hmac = {"HS256", "HS384", "HS512"};
             static const QStringList keyPair = {"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA"};
             checkEnum(c, o, QStringLiteral("algorithm"), hmac + keyPair);
-            c.integer(o, QStringLiteral("exp"), 1, 9007199254740991.0);
+            c.integer(o, QStringLiteral("exp"), 1, kNoMaximum);
             if (const QJsonValue b = o.value(QStringLiteral("base64_secret")); !b.isUndefined() && !b.isBool())
                 c.wrongType(QStringLiteral("base64_secret"), QStringLiteral("boolean"), b);
-            c.integer(o, QStringLiteral("lifetime_grace_period"), 0, 9007199254740991.0);
+            c.integer(o, QStringLiteral("lifetime_grace_period"), 0, kNoMaximum);
             // dependencies.algorithm: an HMAC algorithm, or a key-pair one with its public_key (oneOf).
             const QJsonValue algorithm = o.value(QStringLiteral("algorithm"));
             if (!hasErrors(out) && algorithm.isString()) {
@@ -330,22 +325,14 @@ Problems validateSecret(const QString &manager, const QJsonObject &s)
         if (c.string(s, key, 0, 0))
             checkPattern(c, s, key, re, QStringLiteral("^[^\\\\/]+:\\\\/\\\\/([\\\\da-zA-Z.-]+|\\\\[[\\\\da-fA-F:]+\\\\])(:\\\\d+)?"));
     };
-    const auto required = [&c, &s](const QStringList &keys) {
-        for (const QString &k : keys)
-            if (!s.contains(k)) {
-                c.errorRaw(QString(), QStringLiteral("property \"%1\" is required").arg(k));
-                return false;
-            }
-        return true;
-    };
     if (manager == QLatin1String("vault")) {
-        if (!required({QStringLiteral("uri"), QStringLiteral("prefix"), QStringLiteral("token")}))
+        if (!c.required(s, {"uri", "prefix", "token"}))
             return out;
         uri(QStringLiteral("uri"));
         for (const char *k : {"prefix", "token", "namespace"})
             c.string(s, QLatin1String(k), 0, 0);
     } else if (manager == QLatin1String("aws")) {
-        if (!required({QStringLiteral("access_key_id"), QStringLiteral("secret_access_key")}))
+        if (!c.required(s, {"access_key_id", "secret_access_key"}))
             return out;
         for (const char *k : {"access_key_id", "secret_access_key", "session_token", "region"})
             c.string(s, QLatin1String(k), 0, 0);
@@ -394,7 +381,7 @@ Problems validatePluginMetadata(const QString &plugin, const QJsonObject &m, con
             c.wrongType(QLatin1String(key), QStringLiteral("object"), v);
     }
     if (batch)
-        c.integer(m, QStringLiteral("max_pending_entries"), 1, 9007199254740991.0);
+        c.integer(m, QStringLiteral("max_pending_entries"), 1, kNoMaximum);
     else
         c.string(m, QStringLiteral("path"), 0, 0);
     return out;
