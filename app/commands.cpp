@@ -159,7 +159,7 @@ int runValidate(const QStringList &arguments)
         problems = EditorChecks::checkRoute(o, {}, catalogue); // upstream_id cannot be resolved from one file
     }
     for (const Problem &p : problems)
-        std::printf("%s: %s%s\n", qPrintable(p.pointer), p.isError() ? "" : "warning: ", qPrintable(p.message));
+        std::printf("%s: %s%s\n", qPrintable(p.pointer), p.isError() ? "" : "warning: ", qPrintable(p.shown()));
     return hasErrors(problems) ? 1 : 0;
 }
 
@@ -188,7 +188,7 @@ std::optional<ResourceObjects> productionObjects(const QCommandLineParser &parse
     store.setCustomPlugins(workspace->customPlugins());
     for (const Problem &p : store.load(workspace->objects))
         if (p.isError())
-            printErr(QStringLiteral("skipped %1: %2").arg(p.pointer, p.message));
+            printErr(QStringLiteral("skipped %1: %2").arg(p.pointer, p.shown()));
     AdminSync::Selection selection;
     selection.includeDemo = parser.isSet(QStringLiteral("include-demo"));
     if (parser.isSet(QStringLiteral("labels"))) {

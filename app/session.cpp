@@ -78,7 +78,7 @@ QString Session::open(const QCommandLineParser &args, const QString &workspaceOv
     m_loading = false;
     m_workspace.keepRefused(m_store); // not run, but kept in the file: a save loses nothing
     for (const Problem &p : problems)
-        m_notes << QStringLiteral("%1 %2: %3").arg(p.isError() ? QStringLiteral("skipped (kept in the workspace file)") : QStringLiteral("warning"), p.pointer, p.message);
+        m_notes << QStringLiteral("%1 %2: %3").arg(p.isError() ? QStringLiteral("skipped (kept in the workspace file)") : QStringLiteral("warning"), p.pointer, p.shown());
 
     EngineOptions &options = m_options;
     options.proxy = args.isSet(QStringLiteral("proxy")) ? args.value(QStringLiteral("proxy")) : m_workspace.proxy;

@@ -95,7 +95,7 @@ public:
                 problems = EditorChecks::checkValueAgainstSchema(text, plugin->schema, QString(), name);
             m_editor->showProblems(problems, locator);
             m_status->setText(problems.isEmpty() ? tr("Valid JSON%1.").arg(plugin && !plugin->schema.isEmpty() ? tr(", matches the catalogue schema") : QString())
-                                                 : problems.first().message);
+                                                 : problems.first().shown());
         };
         connect(m_editor, &QsciScintilla::textChanged, this, check);
         check();

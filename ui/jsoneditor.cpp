@@ -126,7 +126,7 @@ void JsonEditor::showProblems(const Problems &problems, const JsonLocator &locat
             if (const TextRange inner = innerValueRange(utf8, r, p.innerPointer); inner.isValid())
                 r = inner;
         if (r.isValid())
-            mark(r.start, r.end, p.isError(), (p.isError() ? QStringLiteral("error: ") : QStringLiteral("warning: ")) + p.message);
+            mark(r.start, r.end, p.isError(), (p.isError() ? QStringLiteral("error: ") : QStringLiteral("warning: ")) + p.shown());
     }
 }
 

@@ -329,7 +329,7 @@ void RouteEditor::checkNow()
     }
     m_json->showProblems(m_currentProblems, locator);
     for (const Problem &p : std::as_const(m_currentProblems))
-        addItem(p.isError(), locator.valueRange(p.pointer).start, p.pointer, p.message);
+        addItem(p.isError(), locator.valueRange(p.pointer).start, p.pointer, p.shown());
     if (m_currentProblems.isEmpty() && m_applyError.isEmpty())
         new QListWidgetItem(tr("No problems."), m_problems);
     updateButtons();

@@ -25,6 +25,13 @@ AdminReply error(int status, const QString &message)
     return json(status, {{QStringLiteral("error_msg"), message}});
 }
 
+// What APISIX answers for a key etcd does not have (a GET, PATCH or DELETE of a missing object, the
+// credentials of a consumer that has none): apisix/core/etcd.lua not_found, stripped to its message.
+AdminReply keyNotFound()
+{
+    return json(404, {{QStringLiteral("message"), QStringLiteral("Key not found")}});
+}
+
 QString keyOf(ResourceKind kind, const QString &id)
 {
     return QStringLiteral("/apisix/%1/%2").arg(resourcePlural(kind), id);
@@ -142,6 +149,8 @@ BodyResult parseBody(const QByteArray &body)
 AdminReply removed(ConfigStore *store, ResourceKind kind, const QString &id, bool force)
 {
     const ConfigStore::Outcome outcome = store->remove(kind, id, force);
+    if (outcome.status == 404)
+        return keyNotFound();
     if (outcome.status >= 400)
         return error(outcome.status, outcome.error);
     return json(200, {{QStringLiteral("key"), keyOf(kind, id)}, {QStringLiteral("deleted"), QStringLiteral("1")}});
@@ -303,7 +312,7 @@ AdminReply AdminApi::resource(ResourceKind kind, const HttpRequest &request, con
             return list(kind, map, args, id.isEmpty() ? QString() : id + QLatin1Char('/'));
         const auto it = map.constFind(id);
         if (it == map.constEnd())
-            return error(404, QStringLiteral("%1 %2 not found").arg(noun, id));
+            return keyNotFound();
         return json(200, envelope(kind, id, *it));
     }
     if (method == "DELETE") {
@@ -324,7 +333,7 @@ AdminReply AdminApi::resource(ResourceKind kind, const HttpRequest &request, con
         const auto &map = snap->of(kind);
         const auto it = map.constFind(id);
         if (it == map.constEnd())
-            return error(404, QStringLiteral("%1 %2 not found").arg(noun, id));
+            return keyNotFound();
         QJsonObject value = it->value;
         if (const QString bad = patchSubPath(value, subPath, doc.array().first()); !bad.isEmpty())
             return error(400, bad);
@@ -338,7 +347,8 @@ AdminReply AdminApi::resource(ResourceKind kind, const HttpRequest &request, con
     if (method == "PATCH") {
         if (id.isEmpty())
             return error(400, QStringLiteral("missing %1 id").arg(noun));
-        return fromOutcome(kind, id, m_store->patch(kind, id, body.object));
+        const ConfigStore::Outcome patched = m_store->patch(kind, id, body.object);
+        return patched.status == 404 ? keyNotFound() : fromOutcome(kind, id, patched);
     }
     if (const QString forbidden = forbiddenTimes(body.object); !forbidden.isEmpty())
         return error(400, forbidden);
@@ -383,11 +393,11 @@ AdminReply AdminApi::credential(const HttpRequest &request, const QList<QByteArr
     const QString id = parts.size() == 4 ? prefix + QString::fromUtf8(parts[3]) : QString();
     const auto snap = m_store->snapshot();
     if (method == "GET") {
-        if (id.isEmpty())
-            return list(ResourceKind::Consumer, snap->consumers, QUrlQuery(QString::fromUtf8(request.query)), prefix);
-        const auto it = snap->consumers.constFind(id);
-        return it == snap->consumers.constEnd() ? error(404, QStringLiteral("credential %1 not found").arg(id))
-                                                : json(200, envelope(ResourceKind::Consumer, id, *it));
+        const auto it = id.isEmpty() ? snap->consumers.lowerBound(prefix) : snap->consumers.constFind(id);
+        if (it == snap->consumers.constEnd() || !it.key().startsWith(prefix))
+            return keyNotFound(); // (etcd has no directory key for credentials: a consumer without any has nothing)
+        return id.isEmpty() ? list(ResourceKind::Consumer, snap->consumers, QUrlQuery(QString::fromUtf8(request.query)), prefix)
+                            : json(200, envelope(ResourceKind::Consumer, id, *it));
     }
     if (id.isEmpty())
         return error(400, QStringLiteral("missing credential id"));

@@ -3,6 +3,7 @@
 #include "validator.h"
 
 #include <QDateTime>
+#include <QJsonArray>
 #include <QSet>
 
 QJsonObject mergePatch(QJsonObject target, const QJsonObject &patch)
@@ -211,6 +212,35 @@ bool refersTo(const QJsonObject &o, const QString &key, const QString &id)
     return (v.isString() || v.isDouble()) && Validator::idText(v) == id;
 }
 
+// apisix/admin/upstreams.lua delete_checker: kind by kind, each object's traffic-split rules naming the
+// upstream in their weighted_upstreams, then (routes and services) its upstream_id; in APISIX's words for
+// the kinds ("plugin_config", "global_rules").
+QString upstreamStillUsed(const ResourceMaps &objects, const QString &id)
+{
+    const auto inTrafficSplit = [&id](const QJsonObject &o) {
+        const QJsonArray rules = o.value(kPlugins).toObject().value(QStringLiteral("traffic-split")).toObject().value(QStringLiteral("rules")).toArray();
+        for (const QJsonValue &rule : rules)
+            for (const QJsonValue &weighted : rule.toObject().value(QStringLiteral("weighted_upstreams")).toArray())
+                if (refersTo(weighted.toObject(), kUpstreamId, id))
+                    return true;
+        return false;
+    };
+    static const std::pair<ResourceKind, const char *> users[] = {
+        {ResourceKind::Route, "route"}, {ResourceKind::Service, "service"}, {ResourceKind::PluginConfig, "plugin_config"},
+        {ResourceKind::Consumer, "consumer"}, {ResourceKind::ConsumerGroup, "consumer_group"}, {ResourceKind::GlobalRule, "global_rules"}};
+    for (const auto &[kind, word] : users) {
+        const bool direct = kind == ResourceKind::Route || kind == ResourceKind::Service;
+        const auto &map = objects.of(kind);
+        for (auto it = map.cbegin(); it != map.cend(); ++it) {
+            if (inTrafficSplit(it->value))
+                return QStringLiteral("can not delete this upstream, plugin in %1 [%2] is still using it now").arg(QLatin1String(word), it.key());
+            if (direct && refersTo(it->value, kUpstreamId, id))
+                return QStringLiteral("can not delete this upstream, %1 [%2] is still using it now").arg(QLatin1String(word), it.key());
+        }
+    }
+    return {};
+}
+
 // Why an object may not be deleted (apisix/admin/upstreams.lua, services.lua, plugin_config.lua
 // delete_checker), or empty.
 QString stillUsed(const ResourceMaps &objects, ResourceKind kind, const QString &id)
@@ -225,10 +255,7 @@ QString stillUsed(const ResourceMaps &objects, ResourceKind kind, const QString 
     QString by;
     switch (kind) {
     case ResourceKind::Upstream:
-        by = user(ResourceKind::Route, kUpstreamId);
-        if (by.isEmpty())
-            by = user(ResourceKind::Service, kUpstreamId);
-        return by.isEmpty() ? by : QStringLiteral("can not delete this upstream, %1 is still using it now").arg(by);
+        return upstreamStillUsed(objects, id);
     case ResourceKind::Service:
         by = user(ResourceKind::Route, QStringLiteral("service_id"));
         return by.isEmpty() ? by : QStringLiteral("can not delete this service directly, %1 is still using it now").arg(by);

@@ -9,11 +9,16 @@ struct Problem
     enum class Severity { Error, Warning };
     Severity severity = Severity::Error;
     QString pointer;
-    QString message;
+    QString message; // what APISIX's Admin API answers
     // For a conf value (a JSON text inside a JSON string): where inside it, as a JSON Pointer.
     QString innerPointer;
+    // Where APISIX's words are its schema checker's summary ("object matches none of the required"), what
+    // failed inside, for the editor and the command line.
+    QString hint;
 
     bool isError() const { return severity == Severity::Error; }
+    // The message with its hint, as the editor and the command line show it.
+    QString shown() const { return hint.isEmpty() ? message : message + QStringLiteral(" (") + hint + QLatin1Char(')'); }
     bool operator==(const Problem &) const = default;
 };
 

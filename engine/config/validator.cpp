@@ -2,14 +2,18 @@
 #include "validatorparts.h"
 
 #include "jsonnumber.h"
+#include "pluginschemas.h"
+#include "schemacheck.h"
 #include "varsexpr.h"
 
 #include <QHostAddress>
 #include <QJsonArray>
 #include <QRegularExpression>
+#include <QHash>
 #include <QSet>
 
 #include <algorithm>
+#include <optional>
 
 QString pointerToken(const QString &key)
 {
@@ -72,7 +76,7 @@ void checkStringArray(Checker &c, const QJsonObject &o, const QString &key, cons
         c.error(key, QStringLiteral("expect array to have at least 1 items"));
         return;
     }
-    QSet<QString> seen;
+    QHash<QString, int> seen; // an item and where it first is
     for (int i = 0; i < a.size(); ++i) {
         if (!a[i].isString()) {
             c.error(key, QStringLiteral("failed to validate item %1: wrong type: expected string, got %2").arg(i + 1).arg(typeName(a[i])));
@@ -84,10 +88,10 @@ void checkStringArray(Checker &c, const QJsonObject &o, const QString &key, cons
             return;
         }
         if (nonEmptyUnique && seen.contains(s)) {
-            c.error(key, QStringLiteral("expected unique items but items %1 is duplicated").arg(i + 1));
+            c.error(key, QStringLiteral("expected unique items but items %1 and %2 are equal").arg(seen.value(s) + 1).arg(i + 1));
             return;
         }
-        seen.insert(s);
+        seen.insert(s, i);
     }
 }
 
@@ -152,9 +156,13 @@ void checkLabels(Checker &c, const QJsonObject &o)
     }
 }
 
+// schema_def.lua's nodes_schema is an anyOf of the hash form and the array form: whatever fails inside
+// either, APISIX says "object matches none of the required"; what failed is the hint. After the schema,
+// apisix/upstream.lua check_upstream_conf refuses a hash-form port outside 1..65535.
 void checkNodes(Checker &c, const QJsonObject &u)
 {
-    const QJsonValue v = u.value(QStringLiteral("nodes"));
+    const QString key = QStringLiteral("nodes");
+    const QJsonValue v = u.value(key);
     if (v.isUndefined()) {
         c.errorRaw(QString(), QStringLiteral("property \"nodes\" is required"));
         return;
@@ -164,26 +172,29 @@ void checkNodes(Checker &c, const QJsonObject &u)
         if (nodes.isEmpty())
             c.warning(QStringLiteral("/nodes"), QStringLiteral("upstream has no nodes: requests will get 502"));
         for (auto it = nodes.begin(); it != nodes.end(); ++it) {
-            const QString addr = it.key();
-            const qsizetype colon = addr.lastIndexOf(QLatin1Char(':'));
-            bool portOk = true;
-            if (colon > 0 && !addr.endsWith(QLatin1Char(']'))) {
-                const int port = addr.mid(colon + 1).toInt(&portOk);
-                portOk = portOk && port > 0 && port < 65536;
-            }
-            if (addr.isEmpty() || !portOk) {
-                c.error(QStringLiteral("nodes"), QStringLiteral("invalid node address \"%1\": expected host:port").arg(addr));
+            if (!isInteger(it.value()) || it.value().toDouble() < 0) {
+                c.noneMatches(key, QStringLiteral("the weight of %1 must be an integer >= 0, got %2").arg(it.key(), it.value().isDouble() ? QString::number(it.value().toDouble()) : typeName(it.value())));
                 return;
             }
-            if (!isInteger(it.value()) || it.value().toDouble() < 0) {
-                c.error(QStringLiteral("nodes"), QStringLiteral("failed to validate %1: weight must be an integer >= 0, got %2").arg(addr, it.value().isDouble() ? QString::number(it.value().toDouble()) : typeName(it.value())));
+        }
+        for (auto it = nodes.begin(); it != nodes.end(); ++it) {
+            const QString addr = it.key();
+            const qsizetype colon = addr.lastIndexOf(QLatin1Char(':'));
+            bool numeric = false;
+            const int port = colon > 0 && !addr.endsWith(QLatin1Char(']')) ? addr.mid(colon + 1).toInt(&numeric) : 0;
+            if (numeric && (port < 1 || port > 65535)) {
+                c.errorBare(QStringLiteral("/nodes"), QStringLiteral("invalid port %1").arg(port));
+                return;
+            }
+            if (addr.isEmpty() || (colon > 0 && !numeric && !addr.endsWith(QLatin1Char(']')))) {
+                c.error(key, QStringLiteral("invalid node address \"%1\": expected host:port").arg(addr));
                 return;
             }
         }
         return;
     }
     if (!v.isArray()) {
-        c.wrongType(QStringLiteral("nodes"), QStringLiteral("object or array"), v);
+        c.noneMatches(key, QStringLiteral("an object of \"host:port\": weight, or an array of nodes, not %1").arg(typeName(v)));
         return;
     }
     const QJsonArray nodes = v.toArray();
@@ -191,32 +202,49 @@ void checkNodes(Checker &c, const QJsonObject &u)
         c.warning(QStringLiteral("/nodes"), QStringLiteral("upstream has no nodes: requests will get 502"));
     for (int i = 0; i < nodes.size(); ++i) {
         const QJsonObject n = nodes[i].toObject();
-        const QString item = QStringLiteral("failed to validate item %1: ").arg(i + 1);
+        const QString item = QStringLiteral("node %1: ").arg(i + 1);
         if (!nodes[i].isObject()) {
-            c.error(QStringLiteral("nodes"), item + QStringLiteral("wrong type: expected object, got %1").arg(typeName(nodes[i])));
+            c.noneMatches(key, item + QStringLiteral("expected an object, got %1").arg(typeName(nodes[i])));
             return;
         }
-        if (!n.value(QStringLiteral("host")).isString()) {
-            c.error(QStringLiteral("nodes"), item + QStringLiteral("property \"host\" is required"));
+        const QJsonValue host = n.value(QStringLiteral("host"));
+        if (!host.isString()) {
+            c.noneMatches(key, item + QStringLiteral("\"host\" is required, a string"));
             return;
         }
-        const QString host = n.value(QStringLiteral("host")).toString();
+        if (const QString why = checkHost(host.toString()); !why.isEmpty()) {
+            c.noneMatches(key, item + QStringLiteral("\"host\": ") + why);
+            return;
+        }
+        const QJsonValue port = n.value(QStringLiteral("port"));
+        if (!port.isUndefined() && (!isInteger(port) || port.toDouble() < 1 || port.toDouble() > 65535)) {
+            c.noneMatches(key, item + QStringLiteral("\"port\" must be an integer from 1 to 65535"));
+            return;
+        }
+        const QJsonValue weight = n.value(QStringLiteral("weight"));
+        if (!isInteger(weight) || weight.toDouble() < 0) {
+            c.noneMatches(key, item + QStringLiteral("\"weight\" is required, an integer >= 0"));
+            return;
+        }
+    }
+    for (int i = 0; i < nodes.size(); ++i) {
+        const QString host = nodes[i].toObject().value(QStringLiteral("host")).toString();
         if (!host.startsWith(QLatin1Char('[')) && host.contains(QLatin1Char(':'))
             && QHostAddress(host).protocol() == QAbstractSocket::IPv6Protocol) {
             c.errorRaw(QString(), QStringLiteral("IPv6 address must be enclosed with '[' and ']'"));
             return;
         }
-        const QJsonValue port = n.value(QStringLiteral("port"));
-        if (!port.isUndefined() && (!isInteger(port) || port.toDouble() < 1 || port.toDouble() > 65535)) {
-            c.error(QStringLiteral("nodes"), item + QStringLiteral("property \"port\" validation failed: expected an integer from 1 to 65535"));
-            return;
-        }
-        const QJsonValue weight = n.value(QStringLiteral("weight"));
-        if (!isInteger(weight) || weight.toDouble() < 0) {
-            c.error(QStringLiteral("nodes"), item + QStringLiteral("property \"weight\" is required and must be an integer >= 0"));
-            return;
-        }
     }
+}
+
+// schema_def.lua's health_checker ("upstream.checks" in pluginschemas.json): checked, kept, not run.
+void checkHealthChecks(Checker &c, const QJsonObject &u)
+{
+    const QJsonValue checks = u.value(QStringLiteral("checks"));
+    if (checks.isUndefined())
+        return;
+    if (const std::optional<SchemaFailure> f = checkAgainstSchema(checks, *fieldSchema(QStringLiteral("upstream.checks"))))
+        c.errorRaw(QStringLiteral("/checks") + f->pointer, QStringLiteral("property \"checks\" validation failed: ") + f->message);
 }
 
 void checkTimeout(Checker &c, const QJsonObject &u)
@@ -449,7 +477,11 @@ Problems validateUpstream(const QJsonObject &u, const QString &pointer)
     c.string(u, QStringLiteral("key"), 0, 0);
     if (type == QLatin1String("chash"))
         checkChashKey(c, u);
-    checkEnum(c, u, QStringLiteral("scheme"), {"http", "https"});
+    checkEnum(c, u, QStringLiteral("scheme"), {"grpc", "grpcs", "http", "https", "tcp", "tls", "udp", "kafka"});
+    if (const QString scheme = u.value(QStringLiteral("scheme")).toString(QStringLiteral("http"));
+        scheme != QLatin1String("http") && scheme != QLatin1String("https"))
+        c.warning(QStringLiteral("/scheme"), QStringLiteral("RouteScope speaks HTTP/1.1 to every upstream: a \"%1\" upstream is kept and exported, but not reached here as production reaches it").arg(scheme));
+    checkHealthChecks(c, u);
     checkEnum(c, u, QStringLiteral("pass_host"), {"pass", "node", "rewrite"});
     if (c.string(u, QStringLiteral("upstream_host"), 1, 0) && !hostPattern().match(u.value(QStringLiteral("upstream_host")).toString()).hasMatch())
         c.error(QStringLiteral("upstream_host"), checkHost(u.value(QStringLiteral("upstream_host")).toString()));
@@ -475,8 +507,24 @@ Problems validateUpstream(const QJsonObject &u, const QString &pointer)
 
 namespace detail {
 // `plugins` as apisix/admin/plugins.lua check_schema checks it: every name known, ext-plugin confs checked.
-void checkPlugins(Problems &out, Checker &c, const QJsonObject &r, const QStringList &customPlugins)
+// A plugin's conf against its schema (pluginschemas.json), then what its check_schema adds after the schema.
+std::optional<SchemaFailure> checkPluginConf(const QString &name, const QJsonObject &conf)
 {
+    const QJsonObject *schema = pluginConfSchema(name);
+    if (!schema)
+        return std::nullopt;
+    std::optional<SchemaFailure> f = checkAgainstSchema(conf, *schema);
+    // apisix/plugins/limit-count/init.lua check_schema: its oneOf failing with both forms given.
+    const bool bothForms = (conf.contains(QStringLiteral("count")) || conf.contains(QStringLiteral("time_window"))) && conf.contains(QStringLiteral("rules"));
+    if (name == QLatin1String("limit-count") && bothForms && (!f || f->message.contains(QLatin1String("value should match only one schema"))))
+        f = SchemaFailure{QStringLiteral("count/time_window and rules cannot be specified at the same time"), QString()};
+    return f;
+}
+
+void checkPlugins(Problems &out, Checker &c, const QJsonObject &r, const QStringList &customPlugins, bool consumer)
+{
+    // apisix/admin/consumers.lua and credentials.lua put their words before the plugin's.
+    const QString prefix = consumer ? QStringLiteral("invalid plugins configuration: ") : QString();
     const QJsonValue plugins = r.value(QStringLiteral("plugins"));
     if (!plugins.isUndefined()) {
         if (!plugins.isObject()) {
@@ -490,7 +538,9 @@ void checkPlugins(Problems &out, Checker &c, const QJsonObject &r, const QString
                 else if (isExtPlugin(it.key()))
                     out.append(validateExtPluginConf(it.key(), it.value(), at));
                 else if (!it.value().isObject())
-                    out.append({Problem::Severity::Error, at, QStringLiteral("failed to check the configuration of plugin %1 err: wrong type: expected object, got %2").arg(it.key(), typeName(it.value()))});
+                    out.append({Problem::Severity::Error, at, prefix + QStringLiteral("failed to check the configuration of plugin %1 err: wrong type: expected object, got %2").arg(it.key(), typeName(it.value()))});
+                else if (const std::optional<SchemaFailure> f = consumer && isAuthPlugin(it.key()) ? std::nullopt : checkPluginConf(it.key(), it.value().toObject()))
+                    out.append({Problem::Severity::Error, at + f->pointer, prefix + QStringLiteral("failed to check the configuration of plugin %1 err: %2").arg(it.key(), f->message)});
                 else
                     out.append({Problem::Severity::Warning, at, QStringLiteral("plugin \"%1\" is kept and exported but not run by RouteScope").arg(it.key())});
             }
@@ -574,10 +624,13 @@ Problems validateRoute(const QJsonObject &r, const Exists &exists, const QString
         else if (!known.contains(it.key()))
             c.errorRaw(QString(), QStringLiteral("additional properties forbidden, found %1").arg(it.key()));
     }
+    // The schema's allOf 1 is a oneOf of uri and uris; its `not` forbids a script beside plugins.
     if (!r.contains(QStringLiteral("uri")) && !r.contains(QStringLiteral("uris")))
-        c.errorRaw(QString(), QStringLiteral("property \"uri\" is required (or \"uris\")"));
+        c.errorRaw(QString(), QStringLiteral("allOf 1 failed: value should match only one schema, but matches none"), QStringLiteral("\"uri\" or \"uris\" is required"));
     if (r.contains(QStringLiteral("uri")) && r.contains(QStringLiteral("uris")))
-        c.errorRaw(QString(), QStringLiteral("only one of \"uri\" and \"uris\" may be set"));
+        c.errorRaw(QString(), QStringLiteral("allOf 1 failed: value should match only one schema, but matches both schemas 1 and 2"), QStringLiteral("set \"uri\" or \"uris\", not both"));
+    if (r.contains(QStringLiteral("script")) && (r.contains(QStringLiteral("plugins")) || r.contains(QStringLiteral("plugin_config_id"))))
+        c.errorRaw(QString(), QStringLiteral("value wasn't supposed to match schema"), QStringLiteral("a route with a \"script\" has no \"plugins\" or \"plugin_config_id\""));
     // Any 1..4096 characters, as APISIX's schema says; one without its "/" can never match a request path.
     if (c.string(r, QStringLiteral("uri"), 1, 4096) && !r.value(QStringLiteral("uri")).toString().startsWith(QLatin1Char('/')))
         c.warning(QStringLiteral("/uri"), QStringLiteral("a uri without a leading \"/\" never matches a request (APISIX accepts it)"));

@@ -32,9 +32,15 @@ public:
     {
         add(Problem::Severity::Error, key, QStringLiteral("property \"%1\" validation failed: %2").arg(key, detail));
     }
-    void errorRaw(const QString &pointerSuffix, const QString &message)
+    // jsonschema's anyOf failing on `key`, with what failed inside as the hint.
+    void noneMatches(const QString &key, const QString &hint)
     {
-        m_out.append({Problem::Severity::Error, m_base + pointerSuffix, m_prefix + message});
+        m_out.append({Problem::Severity::Error, m_base + QLatin1Char('/') + pointerToken(key),
+                      m_prefix + QStringLiteral("property \"%1\" validation failed: object matches none of the required").arg(key), QString(), hint});
+    }
+    void errorRaw(const QString &pointerSuffix, const QString &message, const QString &hint = {})
+    {
+        m_out.append({Problem::Severity::Error, m_base + pointerSuffix, m_prefix + message, QString(), hint});
     }
     void errorBare(const QString &pointerSuffix, const QString &message)
     {
@@ -122,8 +128,9 @@ void checkStringArray(Checker &c, const QJsonObject &o, const QString &key, cons
 QString checkHost(const QString &s);
 void checkLabels(Checker &c, const QJsonObject &o);
 void checkEnum(Checker &c, const QJsonObject &o, const QString &key, const QStringList &allowed);
-// `plugins` as apisix/admin/plugins.lua check_schema checks it.
-void checkPlugins(Problems &out, Checker &c, const QJsonObject &o, const QStringList &customPlugins);
+// `plugins` as apisix/admin/plugins.lua check_schema checks it; a consumer's (or a credential's) errors
+// start "invalid plugins configuration: ", and its auth plugins are left to their consumer_schema.
+void checkPlugins(Problems &out, Checker &c, const QJsonObject &o, const QStringList &customPlugins, bool consumer = false);
 // A reference (`service_id`, `group_id`, ...): an id as id_schema takes it, to an object that exists.
 void checkReference(Problems &out, Checker &c, const QJsonObject &o, const QString &key, ResourceKind kind, const Exists &exists);
 void checkFields(Checker &c, const QJsonObject &o, const QStringList &known, const QStringList &notRun);

@@ -2,6 +2,8 @@
 // consumers, ssls, protos, secrets and plugin metadata (apisix/schema_def.lua, apisix/admin/*.lua).
 #include "validator.h"
 #include "validatorparts.h"
+#include "pluginschemas.h"
+#include "schemacheck.h"
 
 #include <QJsonArray>
 #include <QRegularExpression>
@@ -177,7 +179,7 @@ Problems validateCredential(const QJsonObject &credential, const QString &key, c
     const QJsonValue plugins = credential.value(QStringLiteral("plugins"));
     if (plugins.isObject() && plugins.toObject().size() > 1)
         c.error(QStringLiteral("plugins"), QStringLiteral("expect object to have at most 1 properties"));
-    checkPlugins(out, c, credential, customPlugins);
+    checkPlugins(out, c, credential, customPlugins, true);
     if (hasErrors(out))
         return out;
     if (const Problems schemas = checkConsumerSchemas(plugins.toObject()); !schemas.isEmpty())
@@ -202,7 +204,7 @@ Problems validateConsumer(const QJsonObject &consumer, const Exists &exists, con
     }
     c.string(consumer, QStringLiteral("desc"), 0, 256);
     checkLabels(c, consumer);
-    checkPlugins(out, c, consumer, customPlugins);
+    checkPlugins(out, c, consumer, customPlugins, true);
     if (hasErrors(out))
         return out;
     // apisix/admin/consumers.lua check_conf: after the schema, the plugins' consumer schemas, the duplicate
@@ -370,6 +372,11 @@ Problems validatePluginMetadata(const QString &plugin, const QJsonObject &m, con
                                              "kafka-logger", "loki-logger", "rocketmq-logger", "skywalking-logger", "sls-logger",
                                              "splunk-hec-logging", "syslog", "tcp-logger", "tencent-cloud-cls", "udp-logger"};
     const bool batch = batchLoggers.contains(plugin);
+    if (const QJsonObject *schema = pluginMetadataSchema(plugin)) {
+        if (const std::optional<SchemaFailure> f = checkAgainstSchema(m, *schema))
+            return {{Problem::Severity::Error, f->pointer, kInvalid + f->message}};
+        return {};
+    }
     if (!batch && plugin != QLatin1String("file-logger"))
         return {{Problem::Severity::Warning, QString(),
                  QStringLiteral("%1's metadata_schema is not checked here: APISIX checks it when this is written").arg(plugin)}};

@@ -257,7 +257,9 @@ AdminClient::Answer AdminClient::apply(const Change &change) const
         : request("PUT", path, QJsonDocument(change.value).toJson(QJsonDocument::Compact));
     Answer a;
     a.status = r.status;
-    a.message = r.status ? QJsonDocument::fromJson(r.body).object().value(QStringLiteral("error_msg")).toString() : r.error;
+    // APISIX's errors say error_msg; a key etcd does not have says {"message": "Key not found"}.
+    const QJsonObject body = QJsonDocument::fromJson(r.body).object();
+    a.message = r.status ? body.value(QStringLiteral("error_msg")).toString(body.value(QStringLiteral("message")).toString()) : r.error;
     return a;
 }
 

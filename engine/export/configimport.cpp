@@ -457,7 +457,7 @@ Report validated(const Parsed &parsed, const ResourceObjects &existing, const QS
         QString id = parts[2];
         id.replace(QStringLiteral("~1"), QStringLiteral("/")).replace(QStringLiteral("~0"), QStringLiteral("~"));
         const QString field = parts.mid(3).join(QLatin1Char('/'));
-        (p.isError() ? reasons : warnings)[entryKey(*kind, id)] << (field.isEmpty() ? p.message : QStringLiteral("%1: %2").arg(field, p.message));
+        (p.isError() ? reasons : warnings)[entryKey(*kind, id)] << (field.isEmpty() ? p.shown() : QStringLiteral("%1: %2").arg(field, p.shown()));
     }
     for (const auto &[kind, id] : order) {
         const QString key = entryKey(kind, id);

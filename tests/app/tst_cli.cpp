@@ -523,6 +523,10 @@ void TestCli::validate_data()
                                                  << 0 << QStringLiteral("/plugins");
     QTest::newRow("workspace catalogue") << QByteArray(R"({"plugin_catalogue":[{"name":"mine"}],"routes":{"r":{"uri":"/a","plugins":{"ext-plugin-pre-req":{"conf":[{"name":"noop","value":"{}"}]}},"upstream":{"nodes":{"127.0.0.1:1":1}}}},"upstreams":{}})")
                                          << 0 << QStringLiteral("/routes/r/plugins/ext-plugin-pre-req/conf/0/name: warning: the runner is not known to serve \"noop\"");
+    QTest::newRow("a node's port, with the hint") << QByteArray(R"({"nodes":[{"host":"127.0.0.1","port":0,"weight":1}]})")
+        << 1 << QStringLiteral("/nodes: invalid configuration: property \"nodes\" validation failed: object matches none of the required (node 1: \"port\" must be an integer from 1 to 65535)");
+    QTest::newRow("a plugin's conf against its schema") << QByteArray(R"({"uri":"/a","plugins":{"limit-req":{"rate":0,"burst":0,"key":"remote_addr"}},"upstream":{"nodes":{"127.0.0.1:1":1}}})")
+        << 1 << QStringLiteral("/plugins/limit-req/rate: failed to check the configuration of plugin limit-req err: property \"rate\" validation failed: expected 0 to be greater than 0");
     QTest::newRow("broken json") << QByteArray("{\n\"uri\": }") << 1 << QStringLiteral(": invalid JSON at line 2, column");
 }
 

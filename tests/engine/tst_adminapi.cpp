@@ -167,8 +167,12 @@ void TestAdminApi::crudRoutes()
     QCOMPARE(jsonOf(r).value("value").toObject().value("uri").toString(), QStringLiteral("/a2"));
     QCOMPARE(jsonOf(r).value("value").toObject().value("create_time").toInteger(), created);
 
-    QCOMPARE(engine.admin("GET", "/apisix/admin/routes/nope").status, 404);
-    QCOMPARE(engine.admin("DELETE", "/apisix/admin/routes/nope").status, 404);
+    // routes4.t TEST 2: a key etcd does not have is etcd's answer, {"message": "Key not found"}.
+    for (const auto &[method, body] : {std::pair{"GET", ""}, std::pair{"DELETE", ""}, std::pair{"PATCH", R"({"uri":"/y"})"}}) {
+        r = engine.admin(method, "/apisix/admin/routes/nope", body);
+        QCOMPARE(r.status, 404);
+        QCOMPARE(r.body.trimmed(), QByteArray(R"({"message":"Key not found"})"));
+    }
     QCOMPARE(engine.admin("DELETE", "/apisix/admin/routes/a").status, 200);
     QCOMPARE(jsonOf(engine.admin("GET", "/apisix/admin/routes")).value("total").toInt(), 1);
     QVERIFY(!engine.store().snapshot()->routes.contains("a"));
@@ -436,6 +440,8 @@ void TestAdminApi::apisixTestCases_data()
         << QByteArray() << 400 << QStringLiteral("can not delete this service directly, route [2] is still using it now");
     QTest::newRow("upstream.t: delete an upstream a service uses") << QByteArray("DELETE") << QByteArray("/apisix/admin/upstreams/2")
         << QByteArray() << 400 << QStringLiteral("can not delete this upstream, service [2] is still using it now");
+    QTest::newRow("upstream5.t 15: an upstream a plugin config's traffic-split uses") << QByteArray("DELETE") << QByteArray("/apisix/admin/upstreams/3")
+        << QByteArray() << 400 << QStringLiteral("can not delete this upstream, plugin in plugin_config [2] is still using it now");
     QTest::newRow("routes.t: service_id not found") << QByteArray("PUT") << QByteArray("/apisix/admin/routes/9")
         << QByteArray(R"({"uri": "/a", "service_id": "99"})") << 400
         << QStringLiteral("failed to fetch service info by service id [99], response code: 404");
@@ -477,6 +483,8 @@ void TestAdminApi::apisixTestCases()
     QCOMPARE(engine.put("/apisix/admin/plugin_configs/1", R"({"plugins":{"limit-count":{"count":1,"time_window":60}}})"), 201);
     QCOMPARE(engine.put("/apisix/admin/routes/3", R"({"uri":"/pc","plugin_config_id":"1","upstream_id":"1"})"), 201);
     QCOMPARE(engine.put("/apisix/admin/global_rules/1", R"({"plugins":{"limit-count":{"count":1,"time_window":60}}})"), 201);
+    QCOMPARE(engine.put("/apisix/admin/upstreams/3", R"({"nodes":{"127.0.0.1:1980":1},"type":"roundrobin"})"), 201);
+    QCOMPARE(engine.put("/apisix/admin/plugin_configs/2", R"({"plugins":{"traffic-split":{"rules":[{"weighted_upstreams":[{"upstream_id":3,"weight":1}]}]}}})"), 201);
     const TestResponse r = engine.admin(method, path, body, method == "HEAD" ? QByteArray("not-the-key") : QByteArray("test-key"));
     QCOMPARE(r.status, status);
     if (status >= 400) {

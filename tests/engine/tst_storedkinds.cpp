@@ -98,6 +98,10 @@ void TestStoredKinds::apisixTestCases_data()
     // credentials.t (the fixture's jack has key-auth "auth-one" and a credential cred-a with key-auth "cred-key")
     QTest::newRow("credentials.t: a consumer that is not there") << put << QByteArray("/apisix/admin/consumers/nobody/credentials/c")
         << body({{"plugins", keyAuth("x")}}) << 404 << QStringLiteral("consumer not found");
+    QTest::newRow("credentials.t 13: the credentials of a consumer that is gone") << QByteArray("GET") << QByteArray("/apisix/admin/consumers/tom/credentials")
+        << QByteArray() << 404 << QStringLiteral("Key not found");
+    QTest::newRow("credentials.t: a credential that is not there") << QByteArray("GET") << QByteArray("/apisix/admin/consumers/jack/credentials/nope")
+        << QByteArray() << 404 << QStringLiteral("Key not found");
     QTest::newRow("credentials.t: only auth plugins") << put << QByteArray("/apisix/admin/consumers/jack/credentials/c")
         << body({{"plugins", QJsonObject{{"limit-count", QJsonObject{{"count", 1}, {"time_window", 60}}}}}}) << 400
         << QStringLiteral("only supports auth type plugins in consumer credential");
@@ -219,6 +223,18 @@ void TestStoredKinds::apisixTestCases_data()
         << QStringLiteral("invalid configuration: property \"max_pending_entries\" validation failed: expected 0 to be at least 1");
     QTest::newRow("file-logger.lua metadata_schema: a path and a log_format") << put << QByteArray("/apisix/admin/plugin_metadata/file-logger")
         << body({{"path", "logs/file.log"}, {"log_format", QJsonObject{{"host", "$host"}}}}) << 201 << QStringLiteral("/apisix/plugin_metadata/file-logger");
+    QTest::newRow("plugin-metadata.t 8: example-plugin's without ikey") << put << QByteArray("/apisix/admin/plugin_metadata/example-plugin")
+        << body({{"skey", "val"}}) << 400 << QStringLiteral("invalid configuration: property \"ikey\" is required");
+    QTest::newRow("plugin-metadata.t 1: example-plugin's") << put << QByteArray("/apisix/admin/plugin_metadata/example-plugin")
+        << body({{"skey", "val"}, {"ikey", 1}}) << 201 << QStringLiteral("/apisix/plugin_metadata/example-plugin");
+    QTest::newRow("datadog.lua metadata_schema: a tag ending in a colon") << put << QByteArray("/apisix/admin/plugin_metadata/datadog")
+        << body({{"constant_tags", QJsonArray{"env:prod", "source:"}}}) << 400
+        << QStringLiteral("invalid configuration: property \"constant_tags\" validation failed: failed to validate item 2: failed to match pattern \"^[\\p{L}][\\p{L}\\p{N}_.:/-]*(?<!:)$\" with \"source:\"");
+    QTest::newRow("loggly.lua metadata_schema: protocol") << put << QByteArray("/apisix/admin/plugin_metadata/loggly")
+        << body({{"protocol", "tcp"}}) << 400 << QStringLiteral("invalid configuration: property \"protocol\" validation failed: matches none of the enum values");
+    QTest::newRow("consumers.lua: a consumer's limit-count against its schema") << put << QByteArray("/apisix/admin/consumers")
+        << body({{"username", "jill"}, {"plugins", QJsonObject{{"limit-count", QJsonObject{{"count", 0}, {"time_window", 60}}}}}}) << 400
+        << QStringLiteral("invalid plugins configuration: failed to check the configuration of plugin limit-count err: property \"count\" validation failed: value should match only one schema, but matches none");
     QTest::newRow("plugin_metadata.lua: POST is not supported") << QByteArray("POST") << QByteArray("/apisix/admin/plugin_metadata")
         << QByteArray("{}") << 405 << QStringLiteral("not supported `POST` method for plugin_metadata");
 }
@@ -242,7 +258,7 @@ void TestStoredKinds::apisixTestCases()
     const TestResponse r = engine.admin(method, path, body);
     QCOMPARE(r.status, status);
     if (status >= 400)
-        QCOMPARE(jsonOf(r).value("error_msg").toString(), answer);
+        QCOMPARE(jsonOf(r).value("error_msg").toString(jsonOf(r).value("message").toString()), answer);
     else if (!answer.isEmpty())
         QCOMPARE(jsonOf(r).value("key").toString(), answer);
     const auto snap = engine.store().snapshot();

@@ -406,7 +406,7 @@ void TestRouteEditor::formRoundTrip_data()
     QTest::newRow("numeric upstream id") << QByteArray(R"({"uri":"/a","upstream_id":12})");
     QTest::newRow("inline upstream") << QByteArray(R"({"uri":"/a","upstream":{"type":"roundrobin","nodes":{"127.0.0.1:1980":1,"127.0.0.1:1981":3},"pass_host":"rewrite","upstream_host":"h.example","timeout":{"connect":1,"send":2.5,"read":3}}})");
     QTest::newRow("array nodes") << QByteArray(R"({"uri":"/a","upstream":{"nodes":[{"host":"127.0.0.1","port":80,"weight":2}],"retries":1}})");
-    QTest::newRow("ext plugins") << QByteArray(R"({"uri":"/a","upstream_id":"u","plugins":{"ext-plugin-pre-req":{"conf":[{"name":"b","value":"{}"},{"name":"a","value":"x"}]},"ext-plugin-post-resp":{"allow_degradation":false},"limit-count":{"count":1}}})");
+    QTest::newRow("ext plugins") << QByteArray(R"({"uri":"/a","upstream_id":"u","plugins":{"ext-plugin-pre-req":{"conf":[{"name":"b","value":"{}"},{"name":"a","value":"x"}]},"ext-plugin-post-resp":{"allow_degradation":false},"limit-count":{"count":1,"time_window":60}}})");
     QTest::newRow("unknown fields kept") << QByteArray(R"({"uri":"/a","upstream_id":"u","labels":{"team":"x","env":"dev"},"desc":"d","vars":[["arg_a","==","1"]]})");
     QTest::newRow("empty labels") << QByteArray(R"({"uri":"/a","upstream_id":"u","labels":{}})");
     QTest::newRow("empty plugins") << QByteArray(R"({"uri":"/a","upstream_id":"u","plugins":{}})");
@@ -494,6 +494,14 @@ void TestRouteEditor::formCoversServicePluginConfigAndVars()
     // A plugin config that is not there, and vars that are not an expression, are the store's errors.
     QTest::keyClicks(form->findChild<QLineEdit *>("pluginConfigId"), "nope");
     editor.checkNow();
+    // (first: APISIX's route schema forbids a script beside a plugin config; the hint says so)
+    QCOMPARE(firstErrorMessage(editor.problems()), QStringLiteral("invalid configuration: value wasn't supposed to match schema"));
+    const auto firstError = std::find_if(editor.problems().cbegin(), editor.problems().cend(), [](const Problem &p) { return p.isError(); });
+    QVERIFY(firstError->shown().contains("a route with a \"script\" has no \"plugins\" or \"plugin_config_id\""));
+    QTest::keyClick(form->findChild<QLineEdit *>("script"), Qt::Key_A, Qt::ControlModifier);
+    QTest::keyClick(form->findChild<QLineEdit *>("script"), Qt::Key_Delete);
+    editor.checkNow();
+    QVERIFY(!QJsonDocument::fromJson(editor.jsonEditor()->text().toUtf8()).object().contains("script"));
     QVERIFY2(firstErrorMessage(editor.problems()).contains("failed to fetch plugin config info by plugin config id [nope]"),
              qPrintable(firstErrorMessage(editor.problems())));
     form->findChild<QLineEdit *>("pluginConfigId")->clear();

@@ -1,0 +1,81 @@
+#include "pluginschemas.h"
+
+#include <QFile>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace {
+
+// A {"$ref": "#/definitions/x"} anywhere in `v` replaced by definitions.x.
+QJsonValue resolved(const QJsonValue &v, const QJsonObject &definitions)
+{
+    if (v.isArray()) {
+        QJsonArray out;
+        for (const QJsonValue &item : v.toArray())
+            out.append(resolved(item, definitions));
+        return out;
+    }
+    if (!v.isObject())
+        return v;
+    const QJsonObject o = v.toObject();
+    if (const QString ref = o.value(QStringLiteral("$ref")).toString(); ref.startsWith(QLatin1String("#/definitions/")))
+        return resolved(definitions.value(ref.mid(qstrlen("#/definitions/"))), definitions);
+    QJsonObject out;
+    for (auto it = o.begin(); it != o.end(); ++it)
+        out.insert(it.key(), resolved(it.value(), definitions));
+    return out;
+}
+
+struct Schemas
+{
+    QHash<QString, QJsonObject> conf, metadata, fields;
+
+    Schemas()
+    {
+        QFile file(QStringLiteral(":/schemas/pluginschemas.json"));
+        file.open(QIODevice::ReadOnly);
+        const QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
+        const QJsonObject definitions = root.value(QStringLiteral("definitions")).toObject();
+        const QJsonObject plugins = root.value(QStringLiteral("plugins")).toObject();
+        const QJsonObject fieldSchemas = resolved(root.value(QStringLiteral("fields")), definitions).toObject();
+        for (auto it = fieldSchemas.begin(); it != fieldSchemas.end(); ++it)
+            fields.insert(it.key(), it.value().toObject());
+        for (auto it = plugins.begin(); it != plugins.end(); ++it) {
+            const QJsonObject p = resolved(it.value(), definitions).toObject();
+            if (p.contains(QStringLiteral("schema")))
+                conf.insert(it.key(), p.value(QStringLiteral("schema")).toObject());
+            if (p.contains(QStringLiteral("metadata_schema")))
+                metadata.insert(it.key(), p.value(QStringLiteral("metadata_schema")).toObject());
+        }
+    }
+};
+
+const Schemas &schemas()
+{
+    static const Schemas all;
+    return all;
+}
+
+const QJsonObject *find(const QHash<QString, QJsonObject> &map, const QString &plugin)
+{
+    const auto it = map.constFind(plugin);
+    return it == map.cend() ? nullptr : &*it;
+}
+
+} // namespace
+
+const QJsonObject *pluginConfSchema(const QString &plugin)
+{
+    return find(schemas().conf, plugin);
+}
+
+const QJsonObject *pluginMetadataSchema(const QString &plugin)
+{
+    return find(schemas().metadata, plugin);
+}
+
+const QJsonObject *fieldSchema(const QString &field)
+{
+    return find(schemas().fields, field);
+}

@@ -1,0 +1,271 @@
+#include "schemacheck.h"
+
+#include "validatorparts.h"
+
+#include <QHostAddress>
+#include <QJsonArray>
+#include <QRegularExpression>
+
+#include <cmath>
+
+using Validator::detail::isInteger;
+using Validator::detail::typeName;
+
+QString luaNumber(double d)
+{
+    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 1e15)
+        return QString::number(static_cast<qint64>(d));
+    return QString::number(d, 'g', 14);
+}
+
+namespace {
+
+using Failure = std::optional<SchemaFailure>;
+
+Failure fail(const QString &message, const QString &pointer = {})
+{
+    return SchemaFailure{message, pointer};
+}
+
+// The failure inside a part of the value, under the words that say which part.
+Failure within(Failure inner, const QString &words, const QString &pointer)
+{
+    if (inner)
+        inner = SchemaFailure{words + inner->message, pointer + inner->pointer};
+    return inner;
+}
+
+bool hasType(const QJsonValue &v, const QString &type)
+{
+    if (type == QLatin1String("object")) // Lua has one type for both: an empty array is an empty object
+        return v.isObject() || (v.isArray() && v.toArray().isEmpty());
+    if (type == QLatin1String("array"))
+        return v.isArray() || (v.isObject() && v.toObject().isEmpty());
+    if (type == QLatin1String("string"))
+        return v.isString();
+    if (type == QLatin1String("number"))
+        return v.isDouble();
+    if (type == QLatin1String("integer"))
+        return isInteger(v);
+    if (type == QLatin1String("boolean"))
+        return v.isBool();
+    if (type == QLatin1String("null"))
+        return v.isNull();
+    return true;
+}
+
+Failure check(const QJsonValue &v, const QJsonObject &s);
+
+Failure checkType(const QJsonValue &v, const QJsonObject &s)
+{
+    const QJsonValue type = s.value(QStringLiteral("type"));
+    if (type.isString())
+        return hasType(v, type.toString()) ? Failure() : fail(QStringLiteral("wrong type: expected %1, got %2").arg(type.toString(), typeName(v)));
+    if (!type.isArray())
+        return {};
+    QStringList names;
+    for (const QJsonValue &t : type.toArray()) {
+        if (hasType(v, t.toString()))
+            return {};
+        names << t.toString();
+    }
+    return fail(QStringLiteral("wrong type: expected one of %1, got %2").arg(names.join(QStringLiteral(", ")), typeName(v)));
+}
+
+Failure checkString(const QString &text, const QJsonObject &s)
+{
+    const qsizetype length = text.toUtf8().size(); // Lua counts bytes
+    if (const QJsonValue min = s.value(QStringLiteral("minLength")); min.isDouble() && length < min.toInt())
+        return fail(QStringLiteral("string too short, expected at least %1, got %2").arg(min.toInt()).arg(length));
+    if (const QJsonValue max = s.value(QStringLiteral("maxLength")); max.isDouble() && length > max.toInt())
+        return fail(QStringLiteral("string too long, expected at most %1, got %2").arg(max.toInt()).arg(length));
+    // "ipv4" and "ipv6", as schema_def.lua's ip_def uses them.
+    if (const QString format = s.value(QStringLiteral("format")).toString(); !format.isEmpty()) {
+        const QHostAddress address(text);
+        const bool v4 = address.protocol() == QAbstractSocket::IPv4Protocol && text.count(QLatin1Char('.')) == 3;
+        const bool v6 = address.protocol() == QAbstractSocket::IPv6Protocol && !text.contains(QLatin1Char('%'));
+        if ((format == QLatin1String("ipv4") && !v4) || (format == QLatin1String("ipv6") && !v6))
+            return fail(QStringLiteral("expected %1 to be an %2 address").arg(text, format));
+    }
+    if (const QJsonValue pattern = s.value(QStringLiteral("pattern")); pattern.isString()) {
+        const QRegularExpression re(pattern.toString());
+        if (re.isValid() && !re.match(text).hasMatch())
+            return fail(QStringLiteral("failed to match pattern \"%1\" with \"%2\"").arg(pattern.toString(), text));
+    }
+    return {};
+}
+
+Failure checkNumber(double d, const QJsonObject &s)
+{
+    const QString n = luaNumber(d);
+    if (const QJsonValue min = s.value(QStringLiteral("minimum")); min.isDouble() && d < min.toDouble())
+        return fail(QStringLiteral("expected %1 to be at least %2").arg(n, luaNumber(min.toDouble())));
+    if (const QJsonValue max = s.value(QStringLiteral("maximum")); max.isDouble() && d > max.toDouble())
+        return fail(QStringLiteral("expected %1 to be at most %2").arg(n, luaNumber(max.toDouble())));
+    if (const QJsonValue min = s.value(QStringLiteral("exclusiveMinimum")); min.isDouble() && d <= min.toDouble())
+        return fail(QStringLiteral("expected %1 to be greater than %2").arg(n, luaNumber(min.toDouble())));
+    if (const QJsonValue max = s.value(QStringLiteral("exclusiveMaximum")); max.isDouble() && d >= max.toDouble())
+        return fail(QStringLiteral("expected %1 to be smaller than %2").arg(n, luaNumber(max.toDouble())));
+    return {};
+}
+
+Failure checkObject(const QJsonObject &o, const QJsonObject &s)
+{
+    if (const QJsonValue min = s.value(QStringLiteral("minProperties")); min.isDouble() && o.size() < min.toInt())
+        return fail(QStringLiteral("expect object to have at least %1 properties").arg(min.toInt()));
+    if (const QJsonValue max = s.value(QStringLiteral("maxProperties")); max.isDouble() && o.size() > max.toInt())
+        return fail(QStringLiteral("expect object to have at most %1 properties").arg(max.toInt()));
+    const QJsonObject properties = s.value(QStringLiteral("properties")).toObject();
+    const QJsonObject patterns = s.value(QStringLiteral("patternProperties")).toObject();
+    const QJsonValue additional = s.value(QStringLiteral("additionalProperties"));
+    for (auto it = o.begin(); it != o.end(); ++it) {
+        const QString at = QLatin1Char('/') + pointerToken(it.key());
+        bool matched = properties.contains(it.key());
+        if (matched)
+            if (Failure f = within(check(it.value(), properties.value(it.key()).toObject()), QStringLiteral("property \"%1\" validation failed: ").arg(it.key()), at))
+                return f;
+        for (auto p = patterns.begin(); p != patterns.end(); ++p) {
+            if (!QRegularExpression(p.key()).match(it.key()).hasMatch())
+                continue;
+            matched = true;
+            if (Failure f = within(check(it.value(), p.value().toObject()), QStringLiteral("failed to validate %1 (matching \"%2\"): ").arg(it.key(), p.key()), at))
+                return f;
+        }
+        if (matched)
+            continue;
+        if (additional.isBool() && !additional.toBool())
+            return fail(QStringLiteral("additional properties forbidden, found %1").arg(it.key()));
+        if (additional.isObject())
+            if (Failure f = within(check(it.value(), additional.toObject()), QStringLiteral("failed to validate additional property %1: ").arg(it.key()), at))
+                return f;
+    }
+    const QJsonObject dependencies = s.value(QStringLiteral("dependencies")).toObject();
+    for (auto it = dependencies.begin(); it != dependencies.end(); ++it) {
+        if (!o.contains(it.key()))
+            continue;
+        QJsonObject dependent = it.value().toObject();
+        if (it.value().isArray())
+            dependent = QJsonObject{{QStringLiteral("required"), it.value()}};
+        if (Failure f = within(check(o, dependent), QStringLiteral("failed to validate dependent schema for \"%1\": ").arg(it.key()), {}))
+            return f;
+    }
+    return {};
+}
+
+Failure checkArray(const QJsonArray &a, const QJsonObject &s)
+{
+    if (const QJsonValue min = s.value(QStringLiteral("minItems")); min.isDouble() && a.size() < min.toInt())
+        return fail(QStringLiteral("expect array to have at least %1 items").arg(min.toInt()));
+    if (const QJsonValue max = s.value(QStringLiteral("maxItems")); max.isDouble() && a.size() > max.toInt())
+        return fail(QStringLiteral("expect array to have at most %1 items").arg(max.toInt()));
+    if (s.value(QStringLiteral("uniqueItems")).toBool())
+        for (int j = 1; j < a.size(); ++j)
+            for (int i = 0; i < j; ++i)
+                if (a[i] == a[j])
+                    return fail(QStringLiteral("expected unique items but items %1 and %2 are equal").arg(i + 1).arg(j + 1));
+    const QJsonValue items = s.value(QStringLiteral("items"));
+    for (int i = 0; i < a.size(); ++i) {
+        const QJsonObject itemSchema = items.isArray() ? items.toArray().at(i).toObject() : items.toObject();
+        if (Failure f = within(check(a[i], itemSchema), QStringLiteral("failed to validate item %1: ").arg(i + 1), QStringLiteral("/%1").arg(i)))
+            return f;
+    }
+    return {};
+}
+
+// anyOf of nothing but `required` lists names them: `object matches none of the required: ["a"] or ["b"]`.
+QString noneOfRequired(const QJsonArray &alternatives)
+{
+    QStringList lists;
+    for (const QJsonValue &alt : alternatives) {
+        const QJsonObject o = alt.toObject();
+        if (o.size() != 1 || !o.value(QStringLiteral("required")).isArray())
+            return QStringLiteral("object matches none of the required");
+        QStringList names;
+        for (const QJsonValue &n : o.value(QStringLiteral("required")).toArray())
+            names << QLatin1Char('"') + n.toString() + QLatin1Char('"');
+        lists << QLatin1Char('[') + names.join(QLatin1Char(',')) + QLatin1Char(']');
+    }
+    return QStringLiteral("object matches none of the required: ") + lists.join(QStringLiteral(" or "));
+}
+
+Failure checkCombinations(const QJsonValue &v, const QJsonObject &s)
+{
+    const QJsonArray allOf = s.value(QStringLiteral("allOf")).toArray();
+    for (int i = 0; i < allOf.size(); ++i)
+        if (Failure f = within(check(v, allOf[i].toObject()), QStringLiteral("allOf %1 failed: ").arg(i + 1), {}))
+            return f;
+    if (const QJsonValue anyOf = s.value(QStringLiteral("anyOf")); anyOf.isArray()) {
+        bool any = false;
+        for (const QJsonValue &alt : anyOf.toArray())
+            if ((any = !check(v, alt.toObject())))
+                break;
+        if (!any)
+            return fail(noneOfRequired(anyOf.toArray()));
+    }
+    if (const QJsonValue oneOf = s.value(QStringLiteral("oneOf")); oneOf.isArray()) {
+        QList<int> matching;
+        const QJsonArray alts = oneOf.toArray();
+        for (int i = 0; i < alts.size() && matching.size() < 2; ++i)
+            if (!check(v, alts[i].toObject()))
+                matching << i + 1;
+        if (matching.isEmpty())
+            return fail(QStringLiteral("value should match only one schema, but matches none"));
+        if (matching.size() > 1)
+            return fail(QStringLiteral("value should match only one schema, but matches both schemas %1 and %2").arg(matching[0]).arg(matching[1]));
+    }
+    if (const QJsonValue notSchema = s.value(QStringLiteral("not")); notSchema.isObject() && !check(v, notSchema.toObject()))
+        return fail(QStringLiteral("value wasn't supposed to match schema"));
+    if (const QJsonValue ifSchema = s.value(QStringLiteral("if")); ifSchema.isObject()) {
+        const bool then = !check(v, ifSchema.toObject());
+        const QString branch = then ? QStringLiteral("then") : QStringLiteral("else");
+        if (const QJsonValue b = s.value(branch); b.isObject() && check(v, b.toObject()))
+            return fail(branch + QStringLiteral(" clause did not match"));
+    }
+    return {};
+}
+
+// The object with its properties' defaults filled in, as APISIX's checker fills them before it goes on.
+QJsonValue withDefaults(const QJsonValue &v, const QJsonObject &s)
+{
+    if (!v.isObject())
+        return v;
+    QJsonObject o = v.toObject();
+    const QJsonObject properties = s.value(QStringLiteral("properties")).toObject();
+    for (auto it = properties.begin(); it != properties.end(); ++it)
+        if (const QJsonValue d = it.value().toObject().value(QStringLiteral("default")); !d.isUndefined() && !o.contains(it.key()))
+            o.insert(it.key(), d);
+    return o;
+}
+
+Failure check(const QJsonValue &given, const QJsonObject &s)
+{
+    if (Failure f = checkType(given, s))
+        return f;
+    if (given.isObject())
+        for (const QJsonValue &key : s.value(QStringLiteral("required")).toArray())
+            if (!given.toObject().contains(key.toString()))
+                return fail(QStringLiteral("property \"%1\" is required").arg(key.toString()));
+    const QJsonValue v = withDefaults(given, s);
+    if (v.isString())
+        if (Failure f = checkString(v.toString(), s))
+            return f;
+    if (v.isDouble())
+        if (Failure f = checkNumber(v.toDouble(), s))
+            return f;
+    if (v.isObject())
+        if (Failure f = checkObject(v.toObject(), s))
+            return f;
+    if (v.isArray())
+        if (Failure f = checkArray(v.toArray(), s))
+            return f;
+    if (const QJsonValue e = s.value(QStringLiteral("enum")); e.isArray() && !e.toArray().contains(v))
+        return fail(QStringLiteral("matches none of the enum values"));
+    return checkCombinations(v, s);
+}
+
+} // namespace
+
+std::optional<SchemaFailure> checkAgainstSchema(const QJsonValue &value, const QJsonObject &schema)
+{
+    return check(value, schema);
+}

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QString>
+
+#include <optional>
+
+// Checks a value against a JSON Schema (draft 7, the keywords APISIX's plugin schemas use) as APISIX's
+// schema checker (api7/jsonschema) does: it stops at the first failure and words it as that checker does,
+// e.g. `property "count" validation failed: expected 0 to be greater than 0`.
+struct SchemaFailure
+{
+    QString message;
+    QString pointer; // where in the value, as a JSON Pointer ("" for the value itself)
+};
+
+std::optional<SchemaFailure> checkAgainstSchema(const QJsonValue &value, const QJsonObject &schema);
+
+// A number as Lua's tostring writes it: 3, 0.5, 1e+20.
+QString luaNumber(double d);
