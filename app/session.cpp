@@ -113,6 +113,10 @@ QString Session::open(const QCommandLineParser &args, const QString &workspaceOv
     QStringList httpProblems;
     options.client = ClientSettings::fromJson(m_workspace.http, &httpProblems);
     options.client.readApisix(apisix, &httpProblems);
+    const QString proxyMode = apisix.value(QStringLiteral("proxy_mode")).toString(QStringLiteral("http"));
+    if (proxyMode != QLatin1String("http") && proxyMode != QLatin1String("stream") && proxyMode != QLatin1String("http&stream"))
+        httpProblems << QStringLiteral("apisix.proxy_mode \"%1\" is not http, stream or http&stream: http is used").arg(proxyMode);
+    options.streamRoutes = proxyMode == QLatin1String("stream") || proxyMode == QLatin1String("http&stream");
     for (const QString &problem : std::as_const(httpProblems))
         m_notes << QStringLiteral("warning: %1").arg(problem);
     options.capture.budgetBytes = qint64(m_workspace.captureBudgetMiB) * 1024 * 1024;

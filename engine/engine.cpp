@@ -141,6 +141,7 @@ QString Engine::start(const EngineOptions &options)
     const QString adminHost = options.admin.left(options.admin.lastIndexOf(QLatin1Char(':')));
     m_api->setLoopbackOnly(isLoopbackHost(adminHost.toLatin1()));
     m_api->setKeyInQuery(options.adminKeyInQuery);
+    m_api->setStreamMode(options.streamRoutes);
     auto api = m_api;
     RequestParser::Limits adminLimits = options.limits;
     adminLimits.maxBodyBytes = AdminApi::kMaxBodyBytes; // a chunked body past it: 413 as soon as it is

@@ -26,6 +26,7 @@ struct EngineOptions
     int workers = 1;
     QByteArray adminKey;
     bool adminKeyInQuery = false; // also take the key from ?api_key= (AdminApi::setKeyInQuery)
+    bool streamRoutes = false;    // production's proxy_mode has "stream": the Admin API takes stream routes
     RequestParser::Limits limits;
     ClientSettings client;
     RunnerSettings runner;

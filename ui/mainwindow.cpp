@@ -65,13 +65,14 @@ MainWindow::MainWindow(ConfigStore *store, CaptureStore *capture, RunnerProcess 
     more->setDocumentMode(true);
     for (const auto &[kind, title] : {std::pair{ResourceKind::Consumer, tr("Consumers")}, std::pair{ResourceKind::ConsumerGroup, tr("Consumer groups")},
                                       std::pair{ResourceKind::Ssl, tr("SSLs")}, std::pair{ResourceKind::Proto, tr("Protos")},
-                                      std::pair{ResourceKind::Secret, tr("Secrets")}, std::pair{ResourceKind::PluginMetadata, tr("Plugin metadata")}}) {
+                                      std::pair{ResourceKind::Secret, tr("Secrets")}, std::pair{ResourceKind::PluginMetadata, tr("Plugin metadata")},
+                                      std::pair{ResourceKind::StreamRoute, tr("Stream routes")}}) {
         auto *panel = new RoutesPanel(kind, store, PluginCatalogue::fromJson(info.pluginCatalogue), this);
         more->addTab(panel, title);
         m_objectPanels.append(panel);
     }
     tabs->addTab(more, tr("Consumers, SSLs, more"));
-    tabs->setTabToolTip(tabs->count() - 1, tr("Consumers, consumer groups, SSLs, protos, secrets and plugin metadata: stored, checked and "
+    tabs->setTabToolTip(tabs->count() - 1, tr("Consumers, consumer groups, SSLs, protos, secrets, plugin metadata and stream routes: stored, checked and "
                                               "exported as APISIX does; RouteScope does not run them (an exchange says so where it matters)"));
     setCentralWidget(tabs);
     for (RoutesPanel *panel : std::as_const(m_objectPanels)) {

@@ -28,7 +28,7 @@ void ObjectsModel::reload()
     };
     switch (m_kind) {
     case ResourceKind::Upstream: count({ResourceKind::Route, ResourceKind::Service}, QStringLiteral("upstream_id")); break;
-    case ResourceKind::Service: count({ResourceKind::Route}, QStringLiteral("service_id")); break;
+    case ResourceKind::Service: count({ResourceKind::Route, ResourceKind::StreamRoute}, QStringLiteral("service_id")); break;
     case ResourceKind::PluginConfig: count({ResourceKind::Route}, QStringLiteral("plugin_config_id")); break;
     case ResourceKind::ConsumerGroup: count({ResourceKind::Consumer}, QStringLiteral("group_id")); break;
     default: break;
@@ -80,6 +80,17 @@ QString ObjectsModel::cell(const QString &key, const QJsonObject &o, int column)
         if (column == 2)
             return key.section(QLatin1Char('/'), 0, 0);
         return o.value(QStringLiteral("uri")).toString(o.value(QStringLiteral("region")).toString());
+    case ResourceKind::StreamRoute: {
+        if (column == 3)
+            return o.value(QStringLiteral("upstream_id")).isUndefined() ? QString() : tr("upstream %1").arg(Validator::idText(o.value(QStringLiteral("upstream_id"))));
+        QStringList match; // what the L4 router matches on
+        for (const char *k : {"remote_addr", "server_addr", "sni"})
+            if (o.contains(QLatin1String(k)))
+                match << QStringLiteral("%1 %2").arg(QLatin1String(k), o.value(QLatin1String(k)).toString());
+        if (o.contains(QStringLiteral("server_port")))
+            match << QStringLiteral("server_port %1").arg(o.value(QStringLiteral("server_port")).toInt());
+        return match.join(QStringLiteral(", "));
+    }
     case ResourceKind::PluginMetadata:
         if (column == 2) {
             QStringList fields = o.keys();
@@ -121,6 +132,7 @@ QVariant ObjectsModel::headerData(int section, Qt::Orientation orientation, int 
     static const char *const secret[] = {"ID", "Name", "Manager", "Address"};
     static const char *const metadata[] = {"Plugin", "Name", "Fields", "Applies to"};
     static const char *const consumer[] = {"Username", "Description", "Plugins", "Group"};
+    static const char *const stream[] = {"ID", "Name", "Matches", "Upstream"};
     switch (m_kind) {
     case ResourceKind::Upstream: return tr(upstream[section]);
     case ResourceKind::Ssl: return tr(ssl[section]);
@@ -128,6 +140,7 @@ QVariant ObjectsModel::headerData(int section, Qt::Orientation orientation, int 
     case ResourceKind::Secret: return tr(secret[section]);
     case ResourceKind::PluginMetadata: return tr(metadata[section]);
     case ResourceKind::Consumer: return tr(consumer[section]);
+    case ResourceKind::StreamRoute: return tr(stream[section]);
     default: break;
     }
     return tr(others[section]);

@@ -68,6 +68,7 @@ QJsonObject starter(ResourceKind kind)
         return {{"content", "syntax = \"proto3\";\npackage helloworld;\nservice Greeter {\n  rpc SayHello (HelloRequest) returns (HelloReply) {}\n}\n"
                             "message HelloRequest {\n  string name = 1;\n}\nmessage HelloReply {\n  string message = 1;\n}\n"}};
     case ResourceKind::Secret: return {{"uri", "http://127.0.0.1:8200"}, {"prefix", "kv/apisix"}, {"token", "root"}};
+    case ResourceKind::StreamRoute: return {{"server_port", 9100}, {"upstream", QJsonObject{{"nodes", QJsonObject{{"127.0.0.1:1995", 1}}}}}};
     case ResourceKind::PluginMetadata:
         return {{"log_format", QJsonObject{{"host", "$host"}, {"@timestamp", "$time_iso8601"}, {"client_ip", "$remote_addr"}}}};
     case ResourceKind::PluginConfig:

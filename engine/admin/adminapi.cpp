@@ -280,6 +280,8 @@ AdminReply AdminApi::handle(const HttpRequest &request) const
     const std::optional<ResourceKind> kind = resourceKindNamed(QString::fromUtf8(parts[0]));
     if (!kind)
         return error(404, QStringLiteral("Unsupported resource type: %1").arg(QString::fromUtf8(parts[0])));
+    if (*kind == ResourceKind::StreamRoute && !m_streamMode)
+        return error(400, QStringLiteral("stream mode is disabled, can not add stream routes"));
     AdminReply reply = resource(*kind, request, parts);
     reply.versioned = true;
     return reply;

@@ -29,6 +29,9 @@ public:
     // APISIX also takes the key from `?api_key=`; here only when the user turns it on (the workspace's
     // "admin_key_in_query"), as a URL with a secret in it lands in shell histories and access logs.
     void setKeyInQuery(bool on) { m_keyInQuery = on; }
+    // apisix.proxy_mode "stream" or "http&stream" in production's config.yaml: only then does its Admin API
+    // take stream routes (admin/init.lua); otherwise every stream_routes request is answered 400.
+    void setStreamMode(bool on) { m_streamMode = on; }
     AdminReply handle(const HttpRequest &request) const;
     // What can be decided on the head alone (Host on loopback, the path, the key): the refusal's status and
     // error_msg, or status 0 to read the body and go on. The server asks this before reading a body.
@@ -50,6 +53,7 @@ private:
     AdminReply list(ResourceKind kind, const QMap<QString, StoredResource> &map, const QUrlQuery &args, const QString &keyPrefix = {}) const;
 
     ConfigStore *m_store;
+    bool m_streamMode = false;
     QByteArray m_key;
     bool m_loopbackOnly = false;
     bool m_keyInQuery = false;

@@ -256,9 +256,16 @@ QString stillUsed(const ResourceMaps &objects, ResourceKind kind, const QString 
     switch (kind) {
     case ResourceKind::Upstream:
         return upstreamStillUsed(objects, id);
-    case ResourceKind::Service:
+    case ResourceKind::Service: // (apisix/admin/services.lua names a stream route "stream_route")
         by = user(ResourceKind::Route, QStringLiteral("service_id"));
+        if (by.isEmpty())
+            by = user(ResourceKind::StreamRoute, QStringLiteral("service_id")).replace(QLatin1String("stream route ["), QLatin1String("stream_route ["));
         return by.isEmpty() ? by : QStringLiteral("can not delete this service directly, %1 is still using it now").arg(by);
+    case ResourceKind::StreamRoute: // apisix/admin/stream_routes.lua delete_checker: a subordinate's superior
+        for (auto it = objects.streamRoutes.cbegin(); it != objects.streamRoutes.cend(); ++it)
+            if (refersTo(it->value.value(QStringLiteral("protocol")).toObject(), QStringLiteral("superior_id"), id))
+                return QStringLiteral("can not delete this stream route directly, stream route [%1] is still using it as superior_id").arg(it.key());
+        break;
     case ResourceKind::PluginConfig:
         by = user(ResourceKind::Route, QStringLiteral("plugin_config_id"));
         return by.isEmpty() ? by : QStringLiteral("can not delete this plugin config, %1 is still using it now").arg(by);
@@ -312,6 +319,13 @@ Problems validate(const ResourceMaps &objects, ResourceKind kind, const QJsonObj
     case ResourceKind::Ssl: return Validator::validateSsl(value);
     case ResourceKind::Proto: return Validator::validateProto(value);
     case ResourceKind::Secret: return Validator::validateSecret(id.section(QLatin1Char('/'), 0, 0), value);
+    case ResourceKind::StreamRoute:
+        return Validator::validateStreamRoute(value, id, exists, [&objects](const QString &superior) -> QJsonValue {
+            const auto it = objects.streamRoutes.constFind(superior);
+            if (it == objects.streamRoutes.cend())
+                return QJsonValue(QJsonValue::Undefined);
+            return it->value.value(QStringLiteral("protocol")).toObject().value(QStringLiteral("name")).toString();
+        });
     case ResourceKind::PluginMetadata: break;
     }
     return Validator::validatePluginMetadata(id, value, customPlugins);

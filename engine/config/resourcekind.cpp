@@ -14,6 +14,7 @@ QString resourcePlural(ResourceKind kind)
     case ResourceKind::Proto: return QStringLiteral("protos");
     case ResourceKind::Secret: return QStringLiteral("secrets");
     case ResourceKind::PluginMetadata: return QStringLiteral("plugin_metadata");
+    case ResourceKind::StreamRoute: return QStringLiteral("stream_routes");
     }
     return {};
 }
@@ -32,6 +33,7 @@ QString resourceNoun(ResourceKind kind)
     case ResourceKind::Proto: return QStringLiteral("proto");
     case ResourceKind::Secret: return QStringLiteral("secret");
     case ResourceKind::PluginMetadata: return QStringLiteral("plugin_metadata"); // APISIX's own word for it
+    case ResourceKind::StreamRoute: return QStringLiteral("stream route");
     }
     return {};
 }
@@ -66,7 +68,8 @@ bool resourceAllows(ResourceKind kind, QByteArrayView method)
     case ResourceKind::Secret: return !post;
     case ResourceKind::Consumer:
     case ResourceKind::PluginMetadata: return !post && !patch;
-    case ResourceKind::Proto: return !patch;
+    case ResourceKind::Proto:
+    case ResourceKind::StreamRoute: return !patch;
     default: break;
     }
     return true;

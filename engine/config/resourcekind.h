@@ -9,14 +9,15 @@
 enum class ResourceKind {
     Route, Upstream, Service, PluginConfig, GlobalRule,
     // Stored, validated and exported as APISIX does; not run here (the exchange says so where it matters).
-    ConsumerGroup, Consumer, Ssl, Proto, Secret, PluginMetadata
+    ConsumerGroup, Consumer, Ssl, Proto, Secret, PluginMetadata,
+    StreamRoute // APISIX's L4 routes: its Admin API takes them only with proxy_mode "stream" or "http&stream"
 };
 
 // In the order they can be loaded: an object only refers to kinds before it.
 inline constexpr ResourceKind kResourceKinds[] = {ResourceKind::Upstream, ResourceKind::Proto, ResourceKind::Service,
                                                   ResourceKind::PluginConfig, ResourceKind::Route, ResourceKind::GlobalRule,
                                                   ResourceKind::ConsumerGroup, ResourceKind::Consumer, ResourceKind::Ssl,
-                                                  ResourceKind::Secret, ResourceKind::PluginMetadata};
+                                                  ResourceKind::Secret, ResourceKind::PluginMetadata, ResourceKind::StreamRoute};
 
 QString resourcePlural(ResourceKind kind);     // "routes", "plugin_configs": the Admin API path and the workspace key
 QString resourceNoun(ResourceKind kind);       // "route", "plugin config": as APISIX's messages name one
@@ -34,7 +35,7 @@ template <typename T>
 struct PerKind
 {
     T routes, upstreams, services, pluginConfigs, globalRules;
-    T consumerGroups, consumers, ssls, protos, secrets, pluginMetadata;
+    T consumerGroups, consumers, ssls, protos, secrets, pluginMetadata, streamRoutes;
 
     T &of(ResourceKind kind)
     {
@@ -49,6 +50,7 @@ struct PerKind
         case ResourceKind::Ssl: return ssls;
         case ResourceKind::Proto: return protos;
         case ResourceKind::Secret: return secrets;
+        case ResourceKind::StreamRoute: return streamRoutes;
         case ResourceKind::PluginMetadata: break;
         }
         return pluginMetadata;

@@ -719,6 +719,68 @@ Problems validateService(const QJsonObject &s, const Exists &exists, const QStri
     return out;
 }
 
+Problems validateStreamRoute(const QJsonObject &r, const QString &id, const Exists &exists, const StreamProtocolOf &protocolOf)
+{
+    Problems out;
+    Checker c(out, QString(), QStringLiteral("invalid configuration: "));
+    checkFields(c, r, {"id", "name", "desc", "labels", "create_time", "update_time", "remote_addr", "server_addr", "server_port",
+                       "sni", "upstream", "upstream_id", "service_id", "plugins", "protocol"}, {});
+    c.string(r, QStringLiteral("name"), 1, 256);
+    c.string(r, QStringLiteral("desc"), 0, 256);
+    checkLabels(c, r);
+    for (const char *key : {"remote_addr", "server_addr"})
+        if (c.string(r, QLatin1String(key), 0, 0))
+            if (const QString why = checkAddr(r.value(QLatin1String(key)).toString()); !why.isEmpty())
+                c.error(QLatin1String(key), why);
+    c.integer(r, QStringLiteral("server_port"), 1, 65535);
+    if (c.string(r, QStringLiteral("sni"), 0, 0))
+        if (const QString why = checkHost(r.value(QStringLiteral("sni")).toString()); !why.isEmpty())
+            c.error(QStringLiteral("sni"), why);
+    if (const QJsonValue protocol = r.value(QStringLiteral("protocol")); !protocol.isUndefined())
+        if (const std::optional<SchemaFailure> f = checkAgainstSchema(protocol, *fieldSchema(QStringLiteral("stream_route.protocol"))))
+            c.errorRaw(QStringLiteral("/protocol") + f->pointer, QStringLiteral("property \"protocol\" validation failed: ") + f->message);
+    if (hasErrors(out))
+        return out;
+    checkUpstreamOf(out, c, r, exists);
+    checkReference(out, c, r, QStringLiteral("service_id"), ResourceKind::Service, exists);
+    if (hasErrors(out))
+        return out;
+    // The superior of a subordinate (xRPC) route: not itself, there, of the same protocol.
+    const QJsonObject protocol = r.value(QStringLiteral("protocol")).toObject();
+    if (const QString superior = idText(protocol.value(QStringLiteral("superior_id"))); !superior.isEmpty()) {
+        const QJsonValue superiorProtocol = superior == id ? QJsonValue() : protocolOf(superior);
+        if (superior == id)
+            return {{Problem::Severity::Error, QStringLiteral("/protocol/superior_id"), QStringLiteral("stream route can not set itself as superior_id")}};
+        if (superiorProtocol.isUndefined())
+            return {{Problem::Severity::Error, QStringLiteral("/protocol/superior_id"), QStringLiteral("failed to fetch stream routes[%1], response code: 404").arg(superior)}};
+        if (!superiorProtocol.toString().isEmpty() && superiorProtocol != protocol.value(QStringLiteral("name")))
+            return {{Problem::Severity::Error, QStringLiteral("/protocol/superior_id"),
+                     QStringLiteral("protocol mismatch: subordinate protocol [%1] does not match superior protocol [%2]")
+                         .arg(protocol.value(QStringLiteral("name")).toString(), superiorProtocol.toString())}};
+    }
+    // apisix/stream/router/ip_port.lua stream_route_checker: only the stream plugins APISIX's default
+    // config.yaml enables (apisix/cli/config.lua stream_plugins).
+    const QJsonValue plugins = r.value(QStringLiteral("plugins"));
+    if (!plugins.isUndefined() && !plugins.isObject())
+        c.wrongType(QStringLiteral("plugins"), QStringLiteral("object"), plugins);
+    static const QStringList streamPlugins = {"ip-restriction", "limit-conn", "mqtt-proxy", "syslog", "traffic-split"};
+    const QJsonObject p = plugins.toObject();
+    for (auto it = p.begin(); it != p.end(); ++it) {
+        const QString at = QStringLiteral("/plugins/") + pointerToken(it.key());
+        if (!streamPlugins.contains(it.key()))
+            out.append({Problem::Severity::Error, at, QStringLiteral("unknown plugin [%1]").arg(it.key())});
+        else if (!it.value().isObject())
+            out.append({Problem::Severity::Error, at, QStringLiteral("failed to check the configuration of plugin %1 err: wrong type: expected object, got %2").arg(it.key(), typeName(it.value()))});
+    }
+    // apisix/stream/xrpc.lua check_schema: a protocol of the ones APISIX ships (production's xrpc.protocols
+    // in config.yaml must also list it).
+    if (const QJsonValue name = protocol.value(QStringLiteral("name")); name.isString() && name != QLatin1String("redis") && name != QLatin1String("dubbo"))
+        out.append({Problem::Severity::Error, QStringLiteral("/protocol/name"), QStringLiteral("unknown protocol [%1]").arg(name.toString())});
+    if (!hasErrors(out))
+        out.append({Problem::Severity::Warning, QString(), QStringLiteral("RouteScope proxies HTTP only: this stream route is kept and exported, not run")});
+    return out;
+}
+
 Problems validatePluginConfig(const QJsonObject &p, const QStringList &customPlugins)
 {
     Problems out;

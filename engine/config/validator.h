@@ -23,6 +23,10 @@ Problems validateService(const QJsonObject &service, const Exists &exists, const
 Problems validatePluginConfig(const QJsonObject &config, const QStringList &customPlugins = {});
 Problems validateGlobalRule(const QJsonObject &rule, const GlobalRuleOf &ruleOf, const QStringList &customPlugins = {});
 Problems validateUpstream(const QJsonObject &upstream, const QString &pointer = {});
+// The protocol name of the stream route `id`, an empty string when it has none, Undefined when it is not there.
+using StreamProtocolOf = std::function<QJsonValue(const QString &id)>;
+// A stream route (schema_def.lua stream_route, apisix/admin/stream_routes.lua check_conf) with the key `id`.
+Problems validateStreamRoute(const QJsonObject &route, const QString &id, const Exists &exists, const StreamProtocolOf &protocolOf);
 
 // Stored and exported, not run (validatorstored.cpp).
 // The consumer key ("jack", or "jack/credentials/c1" for a credential) whose auth plugin has this value

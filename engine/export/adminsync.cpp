@@ -215,6 +215,8 @@ std::optional<ResourceObjects> AdminClient::fetchAll(QString *error) const
     ResourceObjects out;
     for (ResourceKind kind : kResourceKinds) {
         const Reply r = request("GET", QStringLiteral("/apisix/admin/") + resourcePlural(kind));
+        if (kind == ResourceKind::StreamRoute && r.status == 400)
+            continue; // "stream mode is disabled": production has none
         if (r.status != 200) {
             const QString why = r.status ? QJsonDocument::fromJson(r.body).object().value(QStringLiteral("error_msg")).toString() : r.error;
             *error = QStringLiteral("GET /apisix/admin/%1: %2%3").arg(resourcePlural(kind), r.status ? QString::number(r.status) + QLatin1Char(' ') : QString(), why);

@@ -252,6 +252,8 @@ void addAdcStoredKinds(QJsonObject &file, const ResourceObjects &objects, QStrin
         if (notes && !objects.of(kind).isEmpty())
             *notes << QStringLiteral("%1 left out: ADC has no %2 (export apisix-yaml or admin-curl for them)")
                           .arg(resourcePlural(kind), resourceNoun(kind) + QLatin1Char('s'));
+    if (notes && !objects.streamRoutes.isEmpty()) // (ADC keeps them in their services: not written here yet)
+        *notes << QStringLiteral("stream_routes left out: not written to ADC's file by RouteScope (export apisix-yaml or admin-curl for them)");
 }
 } // namespace
 

@@ -17,9 +17,6 @@
 namespace ConfigImport {
 namespace {
 
-// The kinds of a standalone file RouteScope does not have: named in the report, never dropped silently.
-constexpr const char *kNotSupported[] = {"stream_routes"};
-
 struct Entry
 {
     QJsonValue value;
@@ -403,14 +400,10 @@ Report validated(const Parsed &parsed, const ResourceObjects &existing, const QS
     const auto entryKey = [](ResourceKind kind, const QString &id) -> QString { return resourceNoun(kind) + QLatin1Char('\n') + id; };
     for (const auto &[key, entries] : parsed.lists) {
         const std::optional<ResourceKind> kind = resourceKindNamed(key);
-        if (!kind) {
-            const bool known = std::any_of(std::begin(kNotSupported), std::end(kNotSupported),
-                                           [&key = key](const char *k) { return key == QLatin1String(k); });
+        if (!kind) { // named in the report, never dropped silently
             for (const Entry &e : entries)
-                report.refused << QStringLiteral("%1 %2(%3): %4").arg(key, entryName(e.value), e.where,
-                                                                       known ? QStringLiteral("RouteScope does not have %1 yet").arg(key)
-                                                                             : QStringLiteral("not an object kind of APISIX's standalone file"));
-            if (entries.isEmpty() && !known)
+                report.refused << QStringLiteral("%1 %2(%3): not an object kind of APISIX's standalone file").arg(key, entryName(e.value), e.where);
+            if (entries.isEmpty())
                 report.warnings << QStringLiteral("\"%1\" is not an object kind of APISIX's standalone file").arg(key);
             continue;
         }

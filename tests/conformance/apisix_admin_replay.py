@@ -134,8 +134,8 @@ class Engine:
     def __init__(self, binary):
         self.dir = tempfile.mkdtemp(prefix="replay-")
         ws = os.path.join(self.dir, "ws.json")
-        with open(ws, "w") as f:
-            f.write("{}")
+        with open(ws, "w") as f:  # as t/APISIX.pm configures the APISIX the tests run against
+            f.write('{"apisix": {"proxy_mode": "http&stream"}}')
         env = dict(os.environ, ROUTESCOPE_ADMIN_KEY=KEY)
         self.proc = subprocess.Popen([binary, "serve", "--workspace", ws, "--proxy", "127.0.0.1:0", "--admin",
                                       "127.0.0.1:0", "--demo-upstream", "off"], env=env, stdout=subprocess.PIPE,

@@ -278,9 +278,9 @@ void TestAdminApi::wrongMethodAndPath()
 {
     TestEngine engine;
     QCOMPARE(engine.admin("TRACE", "/apisix/admin/routes/1").status, 405);
-    const TestResponse ssls = engine.admin("GET", "/apisix/admin/stream_routes");
-    QCOMPARE(ssls.status, 404);
-    QCOMPARE(jsonOf(ssls).value("error_msg").toString(), QStringLiteral("Unsupported resource type: stream_routes"));
+    const TestResponse unknown = engine.admin("GET", "/apisix/admin/stream_proxies");
+    QCOMPARE(unknown.status, 404);
+    QCOMPARE(jsonOf(unknown).value("error_msg").toString(), QStringLiteral("Unsupported resource type: stream_proxies"));
     QCOMPARE(engine.admin("GET", "/elsewhere").status, 404);
     const TestResponse post = engine.admin("POST", "/apisix/admin/routes/5", "{}");
     QCOMPARE(post.status, 400);

@@ -168,22 +168,24 @@ void TestExport::importReportsEveryEntry()
                             "    nodes:\n"
                             "      \"127.0.0.1:1980\": 1\n"
                             "stream_routes:\n"
-                            "  - id: 5\n";                      // line 16, no #END
+                            "  - id: 5\n"                       // line 16
+                            "stream_proxies:\n"
+                            "  - name: x\n";                    // line 18: not a kind, no #END
     const ConfigImport::Report r = imported(yaml, ConfigImport::Format::ApisixYaml);
     QVERIFY(r.error.isEmpty());
     QCOMPARE(r.objects.routes.keys(), QStringList{"1"});
     QCOMPARE(r.objects.upstreams.keys(), QStringList{"1"});
     QCOMPARE(r.objects.routes.value("1").toObject().value("id").toDouble(), 1.0); // a number stays a number
-    QCOMPARE(r.imported, (QStringList{"route 1 (line 2, column 5)", "upstream 1 (line 12, column 5)"}));
+    QCOMPARE(r.imported, (QStringList{"route 1 (line 2, column 5)", "upstream 1 (line 12, column 5)", "stream route 5 (line 16, column 5)"}));
     QCOMPARE(r.refused.size(), 4);
     const QString refused = r.refused.join('\n');
     QVERIFY2(refused.contains("route 2 (line 5, column 5): upstream_id: failed to fetch upstream info by upstream id [99]"), qPrintable(refused));
     QVERIFY2(refused.contains("route (line 8, column 5): it needs an \"id\""), qPrintable(refused));
     QVERIFY2(refused.contains("route 1 (line 9, column 5): the id is used twice; the first, at line 2, column 5, is kept"), qPrintable(refused));
-    QVERIFY2(refused.contains("stream_routes 5 (line 16, column 5): RouteScope does not have stream_routes yet"), qPrintable(refused));
+    QVERIFY2(refused.contains("stream_proxies (line 18, column 5): not an object kind of APISIX's standalone file"), qPrintable(refused));
     QCOMPARE(r.warnings.size(), 1);
     QVERIFY(r.warnings.first().contains("#END"));
-    QVERIFY(ConfigImport::summary(r).startsWith("imported 2 object(s), refused 4"));
+    QVERIFY(ConfigImport::summary(r).startsWith("imported 3 object(s), refused 4"));
 }
 
 void TestExport::malformedFileImportsNothing_data()

@@ -46,6 +46,7 @@ private Q_SLOTS:
     void exchangeSaysWhatIsNotRun();
     void forcedDeleteOfWhatARouteNames();
     void exportAndImportKeepThem();
+    void streamRoutes();
 
 private:
     QString m_cert, m_key;
@@ -382,10 +383,11 @@ void TestStoredKinds::exportAndImportKeepThem()
     QCOMPARE(store.put(ResourceKind::Proto, "1", {{"content", "syntax = \"proto3\";"}}).status, 201);
     QCOMPARE(store.put(ResourceKind::Secret, "vault/1", {{"uri", "http://v:8200"}, {"prefix", "kv"}, {"token", "t"}}).status, 201);
     QCOMPARE(store.put(ResourceKind::PluginMetadata, "http-logger", {{"log_format", QJsonObject{{"host", "$host"}}}}).status, 201);
+    QCOMPARE(store.put(ResourceKind::StreamRoute, "1", {{"server_port", 9100}, {"upstream", QJsonObject{{"nodes", QJsonObject{{"127.0.0.1:1995", 1}}}}}}).status, 201);
     const ResourceObjects objects = store.objects();
     // APISIX's standalone file: every kind, a consumer without an id (one with an id is a credential).
     const QJsonObject file = QJsonDocument::fromJson(ConfigExport::toApisixJson(objects)).object();
-    for (const char *kind : {"consumer_groups", "ssls", "protos", "secrets", "plugin_metadata"})
+    for (const char *kind : {"consumer_groups", "ssls", "protos", "secrets", "plugin_metadata", "stream_routes"})
         QVERIFY2(file.value(QLatin1String(kind)).toArray().size() == 1, kind);
     QCOMPARE(file.value("consumers").toArray().size(), 2);
     const QJsonObject consumer = file.value("consumers").toArray().first().toObject();
@@ -407,11 +409,13 @@ void TestStoredKinds::exportAndImportKeepThem()
     QVERIFY(script.contains("/apisix/admin/consumers/jack\""));
     QVERIFY(script.contains("/apisix/admin/secrets/vault/1\""));
     QVERIFY(script.contains("/apisix/admin/plugin_metadata/http-logger\""));
+    QVERIFY(script.contains("/apisix/admin/stream_routes/1\""));
     // ADC has consumers, ssls and plugin metadata; what it has not is named.
     QStringList notes;
     const QByteArray adc = ConfigExport::toAdcYaml(objects, &notes);
     QVERIFY(adc.contains("consumers:") && adc.contains("ssls:") && adc.contains("plugin_metadata:"));
     QVERIFY2(notes.join('\n').contains("protos left out: ADC has no protos"), qPrintable(notes.join('\n')));
+    QVERIFY2(notes.join('\n').contains("stream_routes left out"), qPrintable(notes.join('\n')));
     // ADC and the script read back: what each holds comes back, and exports again to the same bytes.
     const ConfigImport::Report fromAdc = ConfigImport::read(ConfigImport::Format::Adc, adc, {}, {});
     QVERIFY2(fromAdc.refused.isEmpty(), qPrintable(fromAdc.refused.join('\n')));
@@ -426,6 +430,60 @@ void TestStoredKinds::exportAndImportKeepThem()
     for (ResourceKind kind : kResourceKinds)
         QCOMPARE(fromScript.objects.of(kind).keys(), objects.of(kind).keys());
     QCOMPARE(ConfigExport::toAdminCurl(fromScript.objects), ConfigExport::toAdminCurl(objects));
+}
+
+void TestStoredKinds::streamRoutes()
+{
+    // stream-routes-disable.t: with APISIX's default proxy_mode ("http") its Admin API takes none.
+    {
+        TestEngine httpOnly;
+        const TestResponse r = httpOnly.admin("PUT", "/apisix/admin/stream_routes/1", R"({"remote_addr":"127.0.0.1","upstream":{"nodes":{"127.0.0.1:8080":1}}})");
+        QCOMPARE(r.status, 400);
+        QCOMPARE(jsonOf(r).value("error_msg").toString(), QStringLiteral("stream mode is disabled, can not add stream routes"));
+        QCOMPARE(httpOnly.admin("GET", "/apisix/admin/stream_routes").status, 400);
+    }
+    EngineOptions options = TestEngine::options();
+    options.streamRoutes = true; // proxy_mode "http&stream"
+    TestEngine engine(options);
+    const auto error = [&engine](const QByteArray &method, const QByteArray &path, const QByteArray &json) {
+        const TestResponse r = engine.admin(method, path, json);
+        return std::pair{r.status, jsonOf(r).value("error_msg").toString()};
+    };
+    const QByteArray up = R"("upstream":{"nodes":{"127.0.0.1:8080":1},"type":"roundrobin"})";
+    // stream-routes.t 1, 2, 5, 8, 17
+    QCOMPARE(engine.put("/apisix/admin/stream_routes/1", R"({"remote_addr":"127.0.0.1","desc":"new route",)" + up + "}"), 201);
+    QCOMPARE(jsonOf(engine.admin("GET", "/apisix/admin/stream_routes/1")).value("value").toObject().value("remote_addr").toString(), QStringLiteral("127.0.0.1"));
+    QCOMPARE(engine.put("/apisix/admin/stream_routes/1", R"({"remote_addr":"127.0.0.1","plugins":{"mqtt-proxy":{"protocol_name":"MQTT","protocol_level":4}},)" + up + "}"), 200);
+    QCOMPARE(engine.put("/apisix/admin/stream_routes/a-b-c-ABC_0123", R"({"remote_addr":"::1","server_addr":"::1","server_port":1982,)" + up + "}"), 201);
+    QCOMPARE(error("PUT", "/apisix/admin/stream_routes/*invalid", "{" + up.mid(0) + "}"),
+             std::pair(400, QStringLiteral("invalid configuration: property \"id\" validation failed: object matches none of the required")));
+    QCOMPARE(error("PUT", "/apisix/admin/stream_routes/1", R"({"plugins":{"mqttt-proxy":{}},)" + up + "}"), std::pair(400, QStringLiteral("unknown plugin [mqttt-proxy]")));
+    QCOMPARE(error("PUT", "/apisix/admin/stream_routes/1", R"({"protocol":{"name":"xxx"},)" + up + "}"), std::pair(400, QStringLiteral("unknown protocol [xxx]")));
+    QCOMPARE(error("PUT", "/apisix/admin/stream_routes/1", R"({"server_port":0,)" + up + "}"),
+             std::pair(400, QStringLiteral("invalid configuration: property \"server_port\" validation failed: expected 0 to be at least 1")));
+    QCOMPARE(error("PUT", "/apisix/admin/stream_routes/1", R"({"uri":"/a",)" + up + "}"), std::pair(400, QStringLiteral("invalid configuration: additional properties forbidden, found uri")));
+    QCOMPARE(error("PUT", "/apisix/admin/stream_routes/1", R"({"upstream_id":"nope"})"),
+             std::pair(400, QStringLiteral("failed to fetch upstream info by upstream id [nope], response code: 404")));
+    QCOMPARE(error("PATCH", "/apisix/admin/stream_routes/1", R"({"desc":"x"})"), std::pair(405, QStringLiteral("not supported `PATCH` method for stream route")));
+    // stream-routes-subordinate.t: a subordinate's superior is there, not itself, of its protocol, and not deleted under it.
+    QCOMPARE(engine.put("/apisix/admin/stream_routes/4", R"({"protocol":{"name":"dubbo"},)" + up + "}"), 201);
+    QCOMPARE(engine.put("/apisix/admin/stream_routes/5", R"({"protocol":{"name":"redis"},)" + up + "}"), 201);
+    QCOMPARE(engine.put("/apisix/admin/stream_routes/6", R"({"protocol":{"name":"redis","superior_id":"5"},)" + up + "}"), 201);
+    QVERIFY(error("PUT", "/apisix/admin/stream_routes/7", R"({"protocol":{"name":"redis","superior_id":"999"},)" + up + "}").second.contains("failed to fetch stream routes[999]"));
+    QVERIFY(error("PUT", "/apisix/admin/stream_routes/7", R"({"protocol":{"name":"redis","superior_id":"4"},)" + up + "}").second.startsWith("protocol mismatch"));
+    QVERIFY(error("PUT", "/apisix/admin/stream_routes/10", R"({"protocol":{"name":"redis","superior_id":"10"},)" + up + "}").second.contains("itself as superior_id"));
+    QCOMPARE(error("DELETE", "/apisix/admin/stream_routes/5", {}),
+             std::pair(400, QStringLiteral("can not delete this stream route directly, stream route [6] is still using it as superior_id")));
+    QCOMPARE(engine.admin("DELETE", "/apisix/admin/stream_routes/5?force=true").status, 200);
+    // services.lua delete_checker: a service a stream route uses stays.
+    QCOMPARE(engine.put("/apisix/admin/services/s1", "{" + up + "}"), 201);
+    QCOMPARE(engine.put("/apisix/admin/stream_routes/8", R"({"service_id":"s1"})"), 201);
+    QCOMPARE(error("DELETE", "/apisix/admin/services/s1", {}),
+             std::pair(400, QStringLiteral("can not delete this service directly, stream_route [8] is still using it now")));
+    // Kept, not run: the editor says so.
+    const Problems problems = engine.store().check(ResourceKind::StreamRoute, QJsonDocument::fromJson("{" + up + "}").object());
+    QVERIFY(!hasErrors(problems));
+    QVERIFY(problems.last().message.contains("kept and exported, not run"));
 }
 
 QTEST_GUILESS_MAIN(TestStoredKinds)

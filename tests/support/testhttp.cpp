@@ -169,8 +169,7 @@ RawServer::~RawServer()
     m_thread.wait();
 }
 
-TestEngine::TestEngine(int workers, RunnerSettings runner, ClientSettings client, qint64 captureBudget)
-    : m_engine(&m_store)
+EngineOptions TestEngine::options(int workers, RunnerSettings runner, ClientSettings client, qint64 captureBudget)
 {
     EngineOptions options;
     if (captureBudget > 0)
@@ -182,6 +181,17 @@ TestEngine::TestEngine(int workers, RunnerSettings runner, ClientSettings client
     options.workers = workers;
     options.adminKey = "test-key";
     options.limits.maxBodyBytes = 1024 * 1024;
+    return options;
+}
+
+TestEngine::TestEngine(int workers, RunnerSettings runner, ClientSettings client, qint64 captureBudget)
+    : TestEngine(options(workers, std::move(runner), std::move(client), captureBudget))
+{
+}
+
+TestEngine::TestEngine(const EngineOptions &options)
+    : m_engine(&m_store)
+{
     const QString error = m_engine.start(options);
     if (!error.isEmpty())
         qFatal("engine did not start: %s", qPrintable(error));

@@ -86,6 +86,8 @@ class TestEngine
 public:
     // `captureBudget`: the capture's memory budget in bytes (0: the default).
     explicit TestEngine(int workers = 1, RunnerSettings runner = {}, ClientSettings client = {}, qint64 captureBudget = 0);
+    explicit TestEngine(const EngineOptions &options); // e.g. options() with streamRoutes set
+    static EngineOptions options(int workers = 1, RunnerSettings runner = {}, ClientSettings client = {}, qint64 captureBudget = 0);
     ~TestEngine();
     quint16 proxyPort() const { return m_engine.proxyPort(); }
     quint16 adminPort() const { return m_engine.adminPort(); }

@@ -305,7 +305,7 @@ void TestEveryControl::upstreamsTab()
 void TestEveryControl::servicesPluginConfigsAndGlobalRulesTabs()
 {
     const QList<RoutesPanel *> &panels = m_fixture->window->objectPanels();
-    QCOMPARE(panels.size(), 11);
+    QCOMPARE(panels.size(), 12);
     const QStringList ids = {"s1", "pc1", "g1"};
     for (int i = 0; i < 3; ++i) {
         mainTabs()->setCurrentIndex(3 + i);
@@ -326,7 +326,7 @@ void TestEveryControl::servicesPluginConfigsAndGlobalRulesTabs()
     QVERIFY(snap->pluginConfigs.contains("pc1"));
 }
 
-// Issue 13: consumers, consumer groups, SSLs, protos, secrets and plugin metadata, each a tab inside one
+// Issue 13: consumers, consumer groups, SSLs, protos, secrets, plugin metadata and stream routes, each a tab inside one
 // main tab: every button pressed, Add's starter applied where it validates, and delete refused where
 // APISIX refuses it (a group a consumer is in).
 void TestEveryControl::consumersSslsAndMoreTab()
@@ -338,7 +338,7 @@ void TestEveryControl::consumersSslsAndMoreTab()
     auto *inner = qobject_cast<QTabWidget *>(mainTabs()->currentWidget());
     QVERIFY(inner);
     QCOMPARE(inner->objectName(), QStringLiteral("storedKinds"));
-    QCOMPARE(inner->count(), 6);
+    QCOMPARE(inner->count(), 7); // ... and stream routes
     const QList<RoutesPanel *> &panels = m_fixture->window->objectPanels();
     for (int i = 0; i < inner->count(); ++i) {
         inner->setCurrentIndex(i);
@@ -396,6 +396,7 @@ void TestEveryControl::consumersSslsAndMoreTab()
     QCOMPARE(snap->consumers.value("jack").value.value("plugins").toObject().value("key-auth").toObject().value("key").toString(), QStringLiteral("jack-key"));
     QVERIFY(snap->secrets.contains("vault/1"));
     QVERIFY(snap->pluginMetadata.contains("http-logger"));
+    QCOMPARE(snap->streamRoutes.size(), 1); // its starter (a port and an upstream) validates
 }
 
 // File > Export for APISIX and File > Import APISIX configuration, as a user goes through them.
@@ -490,7 +491,9 @@ void TestEveryControl::syncDialog()
     auto *dialog = window->findChild<SyncDialog *>();
     QVERIFY(dialog);
     QTRY_VERIFY(dialog->isVisible());
-    TestEngine target;
+    EngineOptions production = TestEngine::options();
+    production.streamRoutes = true; // the workspace has a stream route (consumersSslsAndMoreTab)
+    TestEngine target(production);
     auto *url = dialog->findChild<QLineEdit *>("adminUrl");
     url->selectAll();
     QTest::keyClicks(url, QStringLiteral("http://127.0.0.1:%1").arg(target.adminPort()));
@@ -511,6 +514,7 @@ void TestEveryControl::syncDialog()
     press("&Sync");
     QVERIFY2(dialog->output().contains("Synced:"), qPrintable(dialog->output()));
     QVERIFY2(dialog->output().contains("create route 1: 201"), qPrintable(dialog->output())); // each change's answer
+    QVERIFY2(dialog->output().contains("create stream route"), qPrintable(dialog->output()));
     QCOMPARE(target.store().snapshot()->routes.size(), m_fixture->engine.store().snapshot()->routes.size());
     press("&Plan");
     QVERIFY2(dialog->output().startsWith("nothing to do"), qPrintable(dialog->output()));
