@@ -1230,6 +1230,28 @@ void TestEveryControl::screenshots()
     openDiscarding(consumers, "shot");
     QCoreApplication::processEvents();
     QVERIFY(window->grab().save(dir + "/consumers" + suffix));
+    // A stream route open, with a node whose port is out of range: APISIX's words and the hint beside them.
+    store.put(ResourceKind::StreamRoute, "mqtt", {{"server_port", 1883}, {"remote_addr", "10.0.0.0/8"},
+                                                  {"plugins", QJsonObject{{"mqtt-proxy", QJsonObject{{"protocol_name", "MQTT"}, {"protocol_level", 4}}}}},
+                                                  {"upstream", QJsonObject{{"nodes", QJsonObject{{"127.0.0.1:1995", 1}}}}}});
+    auto *stored = qobject_cast<QTabWidget *>(mainTabs()->currentWidget());
+    stored->setCurrentIndex(6);
+    RoutesPanel *streams = window->objectPanels()[11];
+    QTRY_VERIFY(streams->table()->model()->rowCount() >= 1);
+    openDiscarding(streams, "mqtt");
+    streams->editor()->jsonEditor()->setText(QStringLiteral("{\n  \"server_port\": 1883,\n  \"remote_addr\": \"10.0.0.0/8\",\n"
+                                                            "  \"upstream\": {\"nodes\": [{\"host\": \"127.0.0.1\", \"port\": 70000, \"weight\": 1}]}\n}\n"));
+    streams->editor()->checkNow();
+    QCoreApplication::processEvents();
+    QVERIFY(window->grab().save(dir + "/stream-routes" + suffix));
+    QVERIFY(std::any_of(streams->editor()->problems().cbegin(), streams->editor()->problems().cend(),
+                        [](const Problem &p) { return p.shown().contains("node 1: \"port\" must be an integer from 1 to 65535"); }));
+    {
+        m_closer->pause();
+        UiDriver::DialogAnswer discard(QMessageBox::Discard);
+        QVERIFY(streams->editor()->confirmLeave(streams));
+        m_closer->resume();
+    }
     mainTabs()->setCurrentIndex(0);
     TrafficPanel *traffic = window->traffic();
     traffic->clear();
