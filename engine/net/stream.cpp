@@ -209,6 +209,12 @@ bool Stream::flushQueue()
     m_outSent += sent;
     if (!ok || m_outSent < m_out.size())
         return ok;
+    if (m_outNext) { // what waited behind it, now at the front
+        m_out = std::move(*m_outNext);
+        m_outNext.reset();
+        m_outSent = 0;
+        return flushQueue();
+    }
     // Given back whole: an idle keep-alive connection holds no output buffer (its last response's was
     // about 0.5 KB each), and keeping it bought nothing, the next write(QByteArray) queuing by reference.
     m_out.clear();
@@ -221,10 +227,18 @@ void Stream::write(const QByteArray &data)
     if (data.isEmpty() || m_state == State::Closed)
         return;
     if (!mustQueue()) {
-        sendNow(data.constData(), data.size());
+        qsizetype done = 0;
+        if (sendSome(data.constData(), data.size(), &done) && done < data.size()) {
+            m_out = data; // the rest, queued by reference: a 16 MiB frame the socket takes in parts is not copied
+            m_outSent = done;
+        }
     } else if (m_out.isEmpty()) {
         m_out = data; // queued by reference: the caller's bytes are not copied
         m_outSent = 0;
+    } else if (m_outNext) {
+        m_outNext->append(data);
+    } else if (data.size() >= kQueueByReference) {
+        m_outNext = std::make_unique<QByteArray>(data); // behind what waits, by reference
     } else {
         m_out.append(data);
     }
@@ -235,7 +249,7 @@ void Stream::write(const char *data, qsizetype size)
     if (size <= 0 || m_state == State::Closed)
         return;
     if (mustQueue())
-        m_out.append(data, size);
+        (m_outNext ? *m_outNext : m_out).append(data, size); // after everything queued
     else
         sendNow(data, size);
 }
@@ -286,4 +300,5 @@ void Stream::release()
     }
     m_out.clear();
     m_outSent = 0;
+    m_outNext.reset();
 }

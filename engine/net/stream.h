@@ -3,6 +3,8 @@
 #include "ioloop.h"
 
 #include <QByteArray>
+
+#include <memory>
 #include <QHostAddress>
 #include <QObject>
 #include <QString>
@@ -48,9 +50,10 @@ public:
     void setReadLimit(qsizetype bytes) { m_readLimit = bytes; }
 
     void write(const char *data, qsizetype size);
-    // Same; when nothing else waits, a write that must be queued keeps a reference instead of a copy.
+    // Same; when nothing else waits, what must be queued (all of it, or what the socket did not take at
+    // once) is kept by reference instead of copied.
     void write(const QByteArray &data);
-    qsizetype bytesToWrite() const { return m_out.size() - m_outSent; }
+    qsizetype bytesToWrite() const { return m_out.size() - m_outSent + (m_outNext ? m_outNext->size() : 0); }
     // All the kernel has taken so far: a timeout can tell a slow reader from one that takes nothing.
     qint64 bytesSent() const { return m_totalSent; }
     // While corked, writes are queued; uncork() sends them in one system call (head and body together).
@@ -94,13 +97,18 @@ private:
     int m_fd = -1;
     State m_state = State::Unconnected;
     Handler *m_handler = nullptr;
-    bool m_readPaused = false; // stopped at the read limit: the kernel may hold more
     QByteArray m_in;
     QByteArray m_out;
     qsizetype m_outSent = 0;
+    // A large write queued behind m_out, by reference (a 16 MiB body behind its head); what comes after it
+    // is appended to it. Null almost always: a connection pays a pointer for it (and the bools below are
+    // together so that it costs nothing: an idle keep-alive connection's memory is measured).
+    std::unique_ptr<QByteArray> m_outNext;
+    static constexpr qsizetype kQueueByReference = 64 * 1024;
     qint64 m_totalSent = 0;
     qsizetype m_readLimit = 1024 * 1024;
     int m_errno = 0;
+    bool m_readPaused = false; // stopped at the read limit: the kernel may hold more
     bool m_corked = false;
     bool m_batched = false;
     bool m_flushQueued = false;

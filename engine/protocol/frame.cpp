@@ -35,19 +35,43 @@ std::optional<QByteArray> encode(quint8 type, QByteArrayView payload, QString *e
 
 } // namespace Frame
 
+namespace {
+qsizetype announced(const QByteArray &buffer)
+{
+    const auto *h = reinterpret_cast<const uchar *>(buffer.constData());
+    return (qsizetype(h[1]) << 16) | (qsizetype(h[2]) << 8) | qsizetype(h[3]);
+}
+} // namespace
+
+void FrameDecoder::feed(QByteArrayView bytes)
+{
+    m_buffer.append(bytes.data(), bytes.size());
+    if (m_buffer.size() < Frame::kHeaderSize || uchar(m_buffer[0]) > Frame::HttpRespCall)
+        return; // (an unknown type's announced length is not believed: headerError() fails the stream)
+    const qsizetype whole = Frame::kHeaderSize + announced(m_buffer);
+    if (whole > 64 * 1024 && m_buffer.capacity() < whole)
+        m_buffer.reserve(whole);
+}
+
 std::optional<DecodedFrame> FrameDecoder::next()
 {
     if (m_buffer.size() < Frame::kHeaderSize)
         return std::nullopt;
-    const auto *h = reinterpret_cast<const uchar *>(m_buffer.constData());
-    const qsizetype size = (qsizetype(h[1]) << 16) | (qsizetype(h[2]) << 8) | qsizetype(h[3]);
+    const qsizetype size = announced(m_buffer);
     if (m_buffer.size() < Frame::kHeaderSize + size)
         return std::nullopt;
-    DecodedFrame frame{h[0], m_buffer.mid(Frame::kHeaderSize, size)};
-    if (m_buffer.size() == Frame::kHeaderSize + size && m_buffer.capacity() > 1024 * 1024)
-        m_buffer = QByteArray(); // a big frame's buffer is given back, not kept for the next small one
-    else
-        m_buffer.remove(0, Frame::kHeaderSize + size);
+    const quint8 type = quint8(m_buffer[0]);
+    if (m_buffer.size() == Frame::kHeaderSize + size && size > 64 * 1024) {
+        // A big frame alone in the buffer: the buffer becomes its payload (the header dropped in place), and
+        // the next frame starts a new one.
+        QByteArray payload = std::exchange(m_buffer, QByteArray());
+        payload.remove(0, Frame::kHeaderSize);
+        return DecodedFrame{type, std::move(payload)};
+    }
+    DecodedFrame frame{type, m_buffer.mid(Frame::kHeaderSize, size)};
+    m_buffer.remove(0, Frame::kHeaderSize + size);
+    if (m_buffer.isEmpty() && m_buffer.capacity() > 1024 * 1024)
+        m_buffer = QByteArray(); // a big buffer is given back, not kept for the next small frame
     return frame;
 }
 

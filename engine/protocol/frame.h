@@ -37,7 +37,8 @@ struct DecodedFrame
 class FrameDecoder
 {
 public:
-    void feed(QByteArrayView bytes) { m_buffer.append(bytes.data(), bytes.size()); }
+    // A large frame's buffer is made its announced size at once (growing, it would take half as much again).
+    void feed(QByteArrayView bytes);
     std::optional<DecodedFrame> next();
     // Bytes received that do not yet make a whole frame (a non-zero value at EOF means truncation).
     qsizetype pendingBytes() const { return m_buffer.size(); }

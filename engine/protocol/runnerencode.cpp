@@ -7,6 +7,7 @@
 #include <flatbuffers/flatbuffers.h>
 
 #include <QVarLengthArray>
+#include <QtEndian>
 
 #include <algorithm>
 
@@ -272,6 +273,30 @@ std::optional<QByteArray> encodeFrame(const Message &m, QString *error)
     const uint8_t header[Frame::kHeaderSize] = {frameType(&m), uint8_t(size >> 16), uint8_t(size >> 8), uint8_t(size)};
     b.PushBytes(header, sizeof header);
     return finish(b);
+}
+
+std::optional<FrameParts> encodeFrameParts(const ExtraInfoResp &m, QString *error)
+{
+    constexpr qsizetype kApartFrom = 64 * 1024;
+    if (!m.result || m.result->size() < kApartFrom) {
+        std::optional<QByteArray> whole = encodeFrame(m, error);
+        return whole ? std::optional<FrameParts>(FrameParts{std::move(*whole), {}}) : std::nullopt;
+    }
+    // The result vector is the builder's first object, so it ends the buffer: encoded empty, its length
+    // field is the frame's last four bytes. Set to the result's length, the result's bytes follow.
+    std::optional<QByteArray> head = encodeFrame(ExtraInfoResp{QByteArray("")});
+    const qsizetype payload = head->size() - Frame::kHeaderSize + m.result->size();
+    if (payload > Frame::kMaxPayload) {
+        if (error)
+            *error = QStringLiteral("message of %1 bytes exceeds the protocol limit of %2 bytes").arg(payload).arg(Frame::kMaxPayload);
+        return std::nullopt;
+    }
+    char *h = head->data();
+    h[1] = char(payload >> 16);
+    h[2] = char(payload >> 8);
+    h[3] = char(payload);
+    qToLittleEndian<quint32>(quint32(m.result->size()), h + head->size() - 4);
+    return FrameParts{std::move(*head), *m.result};
 }
 
 template QByteArray encode(const PrepareConfReq &);

@@ -19,6 +19,19 @@ QByteArray toBytes(const flatbuffers::Vector<uint8_t> *v)
     return v ? QByteArray(reinterpret_cast<const char *>(v->data()), qsizetype(v->size())) : QByteArray();
 }
 
+// A body `v` inside `payload`, as `payload` itself when it is large: the bytes before and after it dropped
+// in place (no second buffer of its size); a small one is copied. Last, as it changes `payload`.
+QByteArray takeBytes(QByteArray &payload, const flatbuffers::Vector<uint8_t> *v)
+{
+    constexpr qsizetype kTakeFrom = 64 * 1024;
+    if (!v || qsizetype(v->size()) < kTakeFrom)
+        return toBytes(v);
+    const qsizetype at = reinterpret_cast<const char *>(v->data()) - payload.constData();
+    payload.truncate(at + qsizetype(v->size()));
+    payload.remove(0, at);
+    return std::move(payload);
+}
+
 // Entries whose value is always there (headers): an absent value reads as empty.
 HeaderFields toFields(const flatbuffers::Vector<flatbuffers::Offset<A6::TextEntry>> *v)
 {
@@ -125,7 +138,10 @@ std::optional<HttpReqCallReq> decodeHttpReqCallReq(QByteArrayView payload, QStri
     return m;
 }
 
-std::optional<HttpReqCallResp> decodeHttpReqCallResp(QByteArrayView payload, QString *error)
+namespace {
+// HTTPReqCall.Resp with its body taken by `body` (a copy, or the payload itself).
+template <typename TakeBody>
+std::optional<HttpReqCallResp> readHttpReqCallResp(QByteArrayView payload, QString *error, TakeBody body)
 {
     const auto *r = verified<A6::HTTPReqCall::Resp>(payload, error, "HTTPReqCall.Resp", &Lenient::httpReqCallResp);
     if (!r)
@@ -136,7 +152,7 @@ std::optional<HttpReqCallResp> decodeHttpReqCallResp(QByteArrayView payload, QSt
         m.action = HttpReqCallResp::Action::Stop;
         m.stop.status = stop->status();
         m.stop.headers = toPairs(stop->headers());
-        m.stop.body = toBytes(stop->body());
+        m.stop.body = body(stop->body());
     } else if (const auto *rw = r->action_as_Rewrite()) {
         m.action = HttpReqCallResp::Action::Rewrite;
         if (rw->path())
@@ -144,13 +160,37 @@ std::optional<HttpReqCallResp> decodeHttpReqCallResp(QByteArrayView payload, QSt
         m.rewrite.headers = toPairs(rw->headers());
         m.rewrite.args = toPairs(rw->args());
         m.rewrite.respHeaders = toPairs(rw->resp_headers());
-        m.rewrite.body = toBytes(rw->body());
+        m.rewrite.body = body(rw->body());
     } else if (r->action_type() != A6::HTTPReqCall::Action::NONE) {
         if (error)
             *error = QStringLiteral("HTTPReqCall.Resp has an unknown action type %1").arg(int(r->action_type()));
         return std::nullopt;
     }
     return m;
+}
+
+template <typename TakeBody>
+std::optional<HttpRespCallResp> readHttpRespCallResp(QByteArrayView payload, QString *error, TakeBody body)
+{
+    const auto *r = verified<A6::HTTPRespCall::Resp>(payload, error, "HTTPRespCall.Resp", &Lenient::httpRespCallResp);
+    if (!r)
+        return std::nullopt;
+    HttpRespCallResp m{r->id(), r->status(), toPairs(r->headers()), {}};
+    m.body = body(r->body());
+    return m;
+}
+
+const auto copyBody = [](const flatbuffers::Vector<uint8_t> *v) { return toBytes(v); };
+} // namespace
+
+std::optional<HttpReqCallResp> decodeHttpReqCallResp(QByteArrayView payload, QString *error)
+{
+    return readHttpReqCallResp(payload, error, copyBody);
+}
+
+std::optional<HttpReqCallResp> decodeHttpReqCallResp(QByteArray &&payload, QString *error)
+{
+    return readHttpReqCallResp(payload, error, [&payload](const flatbuffers::Vector<uint8_t> *v) { return takeBytes(payload, v); });
 }
 
 std::optional<HttpRespCallReq> decodeHttpRespCallReq(QByteArrayView payload, QString *error, Headers headers)
@@ -163,10 +203,12 @@ std::optional<HttpRespCallReq> decodeHttpRespCallReq(QByteArrayView payload, QSt
 
 std::optional<HttpRespCallResp> decodeHttpRespCallResp(QByteArrayView payload, QString *error)
 {
-    const auto *r = verified<A6::HTTPRespCall::Resp>(payload, error, "HTTPRespCall.Resp", &Lenient::httpRespCallResp);
-    if (!r)
-        return std::nullopt;
-    return HttpRespCallResp{r->id(), r->status(), toPairs(r->headers()), toBytes(r->body())};
+    return readHttpRespCallResp(payload, error, copyBody);
+}
+
+std::optional<HttpRespCallResp> decodeHttpRespCallResp(QByteArray &&payload, QString *error)
+{
+    return readHttpRespCallResp(payload, error, [&payload](const flatbuffers::Vector<uint8_t> *v) { return takeBytes(payload, v); });
 }
 
 std::optional<ExtraInfoReq> decodeExtraInfoReq(QByteArrayView payload, QString *error)

@@ -110,16 +110,27 @@ template<typename Message>
 QByteArray encode(const Message &m);
 template<typename Message>
 std::optional<QByteArray> encodeFrame(const Message &m, QString *error = nullptr);
+// ExtraInfo.Resp as a frame in two parts: `head`, then the result's own bytes as `tail`, unchanged, so a
+// large body goes to the runner by reference and is never copied into a frame (tail is empty for a small one).
+struct FrameParts
+{
+    QByteArray head;
+    QByteArray tail;
+};
+std::optional<FrameParts> encodeFrameParts(const ExtraInfoResp &m, QString *error = nullptr);
 
 // Each verifies the buffer first; on failure it returns nullopt and says why in `error`.
 std::optional<PrepareConfReq> decodePrepareConfReq(QByteArrayView payload, QString *error);
 std::optional<PrepareConfResp> decodePrepareConfResp(QByteArrayView payload, QString *error);
 std::optional<HttpReqCallReq> decodeHttpReqCallReq(QByteArrayView payload, QString *error);
 std::optional<HttpReqCallResp> decodeHttpReqCallResp(QByteArrayView payload, QString *error);
+// The same, the payload given up: a large body becomes the payload's own buffer, its bytes never held twice.
+std::optional<HttpReqCallResp> decodeHttpReqCallResp(QByteArray &&payload, QString *error);
 // A runner whose plugins never look at the upstream's headers may skip copying them out.
 enum class Headers { Decode, Skip };
 std::optional<HttpRespCallReq> decodeHttpRespCallReq(QByteArrayView payload, QString *error, Headers headers = Headers::Decode);
 std::optional<HttpRespCallResp> decodeHttpRespCallResp(QByteArrayView payload, QString *error);
+std::optional<HttpRespCallResp> decodeHttpRespCallResp(QByteArray &&payload, QString *error);
 std::optional<ExtraInfoReq> decodeExtraInfoReq(QByteArrayView payload, QString *error);
 std::optional<ExtraInfoResp> decodeExtraInfoResp(QByteArrayView payload, QString *error);
 std::optional<ErrResp> decodeErrResp(QByteArrayView payload, QString *error);

@@ -3,6 +3,7 @@
 #include "capturestore.h"
 #include "clientsettings.h"
 #include "configstore.h"
+#include "frame.h"
 #include "httpwriter.h"
 #include "logthrottle.h"
 #include "proxyworker.h"
@@ -341,7 +342,12 @@ void Exchange::upstreamBody(const char *data, qsizetype size)
         return;
     appendBody(m_record.upstreamResponse, data, size);
     if (m_post == PostResp::Waiting || m_post == PostResp::ReadingBody) {
-        m_upstreamAnswer.body.append(data, size); // what came with the head, or all of it for RespBody
+        // What came with the head, or all of it for RespBody: in one buffer of the announced size (a
+        // growing one could take half as much again), up to what one runner frame can carry.
+        const qint64 expected = qMin<qint64>(m_upstreamLength, Frame::kMaxPayload);
+        if (m_post == PostResp::ReadingBody && m_upstreamHasLength && m_upstreamAnswer.body.capacity() < expected)
+            m_upstreamAnswer.body.reserve(qsizetype(expected));
+        m_upstreamAnswer.body.append(data, size);
         return;
     }
     writeBody(data, size);
@@ -429,7 +435,7 @@ void Exchange::respondLocal(int status, const QByteArray &errorMessage, bool clo
     HttpHeaders headers;
     headers.add("Content-Type", kind == LocalAnswer::Apisix ? "text/plain" : "application/json");
     writeHead(status, reasonPhrase(status), headers, Framing::Length, body.size());
-    m_io.send(body.constData(), body.size());
+    m_io.send(body);
     setBody(m_record.clientResponse, body);
     if (m_record.errorText.isEmpty() && status >= 400 && status != 404)
         m_record.errorText = QString::fromUtf8(errorMessage);
@@ -448,7 +454,7 @@ void Exchange::respondAnswer(const ClientAnswer &answer)
     writeHead(answer.status, answer.reason.isEmpty() ? reasonPhrase(answer.status) : answer.reason, answer.headers,
               noBody ? Framing::None : Framing::Length, length);
     if (!noBody) {
-        m_io.send(answer.body.constData(), answer.body.size());
+        m_io.send(answer.body);
         setBody(m_record.clientResponse, answer.body);
     }
     finish(m_keepAlive ? After::KeepAlive : After::CloseAfterFlush);

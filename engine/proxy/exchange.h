@@ -43,6 +43,7 @@ public:
     // To the client: a response head (it goes out with the first body bytes), then body bytes.
     virtual void sendHead(QByteArray head) = 0;
     virtual void send(const char *data, qsizetype size) = 0;
+    virtual void send(const QByteArray &data) = 0; // a whole body: kept by reference where it must wait
     virtual void startUpstream(std::shared_ptr<const UpstreamSpec> spec, UpstreamCall::Request request) = 0;
     virtual void resumeUpstream() = 0; // read on: upstreamBodyPace() says how much
     struct UpstreamFacts
@@ -88,7 +89,7 @@ public:
     void upstreamBody(const char *data, qsizetype size);
     void upstreamDone();
     void upstreamFailed(int status, const QString &why, bool headSent);
-    void runnerDone(const PluginCallOutcome &outcome);
+    void runnerDone(PluginCallOutcome &&outcome); // its reply is given up to the phase's decoding
     void nextTurn();
     // The connection is gone or given up (client left, send timeout, engine stop): ends the exchange
     // with `why` at its step, unless it is over already; the connection then closes at once.
@@ -129,9 +130,9 @@ private:
     // exchangephases.cpp: the ext-plugin phases (PROTOCOL.md sections 5-7)
     void runStage(Pipeline::Stage stage);
     void runRequestPlugin(const ExtPluginConfig &plugin, Pipeline::Stage next);
-    void requestPluginDone(const PluginCallOutcome &outcome);
+    void requestPluginDone(PluginCallOutcome &&outcome);
     void runResponsePlugin();
-    void responsePluginDone(const PluginCallOutcome &outcome);
+    void responsePluginDone(PluginCallOutcome &&outcome);
     ExtraInfoAnswer responseExtraInfo(const Runner::ExtraInfoReq &ask);
     std::optional<QByteArray> extraInfo(const Runner::ExtraInfoReq &ask) const;
     void relay(const ClientAnswer &answer);

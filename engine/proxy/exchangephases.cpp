@@ -63,21 +63,21 @@ void Exchange::runRequestPlugin(const ExtPluginConfig &plugin, Pipeline::Stage n
     m_io.callRunner(std::move(spec), m_capturing ? &m_record.frames : nullptr, &m_clock);
 }
 
-void Exchange::runnerDone(const PluginCallOutcome &outcome)
+void Exchange::runnerDone(PluginCallOutcome &&outcome)
 {
     switch (std::exchange(m_phase, Phase::None)) {
     case Phase::RequestPlugin:
-        requestPluginDone(outcome);
+        requestPluginDone(std::move(outcome));
         return;
     case Phase::ResponsePlugin:
-        responsePluginDone(outcome);
+        responsePluginDone(std::move(outcome));
         return;
     case Phase::None:
         return; // a call given up on
     }
 }
 
-void Exchange::requestPluginDone(const PluginCallOutcome &outcome)
+void Exchange::requestPluginDone(PluginCallOutcome &&outcome)
 {
     const ExtPluginConfig &plugin = *m_requestPlugin;
     const bool pre = plugin.name == QLatin1String("ext-plugin-pre-req");
@@ -88,7 +88,7 @@ void Exchange::requestPluginDone(const PluginCallOutcome &outcome)
     if (at < 0)
         at = m_stepStartNs;
     Pipeline::RequestEffects effects;
-    Pipeline::Result result = Pipeline::afterRequestPlugin(plugin, outcome, m_upstreamRequest, effects,
+    Pipeline::Result result = Pipeline::afterRequestPlugin(plugin, std::move(outcome), m_upstreamRequest, effects,
                                                            m_context.settings.addApisixHeaders);
     if (effects.host)
         m_hostOverride = effects.host;
@@ -132,11 +132,11 @@ void Exchange::runResponsePlugin()
     m_io.callRunner(std::move(spec), m_capturing ? &m_record.frames : nullptr, &m_clock);
 }
 
-void Exchange::responsePluginDone(const PluginCallOutcome &outcome)
+void Exchange::responsePluginDone(PluginCallOutcome &&outcome)
 {
     m_record.timings.postRespNs = m_clock.nsecsElapsed() - m_stepStartNs;
     bool modified = false;
-    Pipeline::Result result = Pipeline::afterResponsePlugin(*m_postRespPlugin, outcome, m_upstreamAnswer,
+    Pipeline::Result result = Pipeline::afterResponsePlugin(*m_postRespPlugin, std::move(outcome), m_upstreamAnswer,
                                                             m_context.settings.addApisixHeaders, &modified,
                                                             m_capturing ? &m_record.notes : nullptr);
     m_record.modifiedByRunner = modified;
@@ -153,6 +153,8 @@ void Exchange::responsePluginDone(const PluginCallOutcome &outcome)
         answer = m_upstreamAnswer; // the upstream's answer, untouched, headers included
     }
     setHeaders(answer.headers, m_respHeaders);
+    if (!keepsBody)
+        m_upstreamAnswer.body = QByteArray(); // replaced (and captured, as far as the capture keeps bodies): not held on
     if (!keepsBody || m_upstreamComplete)
         respondAnswer(answer); // a new body (the rest of the upstream's is not read), or all of it is here
     else

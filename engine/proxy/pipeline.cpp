@@ -43,13 +43,13 @@ void giveDefaultType(ClientAnswer &answer, const TextPairs &runnerHeaders, QStri
         *notes << QStringLiteral("Content-Type: text/plain added as APISIX does (nginx's default_type: the runner named none)");
 }
 
-Result afterRequestPlugin(const ExtPluginConfig &plugin, const PluginCallOutcome &outcome, HttpRequest &upstream,
+Result afterRequestPlugin(const ExtPluginConfig &plugin, PluginCallOutcome outcome, HttpRequest &upstream,
                           RequestEffects &effects, bool defaultType)
 {
     QString error = outcome.error;
     std::optional<Runner::HttpReqCallResp> reply;
     if (outcome.ok)
-        reply = Runner::decodeHttpReqCallResp(outcome.reply, &error);
+        reply = Runner::decodeHttpReqCallResp(std::move(outcome.reply), &error);
     if (!reply)
         return Fail{plugin.stepName(), error, plugin.allowDegradation};
     switch (reply->action) {
@@ -78,13 +78,13 @@ Result afterRequestPlugin(const ExtPluginConfig &plugin, const PluginCallOutcome
     return Continue{};
 }
 
-Result afterResponsePlugin(const ExtPluginConfig &plugin, const PluginCallOutcome &outcome, const ClientAnswer &upstream,
+Result afterResponsePlugin(const ExtPluginConfig &plugin, PluginCallOutcome outcome, const ClientAnswer &upstream,
                            bool defaultType, bool *modified, QStringList *notes)
 {
     QString error = outcome.error;
     std::optional<Runner::HttpRespCallResp> reply;
     if (outcome.ok)
-        reply = Runner::decodeHttpRespCallResp(outcome.reply, &error);
+        reply = Runner::decodeHttpRespCallResp(std::move(outcome.reply), &error);
     if (!reply)
         return Fail{plugin.stepName(), error, plugin.allowDegradation};
     ClientAnswer answer = applyRespCall(upstream, *reply, notes);

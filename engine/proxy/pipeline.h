@@ -57,12 +57,12 @@ struct RequestEffects
 // ext-plugin-pre-req / -post-req: None → Continue; Rewrite → Continue with `upstream` rewritten;
 // Stop → Respond; a failed call or a reply that does not decode → Fail.
 // `defaultType`: nginx's default_type applies (APISIX's headers are added).
-Result afterRequestPlugin(const ExtPluginConfig &plugin, const PluginCallOutcome &outcome, HttpRequest &upstream,
+Result afterRequestPlugin(const ExtPluginConfig &plugin, PluginCallOutcome outcome, HttpRequest &upstream,
                           RequestEffects &effects, bool defaultType);
 
 // ext-plugin-post-resp: the reply applied to the upstream's answer → Respond (keepsUpstreamBody when the
 // runner gave no body); a failure → Fail (with degrade, the upstream's answer goes out as it came).
-Result afterResponsePlugin(const ExtPluginConfig &plugin, const PluginCallOutcome &outcome, const ClientAnswer &upstream,
+Result afterResponsePlugin(const ExtPluginConfig &plugin, PluginCallOutcome outcome, const ClientAnswer &upstream,
                            bool defaultType, bool *modified, QStringList *notes);
 
 // Stop and post-resp replies go out through core.response.exit(): unless Lua set Content-Type (the runner

@@ -311,6 +311,13 @@ void ProxyConnection::send(const char *data, qsizetype size)
         watchClient(); // the send timeout starts
 }
 
+void ProxyConnection::send(const QByteArray &data)
+{
+    m_stream->write(data);
+    if (m_wait != Wait::Send && m_stream->bytesToWrite() > 0)
+        watchClient();
+}
+
 void ProxyConnection::startUpstream(std::shared_ptr<const UpstreamSpec> spec, UpstreamCall::Request request)
 {
     Balancer *balancer = m_worker->balancerFor(*spec);
@@ -335,7 +342,7 @@ ExchangeIo::UpstreamFacts ProxyConnection::upstreamFacts(bool withNames) const
 void ProxyConnection::callRunner(PluginCallSpec spec, QList<RunnerFrameRecord> *log, const QElapsedTimer *clock)
 {
     plugin().start(std::move(spec), log, clock, [this](PluginCallOutcome outcome) {
-        feed([&outcome](Exchange &e) { e.runnerDone(outcome); });
+        feed([&outcome](Exchange &e) { e.runnerDone(std::move(outcome)); });
     });
 }
 

@@ -57,6 +57,7 @@ private:
 
     void sendHead(QByteArray head) override;
     void send(const char *data, qsizetype size) override;
+    void send(const QByteArray &data) override;
     void startUpstream(std::shared_ptr<const UpstreamSpec> spec, UpstreamCall::Request request) override;
     void resumeUpstream() override;
     UpstreamFacts upstreamFacts(bool withNames) const override;

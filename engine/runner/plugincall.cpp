@@ -100,13 +100,18 @@ void PluginCall::sendCall(quint32 token)
 
 bool PluginCall::send(const std::optional<QByteArray> &frame, const QString &encodeError)
 {
+    return send(frame ? std::optional<Runner::FrameParts>(Runner::FrameParts{*frame, {}}) : std::nullopt, encodeError);
+}
+
+bool PluginCall::send(const std::optional<Runner::FrameParts> &frame, const QString &encodeError)
+{
     if (!frame) {
         fail(encodeError, false);
         return false;
     }
-    record(false, quint8(frame->at(0)), *frame, Frame::kHeaderSize);
+    record(false, quint8(frame->head.at(0)), frame->head, Frame::kHeaderSize, frame->tail);
     QString error;
-    if (!m_conn->send(*frame, &error)) {
+    if (!m_conn->send(frame->head, frame->tail, &error)) {
         fail(error, false);
         return false;
     }
@@ -114,7 +119,7 @@ bool PluginCall::send(const std::optional<QByteArray> &frame, const QString &enc
     return true;
 }
 
-void PluginCall::record(bool fromRunner, quint8 type, const QByteArray &bytes, qsizetype payloadAt)
+void PluginCall::record(bool fromRunner, quint8 type, const QByteArray &bytes, qsizetype payloadAt, const QByteArray &tail)
 {
     if (!m_log)
         return;
@@ -123,9 +128,14 @@ void PluginCall::record(bool fromRunner, quint8 type, const QByteArray &bytes, q
     r.plugin = m_spec.plugin;
     r.fromRunner = fromRunner;
     r.type = type;
-    r.size = bytes.size() - payloadAt;
+    r.size = bytes.size() - payloadAt + tail.size();
     const qsizetype kept = qMin(r.size, RunnerFrameRecord::kPayloadCap);
-    r.payload = payloadAt == 0 && kept == r.size ? bytes : bytes.sliced(payloadAt, kept); // shared when whole
+    if (payloadAt == 0 && kept == r.size && tail.isEmpty()) {
+        r.payload = bytes; // shared when whole
+    } else {
+        r.payload = bytes.sliced(payloadAt, qMin(kept, bytes.size() - payloadAt));
+        r.payload += tail.first(kept - r.payload.size()); // only the kept part of a body sent apart
+    }
     m_log->append(std::move(r));
 }
 
@@ -166,7 +176,7 @@ void PluginCall::runnerFrame(RunnerLink *, DecodedFrame frame)
         return;
     }
     if (m_step == Step::Calling && frame.type == m_spec.callType) {
-        succeed(frame.payload);
+        succeed(std::move(frame.payload)); // given up: a large body in it becomes the answer's, not a copy
         return;
     }
     fail(QStringLiteral("protocol error: unexpected %1 from the runner while %2").arg(Frame::typeName(frame.type),
@@ -179,7 +189,7 @@ void PluginCall::answerExtraInfo(const std::optional<QByteArray> &value)
     if (m_step != Step::Calling)
         return;
     QString error;
-    const auto reply = Runner::encodeFrame(Runner::ExtraInfoResp{value}, &error);
+    const auto reply = Runner::encodeFrameParts(Runner::ExtraInfoResp{value}, &error); // a body by reference
     send(reply, error);
 }
 
@@ -205,7 +215,7 @@ void PluginCall::onErr(const QByteArray &payload)
     fail(m_attempts > 1 ? text + QStringLiteral(" (after %1 attempts)").arg(m_attempts) : text, true);
 }
 
-void PluginCall::succeed(const QByteArray &reply)
+void PluginCall::succeed(QByteArray reply)
 {
     m_step = Step::Idle;
     m_awaitingAnswer = false;
@@ -214,7 +224,7 @@ void PluginCall::succeed(const QByteArray &reply)
     m_client->giveBack(c);
     Done done = std::move(m_done);
     if (done)
-        done({true, reply, {}});
+        done({true, std::move(reply), {}});
 }
 
 void PluginCall::fail(const QString &why, bool connectionUsable)

@@ -69,12 +69,13 @@ private:
     void sendPrepare();
     void sendCall(quint32 token);
     bool send(const std::optional<QByteArray> &frame, const QString &error);
+    bool send(const std::optional<Runner::FrameParts> &frame, const QString &error);
     void onErr(const QByteArray &payload);
-    void succeed(const QByteArray &reply);
+    void succeed(QByteArray reply);
     void fail(const QString &why, bool connectionUsable);
     void onTimer();
     // Keeps the payload that starts at `payloadAt` in `bytes` (a whole frame or a bare payload).
-    void record(bool fromRunner, quint8 type, const QByteArray &bytes, qsizetype payloadAt);
+    void record(bool fromRunner, quint8 type, const QByteArray &bytes, qsizetype payloadAt, const QByteArray &tail = {});
 
     void runnerConnected(RunnerLink *c) override;
     void runnerFrame(RunnerLink *c, DecodedFrame frame) override;

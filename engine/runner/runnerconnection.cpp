@@ -89,7 +89,7 @@ bool RunnerConnection::isOpen() const
     return m_connected && m_stream && m_stream->isConnected();
 }
 
-bool RunnerConnection::send(const QByteArray &frame, QString *error)
+bool RunnerConnection::send(const QByteArray &frame, const QByteArray &tail, QString *error)
 {
     if (!isOpen()) {
         // Its end may already have been read along with its last reply, before anyone was told.
@@ -100,6 +100,7 @@ bool RunnerConnection::send(const QByteArray &frame, QString *error)
         return false;
     }
     m_stream->write(frame);
+    m_stream->write(tail);
     return true;
 }
 

@@ -16,7 +16,7 @@ public:
 
     void open(const QString &path, int timeoutMs, quint64 generation) override;
     bool isOpen() const override;
-    bool send(const QByteArray &frame, QString *error) override;
+    bool send(const QByteArray &frame, const QByteArray &tail, QString *error) override;
     void discard() override;
     qint64 peerProcessId() const override { return m_stream ? m_stream->peerProcessId() : 0; }
     qsizetype pendingBytes() const override { return m_decoder.pendingBytes(); }

@@ -27,8 +27,9 @@ public:
     // starting). The generation is that of the endpoint when connecting.
     virtual void open(const QString &path, int timeoutMs, quint64 generation) = 0;
     virtual bool isOpen() const = 0;
-    // Sends a whole frame (Runner::encodeFrame).
-    virtual bool send(const QByteArray &frame, QString *error) = 0;
+    // Sends a whole frame (Runner::encodeFrame), or one in two parts (Runner::encodeFrameParts: `tail`, a
+    // large body, goes out by reference after `frame`).
+    virtual bool send(const QByteArray &frame, const QByteArray &tail, QString *error) = 0;
     // Closes it; its holder hears nothing more, and it is deleted once control is back in the event loop.
     virtual void discard() = 0;
     // The runner process's id (0: not known), and bytes received that are not yet a whole frame.

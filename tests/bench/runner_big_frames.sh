@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 12 benchmark: the engine's resident memory while and after N concurrent large bodies cross the
 # runner socket (ext-plugin-post-resp `body` append: the runner reads RespBody and sends the body back,
-# each way one frame of nearly 16 MiB), through the demo upstream and the demo runner.
+# each way one frame of nearly 16 MiB), through the demo runner, from an upstream in a process of its own
+# (python3's http.server: the engine's memory is measured alone, without the bodies an upstream makes).
 # Usage: tests/bench/runner_big_frames.sh [BUILD_DIR] [CONCURRENT] [BODY_BYTES]
 set -euo pipefail
 build=${1:-build}
@@ -9,11 +10,16 @@ n=${2:-20}
 size=${3:-15000000}
 routescope=$(realpath "$build/bin/routescope")
 work=$(mktemp -d)
-trap 'kill "${rs_pid:-}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill "${rs_pid:-}" "${up_pid:-}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 RSP=27080 RSA=27180 DEMO=27980
+mkdir -p "$work/www/bytes"
+head -c "$size" /dev/zero | tr '\0' 'x' > "$work/www/bytes/$size"
+python3 -m http.server --bind 127.0.0.1 --directory "$work/www" $DEMO > "$work/up.log" 2>&1 &
+up_pid=$!
 ROUTESCOPE_ADMIN_KEY=bench "$routescope" serve --workspace "$work/ws.json" --proxy 127.0.0.1:$RSP --admin 127.0.0.1:$RSA \
-  --demo-upstream 127.0.0.1:$DEMO > "$work/rs.log" 2>&1 &
+  --demo-upstream off > "$work/rs.log" 2>&1 &
 rs_pid=$!
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$DEMO/" && break; sleep 0.1; done
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$RSA/" && break; sleep 0.1; done
 curl -s -o /dev/null -H 'X-API-KEY: bench' -X PUT "http://127.0.0.1:$RSA/apisix/admin/routes/big" \
   -d "{\"uri\":\"/bytes/*\",\"plugins\":{\"ext-plugin-post-resp\":{\"conf\":[{\"name\":\"body\",\"value\":\"{\\\"append\\\":\\\"!\\\"}\"}]}},\"upstream\":{\"nodes\":{\"127.0.0.1:$DEMO\":1}}}"

@@ -33,6 +33,7 @@ public:
         wire.append(data, size);
         trace << QStringLiteral("send %1").arg(size);
     }
+    void send(const QByteArray &data) override { send(data.constData(), data.size()); }
     void startUpstream(std::shared_ptr<const UpstreamSpec>, UpstreamCall::Request request) override
     {
         attempts = 1;

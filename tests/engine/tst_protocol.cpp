@@ -27,6 +27,7 @@ private Q_SLOTS:
     void garbageNeverDecodes();
     void methods();
     void stringsWithoutTerminatorAsThePythonRunnerWrites();
+    void largeBodiesAreNeverHeldTwice();
 };
 
 void TestProtocol::frameHeader_data()
@@ -322,6 +323,71 @@ void TestProtocol::stringsWithoutTerminatorAsThePythonRunnerWrites()
     const auto ask = decodeExtraInfoReq(finished(x), &error);
     QVERIFY2(ask, qPrintable(error));
     QCOMPARE(ask->name, QByteArray("uri_"));
+}
+
+// Issue 12: a large body crosses the runner socket without a second buffer of its size: a big frame's
+// buffer becomes its payload, a reply's body is taken from the payload in place, and the body of an
+// ExtraInfo answer goes out behind its frame's head instead of being copied into the frame.
+void TestProtocol::largeBodiesAreNeverHeldTwice()
+{
+    const auto inside = [](const QByteArray &part, const char *start, qsizetype size) {
+        return part.constData() >= start && part.constData() + part.size() <= start + size;
+    };
+    QByteArray body(5 * 1024 * 1024 + 3, 'b'); // not a multiple of 4
+    body[0] = 'B';
+    // A reply frame alone in the decoder's buffer.
+    const QByteArray frame = *encodeFrame(HttpRespCallResp{7, 200, {{"x", QByteArray("1")}}, body});
+    FrameDecoder decoder;
+    decoder.feed(QByteArrayView(frame).first(100));
+    decoder.feed(QByteArrayView(frame).sliced(100));
+    std::optional<DecodedFrame> got = decoder.next();
+    QVERIFY(got);
+    QCOMPARE(decoder.pendingBytes(), 0);
+    const char *buffer = got->payload.constData();
+    const qsizetype bufferSize = got->payload.size();
+    QString error;
+    std::optional<HttpRespCallResp> reply = decodeHttpRespCallResp(std::move(got->payload), &error);
+    QVERIFY2(reply, qPrintable(error));
+    QCOMPARE(reply->id, 7u);
+    QCOMPARE(reply->headers.size(), 1);
+    QCOMPARE(reply->body, body);
+    QVERIFY(inside(reply->body, buffer - Frame::kHeaderSize, bufferSize + Frame::kHeaderSize)); // the frame's own buffer
+    // The same, Stop's body of HTTPReqCall.Resp; a small body is copied as before.
+    HttpReqCallResp stop;
+    stop.id = 3;
+    stop.action = HttpReqCallResp::Action::Stop;
+    stop.stop.status = 403;
+    stop.stop.body = body;
+    QByteArray payload = encode(stop);
+    const char *stopBuffer = payload.constData();
+    const qsizetype stopSize = payload.size();
+    const std::optional<HttpReqCallResp> stopped = decodeHttpReqCallResp(std::move(payload), &error);
+    QVERIFY2(stopped, qPrintable(error));
+    QCOMPARE(stopped->stop.status, 403);
+    QCOMPARE(stopped->stop.body, body);
+    QVERIFY(inside(stopped->stop.body, stopBuffer, stopSize));
+    QCOMPARE(decodeHttpRespCallResp(encode(HttpRespCallResp{1, 0, {}, "small"}), &error)->body, QByteArray("small"));
+    // ExtraInfo.Resp in two parts: the body itself is the tail; head + tail is the frame encodeFrame makes
+    // of it, byte for byte apart from where FlatBuffers pads, and decodes to the same result.
+    const std::optional<FrameParts> parts = encodeFrameParts(ExtraInfoResp{body});
+    QVERIFY(parts);
+    QVERIFY(!parts->tail.isDetached() && parts->tail.constData() == body.constData()); // shared, not copied
+    QVERIFY(parts->head.size() < 64);
+    const QByteArray whole = parts->head + parts->tail;
+    FrameDecoder again;
+    again.feed(whole);
+    got = again.next();
+    QVERIFY(got);
+    QCOMPARE(got->type, quint8(Frame::ExtraInfo));
+    const std::optional<ExtraInfoResp> answer = decodeExtraInfoResp(got->payload, &error);
+    QVERIFY2(answer, qPrintable(error));
+    QCOMPARE(answer->result, std::optional<QByteArray>(body));
+    // Small, absent and too large results.
+    QVERIFY(encodeFrameParts(ExtraInfoResp{QByteArray("tiny")})->tail.isEmpty());
+    QCOMPARE(encodeFrameParts(ExtraInfoResp{QByteArray("tiny")})->head, *encodeFrame(ExtraInfoResp{QByteArray("tiny")}));
+    QVERIFY(encodeFrameParts(ExtraInfoResp{std::nullopt})->tail.isEmpty());
+    QVERIFY(!encodeFrameParts(ExtraInfoResp{QByteArray(Frame::kMaxPayload, 'x')}, &error));
+    QVERIFY(error.contains("exceeds the protocol limit"));
 }
 
 QTEST_GUILESS_MAIN(TestProtocol)

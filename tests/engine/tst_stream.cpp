@@ -81,6 +81,7 @@ private Q_SLOTS:
     void bigWriteIsQueuedAndDrains();
     void readLimitHoldsInputBackUntilConsumed();
     void corkedWritesLeaveTogether();
+    void bigWriteBehindAHeadKeepsItsPlace();
     void peerReadingDoesNotWakeTheWriter();
 };
 
@@ -241,6 +242,37 @@ void TestStream::corkedWritesLeaveTogether()
     QCOMPARE(stream.bytesToWrite(), 0);
     QTRY_COMPARE(peer.socket->bytesAvailable(), 9);
     QCOMPARE(peer.socket->readAll(), QByteArray("head|body"));
+}
+
+void TestStream::bigWriteBehindAHeadKeepsItsPlace()
+{
+    // A large body queued behind its head is kept by reference (not copied into the queue); what is
+    // written after it goes after it.
+    Peer peer;
+    Recorder rec;
+    Stream stream;
+    QVERIFY(peer.connect(stream, rec));
+    stream.cork();
+    stream.write("head|", 5);
+    const QByteArray body = pattern(4 * 1024 * 1024);
+    stream.write(body);
+    QVERIFY(!body.isDetached()); // the stream shares it
+    stream.write("|tail", 5);
+    stream.write(QByteArray("|end"));
+    QCOMPARE(stream.bytesToWrite(), 5 + body.size() + 5 + 4);
+    stream.uncork();
+    QByteArray got;
+    QTRY_VERIFY_WITH_TIMEOUT((got += peer.socket->readAll(), got.size() == 5 + body.size() + 9), 20000);
+    QCOMPARE(got, "head|" + body + "|tail|end");
+    QTRY_COMPARE(stream.bytesToWrite(), 0);
+    // Uncorked, a large write the kernel takes in part keeps the rest by reference too.
+    const QByteArray more = pattern(16 * 1024 * 1024);
+    stream.write(more);
+    QVERIFY(stream.bytesToWrite() > 0);
+    QVERIFY(!more.isDetached());
+    got.clear();
+    QTRY_VERIFY_WITH_TIMEOUT((got += peer.socket->readAll(), got.size() == more.size()), 20000);
+    QCOMPARE(got, more);
 }
 
 QTEST_GUILESS_MAIN(TestStream)

@@ -25,7 +25,7 @@ public:
         });
     }
     bool isOpen() const override { return m_open; }
-    bool send(const QByteArray &frame, QString *error) override
+    bool send(const QByteArray &frame, const QByteArray &tail, QString *error) override
     {
         if (!m_open) {
             if (error)
@@ -33,6 +33,7 @@ public:
             return false;
         }
         m_fromGateway.feed(frame);
+        m_fromGateway.feed(tail);
         while (auto f = m_fromGateway.next()) {
             m_runner->received.append(f->type);
             answer(m_runner->script(*f));
