@@ -6,10 +6,11 @@
 #include "schemacheck.h"
 #include "varsexpr.h"
 
+#include <QHash>
 #include <QHostAddress>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
-#include <QHash>
 #include <QSet>
 
 #include <algorithm>
@@ -507,6 +508,13 @@ Problems validateUpstream(const QJsonObject &u, const QString &pointer)
 
 namespace detail {
 // `plugins` as apisix/admin/plugins.lua check_schema checks it: every name known, ext-plugin confs checked.
+// apisix/plugin.lua check_single_plugin_schema: a conf that is not an object, shown as JSON.
+QString notAPluginConf(const QString &name, const QJsonValue &conf)
+{
+    const QByteArray shown = QJsonDocument(QJsonArray{conf}).toJson(QJsonDocument::Compact).chopped(1).mid(1);
+    return QStringLiteral("invalid plugin conf %1 for plugin [%2]").arg(QString::fromUtf8(shown), name);
+}
+
 // A plugin's conf against its schema (pluginschemas.json), then what its check_schema adds after the schema.
 std::optional<SchemaFailure> checkPluginConf(const QString &name, const QJsonObject &conf)
 {
@@ -518,7 +526,46 @@ std::optional<SchemaFailure> checkPluginConf(const QString &name, const QJsonObj
     const bool bothForms = (conf.contains(QStringLiteral("count")) || conf.contains(QStringLiteral("time_window"))) && conf.contains(QStringLiteral("rules"));
     if (name == QLatin1String("limit-count") && bothForms && (!f || f->message.contains(QLatin1String("value should match only one schema"))))
         f = SchemaFailure{QStringLiteral("count/time_window and rules cannot be specified at the same time"), QString()};
-    return f;
+    if (f)
+        return f;
+    // What the plugins' check_schema add after the schema (apisix/plugins/<name>.lua).
+    const auto star = [&conf](const char *key) { return conf.value(QLatin1String(key)) == QLatin1String("*"); };
+    if (name == QLatin1String("cors") && conf.value(QStringLiteral("allow_credential")).toBool()
+        && (star("allow_origins") || star("allow_methods") || star("allow_headers") || star("expose_headers") || star("timing_allow_origins")))
+        return SchemaFailure{QStringLiteral("you can not set '*' for other option when 'allow_credential' is true"), QString()};
+    if (name == QLatin1String("redirect") && conf.value(QStringLiteral("http_to_https")).toBool() && conf.value(QStringLiteral("append_query_string")).toBool())
+        return SchemaFailure{QStringLiteral("only one of `http_to_https` and `append_query_string` can be configured."), QString()};
+    if (name == QLatin1String("proxy-rewrite")) {
+        const QJsonArray regexUri = conf.value(QStringLiteral("regex_uri")).toArray();
+        if (regexUri.size() % 2)
+            return SchemaFailure{QStringLiteral("The length of regex_uri should be an even number"), QStringLiteral("/regex_uri")};
+        for (int i = 0; i + 1 < regexUri.size(); i += 2)
+            if (const QRegularExpression re(regexUri[i].toString()); !re.isValid())
+                return SchemaFailure{QStringLiteral("invalid regex_uri(%1, %2): %3").arg(regexUri[i].toString(), regexUri[i + 1].toString(), re.errorString()),
+                                     QStringLiteral("/regex_uri/%1").arg(i)};
+        // Headers in the old form (a plain map, not add/set/remove): core.utils.validate_header_field/value.
+        const QJsonObject headers = conf.value(QStringLiteral("headers")).toObject();
+        const bool newForm = headers.value(QStringLiteral("add")).isObject() || headers.value(QStringLiteral("set")).isObject()
+            || headers.value(QStringLiteral("remove")).isArray();
+        for (auto it = headers.begin(); !newForm && it != headers.end(); ++it) {
+            const QByteArray field = it.key().toUtf8(), value = it.value().toString().toUtf8();
+            const QString at = QStringLiteral("/headers/") + pointerToken(it.key());
+            if (field.isEmpty())
+                return SchemaFailure{QStringLiteral("invalid field length in header"), at};
+            if (std::any_of(field.cbegin(), field.cend(), [](char c) { return uchar(c) <= 32 || uchar(c) >= 127 || c == ':'; }))
+                return SchemaFailure{QStringLiteral("invalid field character in header"), at};
+            if (std::any_of(value.cbegin(), value.cend(), [](char c) { return uchar(c) < 32 || uchar(c) >= 127; }))
+                return SchemaFailure{QStringLiteral("invalid value character in header"), at};
+        }
+    }
+    if (name == QLatin1String("uri-blocker")) {
+        const QJsonArray rules = conf.value(QStringLiteral("block_rules")).toArray();
+        for (int i = 0; i < rules.size(); ++i) // (nginx's PCRE words its error otherwise)
+            if (const QRegularExpression re(rules[i].toString()); !re.isValid())
+                return SchemaFailure{QStringLiteral("pcre_compile() failed: %1 in \"%2\"").arg(re.errorString(), rules[i].toString()),
+                                     QStringLiteral("/block_rules/%1").arg(i)};
+    }
+    return std::nullopt;
 }
 
 void checkPlugins(Problems &out, Checker &c, const QJsonObject &r, const QStringList &customPlugins, bool consumer)
@@ -538,7 +585,7 @@ void checkPlugins(Problems &out, Checker &c, const QJsonObject &r, const QString
                 else if (isExtPlugin(it.key()))
                     out.append(validateExtPluginConf(it.key(), it.value(), at));
                 else if (!it.value().isObject())
-                    out.append({Problem::Severity::Error, at, prefix + QStringLiteral("failed to check the configuration of plugin %1 err: wrong type: expected object, got %2").arg(it.key(), typeName(it.value()))});
+                    out.append({Problem::Severity::Error, at, prefix + notAPluginConf(it.key(), it.value())});
                 else if (const std::optional<SchemaFailure> f = consumer && isAuthPlugin(it.key()) ? std::nullopt : checkPluginConf(it.key(), it.value().toObject()))
                     out.append({Problem::Severity::Error, at + f->pointer, prefix + QStringLiteral("failed to check the configuration of plugin %1 err: %2").arg(it.key(), f->message)});
                 else
@@ -770,7 +817,7 @@ Problems validateStreamRoute(const QJsonObject &r, const QString &id, const Exis
         if (!streamPlugins.contains(it.key()))
             out.append({Problem::Severity::Error, at, QStringLiteral("unknown plugin [%1]").arg(it.key())});
         else if (!it.value().isObject())
-            out.append({Problem::Severity::Error, at, QStringLiteral("failed to check the configuration of plugin %1 err: wrong type: expected object, got %2").arg(it.key(), typeName(it.value()))});
+            out.append({Problem::Severity::Error, at, notAPluginConf(it.key(), it.value())});
     }
     // apisix/stream/xrpc.lua check_schema: a protocol of the ones APISIX ships (production's xrpc.protocols
     // in config.yaml must also list it).

@@ -63,6 +63,34 @@ void TestValidator::routes_data()
         "/plugins/ip-restriction", "failed to check the configuration of plugin ip-restriction err: value should match only one schema, but matches both schemas 1 and 2", true);
     row("cors origins", R"({"uri":"/a","upstream_id":"u","plugins":{"cors":{"allow_origins":"example.com"}}})",
         "/plugins/cors/allow_origins", "failed to check the configuration of plugin cors err: property \"allow_origins\" validation failed: failed to match pattern", true);
+    row("fault-injection.t 3: neither abort nor delay", R"({"uri":"/a","upstream_id":"u","plugins":{"fault-injection":{}}})",
+        "/plugins/fault-injection", "failed to check the configuration of plugin fault-injection err: expect object to have at least 1 properties", true);
+    row("response-rewrite body beside filters", R"({"uri":"/a","upstream_id":"u","plugins":{"response-rewrite":{"body":"x","filters":[{"regex":"a","replace":"b"}]}}})",
+        "/plugins/response-rewrite", "failed to check the configuration of plugin response-rewrite err: failed to validate dependent schema for \"body\": value wasn't supposed to match schema", true);
+    row("uri-blocker without rules", R"({"uri":"/a","upstream_id":"u","plugins":{"uri-blocker":{"rejected_code":403}}})",
+        "/plugins/uri-blocker", "failed to check the configuration of plugin uri-blocker err: property \"block_rules\" is required", true);
+    row("consumer-restriction without a list", R"({"uri":"/a","upstream_id":"u","plugins":{"consumer-restriction":{"type":"consumer_name"}}})",
+        "/plugins/consumer-restriction", "failed to check the configuration of plugin consumer-restriction err: object matches none of the required: [\"blacklist\"] or [\"whitelist\"] or [\"allowed_by_methods\"]", true);
+    row("key-auth realm with a quote", R"({"uri":"/a","upstream_id":"u","plugins":{"key-auth":{"realm":"a\"b"}}})",
+        "/plugins/key-auth/realm", "failed to check the configuration of plugin key-auth err: property \"realm\" validation failed: failed to match pattern \"^[ -!#-[\\]-~]+$\" with \"a\"b\"", true);
+    row("jwt-auth claims_to_verify", R"({"uri":"/a","upstream_id":"u","plugins":{"jwt-auth":{"claims_to_verify":["exp","iat"]}}})",
+        "/plugins/jwt-auth/claims_to_verify/1", "failed to check the configuration of plugin jwt-auth err: property \"claims_to_verify\" validation failed: failed to validate item 2: matches none of the enum values", true);
+    row("request-id range_id", R"({"uri":"/a","upstream_id":"u","plugins":{"request-id":{"algorithm":"range_id","range_id":{"length":4}}}})",
+        "/plugins/request-id/range_id/length", "failed to check the configuration of plugin request-id err: property \"range_id\" validation failed: property \"length\" validation failed: expected 4 to be at least 6", true);
+    row("cors.t 24: '*' with allow_credential", R"({"uri":"/a","upstream_id":"u","plugins":{"cors":{"allow_origins":"*","allow_credential":true}}})",
+        "/plugins/cors", "failed to check the configuration of plugin cors err: you can not set '*' for other option when 'allow_credential' is true", true);
+    row("redirect.t 48: http_to_https with append_query_string", R"({"uri":"/a","upstream_id":"u","plugins":{"redirect":{"http_to_https":true,"append_query_string":true}}})",
+        "/plugins/redirect", "failed to check the configuration of plugin redirect err: only one of `http_to_https` and `append_query_string` can be configured.", true);
+    row("uri-blocker.t 1: a rule that does not compile", R"({"uri":"/a","upstream_id":"u","plugins":{"uri-blocker":{"block_rules":["ok",".+("]}}})",
+        "/plugins/uri-blocker/block_rules/1", "failed to check the configuration of plugin uri-blocker err: pcre_compile() failed: ", true);
+    row("basic-auth.t 14: a conf that is not an object", R"({"uri":"/a","upstream_id":"u","plugins":{"basic-auth":"blah"}})",
+        "/plugins/basic-auth", "invalid plugin conf \"blah\" for plugin [basic-auth]", true);
+    row("proxy-rewrite.t 31: a header name with a colon", R"({"uri":"/a","upstream_id":"u","plugins":{"proxy-rewrite":{"uri":"/b","headers":{"X-Api:Version":"v2"}}}})",
+        "/plugins/proxy-rewrite/headers/X-Api:Version", "failed to check the configuration of plugin proxy-rewrite err: invalid field character in header", true);
+    row("proxy-rewrite.t 32: a header value with CRLF", R"({"uri":"/a","upstream_id":"u","plugins":{"proxy-rewrite":{"uri":"/b","headers":{"X-Api-Version":"v2\r\n"}}}})",
+        "/plugins/proxy-rewrite/headers/X-Api-Version", "failed to check the configuration of plugin proxy-rewrite err: invalid value character in header", true);
+    row("proxy-rewrite.t 27: a regex_uri that does not compile", R"x({"uri":"/a","upstream_id":"u","plugins":{"proxy-rewrite":{"regex_uri":["[^/test/(.*)","/$1"]}}})x",
+        "/plugins/proxy-rewrite/regex_uri/0", "failed to check the configuration of plugin proxy-rewrite err: invalid regex_uri([^/test/(.*), /$1): ", true);
     row("cors fine", R"({"uri":"/a","upstream_id":"u","plugins":{"cors":{"allow_origins":"https://a.example,http://b.example","max_age":60,"allow_origins_by_regex":[".*\\.test\\.com$"]}}})",
         "/plugins/cors", "plugin \"cors\" is kept", false);
     row("post-resp with proxy-mirror", R"({"uri":"/a","upstream_id":"u","plugins":{"proxy-mirror":{},"ext-plugin-post-resp":{}}})",
