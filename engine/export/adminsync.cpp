@@ -1,6 +1,7 @@
 #include "adminsync.h"
 
 #include "configexport.h"
+#include "dataencryption.h"
 #include "validator.h"
 
 #include <QEventLoop>
@@ -182,8 +183,20 @@ Plan planSync(const ResourceObjects &desired, const ResourceObjects &current, bo
     return plan;
 }
 
+namespace {
+// An object as the target keeps it, with its plugins' encrypted fields opened.
+QJsonObject decrypted(QJsonObject value, const QStringList &keyring)
+{
+    QJsonObject plugins = value.value(QStringLiteral("plugins")).toObject();
+    if (DataEncryption::decryptPlugins(plugins, keyring) > 0)
+        value.insert(QStringLiteral("plugins"), plugins);
+    return value;
+}
+} // namespace
+
 AdminClient::AdminClient(QUrl base, QByteArray key, int timeoutMs)
-    : m_base(std::move(base)), m_key(std::move(key)), m_timeoutMs(timeoutMs), m_manager(std::make_unique<QNetworkAccessManager>())
+    : m_base(std::move(base)), m_key(std::move(key)), m_keyring(DataEncryption::defaultKeyring()), m_timeoutMs(timeoutMs),
+      m_manager(std::make_unique<QNetworkAccessManager>())
 {
 }
 
@@ -225,7 +238,7 @@ std::optional<ResourceObjects> AdminClient::fetchAll(QString *error) const
         // APISIX 3: {"list": [{"key": "/apisix/routes/1", "value": {…}}, …], "total": N}; an empty list may come as {}.
         const QJsonValue list = QJsonDocument::fromJson(r.body).object().value(QStringLiteral("list"));
         for (const QJsonValue item : list.toArray()) {
-            const QJsonObject value = item.toObject().value(QStringLiteral("value")).toObject();
+            const QJsonObject value = decrypted(item.toObject().value(QStringLiteral("value")).toObject(), m_keyring);
             QString id = Validator::idText(value.value(QStringLiteral("id")));
             if (id.isEmpty())
                 id = item.toObject().value(QStringLiteral("key")).toString().section(QLatin1Char('/'), -1);
@@ -244,7 +257,7 @@ std::optional<ResourceObjects> AdminClient::fetchAll(QString *error) const
             for (const QJsonValue cr : QJsonDocument::fromJson(c.body).object().value(QStringLiteral("list")).toArray()) {
                 const QString key = cr.toObject().value(QStringLiteral("key")).toString().section(QStringLiteral("/consumers/"), 1);
                 if (Validator::isCredentialKey(key))
-                    out.of(kind).insert(key, cr.toObject().value(QStringLiteral("value")).toObject());
+                    out.of(kind).insert(key, decrypted(cr.toObject().value(QStringLiteral("value")).toObject(), m_keyring));
             }
         }
     }

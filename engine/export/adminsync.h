@@ -72,8 +72,12 @@ class AdminClient
 public:
     AdminClient(QUrl base, QByteArray key, int timeoutMs = 10000);
     ~AdminClient();
-    // Every object of every kind; nullopt and `error` when the target cannot be read.
+    // Every object of every kind; nullopt and `error` when the target cannot be read. Plugin fields APISIX
+    // keeps encrypted (its data_encryption) come back decrypted where the keyring opens them, so that
+    // they compare with the workspace's and are never sent back to be encrypted twice.
     std::optional<ResourceObjects> fetchAll(QString *error) const;
+    // The target's apisix.data_encryption.keyring (APISIX's default keyring unless set).
+    void setKeyring(QStringList keyring) { m_keyring = std::move(keyring); }
     struct Answer
     {
         int status = 0;      // 0: no answer (connection refused, timeout)
@@ -93,6 +97,7 @@ private:
 
     QUrl m_base;
     QByteArray m_key;
+    QStringList m_keyring;
     int m_timeoutMs;
     std::unique_ptr<QNetworkAccessManager> m_manager; // one for every call (its connections are reused)
 };

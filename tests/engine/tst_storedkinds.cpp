@@ -1,8 +1,10 @@
 // Issue 13: consumers, consumer groups, ssls, protos, secrets and plugin metadata through the Admin API,
 // each case named after the APISIX test (t/admin/*.t) whose status and error text it reproduces.
+#include "adminsync.h"
 #include "configexport.h"
 #include "configimport.h"
 #include "configstore.h"
+#include "dataencryption.h"
 #include "testhttp.h"
 
 #include <QFile>
@@ -47,6 +49,7 @@ private Q_SLOTS:
     void forcedDeleteOfWhatARouteNames();
     void exportAndImportKeepThem();
     void streamRoutes();
+    void encryptedFieldsComeBackPlain();
 
 private:
     QString m_cert, m_key;
@@ -484,6 +487,44 @@ void TestStoredKinds::streamRoutes()
     const Problems problems = engine.store().check(ResourceKind::StreamRoute, QJsonDocument::fromJson("{" + up + "}").object());
     QVERIFY(!hasErrors(problems));
     QVERIFY(problems.last().message.contains("kept and exported, not run"));
+}
+
+void TestStoredKinds::encryptedFieldsComeBackPlain()
+{
+    // APISIX's data_encryption, as credentials.t TEST 2 shows it: "the-password" is kept and shown as
+    // base64 of AES-128-CBC with the default keyring's first key (key and IV).
+    const QStringList ring = DataEncryption::defaultKeyring();
+    QCOMPARE(DataEncryption::encrypt("the-password", ring.first()), QStringLiteral("WvF5kpaLvIzjuk4GNIMTJg=="));
+    QCOMPARE(DataEncryption::decrypt("WvF5kpaLvIzjuk4GNIMTJg==", ring), std::optional<QString>("the-password"));
+    QCOMPARE(DataEncryption::decrypt(DataEncryption::encrypt("k2", ring.last()), ring), std::optional<QString>("k2")); // any key of the ring
+    QCOMPARE(DataEncryption::decrypt("jack-key", ring), std::nullopt);                                           // a plain value stays
+    QCOMPARE(DataEncryption::decrypt("WvF5kpaLvIzjuk4GNIMTJg==", {"another-16-chars"}), std::nullopt);
+    // A production Admin API that shows them encrypted: read back plain, so that the plan compares plain with
+    // plain and a change never sends an encrypted value to be encrypted again.
+    TestEngine production;
+    QCOMPARE(production.put("/apisix/admin/consumers", ::body({{"username", "jack"}, {"plugins", QJsonObject{
+                 {"basic-auth", QJsonObject{{"username", "the-user"}, {"password", "WvF5kpaLvIzjuk4GNIMTJg=="}}}}}})), 201);
+    QCOMPARE(production.put("/apisix/admin/consumers/jack/credentials/k", ::body({{"plugins", QJsonObject{
+                 {"key-auth", QJsonObject{{"key", DataEncryption::encrypt("jack-key", ring.first())}}}}}})), 201);
+    QCOMPARE(production.put("/apisix/admin/routes/1", R"({"uri":"/a","upstream":{"nodes":{"127.0.0.1:1980":1}},"plugins":{"key-auth":{"header":"apikey"}}})"), 201);
+    const AdminSync::AdminClient client(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(production.adminPort())), "test-key");
+    QString error;
+    const std::optional<ResourceObjects> fetched = client.fetchAll(&error);
+    QVERIFY2(fetched, qPrintable(error));
+    const auto conf = [&](const QString &key, const char *plugin) {
+        return fetched->consumers.value(key).toObject().value("plugins").toObject().value(QLatin1String(plugin)).toObject();
+    };
+    QCOMPARE(conf("jack", "basic-auth").value("password").toString(), QStringLiteral("the-password"));
+    QCOMPARE(conf("jack", "basic-auth").value("username").toString(), QStringLiteral("the-user")); // not an encrypted field
+    QCOMPARE(conf("jack/credentials/k", "key-auth").value("key").toString(), QStringLiteral("jack-key"));
+    // A workspace with the plain values has nothing to change there.
+    ResourceObjects desired;
+    desired.consumers.insert("jack", QJsonObject{{"username", "jack"}, {"plugins", QJsonObject{
+                                         {"basic-auth", QJsonObject{{"username", "the-user"}, {"password", "the-password"}}}}}});
+    desired.consumers.insert("jack/credentials/k", QJsonObject{{"plugins", QJsonObject{{"key-auth", QJsonObject{{"key", "jack-key"}}}}}});
+    ResourceObjects current;
+    current.consumers = fetched->consumers;
+    QVERIFY2(AdminSync::planSync(desired, current, false, std::nullopt).isEmpty(), qPrintable(AdminSync::planSync(desired, current, false, std::nullopt).text()));
 }
 
 QTEST_GUILESS_MAIN(TestStoredKinds)
