@@ -275,6 +275,20 @@ int runImport(const QStringList &arguments)
         printErr(QStringLiteral("import takes one file, or --admin-url: routescope import [--workspace W] apisix.yaml"));
         return 2;
     }
+    // Where it goes first: its apisix.data_encryption.keyring opens what a production Admin API shows encrypted.
+    const QString path = parser.isSet(QStringLiteral("workspace")) ? parser.value(QStringLiteral("workspace")) : Workspace::defaultPath();
+    Workspace workspace;
+    if (QFile::exists(path)) {
+        Workspace::LoadResult loaded = Workspace::load(path);
+        if (!loaded.error.isEmpty()) {
+            printErr(loaded.error);
+            return 1;
+        }
+        workspace = std::move(loaded.workspace);
+    } else {
+        workspace = Workspace::createDefault(path);
+        printErr(QStringLiteral("creating workspace %1").arg(path));
+    }
     // What comes in: a file's text, or every object of a running Admin API.
     QString origin;
     QByteArray text;
@@ -284,7 +298,9 @@ int runImport(const QStringList &arguments)
         const QUrl url(parser.value(QStringLiteral("admin-url")));
         origin = QStringLiteral("from %1").arg(url.toString());
         QString error;
-        fetched = AdminSync::AdminClient(url, qgetenv("APISIX_ADMIN_KEY")).fetchAll(&error);
+        AdminSync::AdminClient client(url, qgetenv("APISIX_ADMIN_KEY"));
+        client.setKeyring(workspace.dataKeyring());
+        fetched = client.fetchAll(&error);
         if (!fetched) {
             printErr(QStringLiteral("cannot read %1: %2").arg(url.toString(), error));
             return 1;
@@ -311,19 +327,6 @@ int runImport(const QStringList &arguments)
         case ConfigExport::Format::Adc: format = ConfigImport::Format::Adc; break;
         case ConfigExport::Format::AdminCurl: format = ConfigImport::Format::AdminCurl; break;
         }
-    }
-    const QString path = parser.isSet(QStringLiteral("workspace")) ? parser.value(QStringLiteral("workspace")) : Workspace::defaultPath();
-    Workspace workspace;
-    if (QFile::exists(path)) {
-        Workspace::LoadResult loaded = Workspace::load(path);
-        if (!loaded.error.isEmpty()) {
-            printErr(loaded.error);
-            return 1;
-        }
-        workspace = std::move(loaded.workspace);
-    } else {
-        workspace = Workspace::createDefault(path);
-        printErr(QStringLiteral("creating workspace %1").arg(path));
     }
     if (parser.isSet(QStringLiteral("replace")))
         workspace.objects = {};
@@ -371,7 +374,8 @@ int runSync(const QStringList &arguments)
     const std::optional<ResourceObjects> desired = productionObjects(parser, &workspace);
     if (!desired)
         return 1;
-    const AdminSync::AdminClient client(url, qgetenv("APISIX_ADMIN_KEY"));
+    AdminSync::AdminClient client(url, qgetenv("APISIX_ADMIN_KEY"));
+    client.setKeyring(workspace.dataKeyring());
     QString error;
     const std::optional<ResourceObjects> current = client.fetchAll(&error);
     if (!current) {

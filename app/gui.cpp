@@ -48,7 +48,8 @@ WindowRun runWindow(const QCommandLineParser &parser, const QString &workspace)
     rememberRecent(session.workspace().path);
     MainWindowInfo info{session.workspace().pluginCatalogue, session.workspace().path, session.proxyUrl(), session.adminUrl(),
                         session.demoUrl(), session.engine()->proxyPort(), session.runnerDescription(),
-                        session.workspace().runner, session.workspace().customPlugins(), session.adminKey()};
+                        session.workspace().runner, session.workspace().customPlugins(), session.adminKey(),
+                        session.workspace().dataKeyring()};
     MainWindow window(session.store(), session.engine()->capture(), session.engine()->runnerProcess(), info);
     window.show();
     std::unique_ptr<BenchMonitor> bench;

@@ -223,8 +223,8 @@ void ImportDialog::undo()
     Q_EMIT imported(message);
 }
 
-SyncDialog::SyncDialog(const ConfigStore *store, QWidget *parent)
-    : QDialog(parent), m_store(store), m_url(new QLineEdit(QStringLiteral("http://127.0.0.1:9180"), this)), m_key(new QLineEdit(this)),
+SyncDialog::SyncDialog(const ConfigStore *store, QStringList keyring, QWidget *parent)
+    : QDialog(parent), m_store(store), m_keyring(std::move(keyring)), m_url(new QLineEdit(QStringLiteral("http://127.0.0.1:9180"), this)), m_key(new QLineEdit(this)),
       m_labels(new QLineEdit(this)), m_prune(new QCheckBox(tr("Delete what the target has and the workspace does not (prune)"), this)),
       m_demo(new QCheckBox(tr("Include RouteScope's demo route and upstream"), this)),
       m_status(new QLabel(tr("Plan shows what Sync would change on the target; nothing changes until you press Sync."), this)),
@@ -311,7 +311,9 @@ void SyncDialog::run(bool apply)
         b->setEnabled(false);
     m_status->setText(tr("Reading %1 …").arg(url.toString()));
     m_plan->clear();
-    const AdminSync::AdminClient client(url, m_key->text().toUtf8());
+    AdminSync::AdminClient client(url, m_key->text().toUtf8());
+    if (!m_keyring.isEmpty())
+        client.setKeyring(m_keyring);
     QString error;
     const std::optional<ResourceObjects> current = client.fetchAll(&error);
     QString status;

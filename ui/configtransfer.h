@@ -79,7 +79,8 @@ class SyncDialog : public QDialog
 {
     Q_OBJECT
 public:
-    explicit SyncDialog(const ConfigStore *store, QWidget *parent = nullptr);
+    // `keyring`: production's data_encryption keyring (what it shows encrypted is read back plain).
+    explicit SyncDialog(const ConfigStore *store, QStringList keyring = {}, QWidget *parent = nullptr);
     QString output() const; // the status line, then each change with its answer and its fields
 
 private:
@@ -87,6 +88,7 @@ private:
     void showPlan(const AdminSync::Plan &plan);
 
     const ConfigStore *m_store;
+    QStringList m_keyring;
     QLineEdit *m_url;
     QLineEdit *m_key;
     QLineEdit *m_labels;

@@ -41,7 +41,7 @@
 #include <QVBoxLayout>
 
 MainWindow::MainWindow(ConfigStore *store, CaptureStore *capture, RunnerProcess *runner, const MainWindowInfo &info, QWidget *parent)
-    : QMainWindow(parent), m_store(store), m_capture(capture), m_runnerSettings(info.runner), m_customPlugins(info.customPlugins),
+    : QMainWindow(parent), m_store(store), m_capture(capture), m_runnerSettings(info.runner), m_customPlugins(info.customPlugins), m_dataKeyring(info.dataKeyring),
       m_workspacePath(info.workspacePath),
       m_routesPanel(new RoutesPanel(ResourceKind::Route, store, PluginCatalogue::fromJson(info.pluginCatalogue), this)),
       m_upstreamsPanel(new RoutesPanel(ResourceKind::Upstream, store, PluginCatalogue::fromJson(info.pluginCatalogue), this)),
@@ -396,7 +396,7 @@ void MainWindow::showImport()
 
 void MainWindow::showSync()
 {
-    auto *dialog = new SyncDialog(m_store, this);
+    auto *dialog = new SyncDialog(m_store, m_dataKeyring, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show();
 }

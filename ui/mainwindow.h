@@ -28,6 +28,7 @@ struct MainWindowInfo
     QJsonObject runner;        // the workspace's "runner" (for the config.yaml lines of an export)
     QStringList customPlugins; // the workspace's apisix.plugins
     QString adminKey;          // for the first-run view's commands (shown only on request)
+    QStringList dataKeyring;   // production's data_encryption keyring (Sync opens its encrypted fields with it)
 };
 
 // The main window: live traffic with the selected exchange in detail, the routes of the workspace,
@@ -78,6 +79,7 @@ private:
     CaptureStore *m_capture;
     QJsonObject m_runnerSettings;
     QStringList m_customPlugins;
+    QStringList m_dataKeyring;
     QString m_workspacePath;
     RoutesPanel *m_routesPanel;
     RoutesPanel *m_upstreamsPanel;

@@ -7,6 +7,7 @@
 #include "atomicfile.h"
 #include "clientsettings.h"
 #include "configstore.h"
+#include "dataencryption.h"
 #include "plugincatalogue.h"
 
 #include <QDir>
@@ -68,6 +69,16 @@ QStringList Workspace::customPlugins() const
     for (const QJsonValue v : extra.value(QStringLiteral("apisix")).toObject().value(QStringLiteral("plugins")).toArray())
         names << v.toString();
     return names;
+}
+
+QStringList Workspace::dataKeyring() const
+{
+    const QJsonArray ring = extra.value(QStringLiteral("apisix")).toObject().value(QStringLiteral("data_encryption")).toObject()
+                                .value(QStringLiteral("keyring")).toArray();
+    QStringList keys;
+    for (const QJsonValue v : ring)
+        keys << v.toString();
+    return keys.isEmpty() ? DataEncryption::defaultKeyring() : keys;
 }
 
 Workspace::LoadResult Workspace::load(const QString &path)

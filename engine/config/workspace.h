@@ -44,6 +44,9 @@ struct Workspace
     QJsonObject toJson() const;
     // The "apisix" object's "plugins": the user's own Lua plugins, which the store accepts by name.
     QStringList customPlugins() const;
+    // The "apisix" object's data_encryption.keyring: production's, to open the fields it keeps encrypted
+    // (APISIX's default keyring when the workspace names none).
+    QStringList dataKeyring() const;
     // Atomic write (temporary file, fsync, rename); returns an error text or empty.
     QString save() const;
     void takeConfigFrom(const ConfigStore &store);

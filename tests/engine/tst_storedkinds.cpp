@@ -6,6 +6,7 @@
 #include "configstore.h"
 #include "dataencryption.h"
 #include "testhttp.h"
+#include "workspace.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -517,6 +518,20 @@ void TestStoredKinds::encryptedFieldsComeBackPlain()
     QCOMPARE(conf("jack", "basic-auth").value("password").toString(), QStringLiteral("the-password"));
     QCOMPARE(conf("jack", "basic-auth").value("username").toString(), QStringLiteral("the-user")); // not an encrypted field
     QCOMPARE(conf("jack/credentials/k", "key-auth").value("key").toString(), QStringLiteral("jack-key"));
+    // A production keyring of its own (the workspace's apisix.data_encryption.keyring): opened with it only.
+    const QString own = QStringLiteral("0123456789abcdef");
+    QCOMPARE(production.put("/apisix/admin/consumers", ::body({{"username", "jill"}, {"plugins", QJsonObject{
+                 {"key-auth", QJsonObject{{"key", DataEncryption::encrypt("jill-key", own)}}}}}})), 201);
+    AdminSync::AdminClient withOwnRing(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(production.adminPort())), "test-key");
+    withOwnRing.setKeyring({own});
+    QCOMPARE(withOwnRing.fetchAll(&error)->consumers.value("jill").toObject().value("plugins").toObject().value("key-auth").toObject().value("key"),
+             QJsonValue("jill-key"));
+    QCOMPARE(client.fetchAll(&error)->consumers.value("jill").toObject().value("plugins").toObject().value("key-auth").toObject().value("key"),
+             QJsonValue(DataEncryption::encrypt("jill-key", own))); // the default ring does not open it: kept as it is
+    Workspace workspace;
+    QCOMPARE(workspace.dataKeyring(), ring);
+    workspace.extra.insert("apisix", QJsonObject{{"data_encryption", QJsonObject{{"keyring", QJsonArray{own}}}}});
+    QCOMPARE(workspace.dataKeyring(), QStringList{own});
     // A workspace with the plain values has nothing to change there.
     ResourceObjects desired;
     desired.consumers.insert("jack", QJsonObject{{"username", "jack"}, {"plugins", QJsonObject{

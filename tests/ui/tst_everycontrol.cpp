@@ -1363,7 +1363,7 @@ void TestEveryControl::screenshots()
     TestEngine target;
     QVERIFY(target.put("/apisix/admin/routes/old", "{\"uri\":\"/old\",\"upstream\":{\"nodes\":{\"127.0.0.1:1980\":1}}}") == 201);
     QVERIFY(target.put("/apisix/admin/upstreams/u1", "{\"name\":\"before\",\"nodes\":{\"127.0.0.1:9\":1}}") == 201); // a field-level update
-    SyncDialog sync(&m_fixture->engine.store(), window);
+    SyncDialog sync(&m_fixture->engine.store(), {}, window);
     sync.show();
     QVERIFY(QTest::qWaitForWindowExposed(&sync));
     sync.findChild<QLineEdit *>("adminUrl")->setText(QStringLiteral("http://127.0.0.1:%1").arg(target.adminPort()));
