@@ -245,11 +245,12 @@ QString upstreamStillUsed(const ResourceMaps &objects, const QString &id)
 // delete_checker), or empty.
 QString stillUsed(const ResourceMaps &objects, ResourceKind kind, const QString &id)
 {
-    const auto user = [&](ResourceKind userKind, const QString &key) -> QString {
+    // The first object of `userKind` whose `key` names it, as "<word> [<id>]" (word: the kind's noun).
+    const auto user = [&](ResourceKind userKind, const QString &key, const QString &word = {}) -> QString {
         const auto &map = objects.of(userKind);
         for (auto it = map.cbegin(); it != map.cend(); ++it)
             if (refersTo(it->value, key, id))
-                return resourceNoun(userKind) + QStringLiteral(" [") + it.key() + QLatin1Char(']');
+                return (word.isEmpty() ? resourceNoun(userKind) : word) + QStringLiteral(" [") + it.key() + QLatin1Char(']');
         return {};
     };
     QString by;
@@ -259,7 +260,7 @@ QString stillUsed(const ResourceMaps &objects, ResourceKind kind, const QString 
     case ResourceKind::Service: // (apisix/admin/services.lua names a stream route "stream_route")
         by = user(ResourceKind::Route, QStringLiteral("service_id"));
         if (by.isEmpty())
-            by = user(ResourceKind::StreamRoute, QStringLiteral("service_id")).replace(QLatin1String("stream route ["), QLatin1String("stream_route ["));
+            by = user(ResourceKind::StreamRoute, QStringLiteral("service_id"), QStringLiteral("stream_route"));
         return by.isEmpty() ? by : QStringLiteral("can not delete this service directly, %1 is still using it now").arg(by);
     case ResourceKind::StreamRoute: // apisix/admin/stream_routes.lua delete_checker: a subordinate's superior
         for (auto it = objects.streamRoutes.cbegin(); it != objects.streamRoutes.cend(); ++it)

@@ -9,6 +9,7 @@
 #include <cmath>
 
 using Validator::detail::isInteger;
+using Validator::detail::lengthProblem;
 using Validator::detail::typeName;
 
 QString luaNumber(double d)
@@ -75,10 +76,9 @@ Failure checkType(const QJsonValue &v, const QJsonObject &s)
 Failure checkString(const QString &text, const QJsonObject &s)
 {
     const qsizetype length = text.toUtf8().size(); // Lua counts bytes
-    if (const QJsonValue min = s.value(QStringLiteral("minLength")); min.isDouble() && length < min.toInt())
-        return fail(QStringLiteral("string too short, expected at least %1, got %2").arg(min.toInt()).arg(length));
-    if (const QJsonValue max = s.value(QStringLiteral("maxLength")); max.isDouble() && length > max.toInt())
-        return fail(QStringLiteral("string too long, expected at most %1, got %2").arg(max.toInt()).arg(length));
+    if (const QString why = lengthProblem(length, s.value(QStringLiteral("minLength")).toInt(), s.value(QStringLiteral("maxLength")).toInt());
+        !why.isEmpty())
+        return fail(why);
     // "ipv4" and "ipv6", as schema_def.lua's ip_def uses them.
     if (const QString format = s.value(QStringLiteral("format")).toString(); !format.isEmpty()) {
         const QHostAddress address(text);
@@ -109,12 +109,22 @@ Failure checkNumber(double d, const QJsonObject &s)
     return {};
 }
 
+// minProperties/maxProperties, minItems/maxItems: `count` of what `noun` has ("object", "properties").
+Failure checkCount(qsizetype count, const QJsonObject &s, QLatin1StringView minKey, QLatin1StringView maxKey,
+                   QLatin1StringView noun, QLatin1StringView members)
+{
+    if (const QJsonValue min = s.value(minKey); min.isDouble() && count < min.toInt())
+        return fail(QStringLiteral("expect %1 to have at least %2 %3").arg(noun).arg(min.toInt()).arg(members));
+    if (const QJsonValue max = s.value(maxKey); max.isDouble() && count > max.toInt())
+        return fail(QStringLiteral("expect %1 to have at most %2 %3").arg(noun).arg(max.toInt()).arg(members));
+    return {};
+}
+
 Failure checkObject(const QJsonObject &o, const QJsonObject &s)
 {
-    if (const QJsonValue min = s.value(QStringLiteral("minProperties")); min.isDouble() && o.size() < min.toInt())
-        return fail(QStringLiteral("expect object to have at least %1 properties").arg(min.toInt()));
-    if (const QJsonValue max = s.value(QStringLiteral("maxProperties")); max.isDouble() && o.size() > max.toInt())
-        return fail(QStringLiteral("expect object to have at most %1 properties").arg(max.toInt()));
+    if (Failure f = checkCount(o.size(), s, QLatin1StringView("minProperties"), QLatin1StringView("maxProperties"),
+                               QLatin1StringView("object"), QLatin1StringView("properties")))
+        return f;
     const QJsonObject properties = s.value(QStringLiteral("properties")).toObject();
     const QJsonObject patterns = s.value(QStringLiteral("patternProperties")).toObject();
     const QJsonValue additional = s.value(QStringLiteral("additionalProperties"));
@@ -154,10 +164,9 @@ Failure checkObject(const QJsonObject &o, const QJsonObject &s)
 
 Failure checkArray(const QJsonArray &a, const QJsonObject &s)
 {
-    if (const QJsonValue min = s.value(QStringLiteral("minItems")); min.isDouble() && a.size() < min.toInt())
-        return fail(QStringLiteral("expect array to have at least %1 items").arg(min.toInt()));
-    if (const QJsonValue max = s.value(QStringLiteral("maxItems")); max.isDouble() && a.size() > max.toInt())
-        return fail(QStringLiteral("expect array to have at most %1 items").arg(max.toInt()));
+    if (Failure f = checkCount(a.size(), s, QLatin1StringView("minItems"), QLatin1StringView("maxItems"),
+                               QLatin1StringView("array"), QLatin1StringView("items")))
+        return f;
     if (s.value(QStringLiteral("uniqueItems")).toBool())
         for (int j = 1; j < a.size(); ++j)
             for (int i = 0; i < j; ++i)

@@ -96,13 +96,18 @@ void checkStringArray(Checker &c, const QJsonObject &o, const QString &key, cons
     }
 }
 
+QString lengthProblem(qsizetype length, int minLen, int maxLen)
+{
+    if (length < minLen)
+        return QStringLiteral("string too short, expected at least %1, got %2").arg(minLen).arg(length);
+    if (maxLen > 0 && length > maxLen)
+        return QStringLiteral("string too long, expected at most %1, got %2").arg(maxLen).arg(length);
+    return {};
+}
+
 QString lengthProblem(const QString &text, int minLen, int maxLen)
 {
-    if (text.size() < minLen)
-        return QStringLiteral("string too short, expected at least %1, got %2").arg(minLen).arg(text.size());
-    if (maxLen > 0 && text.size() > maxLen)
-        return QStringLiteral("string too long, expected at most %1, got %2").arg(maxLen).arg(text.size());
-    return {};
+    return lengthProblem(text.size(), minLen, maxLen);
 }
 
 QString checkUri(const QString &s)
@@ -795,9 +800,9 @@ Problems validateStreamRoute(const QJsonObject &r, const QString &id, const Exis
     // The superior of a subordinate (xRPC) route: not itself, there, of the same protocol.
     const QJsonObject protocol = r.value(QStringLiteral("protocol")).toObject();
     if (const QString superior = idText(protocol.value(QStringLiteral("superior_id"))); !superior.isEmpty()) {
-        const QJsonValue superiorProtocol = superior == id ? QJsonValue() : protocolOf(superior);
         if (superior == id)
             return {{Problem::Severity::Error, QStringLiteral("/protocol/superior_id"), QStringLiteral("stream route can not set itself as superior_id")}};
+        const QJsonValue superiorProtocol = protocolOf(superior);
         if (superiorProtocol.isUndefined())
             return {{Problem::Severity::Error, QStringLiteral("/protocol/superior_id"), QStringLiteral("failed to fetch stream routes[%1], response code: 404").arg(superior)}};
         if (!superiorProtocol.toString().isEmpty() && superiorProtocol != protocol.value(QStringLiteral("name")))
