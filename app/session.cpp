@@ -116,6 +116,7 @@ QString Session::open(const QCommandLineParser &args, const QString &workspaceOv
     const QString proxyMode = apisix.value(QStringLiteral("proxy_mode")).toString(QStringLiteral("http"));
     if (proxyMode != QLatin1String("http") && proxyMode != QLatin1String("stream") && proxyMode != QLatin1String("http&stream"))
         httpProblems << QStringLiteral("apisix.proxy_mode \"%1\" is not http, stream or http&stream: http is used").arg(proxyMode);
+    options.dataEncryptionKey = m_workspace.dataEncryptionKey();
     options.streamRoutes = proxyMode == QLatin1String("stream") || proxyMode == QLatin1String("http&stream");
     for (const QString &problem : std::as_const(httpProblems))
         m_notes << QStringLiteral("warning: %1").arg(problem);

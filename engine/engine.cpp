@@ -142,6 +142,7 @@ QString Engine::start(const EngineOptions &options)
     m_api->setLoopbackOnly(isLoopbackHost(adminHost.toLatin1()));
     m_api->setKeyInQuery(options.adminKeyInQuery);
     m_api->setStreamMode(options.streamRoutes);
+    m_api->setDataEncryptionKey(options.dataEncryptionKey);
     auto api = m_api;
     RequestParser::Limits adminLimits = options.limits;
     adminLimits.maxBodyBytes = AdminApi::kMaxBodyBytes; // a chunked body past it: 413 as soon as it is

@@ -27,6 +27,7 @@ struct EngineOptions
     QByteArray adminKey;
     bool adminKeyInQuery = false; // also take the key from ?api_key= (AdminApi::setKeyInQuery)
     bool streamRoutes = false;    // production's proxy_mode has "stream": the Admin API takes stream routes
+    QString dataEncryptionKey;    // AdminApi::setDataEncryptionKey: production's, as Workspace::dataEncryptionKey gives it
     RequestParser::Limits limits;
     ClientSettings client;
     RunnerSettings runner;

@@ -1,6 +1,7 @@
 #include "adminapi.h"
 
 #include "configstore.h"
+#include "dataencryption.h"
 #include "validator.h"
 
 #include <QHostAddress>
@@ -49,12 +50,6 @@ QJsonObject envelope(ResourceKind kind, const QString &id, const StoredResource 
             {QStringLiteral("value"), value},
             {QStringLiteral("createdIndex"), qint64(res.order)},
             {QStringLiteral("modifiedIndex"), qint64(res.version)}};
-}
-
-// A write's answer carries only the key and the value (apisix/core/etcd.lua set()).
-QJsonObject written(ResourceKind kind, const QString &id, const StoredResource &res)
-{
-    return {{QStringLiteral("key"), keyOf(kind, id)}, {QStringLiteral("value"), res.value}};
 }
 
 // apisix/admin/resource.lua check_forbidden_properties (its message has the two spaces it has there).
@@ -156,14 +151,19 @@ AdminReply removed(ConfigStore *store, ResourceKind kind, const QString &id, boo
     return json(200, {{QStringLiteral("key"), keyOf(kind, id)}, {QStringLiteral("deleted"), QStringLiteral("1")}});
 }
 
-// A write's outcome: APISIX's error, or the {key, value} it answers.
-AdminReply fromOutcome(ResourceKind kind, const QString &id, const ConfigStore::Outcome &o)
+} // namespace
+
+// A write's outcome: APISIX's error, or the key and the value as etcd keeps it (apisix/core/etcd.lua set()),
+// its plugins' encrypt_fields encrypted.
+AdminReply AdminApi::answerWrite(ResourceKind kind, const QString &id, const ConfigStore::Outcome &o) const
 {
     if (o.status >= 400)
         return error(o.status, o.error);
-    return json(o.status, written(kind, id, o.stored));
+    QJsonObject value = o.stored.value;
+    if (!m_dataKey.isEmpty())
+        DataEncryption::encryptObject(kind, id, value, m_dataKey);
+    return json(o.status, {{QStringLiteral("key"), keyOf(kind, id)}, {QStringLiteral("value"), value}});
 }
-} // namespace
 
 bool secretsEqual(QByteArrayView a, QByteArrayView b)
 {
@@ -339,7 +339,7 @@ AdminReply AdminApi::resource(ResourceKind kind, const HttpRequest &request, con
         QJsonObject value = it->value;
         if (const QString bad = patchSubPath(value, subPath, doc.array().first()); !bad.isEmpty())
             return error(400, bad);
-        return fromOutcome(kind, id, m_store->put(kind, id, value));
+        return answerWrite(kind, id, m_store->put(kind, id, value));
     }
 
     const BodyResult body = parseBody(request.body);
@@ -350,7 +350,7 @@ AdminReply AdminApi::resource(ResourceKind kind, const HttpRequest &request, con
         if (id.isEmpty())
             return error(400, QStringLiteral("missing %1 id").arg(noun));
         const ConfigStore::Outcome patched = m_store->patch(kind, id, body.object);
-        return patched.status == 404 ? keyNotFound() : fromOutcome(kind, id, patched);
+        return patched.status == 404 ? keyNotFound() : answerWrite(kind, id, patched);
     }
     if (const QString forbidden = forbiddenTimes(body.object); !forbidden.isEmpty())
         return error(400, forbidden);
@@ -379,7 +379,7 @@ AdminReply AdminApi::resource(ResourceKind kind, const HttpRequest &request, con
             return error(400, QStringLiteral("wrong %1 id").arg(noun));
         value.insert(QStringLiteral("id"), id); // the path's id, as APISIX stores it
     }
-    return fromOutcome(kind, putId, m_store->put(kind, putId, value));
+    return answerWrite(kind, putId, m_store->put(kind, putId, value));
 }
 
 // /apisix/admin/consumers/<name>/credentials[/<id>] (apisix/admin/credentials.lua): kept among the
@@ -412,7 +412,7 @@ AdminReply AdminApi::credential(const HttpRequest &request, const QList<QByteArr
         return error(400, body.error);
     if (const QString forbidden = forbiddenTimes(body.object); !forbidden.isEmpty())
         return error(400, forbidden);
-    return fromOutcome(ResourceKind::Consumer, id, m_store->put(ResourceKind::Consumer, id, body.object));
+    return answerWrite(ResourceKind::Consumer, id, m_store->put(ResourceKind::Consumer, id, body.object));
 }
 
 AdminReply AdminApi::list(ResourceKind kind, const QMap<QString, StoredResource> &map, const QUrlQuery &args, const QString &keyPrefix) const

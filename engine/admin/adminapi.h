@@ -32,6 +32,10 @@ public:
     // apisix.proxy_mode "stream" or "http&stream" in production's config.yaml: only then does its Admin API
     // take stream routes (admin/init.lua); otherwise every stream_routes request is answered 400.
     void setStreamMode(bool on) { m_streamMode = on; }
+    // APISIX's data_encryption (on by default): a write's answer shows the plugins' encrypt_fields
+    // encrypted with this key, the first of production's keyring, as etcd keeps them; GET shows them plain,
+    // as APISIX decrypts them there. Empty: shown as written (enable_encrypt_fields false).
+    void setDataEncryptionKey(QString key) { m_dataKey = std::move(key); }
     AdminReply handle(const HttpRequest &request) const;
     // What can be decided on the head alone (Host on loopback, the path, the key): the refusal's status and
     // error_msg, or status 0 to read the body and go on. The server asks this before reading a body.
@@ -47,6 +51,7 @@ public:
 private:
     bool authorised(const HttpRequest &request) const;
     static QByteArray keyInQuery(const HttpRequest &request);
+    AdminReply answerWrite(ResourceKind kind, const QString &id, const ConfigStore::Outcome &outcome) const;
     AdminReply resource(ResourceKind kind, const HttpRequest &request, const QList<QByteArray> &parts) const;
     AdminReply credential(const HttpRequest &request, const QList<QByteArray> &parts) const;
     // keyPrefix: only keys that start with it ("vault/" for GET /secrets/vault).
@@ -54,6 +59,7 @@ private:
 
     ConfigStore *m_store;
     bool m_streamMode = false;
+    QString m_dataKey;
     QByteArray m_key;
     bool m_loopbackOnly = false;
     bool m_keyInQuery = false;

@@ -1,41 +1,30 @@
 #include "dataencryption.h"
 
-#include <QHash>
+#include "pluginschemas.h"
+
+#include <QJsonArray>
 
 #include <openssl/evp.h>
 
+#include <functional>
 #include <memory>
 
 namespace DataEncryption {
 namespace {
 
-// apisix/plugins/<name>.lua encrypt_fields, the top-level ones (a consumer's auth plugins, the limits'
-// redis passwords, the OIDC-like clients' secrets).
-const QHash<QString, QStringList> &encryptFields()
-{
-    static const QHash<QString, QStringList> fields = {
-        {"key-auth", {"key"}}, {"basic-auth", {"password"}}, {"jwt-auth", {"secret"}}, {"hmac-auth", {"secret_key"}},
-        {"limit-count", {"redis_password", "sentinel_password"}}, {"limit-req", {"redis_password"}},
-        {"limit-conn", {"redis_password"}}, {"ai-rate-limiting", {"redis_password", "sentinel_password"}},
-        {"csrf", {"key"}}, {"openid-connect", {"client_secret", "client_rsa_private_key"}},
-        {"authz-keycloak", {"client_secret"}}, {"authz-casdoor", {"client_secret"}}, {"ldap-auth-advanced", {"ldap_password"}},
-        {"clickhouse-logger", {"password"}}, {"http-logger", {"auth_header"}}, {"loggly", {"customer_token"}},
-        {"rocketmq-logger", {"secret_key"}}, {"sls-logger", {"access_key_secret"}}, {"tencent-cloud-cls", {"secret_key"}},
-        {"lago", {"token"}}, {"openwhisk", {"service_token"}}, {"jwe-decrypt", {"key", "secret"}}};
-    return fields;
-}
-
 using Context = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
 
-// AES-128-CBC with `key` as key and IV, PKCS#7 padded; nullopt when the key is not 16 bytes or the
+// AES-CBC with `key` as key and IV (its first 16 bytes), PKCS#7 padded: AES-128 for a 16-byte key, AES-256
+// for a 32-byte one (apisix/core/data_encryption.lua init_iv_tbl); nullopt for another length, or when the
 // padding does not check out.
 std::optional<QByteArray> crypt(const QByteArray &in, const QByteArray &key, bool encrypting)
 {
-    if (key.size() != 16)
+    if (key.size() != 16 && key.size() != 32)
         return std::nullopt;
     Context ctx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
     const auto *k = reinterpret_cast<const unsigned char *>(key.constData());
-    if (!ctx || EVP_CipherInit_ex(ctx.get(), EVP_aes_128_cbc(), nullptr, k, k, encrypting ? 1 : 0) != 1)
+    const EVP_CIPHER *cipher = key.size() == 16 ? EVP_aes_128_cbc() : EVP_aes_256_cbc();
+    if (!ctx || EVP_CipherInit_ex(ctx.get(), cipher, nullptr, k, k, encrypting ? 1 : 0) != 1)
         return std::nullopt;
     QByteArray out(in.size() + 16, Qt::Uninitialized);
     int n = 0, last = 0;
@@ -74,22 +63,112 @@ std::optional<QString> decrypt(const QString &stored, const QStringList &keyring
     return std::nullopt;
 }
 
-int decryptPlugins(QJsonObject &plugins, const QStringList &keyring)
+namespace {
+using Operation = std::function<std::optional<QString>(const QString &)>;
+
+// One string through `op`; true when `op` changed it.
+bool applyToString(QJsonValueRef value, const Operation &op)
 {
-    int opened = 0;
-    for (auto it = plugins.begin(); it != plugins.end(); ++it) {
-        const auto fields = encryptFields().constFind(it.key());
-        if (fields == encryptFields().cend() || !it.value().isObject())
-            continue;
-        QJsonObject conf = it.value().toObject();
-        for (const QString &field : *fields)
-            if (const std::optional<QString> plain = decrypt(conf.value(field).toString(), keyring)) {
-                conf.insert(field, *plain);
-                ++opened;
+    const std::optional<QString> out = value.isString() ? op(value.toString()) : std::nullopt;
+    if (out)
+        value = *out;
+    return out.has_value();
+}
+
+// What `op` makes of the strings at a dotted path (apisix/plugin.lua process_encrypt_field): at the path's
+// end a string, or each string of an array or of an object; on the way, each element of an array. How many
+// strings it changed.
+int apply(QJsonValue &value, QStringView path, const Operation &op)
+{
+    int changed = 0;
+    if (value.isArray()) { // on the way (a leaf array is handled by its parent): each element
+        QJsonArray items = value.toArray();
+        for (QJsonValueRef item : items) {
+            QJsonValue element = item;
+            if (const int n = element.isObject() ? apply(element, path, op) : 0; n > 0) {
+                item = element;
+                changed += n;
             }
-        it.value() = conf;
+        }
+        if (changed > 0)
+            value = items;
+        return changed;
     }
-    return opened;
+    if (!value.isObject())
+        return 0;
+    QJsonObject o = value.toObject();
+    const qsizetype dot = path.indexOf(QLatin1Char('.'));
+    const auto it = o.find(path.left(dot < 0 ? path.size() : dot).toString());
+    if (it == o.end())
+        return 0;
+    QJsonValue child = it.value();
+    if (dot >= 0) {
+        changed = apply(child, path.mid(dot + 1), op);
+    } else if (child.isString()) {
+        changed = applyToString(it.value(), op) ? 1 : 0;
+        child = it.value();
+    } else if (child.isArray()) {
+        QJsonArray items = child.toArray();
+        for (QJsonValueRef item : items)
+            changed += applyToString(item, op) ? 1 : 0;
+        child = items;
+    } else if (child.isObject()) {
+        QJsonObject map = child.toObject();
+        for (auto m = map.begin(); m != map.end(); ++m)
+            changed += applyToString(m.value(), op) ? 1 : 0;
+        child = map;
+    }
+    if (changed > 0) {
+        it.value() = child;
+        value = o;
+    }
+    return changed;
+}
+
+int applyToConf(const QString &plugin, QJsonValue &conf, PluginSchemaType type, const Operation &op)
+{
+    int n = 0;
+    for (const QString &path : pluginEncryptFields(plugin, type))
+        n += apply(conf, path, op);
+    return n;
+}
+
+// Each encrypt_field of the object's plugins (or of the metadata itself), through `op`.
+int applyToObject(ResourceKind kind, const QString &id, QJsonObject &value, const Operation &op)
+{
+    if (kind == ResourceKind::PluginMetadata) {
+        QJsonValue conf = value;
+        const int n = applyToConf(id, conf, PluginSchemaType::Metadata, op);
+        value = conf.toObject();
+        return n;
+    }
+    if (kind == ResourceKind::Ssl || kind == ResourceKind::Proto || kind == ResourceKind::Secret || kind == ResourceKind::Upstream
+        || kind == ResourceKind::StreamRoute)
+        return 0; // no plugins (a stream route's are not encrypted: stream_routes.lua has no encrypt_conf)
+    const PluginSchemaType type = kind == ResourceKind::Consumer ? PluginSchemaType::Consumer : PluginSchemaType::Conf;
+    QJsonObject plugins = value.value(QStringLiteral("plugins")).toObject();
+    int n = 0;
+    for (auto it = plugins.begin(); it != plugins.end(); ++it) {
+        QJsonValue conf = it.value();
+        if (const int changed = conf.isObject() ? applyToConf(it.key(), conf, type, op) : 0; changed > 0) {
+            it.value() = conf;
+            n += changed;
+        }
+    }
+    if (n > 0)
+        value.insert(QStringLiteral("plugins"), plugins);
+    return n;
+}
+} // namespace
+
+int decryptObject(ResourceKind kind, const QString &id, QJsonObject &value, const QStringList &keyring)
+{
+    return applyToObject(kind, id, value, [&keyring](const QString &stored) { return decrypt(stored, keyring); });
+}
+
+void encryptObject(ResourceKind kind, const QString &id, QJsonObject &value, const QString &key)
+{
+    applyToObject(kind, id, value, [&key](const QString &plain) { return std::optional<QString>(encrypt(plain, key)); });
 }
 
 } // namespace DataEncryption

@@ -30,6 +30,7 @@ QJsonValue resolved(const QJsonValue &v, const QJsonObject &definitions)
 struct Schemas
 {
     QHash<QString, QJsonObject> conf, metadata, fields;
+    QJsonObject encryptFields; // plugin -> {"schema": [...], "consumer_schema": [...], "metadata_schema": [...]}
 
     Schemas()
     {
@@ -38,6 +39,7 @@ struct Schemas
         const QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
         const QJsonObject definitions = root.value(QStringLiteral("definitions")).toObject();
         const QJsonObject plugins = root.value(QStringLiteral("plugins")).toObject();
+        encryptFields = root.value(QStringLiteral("encrypt_fields")).toObject();
         const QJsonObject fieldSchemas = resolved(root.value(QStringLiteral("fields")), definitions).toObject();
         for (auto it = fieldSchemas.begin(); it != fieldSchemas.end(); ++it)
             fields.insert(it.key(), it.value().toObject());
@@ -73,6 +75,20 @@ const QJsonObject *pluginConfSchema(const QString &plugin)
 const QJsonObject *pluginMetadataSchema(const QString &plugin)
 {
     return find(schemas().metadata, plugin);
+}
+
+QStringList pluginEncryptFields(const QString &plugin, PluginSchemaType type)
+{
+    const QJsonObject lists = schemas().encryptFields.value(plugin).toObject();
+    QJsonValue list = lists.value(QStringLiteral("schema"));
+    if (type == PluginSchemaType::Metadata)
+        list = lists.value(QStringLiteral("metadata_schema"));
+    else if (type == PluginSchemaType::Consumer && lists.contains(QStringLiteral("consumer_schema")))
+        list = lists.value(QStringLiteral("consumer_schema"));
+    QStringList out;
+    for (const QJsonValue v : list.toArray())
+        out << v.toString();
+    return out;
 }
 
 const QJsonObject *fieldSchema(const QString &field)

@@ -81,6 +81,13 @@ QStringList Workspace::dataKeyring() const
     return keys.isEmpty() ? DataEncryption::defaultKeyring() : keys;
 }
 
+QString Workspace::dataEncryptionKey() const
+{
+    const QJsonValue enabled = extra.value(QStringLiteral("apisix")).toObject().value(QStringLiteral("data_encryption")).toObject()
+                                   .value(QStringLiteral("enable_encrypt_fields"));
+    return enabled == QJsonValue(false) ? QString() : dataKeyring().value(0);
+}
+
 Workspace::LoadResult Workspace::load(const QString &path)
 {
     QFile file(path);

@@ -47,6 +47,9 @@ struct Workspace
     // The "apisix" object's data_encryption.keyring: production's, to open the fields it keeps encrypted
     // (APISIX's default keyring when the workspace names none).
     QStringList dataKeyring() const;
+    // The key APISIX encrypts those fields with: the keyring's first, or empty when data_encryption's
+    // enable_encrypt_fields is false (its default is true).
+    QString dataEncryptionKey() const;
     // Atomic write (temporary file, fsync, rename); returns an error text or empty.
     QString save() const;
     void takeConfigFrom(const ConfigStore &store);

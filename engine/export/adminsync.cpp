@@ -183,17 +183,6 @@ Plan planSync(const ResourceObjects &desired, const ResourceObjects &current, bo
     return plan;
 }
 
-namespace {
-// An object as the target keeps it, with its plugins' encrypted fields opened.
-QJsonObject decrypted(QJsonObject value, const QStringList &keyring)
-{
-    QJsonObject plugins = value.value(QStringLiteral("plugins")).toObject();
-    if (DataEncryption::decryptPlugins(plugins, keyring) > 0)
-        value.insert(QStringLiteral("plugins"), plugins);
-    return value;
-}
-} // namespace
-
 AdminClient::AdminClient(QUrl base, QByteArray key, int timeoutMs)
     : m_base(std::move(base)), m_key(std::move(key)), m_keyring(DataEncryption::defaultKeyring()), m_timeoutMs(timeoutMs),
       m_manager(std::make_unique<QNetworkAccessManager>())
@@ -238,10 +227,11 @@ std::optional<ResourceObjects> AdminClient::fetchAll(QString *error) const
         // APISIX 3: {"list": [{"key": "/apisix/routes/1", "value": {…}}, …], "total": N}; an empty list may come as {}.
         const QJsonValue list = QJsonDocument::fromJson(r.body).object().value(QStringLiteral("list"));
         for (const QJsonValue item : list.toArray()) {
-            const QJsonObject value = decrypted(item.toObject().value(QStringLiteral("value")).toObject(), m_keyring);
+            QJsonObject value = item.toObject().value(QStringLiteral("value")).toObject();
             QString id = Validator::idText(value.value(QStringLiteral("id")));
             if (id.isEmpty())
                 id = item.toObject().value(QStringLiteral("key")).toString().section(QLatin1Char('/'), -1);
+            DataEncryption::decryptObject(kind, id, value, m_keyring); // as the target keeps it, opened
             out.of(kind).insert(id, value);
             if (kind != ResourceKind::Consumer)
                 continue;
@@ -256,8 +246,10 @@ std::optional<ResourceObjects> AdminClient::fetchAll(QString *error) const
             }
             for (const QJsonValue cr : QJsonDocument::fromJson(c.body).object().value(QStringLiteral("list")).toArray()) {
                 const QString key = cr.toObject().value(QStringLiteral("key")).toString().section(QStringLiteral("/consumers/"), 1);
+                QJsonObject credential = cr.toObject().value(QStringLiteral("value")).toObject();
+                DataEncryption::decryptObject(kind, key, credential, m_keyring);
                 if (Validator::isCredentialKey(key))
-                    out.of(kind).insert(key, decrypted(cr.toObject().value(QStringLiteral("value")).toObject(), m_keyring));
+                    out.of(kind).insert(key, credential);
             }
         }
     }

@@ -51,6 +51,7 @@ private Q_SLOTS:
     void exportAndImportKeepThem();
     void streamRoutes();
     void encryptedFieldsComeBackPlain();
+    void writesAnswerEncryptedFields();
 
 private:
     QString m_cert, m_key;
@@ -540,6 +541,74 @@ void TestStoredKinds::encryptedFieldsComeBackPlain()
     ResourceObjects current;
     current.consumers = fetched->consumers;
     QVERIFY2(AdminSync::planSync(desired, current, false, std::nullopt).isEmpty(), qPrintable(AdminSync::planSync(desired, current, false, std::nullopt).text()));
+}
+
+void TestStoredKinds::writesAnswerEncryptedFields()
+{
+    // APISIX's Admin API answers a write with the value as etcd keeps it: each plugin's encrypt_fields
+    // encrypted with the keyring's first key (credentials.t TEST 2); a GET decrypts them again.
+    EngineOptions options = TestEngine::options();
+    Workspace workspace;
+    options.dataEncryptionKey = workspace.dataEncryptionKey();
+    QCOMPARE(options.dataEncryptionKey, DataEncryption::defaultKeyring().first());
+    TestEngine engine(options);
+    const auto answered = [&](const QByteArray &method, const QByteArray &path, const QByteArray &body) {
+        const TestResponse r = engine.admin(method, path, body);
+        return QJsonDocument::fromJson(r.body).object().value("value").toObject();
+    };
+    const auto plugin = [](const QJsonObject &value, const char *name) {
+        return value.value("plugins").toObject().value(QLatin1String(name)).toObject();
+    };
+    const QJsonObject jack = answered("PUT", "/apisix/admin/consumers", R"({"username":"jack","desc":"new consumer",
+        "plugins":{"basic-auth":{"username":"the-user","password":"the-password"}}})");
+    QCOMPARE(plugin(jack, "basic-auth"), (QJsonObject{{"username", "the-user"}, {"password", "WvF5kpaLvIzjuk4GNIMTJg=="}}));
+    const QJsonObject got = answered("GET", "/apisix/admin/consumers/jack", {});
+    QCOMPARE(plugin(got, "basic-auth").value("password"), QJsonValue("the-password")); // kept plain, shown plain
+    // A credential goes by the consumer schema (key-auth's key); a route by the plugin's schema (its
+    // header is not an encrypted field; limit-count's redis_password is).
+    const QJsonObject credential = answered("PUT", "/apisix/admin/consumers/jack/credentials/c1", R"({"plugins":{"key-auth":{"key":"auth-one"}}})");
+    QCOMPARE(DataEncryption::decrypt(plugin(credential, "key-auth").value("key").toString(), DataEncryption::defaultKeyring()),
+             std::optional<QString>("auth-one"));
+    const QJsonObject route = answered("PUT", "/apisix/admin/routes/1", R"({"uri":"/a","upstream":{"nodes":{"127.0.0.1:1980":1}},
+        "plugins":{"key-auth":{"header":"apikey"},"limit-count":{"count":1,"time_window":60,"policy":"redis","redis_host":"r1","redis_password":"pw"}}})");
+    QCOMPARE(plugin(route, "key-auth").value("header"), QJsonValue("apikey"));
+    QCOMPARE(plugin(route, "limit-count").value("redis_password"), QJsonValue(DataEncryption::encrypt("pw", DataEncryption::defaultKeyring().first())));
+    QCOMPARE(plugin(route, "limit-count").value("redis_host"), QJsonValue("r1"));
+    // A PATCH merges into the plain value: encrypted once in its answer, not twice.
+    QCOMPARE(plugin(answered("PATCH", "/apisix/admin/routes/1", R"({"desc":"d2"})"), "limit-count").value("redis_password"),
+             plugin(route, "limit-count").value("redis_password"));
+    QCOMPARE(plugin(answered("GET", "/apisix/admin/routes/1", {}), "limit-count").value("redis_password"), QJsonValue("pw"));
+    // Dotted paths as apisix/plugin.lua walks them: through an array (kafka-logger's brokers), to a map of
+    // strings (elasticsearch-logger's headers); the plugin metadata's own schema (error-log-logger).
+    const QString key = DataEncryption::defaultKeyring().first();
+    const QJsonObject logged = answered("PUT", "/apisix/admin/global_rules/1", R"({"plugins":{
+        "kafka-logger":{"brokers":[{"host":"k1","port":9092,"sasl_config":{"user":"u","password":"p1"}},{"host":"k2","port":9092}],"kafka_topic":"t"},
+        "elasticsearch-logger":{"endpoint_addrs":["http://e:9200"],"field":{"index":"i"},"headers":{"a":"h1","b":"h2"},"auth":{"username":"u","password":"p2"}}}})");
+    const QJsonArray brokers = plugin(logged, "kafka-logger").value("brokers").toArray();
+    QCOMPARE(brokers.at(0).toObject().value("sasl_config").toObject().value("password"), QJsonValue(DataEncryption::encrypt("p1", key)));
+    QCOMPARE(brokers.at(0).toObject().value("sasl_config").toObject().value("user"), QJsonValue("u"));
+    QCOMPARE(brokers.at(1).toObject(), (QJsonObject{{"host", "k2"}, {"port", 9092}}));
+    const QJsonObject es = plugin(logged, "elasticsearch-logger");
+    QCOMPARE(es.value("headers").toObject(), (QJsonObject{{"a", DataEncryption::encrypt("h1", key)}, {"b", DataEncryption::encrypt("h2", key)}}));
+    QCOMPARE(es.value("auth").toObject(), (QJsonObject{{"username", "u"}, {"password", DataEncryption::encrypt("p2", key)}}));
+    const QJsonObject metadata = answered("PUT", "/apisix/admin/plugin_metadata/error-log-logger", R"({"clickhouse":{"user":"u","password":"p3"}})");
+    QCOMPARE(metadata.value("clickhouse").toObject().value("password"), QJsonValue(DataEncryption::encrypt("p3", key)));
+    // What was read back from such answers opens again, path for path.
+    QJsonObject reopened = logged;
+    QCOMPARE(DataEncryption::decryptObject(ResourceKind::GlobalRule, "1", reopened, DataEncryption::defaultKeyring()), 4);
+    QCOMPARE(plugin(reopened, "elasticsearch-logger").value("headers").toObject().value("b"), QJsonValue("h2"));
+    // A 32-byte key is AES-256 (core/data_encryption.lua); openssl enc -aes-256-cbc gives the same text.
+    const QString key256 = QStringLiteral("0123456789abcdef0123456789abcdef");
+    QCOMPARE(DataEncryption::encrypt("the-password", key256), QStringLiteral("BZ08ZZJnTia9RVZGTGEfXw=="));
+    QCOMPARE(DataEncryption::decrypt("BZ08ZZJnTia9RVZGTGEfXw==", {key256}), std::optional<QString>("the-password"));
+    // enable_encrypt_fields false: answered as written.
+    workspace.extra.insert("apisix", QJsonObject{{"data_encryption", QJsonObject{{"enable_encrypt_fields", false}}}});
+    QCOMPARE(workspace.dataEncryptionKey(), QString());
+    TestEngine plain(TestEngine::options());
+    QCOMPARE(plain.put("/apisix/admin/consumers", R"({"username":"jack","plugins":{"basic-auth":{"username":"u","password":"the-password"}}})"), 201);
+    QCOMPARE(QJsonDocument::fromJson(plain.admin("PUT", "/apisix/admin/consumers", R"({"username":"jack","plugins":{"basic-auth":{"username":"u","password":"the-password"}}})").body)
+                 .object().value("value").toObject().value("plugins").toObject().value("basic-auth").toObject().value("password"),
+             QJsonValue("the-password"));
 }
 
 QTEST_GUILESS_MAIN(TestStoredKinds)
