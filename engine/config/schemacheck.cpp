@@ -7,6 +7,7 @@
 #include <QRegularExpression>
 
 #include <cmath>
+#include <tuple>
 
 using Validator::detail::isInteger;
 using Validator::detail::lengthProblem;
@@ -75,23 +76,25 @@ Failure checkType(const QJsonValue &v, const QJsonObject &s)
 
 Failure checkString(const QString &text, const QJsonObject &s)
 {
-    const qsizetype length = text.toUtf8().size(); // Lua counts bytes
-    if (const QString why = lengthProblem(length, s.value(QStringLiteral("minLength")).toInt(), s.value(QStringLiteral("maxLength")).toInt());
+    if (const QString why = lengthProblem(text, s.value(QStringLiteral("minLength")).toInt(), s.value(QStringLiteral("maxLength")).toInt());
         !why.isEmpty())
         return fail(why);
-    // "ipv4" and "ipv6", as schema_def.lua's ip_def uses them.
-    if (const QString format = s.value(QStringLiteral("format")).toString(); !format.isEmpty()) {
-        const QHostAddress address(text);
-        const bool v4 = address.protocol() == QAbstractSocket::IPv4Protocol && text.count(QLatin1Char('.')) == 3;
-        const bool v6 = address.protocol() == QAbstractSocket::IPv6Protocol && !text.contains(QLatin1Char('%'));
-        if ((format == QLatin1String("ipv4") && !v4) || (format == QLatin1String("ipv6") && !v6))
-            return fail(QStringLiteral("expected %1 to be an %2 address").arg(text, format));
-    }
     if (const QJsonValue pattern = s.value(QStringLiteral("pattern")); pattern.isString()) {
         const QRegularExpression re(pattern.toString());
         if (re.isValid() && !re.match(text).hasMatch())
             return fail(QStringLiteral("failed to match pattern \"%1\" with \"%2\"").arg(pattern.toString(), text));
     }
+    return {};
+}
+
+// "ipv4" and "ipv6", as schema_def.lua's ip_def uses them.
+Failure checkFormat(const QString &text, const QString &format)
+{
+    const QHostAddress address(text);
+    const bool v4 = address.protocol() == QAbstractSocket::IPv4Protocol && text.count(QLatin1Char('.')) == 3;
+    const bool v6 = address.protocol() == QAbstractSocket::IPv6Protocol && !text.contains(QLatin1Char('%'));
+    if ((format == QLatin1String("ipv4") && !v4) || (format == QLatin1String("ipv6") && !v6))
+        return fail(QStringLiteral("expect valid %1 format but got: %2").arg(format, text));
     return {};
 }
 
@@ -269,10 +272,82 @@ Failure check(const QJsonValue &given, const QJsonObject &s)
             return f;
     if (const QJsonValue e = s.value(QStringLiteral("enum")); e.isArray() && !e.toArray().contains(v))
         return fail(QStringLiteral("matches none of the enum values"));
-    return checkCombinations(v, s);
+    if (Failure f = checkCombinations(v, s))
+        return f;
+    if (const QString format = s.value(QStringLiteral("format")).toString(); v.isString() && !format.isEmpty())
+        if (Failure f = checkFormat(v.toString(), format))
+            return f;
+    if (const QJsonValue c = s.value(QStringLiteral("const")); !c.isUndefined() && v != c)
+        return fail(QStringLiteral("failed to check const value"));
+    return {};
 }
 
 } // namespace
+
+namespace {
+QString listProblem(const QJsonValue &v, const char *iterator) // what Lua's ipairs/pairs say of a non-table
+{
+    if (v.isUndefined() || v.isArray() || v.isObject())
+        return {};
+    return QStringLiteral("bad argument #1 to '%1' (table expected, got %2)").arg(QLatin1String(iterator), typeName(v));
+}
+
+QString typeProblem(const QJsonValue &type)
+{
+    static const QStringList known = {"object", "array", "table", "integer", "string", "boolean", "number", "null", "function"};
+    if (type.isString())
+        return known.contains(type.toString()) ? QString() : QStringLiteral("invalid JSON type: ") + type.toString();
+    if (type.isArray()) {
+        for (const QJsonValue t : type.toArray())
+            if (const QString problem = typeProblem(t.isString() ? t : QJsonValue(typeName(t))); !problem.isEmpty())
+                return problem;
+        return {};
+    }
+    return type.isUndefined() ? QString() : QStringLiteral("invalid \"type\" type: got ") + typeName(type);
+}
+} // namespace
+
+QString schemaDefinitionProblem(const QJsonValue &schema)
+{
+    if (schema.isBool())
+        return {};
+    if (!schema.isObject())
+        return QStringLiteral("attempt to index local 'schema' (a %1 value)").arg(typeName(schema));
+    const QJsonObject s = schema.toObject();
+    if (const QString problem = typeProblem(s.value(QStringLiteral("type"))); !problem.isEmpty())
+        return problem;
+    // In the order jsonschema's generator reaches them: the lists it walks, and the schemas inside.
+    const auto within = [&s](const char *key, const char *iterator, bool schemas) {
+        const QJsonValue v = s.value(QLatin1String(key));
+        if (const QString problem = listProblem(v, iterator); !problem.isEmpty() || !schemas)
+            return problem;
+        const QJsonObject map = v.toObject();
+        QList<QJsonValue> subs(map.begin(), map.end());
+        for (const QJsonValue item : v.toArray())
+            subs << item;
+        for (const QJsonValue &sub : std::as_const(subs))
+            if (const QString problem = schemaDefinitionProblem(sub); !problem.isEmpty())
+                return problem;
+        return QString();
+    };
+    for (const auto &[key, iterator, schemas] : {std::tuple("required", "ipairs", false), std::tuple("properties", "pairs", true),
+                                                 std::tuple("patternProperties", "pairs", true), std::tuple("items", "ipairs", true),
+                                                 std::tuple("enum", "ipairs", false), std::tuple("allOf", "ipairs", true),
+                                                 std::tuple("anyOf", "ipairs", true), std::tuple("oneOf", "ipairs", true)}) {
+        const QJsonValue v = s.value(QLatin1String(key));
+        if (QLatin1String(key) == QLatin1String("items") && v.isObject()) { // one schema for every item
+            if (const QString problem = schemaDefinitionProblem(v); !problem.isEmpty())
+                return problem;
+        } else if (const QString problem = within(key, iterator, schemas); !problem.isEmpty()) {
+            return problem;
+        }
+    }
+    for (const char *key : {"additionalProperties", "if", "then", "else", "not"})
+        if (const QJsonValue v = s.value(QLatin1String(key)); v.isObject())
+            if (const QString problem = schemaDefinitionProblem(v); !problem.isEmpty())
+                return problem;
+    return {};
+}
 
 std::optional<SchemaFailure> checkAgainstSchema(const QJsonValue &value, const QJsonObject &schema)
 {

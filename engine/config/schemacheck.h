@@ -17,5 +17,10 @@ struct SchemaFailure
 
 std::optional<SchemaFailure> checkAgainstSchema(const QJsonValue &value, const QJsonObject &schema);
 
+// Whether a schema given in a conf (request-validation's body_schema) is one that APISIX's checker can
+// build a validator from (core.schema.valid): empty, or the Lua error it raises, e.g. `invalid JSON type:
+// test`, `bad argument #1 to 'ipairs' (table expected, got string)`.
+QString schemaDefinitionProblem(const QJsonValue &schema);
+
 // A number as Lua's tostring writes it: 3, 0.5, 1e+20.
 QString luaNumber(double d);

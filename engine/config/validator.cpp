@@ -1,4 +1,7 @@
 #include "validator.h"
+
+#include "jsonpath.h"
+#include "pluginchecks.h"
 #include "validatorparts.h"
 
 #include "jsonnumber.h"
@@ -96,18 +99,15 @@ void checkStringArray(Checker &c, const QJsonObject &o, const QString &key, cons
     }
 }
 
-QString lengthProblem(qsizetype length, int minLen, int maxLen)
+QString lengthProblem(const QString &text, int minLen, int maxLen)
 {
+    // jsonschema's utf8_len: characters, not bytes (Lua's #) nor UTF-16 units (QString::size)
+    const qsizetype length = QStringView(text).toUcs4().size();
     if (length < minLen)
         return QStringLiteral("string too short, expected at least %1, got %2").arg(minLen).arg(length);
     if (maxLen > 0 && length > maxLen)
         return QStringLiteral("string too long, expected at most %1, got %2").arg(maxLen).arg(length);
     return {};
-}
-
-QString lengthProblem(const QString &text, int minLen, int maxLen)
-{
-    return lengthProblem(text.size(), minLen, maxLen);
 }
 
 QString checkUri(const QString &s)
@@ -520,59 +520,6 @@ QString notAPluginConf(const QString &name, const QJsonValue &conf)
     return QStringLiteral("invalid plugin conf %1 for plugin [%2]").arg(QString::fromUtf8(shown), name);
 }
 
-// A plugin's conf against its schema (pluginschemas.json), then what its check_schema adds after the schema.
-std::optional<SchemaFailure> checkPluginConf(const QString &name, const QJsonObject &conf)
-{
-    const QJsonObject *schema = pluginConfSchema(name);
-    if (!schema)
-        return std::nullopt;
-    std::optional<SchemaFailure> f = checkAgainstSchema(conf, *schema);
-    // apisix/plugins/limit-count/init.lua check_schema: its oneOf failing with both forms given.
-    const bool bothForms = (conf.contains(QStringLiteral("count")) || conf.contains(QStringLiteral("time_window"))) && conf.contains(QStringLiteral("rules"));
-    if (name == QLatin1String("limit-count") && bothForms && (!f || f->message.contains(QLatin1String("value should match only one schema"))))
-        f = SchemaFailure{QStringLiteral("count/time_window and rules cannot be specified at the same time"), QString()};
-    if (f)
-        return f;
-    // What the plugins' check_schema add after the schema (apisix/plugins/<name>.lua).
-    const auto star = [&conf](const char *key) { return conf.value(QLatin1String(key)) == QLatin1String("*"); };
-    if (name == QLatin1String("cors") && conf.value(QStringLiteral("allow_credential")).toBool()
-        && (star("allow_origins") || star("allow_methods") || star("allow_headers") || star("expose_headers") || star("timing_allow_origins")))
-        return SchemaFailure{QStringLiteral("you can not set '*' for other option when 'allow_credential' is true"), QString()};
-    if (name == QLatin1String("redirect") && conf.value(QStringLiteral("http_to_https")).toBool() && conf.value(QStringLiteral("append_query_string")).toBool())
-        return SchemaFailure{QStringLiteral("only one of `http_to_https` and `append_query_string` can be configured."), QString()};
-    if (name == QLatin1String("proxy-rewrite")) {
-        const QJsonArray regexUri = conf.value(QStringLiteral("regex_uri")).toArray();
-        if (regexUri.size() % 2)
-            return SchemaFailure{QStringLiteral("The length of regex_uri should be an even number"), QStringLiteral("/regex_uri")};
-        for (int i = 0; i + 1 < regexUri.size(); i += 2)
-            if (const QRegularExpression re(regexUri[i].toString()); !re.isValid())
-                return SchemaFailure{QStringLiteral("invalid regex_uri(%1, %2): %3").arg(regexUri[i].toString(), regexUri[i + 1].toString(), re.errorString()),
-                                     QStringLiteral("/regex_uri/%1").arg(i)};
-        // Headers in the old form (a plain map, not add/set/remove): core.utils.validate_header_field/value.
-        const QJsonObject headers = conf.value(QStringLiteral("headers")).toObject();
-        const bool newForm = headers.value(QStringLiteral("add")).isObject() || headers.value(QStringLiteral("set")).isObject()
-            || headers.value(QStringLiteral("remove")).isArray();
-        for (auto it = headers.begin(); !newForm && it != headers.end(); ++it) {
-            const QByteArray field = it.key().toUtf8(), value = it.value().toString().toUtf8();
-            const QString at = QStringLiteral("/headers/") + pointerToken(it.key());
-            if (field.isEmpty())
-                return SchemaFailure{QStringLiteral("invalid field length in header"), at};
-            if (std::any_of(field.cbegin(), field.cend(), [](char c) { return uchar(c) <= 32 || uchar(c) >= 127 || c == ':'; }))
-                return SchemaFailure{QStringLiteral("invalid field character in header"), at};
-            if (std::any_of(value.cbegin(), value.cend(), [](char c) { return uchar(c) < 32 || uchar(c) >= 127; }))
-                return SchemaFailure{QStringLiteral("invalid value character in header"), at};
-        }
-    }
-    if (name == QLatin1String("uri-blocker")) {
-        const QJsonArray rules = conf.value(QStringLiteral("block_rules")).toArray();
-        for (int i = 0; i < rules.size(); ++i) // (nginx's PCRE words its error otherwise)
-            if (const QRegularExpression re(rules[i].toString()); !re.isValid())
-                return SchemaFailure{QStringLiteral("pcre_compile() failed: %1 in \"%2\"").arg(re.errorString(), rules[i].toString()),
-                                     QStringLiteral("/block_rules/%1").arg(i)};
-    }
-    return std::nullopt;
-}
-
 void checkPlugins(Problems &out, Checker &c, const QJsonObject &r, const QStringList &customPlugins, bool consumer)
 {
     // apisix/admin/consumers.lua and credentials.lua put their words before the plugin's.
@@ -637,6 +584,19 @@ void checkUpstreamOf(Problems &out, Checker &c, const QJsonObject &r, const Exis
                 out.append({Problem::Severity::Error, QStringLiteral("/upstream_id"), QStringLiteral("failed to fetch upstream info by upstream id [%1], response code: 404").arg(id)});
         }
     }
+}
+
+// apisix/admin/routes.lua validate_post_arg: the JSONPath of the first `post_arg.*` condition met, walking
+// the vars tree; empty when it parses.
+QString postArgPathProblem(const QJsonValue &node)
+{
+    const QJsonArray a = node.toArray();
+    if (const QString key = a.at(0).toString(); a.size() >= 3 && key.startsWith(QLatin1String("post_arg.")))
+        return jsonPathProblem(QStringLiteral("$.") + key.mid(qstrlen("post_arg.")));
+    for (const QJsonValue child : a)
+        if (const QString problem = postArgPathProblem(child); !problem.isEmpty())
+            return problem;
+    return {};
 }
 
 // A `service_id` or `plugin_config_id`: its type, and that it exists (apisix/admin/routes.lua check_conf).
@@ -718,7 +678,7 @@ Problems validateRoute(const QJsonObject &r, const Exists &exists, const QString
         QString error;
         if (!vars.isArray())
             c.wrongType(QStringLiteral("vars"), QStringLiteral("array"), vars);
-        else if (!VarsExpr::compile(vars.toArray(), &error)) // apisix/admin/routes.lua check_conf
+        else if (!VarsExpr::compile(vars.toArray(), &error) || !(error = postArgPathProblem(vars)).isEmpty()) // apisix/admin/routes.lua check_conf
             out.append({Problem::Severity::Error, QStringLiteral("/vars"), QStringLiteral("failed to validate the 'vars' expression: ") + error});
     }
     checkPlugins(out, c, r, customPlugins);

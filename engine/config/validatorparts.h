@@ -20,7 +20,6 @@ QString typeName(const QJsonValue &v); // as Lua names it: "table" for objects a
 bool isInteger(const QJsonValue &v);
 // jsonschema's minLength / maxLength (maxLen 0: none): its words, or empty when `text` fits.
 QString lengthProblem(const QString &text, int minLen, int maxLen);
-QString lengthProblem(qsizetype length, int minLen, int maxLen); // a length counted otherwise (bytes)
 
 // Collects problems under a base pointer, phrasing them the way APISIX's schema checker does.
 class Checker

@@ -1,3 +1,4 @@
+#include "jsonpath.h"
 #include "validator.h"
 
 #include <QJsonDocument>
@@ -11,6 +12,8 @@ class TestValidator : public QObject
 private Q_SLOTS:
     void routes_data();
     void routes();
+    void jsonPaths_data();
+    void jsonPaths();
     void customPluginsAreKnown();
     void upstreams_data();
     void upstreams();
@@ -51,6 +54,10 @@ void TestValidator::routes_data()
         "/plugins/limit-count", "failed to check the configuration of plugin limit-count err: count/time_window and rules cannot be specified at the same time", true);
     row("limit-count on redis without its host", R"({"uri":"/a","upstream_id":"u","plugins":{"limit-count":{"count":1,"time_window":60,"policy":"redis"}}})",
         "/plugins/limit-count", "failed to check the configuration of plugin limit-count err: then clause did not match", true);
+    row("limit-count-rules.t 2: a rule key twice", R"({"uri":"/a","upstream_id":"u","plugins":{"limit-count":{"rules":[{"count":1,"time_window":1,"key":"${http_company}"},{"count":2,"time_window":2,"key":"${http_company}"}]}}})",
+        "/plugins/limit-count/rules/1/key", "failed to check the configuration of plugin limit-count err: duplicate key '${http_company}' in rules", true);
+    row("limit-count sync_interval past the window", R"({"uri":"/a","upstream_id":"u","plugins":{"limit-count":{"count":1,"time_window":2,"policy":"redis","redis_host":"rh","sync_interval":3}}})",
+        "/plugins/limit-count/sync_interval", "failed to check the configuration of plugin limit-count err: sync_interval should be smaller than time_window", true);
     row("limit-req rejected_code 600", R"({"uri":"/a","upstream_id":"u","plugins":{"limit-req":{"rate":1,"burst":0,"key":"remote_addr","rejected_code":600}}})",
         "/plugins/limit-req/rejected_code", "failed to check the configuration of plugin limit-req err: property \"rejected_code\" validation failed: expected 600 to be at most 599", true);
     row("proxy-rewrite uri without its slash", R"({"uri":"/a","upstream_id":"u","plugins":{"proxy-rewrite":{"uri":"x"}}})",
@@ -91,6 +98,38 @@ void TestValidator::routes_data()
         "/plugins/proxy-rewrite/headers/X-Api-Version", "failed to check the configuration of plugin proxy-rewrite err: invalid value character in header", true);
     row("proxy-rewrite.t 27: a regex_uri that does not compile", R"x({"uri":"/a","upstream_id":"u","plugins":{"proxy-rewrite":{"regex_uri":["[^/test/(.*)","/$1"]}}})x",
         "/plugins/proxy-rewrite/regex_uri/0", "failed to check the configuration of plugin proxy-rewrite err: invalid regex_uri([^/test/(.*), /$1): ", true);
+    row("api-breaker.t 5: break_response_code 199", R"({"uri":"/a","upstream_id":"u","plugins":{"api-breaker":{"break_response_code":199}}})",
+        "/plugins/api-breaker/break_response_code", "failed to check the configuration of plugin api-breaker err: property \"break_response_code\" validation failed: expected 199 to be at least 200", true);
+    row("api-breaker.t 8: a status twice", R"({"uri":"/a","upstream_id":"u","plugins":{"api-breaker":{"break_response_code":502,"healthy":{"http_statuses":[200,200]}}}})",
+        "/plugins/api-breaker/healthy/http_statuses", "failed to check the configuration of plugin api-breaker err: property \"healthy\" validation failed: property \"http_statuses\" validation failed: expected unique items but items 1 and 2 are equal", true);
+    row("acl.t 48: segmented_text without its separator (const in an if)", R"({"uri":"/a","upstream_id":"u","plugins":{"acl":{"allow_labels":{"team":["a"]},"external_user_label_field_parser":"segmented_text"}}})",
+        "/plugins/acl", "failed to check the configuration of plugin acl err: allOf 1 failed: then clause did not match", true);
+    row("acl with the json parser needs no separator", R"({"uri":"/a","upstream_id":"u","plugins":{"acl":{"allow_labels":{"team":["a"]},"external_user_label_field_parser":"json"}}})",
+        "/plugins/acl", "plugin \"acl\" is kept", false);
+    row("acl.t 53: a label field that is no JSONPath", R"({"uri":"/a","upstream_id":"u","plugins":{"acl":{"allow_labels":{"team":["a"]},"external_user_label_field":"$..([invalid"}}})",
+        "/plugins/acl/external_user_label_field", "failed to check the configuration of plugin acl err: invalid external_user_label_field: invalid expression \"$..([invalid\" near \"..([invalid\"", true);
+    row("multi-auth.t 9: an auth plugin's conf not an object", R"({"uri":"/a","upstream_id":"u","plugins":{"multi-auth":{"auth_plugins":[{"basic-auth":"x"},{"key-auth":{}}]}}})",
+        "/plugins/multi-auth/auth_plugins/0/basic-auth", "failed to check the configuration of plugin multi-auth err: plugin basic-auth check schema failed: wrong type: expected object, got string", true);
+    row("multi-auth with a plugin that is not auth", R"({"uri":"/a","upstream_id":"u","plugins":{"multi-auth":{"auth_plugins":[{"key-auth":{}},{"cors":{}}]}}})",
+        "/plugins/multi-auth/auth_plugins/1/cors", "failed to check the configuration of plugin multi-auth err: cors plugin is not supported", true);
+    row("multi-auth.t 18: one auth plugin", R"({"uri":"/a","upstream_id":"u","plugins":{"multi-auth":{"auth_plugins":[{"key-auth":{}}]}}})",
+        "/plugins/multi-auth/auth_plugins", "failed to check the configuration of plugin multi-auth err: property \"auth_plugins\" validation failed: expect array to have at least 2 items", true);
+    row("ua-restriction: a rule that does not compile", R"({"uri":"/a","upstream_id":"u","plugins":{"ua-restriction":{"denylist":["ok","(x"]}}})",
+        "/plugins/ua-restriction/denylist/1", "failed to check the configuration of plugin ua-restriction err: pcre_compile() failed: ", true);
+    row("request-validation.t 17: a body_schema of an unknown type", R"({"uri":"/a","upstream_id":"u","plugins":{"request-validation":{"body_schema":{"type":"test"}}}})",
+        "/plugins/request-validation/body_schema", "failed to check the configuration of plugin request-validation err: invalid JSON type: test", true);
+    row("request-validation.t 18: an enum that is no list", R"({"uri":"/a","upstream_id":"u","plugins":{"request-validation":{"body_schema":{"type":"object","properties":{"t":{"type":"string","enum":"x"}}}}}})",
+        "/plugins/request-validation/body_schema", "failed to check the configuration of plugin request-validation err: bad argument #1 to 'ipairs' (table expected, got string)", true);
+    row("request-validation.t 44: neither schema", R"({"uri":"/a","upstream_id":"u","plugins":{"request-validation":{"rejected_msg":"no"}}})",
+        "/plugins/request-validation", "failed to check the configuration of plugin request-validation err: object matches none of the required: [\"header_schema\"] or [\"body_schema\"]", true);
+    row("request-validation with a good schema", R"({"uri":"/a","upstream_id":"u","plugins":{"request-validation":{"header_schema":{"type":"object","required":["x"],"properties":{"x":{"type":"string","minLength":1}}}}}})",
+        "/plugins/request-validation", "plugin \"request-validation\" is kept", false);
+    row("jsonschema counts characters: 256 of them are not too long", (R"({"uri":"/a","upstream_id":"u","plugins":{"request-validation":{"body_schema":{},"rejected_msg":")" + QString(256, QChar(0x00e9)).toStdString() + R"("}}})").c_str(),
+        "/plugins/request-validation", "plugin \"request-validation\" is kept", false);
+    row("routes_request_body.t 10: a post_arg JSONPath that does not parse", R"({"uri":"/a","upstream_id":"u","vars":[[["post_arg.messages[.content[*].type","has","image_url"]]]})",
+        "/vars", "failed to validate the 'vars' expression: invalid expression \"$.messages[.content[*].type\" near \"[.content[*].type\"", true);
+    row("a post_arg JSONPath that parses", R"({"uri":"/a","upstream_id":"u","vars":[["post_arg.messages[*].content[?(@.type == 'image_url')]","has","x"]]})",
+        "", "", false);
     row("cors fine", R"({"uri":"/a","upstream_id":"u","plugins":{"cors":{"allow_origins":"https://a.example,http://b.example","max_age":60,"allow_origins_by_regex":[".*\\.test\\.com$"]}}})",
         "/plugins/cors", "plugin \"cors\" is kept", false);
     row("post-resp with proxy-mirror", R"({"uri":"/a","upstream_id":"u","plugins":{"proxy-mirror":{},"ext-plugin-post-resp":{}}})",
@@ -164,6 +203,34 @@ void TestValidator::routes()
     if (QByteArray(QTest::currentDataTag()) == "post-resp with proxy-mirror")
         QCOMPARE(problems.last(), (Problem{Problem::Severity::Warning, QStringLiteral("/plugins/ext-plugin-post-resp"),
                                             QStringLiteral("ext-plugin-post-resp cannot be combined with proxy-mirror in APISIX")}));
+}
+
+void TestValidator::jsonPaths_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("problem"); // empty: it parses
+    for (const char *good : {"groups", "$", "$.a.b", "$..author", "$.store.book[0].title", "$['store']", "$.a[1:3]", "$.a[:2]",
+                             "$.a[-1:]", "$.a[0,1]", "$.a[*]", "$..[0]", "$.a[?(@.price < 10)]", "$.a[(@.length-1)]",
+                             "$.x[?(@.a && @.b)]", "$.x[?(@['a b'] == \"c\")]", " $.a ", "$.*", "$.a[?(@.n == 0x1F)]"})
+        QTest::newRow(good) << QString::fromUtf8(good) << QString();
+    const auto bad = [](const char *path, const char *problem) { QTest::newRow(path) << QString::fromUtf8(path) << QString::fromUtf8(problem); };
+    bad("", "invalid expression \"\"");
+    bad(".a", "invalid expression \".a\"");
+    bad("$..([invalid", "invalid expression \"$..([invalid\" near \"..([invalid\"");
+    bad("$.a[", "invalid expression \"$.a[\" near \"[\"");
+    bad("$.a]", "invalid expression \"$.a]\" near \"]\"");
+    bad("$.a[?(@.b ==)]", "invalid expression \"$.a[?(@.b ==)]\" near \"[?(@.b ==)]\"");
+    bad("$.a[?(@.length.x)]", "invalid expression \"$.a[?(@.length.x)]\" near \"[?(@.length.x)]\"");
+    bad("$$", "invalid expression \"$$\" near \"$\"");
+    bad("a b", "invalid expression \"a b\" near \"b\"");
+}
+
+// As lua-jsonpath 1.0's PEG grammar parses them (APISIX's `jsonpath` module).
+void TestValidator::jsonPaths()
+{
+    QFETCH(QString, path);
+    QFETCH(QString, problem);
+    QCOMPARE(jsonPathProblem(path), problem);
 }
 
 void TestValidator::customPluginsAreKnown()

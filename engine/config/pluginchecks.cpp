@@ -1,0 +1,135 @@
+#include "pluginchecks.h"
+
+#include "jsonpath.h"
+#include "pluginschemas.h"
+#include "problem.h"
+#include "validator.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSet>
+
+#include <algorithm>
+
+namespace {
+// Each pattern of the array `key` compiles (ngx.re / PCRE in APISIX; its words are PCRE's, these Qt's).
+std::optional<SchemaFailure> regexesCompile(const QJsonObject &conf, const char *key)
+{
+    const QJsonArray rules = conf.value(QLatin1String(key)).toArray();
+    for (int i = 0; i < rules.size(); ++i)
+        if (const QRegularExpression re(rules[i].toString()); !re.isValid())
+            return SchemaFailure{QStringLiteral("pcre_compile() failed: %1 in \"%2\"").arg(re.errorString(), rules[i].toString()),
+                                 QStringLiteral("/%1/%2").arg(QLatin1String(key)).arg(i)};
+    return std::nullopt;
+}
+
+// apisix/plugins/multi-auth.lua check_schema: each {name: conf} of auth_plugins names an auth plugin, whose
+// conf its own check_schema takes.
+std::optional<SchemaFailure> authPluginsProblem(const QJsonArray &authPlugins)
+{
+    for (int i = 0; i < authPlugins.size(); ++i) {
+        const QJsonObject entry = authPlugins[i].toObject();
+        for (auto it = entry.begin(); it != entry.end(); ++it) {
+            const QString at = QStringLiteral("/auth_plugins/%1/").arg(i) + pointerToken(it.key());
+            if (!Validator::isApisixPlugin(it.key()))
+                return SchemaFailure{it.key() + QStringLiteral(" plugin did not found"), at};
+            if (!Validator::isAuthPlugin(it.key()))
+                return SchemaFailure{it.key() + QStringLiteral(" plugin is not supported"), at};
+            if (std::optional<SchemaFailure> f = checkPluginConf(it.key(), it.value()))
+                return SchemaFailure{QStringLiteral("plugin %1 check schema failed: %2").arg(it.key(), f->message), at + f->pointer};
+        }
+    }
+    return std::nullopt;
+}
+// apisix/plugins/limit-count/init.lua check_schema after the schema (a group's conf compared with the
+// group's first conf seen is not: it depends on what the process saw before).
+std::optional<SchemaFailure> limitCountProblem(const QJsonObject &conf)
+{
+    if (conf.contains(QStringLiteral("group")) && conf.contains(QStringLiteral("rules")))
+        return SchemaFailure{QStringLiteral("group and rules cannot be specified at the same time"), QString()};
+    const QString policy = conf.value(QStringLiteral("policy")).toString();
+    const QJsonValue sync = conf.value(QStringLiteral("sync_interval"));
+    if (policy.startsWith(QLatin1String("redis")) && sync.isDouble() && sync.toDouble() != -1) { // -1: NO_DELAYED_SYNC
+        if (sync.toDouble() < 0.1)
+            return SchemaFailure{QStringLiteral("sync_interval should not be smaller than 0.1"), QStringLiteral("/sync_interval")};
+        if (const QJsonValue window = conf.value(QStringLiteral("time_window")); window.isDouble() && sync.toDouble() >= window.toDouble())
+            return SchemaFailure{QStringLiteral("sync_interval should be smaller than time_window"), QStringLiteral("/sync_interval")};
+    }
+    QSet<QString> keys;
+    const QJsonArray rules = conf.value(QStringLiteral("rules")).toArray();
+    for (int i = 0; i < rules.size(); ++i) {
+        const QString key = rules[i].toObject().value(QStringLiteral("key")).toString();
+        if (keys.contains(key))
+            return SchemaFailure{QStringLiteral("duplicate key '%1' in rules").arg(key), QStringLiteral("/rules/%1/key").arg(i)};
+        keys.insert(key);
+    }
+    return std::nullopt;
+}
+} // namespace
+
+std::optional<SchemaFailure> checkPluginConf(const QString &name, const QJsonValue &given)
+{
+    const QJsonObject *schema = pluginConfSchema(name);
+    if (!schema)
+        return std::nullopt;
+    std::optional<SchemaFailure> f = checkAgainstSchema(given, *schema);
+    const QJsonObject conf = given.toObject();
+    // apisix/plugins/limit-count/init.lua check_schema: its oneOf failing with both forms given.
+    const bool bothForms = (conf.contains(QStringLiteral("count")) || conf.contains(QStringLiteral("time_window"))) && conf.contains(QStringLiteral("rules"));
+    if (name == QLatin1String("limit-count") && bothForms && (!f || f->message.contains(QLatin1String("value should match only one schema"))))
+        f = SchemaFailure{QStringLiteral("count/time_window and rules cannot be specified at the same time"), QString()};
+    if (f)
+        return f;
+    // What the plugins' check_schema add after the schema (apisix/plugins/<name>.lua).
+    const auto star = [&conf](const char *key) { return conf.value(QLatin1String(key)) == QLatin1String("*"); };
+    if (name == QLatin1String("cors") && conf.value(QStringLiteral("allow_credential")).toBool()
+        && (star("allow_origins") || star("allow_methods") || star("allow_headers") || star("expose_headers") || star("timing_allow_origins")))
+        return SchemaFailure{QStringLiteral("you can not set '*' for other option when 'allow_credential' is true"), QString()};
+    if (name == QLatin1String("redirect") && conf.value(QStringLiteral("http_to_https")).toBool() && conf.value(QStringLiteral("append_query_string")).toBool())
+        return SchemaFailure{QStringLiteral("only one of `http_to_https` and `append_query_string` can be configured."), QString()};
+    if (name == QLatin1String("proxy-rewrite")) {
+        const QJsonArray regexUri = conf.value(QStringLiteral("regex_uri")).toArray();
+        if (regexUri.size() % 2)
+            return SchemaFailure{QStringLiteral("The length of regex_uri should be an even number"), QStringLiteral("/regex_uri")};
+        for (int i = 0; i + 1 < regexUri.size(); i += 2)
+            if (const QRegularExpression re(regexUri[i].toString()); !re.isValid())
+                return SchemaFailure{QStringLiteral("invalid regex_uri(%1, %2): %3").arg(regexUri[i].toString(), regexUri[i + 1].toString(), re.errorString()),
+                                     QStringLiteral("/regex_uri/%1").arg(i)};
+        // Headers in the old form (a plain map, not add/set/remove): core.utils.validate_header_field/value.
+        const QJsonObject headers = conf.value(QStringLiteral("headers")).toObject();
+        const bool newForm = headers.value(QStringLiteral("add")).isObject() || headers.value(QStringLiteral("set")).isObject()
+            || headers.value(QStringLiteral("remove")).isArray();
+        for (auto it = headers.begin(); !newForm && it != headers.end(); ++it) {
+            const QByteArray field = it.key().toUtf8(), value = it.value().toString().toUtf8();
+            const QString at = QStringLiteral("/headers/") + pointerToken(it.key());
+            if (field.isEmpty())
+                return SchemaFailure{QStringLiteral("invalid field length in header"), at};
+            if (std::any_of(field.cbegin(), field.cend(), [](char c) { return uchar(c) <= 32 || uchar(c) >= 127 || c == ':'; }))
+                return SchemaFailure{QStringLiteral("invalid field character in header"), at};
+            if (std::any_of(value.cbegin(), value.cend(), [](char c) { return uchar(c) < 32 || uchar(c) >= 127; }))
+                return SchemaFailure{QStringLiteral("invalid value character in header"), at};
+        }
+    }
+    if (name == QLatin1String("uri-blocker"))
+        return regexesCompile(conf, "block_rules");
+    if (name == QLatin1String("ua-restriction")) {
+        if (std::optional<SchemaFailure> bad = regexesCompile(conf, "allowlist"))
+            return bad;
+        return regexesCompile(conf, "denylist");
+    }
+    if (name == QLatin1String("acl")) // jp.parse of the label field (its default: "groups")
+        if (const QString bad = jsonPathProblem(conf.value(QStringLiteral("external_user_label_field")).toString(QStringLiteral("groups")));
+            !bad.isEmpty())
+            return SchemaFailure{QStringLiteral("invalid external_user_label_field: ") + bad, QStringLiteral("/external_user_label_field")};
+    if (name == QLatin1String("request-validation")) // core.schema.valid of the schemas it is given
+        for (const char *key : {"body_schema", "header_schema"})
+            if (const QJsonValue s = conf.value(QLatin1String(key)); !s.isUndefined())
+                if (const QString bad = schemaDefinitionProblem(s); !bad.isEmpty())
+                    return SchemaFailure{bad, QLatin1Char('/') + QLatin1String(key)};
+    if (name == QLatin1String("multi-auth"))
+        return authPluginsProblem(conf.value(QStringLiteral("auth_plugins")).toArray());
+    if (name == QLatin1String("limit-count"))
+        return limitCountProblem(conf);
+    return std::nullopt;
+}
