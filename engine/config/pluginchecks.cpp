@@ -68,11 +68,27 @@ std::optional<SchemaFailure> limitCountProblem(const QJsonObject &conf)
 }
 } // namespace
 
+std::optional<SchemaFailure> checkPluginMeta(const QJsonValue &conf)
+{
+    const QJsonValue meta = conf.toObject().value(QStringLiteral("_meta"));
+    if (meta.isUndefined())
+        return std::nullopt;
+    std::optional<SchemaFailure> f = checkAgainstSchema(meta, *fieldSchema(QStringLiteral("plugin._meta")));
+    if (f)
+        f = SchemaFailure{QStringLiteral("property \"_meta\" validation failed: ") + f->message, QStringLiteral("/_meta") + f->pointer};
+    return f;
+}
+
+bool pluginDisabled(const QJsonValue &conf)
+{
+    return conf.toObject().value(QStringLiteral("_meta")).toObject().value(QStringLiteral("disable")) == QJsonValue(true);
+}
+
 std::optional<SchemaFailure> checkPluginConf(const QString &name, const QJsonValue &given)
 {
     const QJsonObject *schema = pluginConfSchema(name);
     if (!schema)
-        return std::nullopt;
+        return checkPluginMeta(given);
     std::optional<SchemaFailure> f = checkAgainstSchema(given, *schema);
     const QJsonObject conf = given.toObject();
     // apisix/plugins/limit-count/init.lua check_schema: its oneOf failing with both forms given.

@@ -10,4 +10,10 @@
 // A plugin's conf as its apisix/plugins/<name>.lua check_schema checks it: against its schema
 // (pluginschemas.json), then what the plugin checks after the schema (cors' '*' with credentials, regexes
 // that compile, multi-auth's auth plugins, ...). Nothing for a plugin whose schema RouteScope lacks.
+// For a plugin whose schema RouteScope lacks, its `_meta` alone (every plugin's schema has it).
 std::optional<SchemaFailure> checkPluginConf(const QString &name, const QJsonValue &conf);
+// `_meta` as schema_def.lua's plugin_injected_schema has it (disable, error_response, priority, filter,
+// pre_function), in the words a plugin's schema check gives: `property "_meta" validation failed: …`.
+std::optional<SchemaFailure> checkPluginMeta(const QJsonValue &conf);
+// `_meta.disable` is true: APISIX neither runs the plugin nor refuses its conf when the check fails.
+bool pluginDisabled(const QJsonValue &conf);

@@ -43,10 +43,16 @@ struct Schemas
         const QJsonObject fieldSchemas = resolved(root.value(QStringLiteral("fields")), definitions).toObject();
         for (auto it = fieldSchemas.begin(); it != fieldSchemas.end(); ++it)
             fields.insert(it.key(), it.value().toObject());
+        const QJsonValue meta = fields.value(QStringLiteral("plugin._meta"));
         for (auto it = plugins.begin(); it != plugins.end(); ++it) {
             const QJsonObject p = resolved(it.value(), definitions).toObject();
-            if (p.contains(QStringLiteral("schema")))
-                conf.insert(it.key(), p.value(QStringLiteral("schema")).toObject());
+            if (p.contains(QStringLiteral("schema"))) { // with apisix/plugin.lua's injected `_meta`
+                QJsonObject schema = p.value(QStringLiteral("schema")).toObject();
+                QJsonObject properties = schema.value(QStringLiteral("properties")).toObject();
+                properties.insert(QStringLiteral("_meta"), meta);
+                schema.insert(QStringLiteral("properties"), properties);
+                conf.insert(it.key(), schema);
+            }
             if (p.contains(QStringLiteral("metadata_schema")))
                 metadata.insert(it.key(), p.value(QStringLiteral("metadata_schema")).toObject());
         }

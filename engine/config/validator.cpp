@@ -520,6 +520,42 @@ QString notAPluginConf(const QString &name, const QJsonValue &conf)
     return QStringLiteral("invalid plugin conf %1 for plugin [%2]").arg(QString::fromUtf8(shown), name);
 }
 
+// One plugin's conf (an object) as apisix/plugin.lua check_single_plugin_schema checks it: its schema with
+// `_meta`, then the plugin's own checks; a plugin disabled by `_meta.disable` is kept whatever they say;
+// then `_meta.filter` compiles as vars do.
+void checkPluginOf(Problems &out, const QString &name, const QJsonValue &conf, const QString &at, const QString &prefix, bool consumer)
+{
+    Problems found;
+    const QString failed = QStringLiteral("failed to check the configuration of plugin %1 err: ").arg(name);
+    if (isExtPlugin(name)) {
+        found = validateExtPluginConf(name, conf, at);
+        if (const std::optional<SchemaFailure> f = hasErrors(found) ? std::nullopt : checkPluginMeta(conf))
+            found.append({Problem::Severity::Error, at + f->pointer, failed + f->message});
+    } else if (const std::optional<SchemaFailure> f = consumer && isAuthPlugin(name) ? checkPluginMeta(conf) : checkPluginConf(name, conf)) {
+        found.append({Problem::Severity::Error, at + f->pointer, prefix + failed + f->message});
+    }
+    const bool disabled = pluginDisabled(conf);
+    if (disabled) {
+        const auto error = std::find_if(found.cbegin(), found.cend(), [](const Problem &p) { return p.isError(); });
+        if (error != found.cend())
+            found = {{Problem::Severity::Warning, error->pointer,
+                      QStringLiteral("plugin \"%1\" is disabled (_meta.disable), so APISIX keeps it without refusing its conf: %2").arg(name, error->message)}};
+        found.append({Problem::Severity::Warning, at, QStringLiteral("plugin \"%1\" is disabled (_meta.disable): not run, as in APISIX").arg(name)});
+    }
+    out.append(found);
+    if (hasErrors(found))
+        return;
+    if (const QJsonValue filter = conf.toObject().value(QStringLiteral("_meta")).toObject().value(QStringLiteral("filter")); filter.isArray()) {
+        QString error;
+        if (!VarsExpr::compile(filter.toArray(), &error)) {
+            out.append({Problem::Severity::Error, at + QStringLiteral("/_meta/filter"), QStringLiteral("failed to validate the 'vars' expression: ") + error});
+            return;
+        }
+    }
+    if (!isExtPlugin(name) && !disabled)
+        out.append({Problem::Severity::Warning, at, QStringLiteral("plugin \"%1\" is kept and exported but not run by RouteScope").arg(name)});
+}
+
 void checkPlugins(Problems &out, Checker &c, const QJsonObject &r, const QStringList &customPlugins, bool consumer)
 {
     // apisix/admin/consumers.lua and credentials.lua put their words before the plugin's.
@@ -534,14 +570,10 @@ void checkPlugins(Problems &out, Checker &c, const QJsonObject &r, const QString
                 const QString at = QStringLiteral("/plugins/") + pointerToken(it.key());
                 if (!isApisixPlugin(it.key()) && !customPlugins.contains(it.key())) // apisix/plugin.lua check_single_plugin_schema
                     out.append({Problem::Severity::Error, at, QStringLiteral("unknown plugin [%1]").arg(it.key())});
-                else if (isExtPlugin(it.key()))
-                    out.append(validateExtPluginConf(it.key(), it.value(), at));
                 else if (!it.value().isObject())
                     out.append({Problem::Severity::Error, at, prefix + notAPluginConf(it.key(), it.value())});
-                else if (const std::optional<SchemaFailure> f = consumer && isAuthPlugin(it.key()) ? std::nullopt : checkPluginConf(it.key(), it.value().toObject()))
-                    out.append({Problem::Severity::Error, at + f->pointer, prefix + QStringLiteral("failed to check the configuration of plugin %1 err: %2").arg(it.key(), f->message)});
                 else
-                    out.append({Problem::Severity::Warning, at, QStringLiteral("plugin \"%1\" is kept and exported but not run by RouteScope").arg(it.key())});
+                    checkPluginOf(out, it.key(), it.value(), at, prefix, consumer);
             }
             if (p.contains(QStringLiteral("ext-plugin-post-resp"))) {
                 for (const char *clash : {"proxy-control", "proxy-mirror", "proxy-cache", "grpc-transcode"}) {

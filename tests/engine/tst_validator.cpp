@@ -130,6 +130,19 @@ void TestValidator::routes_data()
         "/vars", "failed to validate the 'vars' expression: invalid expression \"$.messages[.content[*].type\" near \"[.content[*].type\"", true);
     row("a post_arg JSONPath that parses", R"({"uri":"/a","upstream_id":"u","vars":[["post_arg.messages[*].content[?(@.type == 'image_url')]","has","x"]]})",
         "", "", false);
+    // Every plugin's `_meta` (schema_def.lua plugin_injected_schema; t/plugin/plugin.t, t/misc/pre-function.t).
+    row("plugin.t: _meta not an object", R"({"uri":"/a","upstream_id":"u","plugins":{"jwt-auth":{"_meta":false}}})",
+        "/plugins/jwt-auth/_meta", "failed to check the configuration of plugin jwt-auth err: property \"_meta\" validation failed: wrong type: expected object, got boolean", true);
+    row("plugin.t: _meta.error_response a number", R"({"uri":"/a","upstream_id":"u","plugins":{"jwt-auth":{"_meta":{"error_response":1}}}})",
+        "/plugins/jwt-auth/_meta/error_response", "failed to check the configuration of plugin jwt-auth err: property \"_meta\" validation failed: property \"error_response\" validation failed: value should match only one schema, but matches none", true);
+    row("pre-function.t 3: _meta of another name, on a plugin without a schema here", R"({"uri":"/a","upstream_id":"u","plugins":{"echo":{"_meta":{"prefunction":"x"}}}})",
+        "/plugins/echo/_meta", "failed to check the configuration of plugin echo err: property \"_meta\" validation failed: additional properties forbidden, found prefunction", true);
+    row("plugin.t: _meta.filter that does not compile", R"({"uri":"/a","upstream_id":"u","plugins":{"ext-plugin-pre-req":{"_meta":{"filter":["arg_k","==","v"]}}}})",
+        "/plugins/ext-plugin-pre-req/_meta/filter", "failed to validate the 'vars' expression: rule should be wrapped inside brackets", true);
+    row("an ext plugin's _meta filter that compiles", R"({"uri":"/a","upstream_id":"u","plugins":{"ext-plugin-pre-req":{"_meta":{"filter":[["arg_k","==","v"]],"error_response":{"m":"no"}}}}})",
+        "", "", false);
+    row("a disabled plugin's conf is kept whatever its check says", R"({"uri":"/a","upstream_id":"u","plugins":{"limit-req":{"rate":-1,"_meta":{"disable":true}}}})",
+        "/plugins/limit-req", "plugin \"limit-req\" is disabled (_meta.disable), so APISIX keeps it without refusing its conf: failed to check the configuration of plugin limit-req err: ", false);
     row("cors fine", R"({"uri":"/a","upstream_id":"u","plugins":{"cors":{"allow_origins":"https://a.example,http://b.example","max_age":60,"allow_origins_by_regex":[".*\\.test\\.com$"]}}})",
         "/plugins/cors", "plugin \"cors\" is kept", false);
     row("post-resp with proxy-mirror", R"({"uri":"/a","upstream_id":"u","plugins":{"proxy-mirror":{},"ext-plugin-post-resp":{}}})",
