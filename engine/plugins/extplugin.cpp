@@ -1,6 +1,9 @@
 #include "extplugin.h"
 
+#include "varsexpr.h"
+
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QSet>
 #include <QUrl>
 
@@ -11,8 +14,18 @@ std::optional<ExtPluginConfig> configOf(const QJsonObject &plugins, const char *
     if (!v.isObject())
         return std::nullopt;
     const QJsonObject o = v.toObject();
+    const QJsonObject meta = o.value(QStringLiteral("_meta")).toObject();
+    if (meta.value(QStringLiteral("disable")) == QJsonValue(true))
+        return std::nullopt; // apisix/plugin.lua filter(): check_disable
     ExtPluginConfig c;
     c.name = QLatin1String(name);
+    QString error; // (one that does not compile was refused; APISIX would run the plugin regardless)
+    if (const QJsonValue filter = meta.value(QStringLiteral("filter")); filter.isArray())
+        c.filter = VarsExpr::compile(filter.toArray(), &error);
+    if (const QJsonValue answer = meta.value(QStringLiteral("error_response")); answer.isString())
+        c.errorResponse = answer.toString().toUtf8();
+    else if (answer.isObject())
+        c.errorResponse = QJsonDocument(answer.toObject()).toJson(QJsonDocument::Compact) + '\n';
     c.allowDegradation = o.value(QStringLiteral("allow_degradation")).toBool(false);
     for (const QJsonValue &e : o.value(QStringLiteral("conf")).toArray()) {
         const QJsonObject entry = e.toObject();

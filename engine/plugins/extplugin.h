@@ -7,10 +7,13 @@
 #include <QJsonObject>
 #include <QStringList>
 
+#include <memory>
 #include <optional>
 
 // The semantics of APISIX's ext-plugin-pre-req / -post-req / -post-resp (PROTOCOL.md sections 5-7) as
 // pure functions: what the runner is sent, and what its replies do to the request and the response.
+
+class VarsExpr;
 
 struct ExtPluginConfig
 {
@@ -19,11 +22,16 @@ struct ExtPluginConfig
     bool allowDegradation = false;
     QByteArray tokenKey;     // confTokenKey(), set when the route (or the global rules) is compiled
     bool global = false;     // a global rule's: runs on every request, before the route's own
+    // _meta (apisix/plugin.lua): run only when `filter` holds for the request (meta_filter); an answer of
+    // 400 or more from the plugin carries `errorResponse` as its body (run_plugin). A plugin whose
+    // _meta.disable is true is not in ExtPlugins at all.
+    std::shared_ptr<const VarsExpr> filter;
+    std::optional<QByteArray> errorResponse; // a string as it is; an object as JSON and a newline (core.response.exit)
     // "ext-plugin-pre-req", or "global rules' ext-plugin-pre-req": the step an exchange is at
     QString stepName() const { return global ? QStringLiteral("global rules' ") + name : name; }
 };
 
-// The ext plugins of a route, in execution order; absent ones are nullopt.
+// The ext plugins of a route, in execution order; absent ones (and those _meta.disable turns off) are nullopt.
 struct ExtPlugins
 {
     std::optional<ExtPluginConfig> preReq;

@@ -114,6 +114,8 @@ void Exchange::startUpstream()
     const auto &spec = m_route->upstream;
     m_step = "the upstream call";
     m_framing = Framing::None;
+    if (m_postRespPlugin && !filterAllows(*m_postRespPlugin)) // meta_filter in before_proxy, where it runs
+        m_postRespPlugin = nullptr;
     m_post = m_postRespPlugin ? PostResp::Waiting : PostResp::Off;
     HttpRequest &r = m_upstreamRequest;
     UpstreamCall::Request call;

@@ -136,8 +136,13 @@ private:
     ExtraInfoAnswer responseExtraInfo(const Runner::ExtraInfoReq &ask);
     std::optional<QByteArray> extraInfo(const Runner::ExtraInfoReq &ask) const;
     void relay(const ClientAnswer &answer);
-    void pluginFailed(const Pipeline::Fail &fail); // recorded, logged (throttled), and unless degraded answered
+    // Recorded, logged (throttled), and unless degraded answered: with the plugin's _meta.error_response when
+    // it has one (`plugin`: the request plugin that returned the status), else with RouteScope's error.
+    void pluginFailed(const Pipeline::Fail &fail, const ExtPluginConfig *plugin);
     VarContext connectionVars(const HttpRequest &client, const HttpRequest &upstream) const;
+    VarContext requestVars() const; // ctx.var now: the request as it goes upstream, the route
+    bool filterAllows(const ExtPluginConfig &plugin); // its _meta.filter holds (or it has none); notes a skip
+    void giveErrorResponse(ClientAnswer &answer, const ExtPluginConfig &plugin); // _meta.error_response on a status >= 400
     QByteArray hostForRunner() const;
 
     ExchangeIo &m_io;

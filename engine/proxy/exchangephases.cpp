@@ -5,13 +5,17 @@
 #include "configstore.h"
 #include "frame.h"
 #include "logthrottle.h"
+#include "varsexpr.h"
 
 void Exchange::runStage(Pipeline::Stage stage)
 {
     const Pipeline::Step step = Pipeline::stepFrom(stage, m_snapshot->globalExt, m_route);
     switch (step.kind) {
     case Pipeline::Step::Kind::Plugin:
-        runRequestPlugin(*step.plugin, step.next);
+        if (filterAllows(*step.plugin))
+            runRequestPlugin(*step.plugin, step.next);
+        else
+            runStage(step.next);
         return;
     case Pipeline::Step::Kind::NotFound:
         respondLocal(404, "404 Route Not Found", false, LocalAnswer::Apisix);
@@ -20,6 +24,18 @@ void Exchange::runStage(Pipeline::Stage stage)
         startUpstream();
         return;
     }
+}
+
+bool Exchange::filterAllows(const ExtPluginConfig &plugin)
+{
+    if (!plugin.filter)
+        return true;
+    // apisix/plugin.lua meta_filter: the plugin's _meta.filter against ctx.var as the request stands now.
+    const VarContext vars = requestVars();
+    if (plugin.filter->matches([&vars](QByteArrayView name) { return lookupVar(vars, name); }))
+        return true;
+    m_record.notes << QStringLiteral("%1 not run: its _meta.filter does not hold for this request (APISIX skips it too)").arg(plugin.stepName());
+    return false;
 }
 
 QByteArray Exchange::hostForRunner() const
@@ -97,11 +113,12 @@ void Exchange::requestPluginDone(PluginCallOutcome &&outcome)
     m_record.modifiedByRunner |= effects.modified;
     m_record.notes << effects.notes;
     if (auto *respond = std::get_if<Pipeline::Respond>(&result)) {
+        giveErrorResponse(respond->answer, plugin);
         respondAnswer(respond->answer);
         return;
     }
     if (const auto *fail = std::get_if<Pipeline::Fail>(&result)) {
-        pluginFailed(*fail);
+        pluginFailed(*fail, &plugin);
         if (!fail->degrade)
             return;
     }
@@ -145,9 +162,11 @@ void Exchange::responsePluginDone(PluginCallOutcome &&outcome)
     if (auto *respond = std::get_if<Pipeline::Respond>(&result)) {
         answer = std::move(respond->answer);
         keepsBody = respond->keepsUpstreamBody;
+        if (!keepsBody) // ext-plugin-post-resp returned (code, body): run_plugin's error_response applies
+            giveErrorResponse(answer, *m_postRespPlugin);
     } else {
         const auto &fail = std::get<Pipeline::Fail>(result);
-        pluginFailed(fail);
+        pluginFailed(fail, nullptr); // (before_proxy returns nothing then: no error_response)
         if (!fail.degrade)
             return;
         answer = m_upstreamAnswer; // the upstream's answer, untouched, headers included
@@ -193,7 +212,15 @@ void Exchange::relay(const ClientAnswer &answer)
     m_io.resumeUpstream(); // the rest, at the pace the client takes it; upstreamDone() ends the exchange
 }
 
-void Exchange::pluginFailed(const Pipeline::Fail &fail)
+void Exchange::giveErrorResponse(ClientAnswer &answer, const ExtPluginConfig &plugin)
+{
+    if (!plugin.errorResponse || answer.status < 400)
+        return;
+    answer.body = *plugin.errorResponse;
+    m_record.notes << QStringLiteral("%1 answered %2: the body is its _meta.error_response, as APISIX gives it").arg(plugin.stepName()).arg(answer.status);
+}
+
+void Exchange::pluginFailed(const Pipeline::Fail &fail, const ExtPluginConfig *plugin)
 {
     m_record.errorStep = fail.step;
     m_record.errorText = fail.reason;
@@ -210,6 +237,13 @@ void Exchange::pluginFailed(const Pipeline::Fail &fail)
     logThrottled(throttle, [&] {
         return QStringLiteral("exchange %1: %2 failed, %3: %4").arg(m_record.id).arg(fail.step).arg(fail.status).arg(fail.reason).toUtf8();
     });
+    if (plugin && plugin->errorResponse) { // the plugin returned its status: run_plugin gives it this body
+        ClientAnswer answer{fail.status, {}, {}, {}};
+        Pipeline::giveDefaultType(answer, {}, m_capturing ? &m_record.notes : nullptr);
+        giveErrorResponse(answer, *plugin);
+        respondAnswer(answer);
+        return;
+    }
     respondLocal(fail.status, (fail.step + QStringLiteral(" failed: ") + fail.reason).toUtf8(), false);
 }
 
@@ -226,6 +260,16 @@ VarContext Exchange::connectionVars(const HttpRequest &client, const HttpRequest
     return c;
 }
 
+VarContext Exchange::requestVars() const
+{
+    VarContext c = connectionVars(m_client, m_upstreamRequest);
+    if (m_route) {
+        c.routeId = m_route->id;
+        c.routeName = m_route->name;
+    }
+    return c;
+}
+
 std::optional<QByteArray> Exchange::extraInfo(const Runner::ExtraInfoReq &ask) const
 {
     switch (ask.kind) {
@@ -236,11 +280,7 @@ std::optional<QByteArray> Exchange::extraInfo(const Runner::ExtraInfoReq &ask) c
     case Runner::ExtraInfoReq::Kind::Var:
         break;
     }
-    VarContext c = connectionVars(m_client, m_upstreamRequest);
-    if (m_route) {
-        c.routeId = m_route->id;
-        c.routeName = m_route->name;
-    }
+    VarContext c = requestVars();
     const ExchangeIo::UpstreamFacts facts = m_io.upstreamFacts(true); // empty before the upstream call
     c.upstreamHost = facts.hostHeader;
     c.upstreamAddr = facts.node.toUtf8();

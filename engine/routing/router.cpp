@@ -35,13 +35,16 @@ QString notRunNote(const QJsonObject &plugins)
     // The auth plugins that look a consumer up (apisix/plugins/*-auth.lua and the like, type = 'auth').
     static const QStringList auth = {"key-auth", "basic-auth", "jwt-auth", "hmac-auth", "ldap-auth", "ldap-auth-advanced", "wolf-rbac",
                                      "openid-connect", "authz-keycloak", "authz-casdoor", "cas-auth", "forward-auth", "multi-auth", "jwe-decrypt"};
-    QStringList consumers, others;
+    QStringList consumers, others, disabled;
     for (auto it = plugins.begin(); it != plugins.end(); ++it) {
-        if (it.key().startsWith(QLatin1String("ext-plugin-")))
-            continue;
-        (auth.contains(it.key()) ? consumers : others) << it.key();
+        if (it.value().toObject().value(QStringLiteral("_meta")).toObject().value(QStringLiteral("disable")) == QJsonValue(true))
+            disabled << it.key();
+        else if (!it.key().startsWith(QLatin1String("ext-plugin-")))
+            (auth.contains(it.key()) ? consumers : others) << it.key();
     }
     QStringList parts;
+    if (!disabled.isEmpty())
+        parts << QStringLiteral("not run, as in production: %1 (_meta.disable)").arg(disabled.join(QStringLiteral(", ")));
     if (!consumers.isEmpty())
         parts << QStringLiteral("consumer auth not run here (%1): production checks the request's credential against its consumers "
                                 "and answers 401 without a valid one").arg(consumers.join(QStringLiteral(", ")));

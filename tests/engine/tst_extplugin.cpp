@@ -74,6 +74,7 @@ private Q_SLOTS:
     void respHeadersFromRequestPhase();
     void methodOutsideEnumIsSkipped();
     void runnerSocketUnreachableIs503();
+    void metaDisableFilterAndErrorResponse();
     void degradationGivesTheUpstreamAnswer();
     void runnerGetsItsEnvironment();
     void runnerExitFlushesTokensAndRespawns();
@@ -513,6 +514,52 @@ void TestExtPlugin::runnerSocketUnreachableIs503()
     const QString why = echoOf(r).value("error_msg").toString();
     QVERIFY2(why.startsWith("ext-plugin-post-resp failed: cannot connect to the runner"), qPrintable(why));
     QVERIFY(!r.body.contains("\"path\"")); // a clean error, not the upstream body (unlike APISIX)
+}
+
+void TestExtPlugin::metaDisableFilterAndErrorResponse()
+{
+    // apisix/plugin.lua: a plugin whose _meta.disable is true is not run; one whose _meta.filter does not
+    // hold is skipped; a status of 400 or more it returns carries its _meta.error_response as the body.
+    auto up = startEchoUpstream();
+    TestEngine engine(1, demoRunner());
+    waitReady(engine);
+    QSignalSpy added(engine.engine().capture(), &CaptureStore::exchangesAdded);
+    const auto lastNotes = [&added] {
+        QStringList notes;
+        [&] { QTRY_VERIFY(!added.isEmpty()); }();
+        notes = added.last().first().value<QList<ExchangePtr>>().last()->notes;
+        added.clear();
+        return notes.join(QLatin1Char('\n'));
+    };
+    const QByteArray stop = "\"conf\":" + conf({{"stop", "{\"status\":403,\"body\":\"go away\"}"}});
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-pre-req\":{" + stop + ",\"_meta\":{\"disable\":true}}}", up->port())), 201);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/").status, 200);
+    QVERIFY2(lastNotes().contains("not run, as in production: ext-plugin-pre-req (_meta.disable)"), "the exchange says why");
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-pre-req\":{" + stop + ",\"_meta\":{\"filter\":[[\"arg_k\",\"==\",\"v\"]]}}}", up->port())), 200);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/?k=v").status, 403);
+    lastNotes();
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/?k=w").status, 200);
+    QVERIFY(lastNotes().contains("ext-plugin-pre-req not run: its _meta.filter does not hold for this request"));
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-pre-req\":{" + stop + ",\"_meta\":{\"error_response\":\"denied\"}}}", up->port())), 200);
+    TestResponse r = httpRequest(engine.proxyPort(), "GET", "/");
+    QCOMPARE(r.status, 403);
+    QCOMPARE(r.body, QByteArray("denied"));
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-post-req\":{" + stop + ",\"_meta\":{\"error_response\":{\"m\":\"no\"}}}}", up->port())), 200);
+    r = httpRequest(engine.proxyPort(), "GET", "/");
+    QCOMPARE(r.status, 403);
+    QCOMPARE(r.body, QByteArray("{\"m\":\"no\"}\n")); // a table goes out JSON-encoded, with core.response.exit's newline
+    // A Stop under 400 keeps its own body.
+    QCOMPARE(engine.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-pre-req\":{\"conf\":" + conf({{"stop", "{\"status\":302,\"body\":\"moved\"}"}})
+        + ",\"_meta\":{\"error_response\":\"denied\"}}}", up->port())), 200);
+    QCOMPARE(httpRequest(engine.proxyPort(), "GET", "/").body, QByteArray("moved"));
+    // The runner out of reach: the 503 the plugin returns carries it too.
+    QTemporaryDir dir;
+    TestEngine down(1, unreachableRunner(dir));
+    QCOMPARE(down.put("/apisix/admin/routes/1", route("/*", "{\"ext-plugin-pre-req\":{\"_meta\":{\"error_response\":\"try later\"}}}", up->port())), 201);
+    r = httpRequest(down.proxyPort(), "GET", "/");
+    QCOMPARE(r.status, 503);
+    QCOMPARE(r.body, QByteArray("try later"));
+    QCOMPARE(r.headers.value("content-type"), QByteArray("text/plain; charset=utf-8"));
 }
 
 void TestExtPlugin::degradationGivesTheUpstreamAnswer()
