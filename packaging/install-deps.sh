@@ -5,7 +5,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   qt6-base-dev qt6-base-dev-tools libqscintilla2-qt6-dev libgl-dev
   libflatbuffers-dev flatbuffers-compiler flatbuffers-compiler-dev node-llhttp libyaml-cpp-dev libdtl-dev
-  zlib1g-dev libbrotli-dev libssl-dev rapidjson-dev
+  zlib1g-dev libbrotli-dev libssl-dev rapidjson-dev libluajit-5.1-dev
   desktop-file-utils appstream curl
   clang libclang-rt-14-dev llvm
 )

@@ -1,6 +1,7 @@
 #include "pluginchecks.h"
 
 #include "jsonpath.h"
+#include "luacompile.h"
 #include "pluginschemas.h"
 #include "problem.h"
 #include "validator.h"
@@ -147,5 +148,13 @@ std::optional<SchemaFailure> checkPluginConf(const QString &name, const QJsonVal
         return authPluginsProblem(conf.value(QStringLiteral("auth_plugins")).toArray());
     if (name == QLatin1String("limit-count"))
         return limitCountProblem(conf);
+    if (name == QLatin1String("serverless-pre-function") || name == QLatin1String("serverless-post-function")) {
+        // apisix/plugins/serverless/init.lua: each function loadstring()s (whether it returns a function
+        // is only known by running it, which RouteScope does not)
+        const QJsonArray functions = conf.value(QStringLiteral("functions")).toArray();
+        for (int i = 0; i < functions.size(); ++i)
+            if (const QString bad = luaLoadProblem(functions[i].toString().toUtf8()); !bad.isEmpty())
+                return SchemaFailure{QStringLiteral("failed to loadstring: ") + bad, QStringLiteral("/functions/%1").arg(i)};
+    }
     return std::nullopt;
 }

@@ -1,6 +1,7 @@
 #include "validator.h"
 
 #include "jsonpath.h"
+#include "luacompile.h"
 #include "pluginchecks.h"
 #include "validatorparts.h"
 
@@ -545,12 +546,22 @@ void checkPluginOf(Problems &out, const QString &name, const QJsonValue &conf, c
     out.append(found);
     if (hasErrors(found))
         return;
-    if (const QJsonValue filter = conf.toObject().value(QStringLiteral("_meta")).toObject().value(QStringLiteral("filter")); filter.isArray()) {
+    const QJsonObject meta = conf.toObject().value(QStringLiteral("_meta")).toObject();
+    if (const QJsonValue filter = meta.value(QStringLiteral("filter")); filter.isArray()) {
         QString error;
         if (!VarsExpr::compile(filter.toArray(), &error)) {
             out.append({Problem::Severity::Error, at + QStringLiteral("/_meta/filter"), QStringLiteral("failed to validate the 'vars' expression: ") + error});
             return;
         }
+    }
+    if (const QJsonValue pre = meta.value(QStringLiteral("pre_function")); pre.isString()) {
+        if (const QString bad = luaLoadProblem(pre.toString().toUtf8(), "meta pre_function"); !bad.isEmpty()) {
+            out.append({Problem::Severity::Error, at + QStringLiteral("/_meta/pre_function"),
+                        QStringLiteral("failed to load _meta.pre_function in plugin %1: %2").arg(name, bad)});
+            return;
+        }
+        out.append({Problem::Severity::Warning, at + QStringLiteral("/_meta/pre_function"),
+                    QStringLiteral("_meta.pre_function is kept and exported but not run by RouteScope")});
     }
     if (!isExtPlugin(name) && !disabled)
         out.append({Problem::Severity::Warning, at, QStringLiteral("plugin \"%1\" is kept and exported but not run by RouteScope").arg(name)});
@@ -616,6 +627,15 @@ void checkUpstreamOf(Problems &out, Checker &c, const QJsonObject &r, const Exis
                 out.append({Problem::Severity::Error, QStringLiteral("/upstream_id"), QStringLiteral("failed to fetch upstream info by upstream id [%1], response code: 404").arg(id)});
         }
     }
+}
+
+// A route's or a service's `script` (schema_def.lua: 10 to 102400 characters) compiles as their
+// check_conf loadstring()s it.
+void checkScript(Problems &out, Checker &c, const QJsonObject &o)
+{
+    if (c.string(o, QStringLiteral("script"), 10, 102400))
+        if (const QString bad = luaLoadProblem(o.value(QStringLiteral("script")).toString().toUtf8()); !bad.isEmpty())
+            out.append({Problem::Severity::Error, QStringLiteral("/script"), QStringLiteral("failed to load 'script' string: ") + bad});
 }
 
 // apisix/admin/routes.lua validate_post_arg: the JSONPath of the first `post_arg.*` condition met, walking
@@ -717,6 +737,14 @@ Problems validateRoute(const QJsonObject &r, const Exists &exists, const QString
     checkUpstreamOf(out, c, r, exists);
     checkReference(out, c, r, QStringLiteral("service_id"), ResourceKind::Service, exists);
     checkReference(out, c, r, QStringLiteral("plugin_config_id"), ResourceKind::PluginConfig, exists);
+    // apisix/admin/routes.lua check_conf, last: the Lua of filter_func and script compiles.
+    if (c.string(r, QStringLiteral("filter_func"), 10, 0)) {
+        if (const QString f = r.value(QStringLiteral("filter_func")).toString(); !f.startsWith(QLatin1String("function")))
+            c.error(QStringLiteral("filter_func"), QStringLiteral("failed to match pattern \"^function\" with \"%1\"").arg(f));
+        else if (const QString bad = luaLoadProblem("return " + f.toUtf8()); !bad.isEmpty())
+            out.append({Problem::Severity::Error, QStringLiteral("/filter_func"), QStringLiteral("failed to load 'filter_func' string: ") + bad});
+    }
+    checkScript(out, c, r);
     const QJsonValue upstream = r.value(QStringLiteral("upstream"));
     const QJsonValue upstreamId = r.value(QStringLiteral("upstream_id"));
     if (upstream.isUndefined() && upstreamId.isUndefined() && !r.contains(QStringLiteral("service_id")))
@@ -760,6 +788,7 @@ Problems validateService(const QJsonObject &s, const Exists &exists, const QStri
     checkStringArray(c, s, QStringLiteral("hosts"), checkHost);
     checkPlugins(out, c, s, customPlugins);
     checkUpstreamOf(out, c, s, exists);
+    checkScript(out, c, s); // apisix/admin/services.lua check_conf
     return out;
 }
 

@@ -74,6 +74,10 @@ void TestStoredKinds::apisixTestCases_data()
     QTest::addColumn<QString>("answer"); // error_msg; for 2xx the key answered
     const QString cert = pem("test-cert.pem"), key = pem("test-key.pem");
     const QByteArray put = "PUT";
+    // services.lua check_conf: its script compiles (LuaJIT's words, as loadstring gives them)
+    QTest::newRow("services: a script that does not compile") << put << QByteArray("/apisix/admin/services/lua")
+        << body({{"script", "return {1, 2"}}) << 400
+        << QStringLiteral("failed to load 'script' string: [string \"return {1, 2\"]:1: '}' expected near '<eof>'");
     // consumers.t, consumers2.t
     QTest::newRow("consumers.t: username required") << put << QByteArray("/apisix/admin/consumers") << body({{"desc", "x"}}) << 400
         << QStringLiteral("invalid configuration: property \"username\" is required");

@@ -143,6 +143,21 @@ void TestValidator::routes_data()
         "", "", false);
     row("a disabled plugin's conf is kept whatever its check says", R"({"uri":"/a","upstream_id":"u","plugins":{"limit-req":{"rate":-1,"_meta":{"disable":true}}}})",
         "/plugins/limit-req", "plugin \"limit-req\" is disabled (_meta.disable), so APISIX keeps it without refusing its conf: failed to check the configuration of plugin limit-req err: ", false);
+    // Lua, compiled by LuaJIT as APISIX's loadstring compiles it (never run).
+    row("routes3.t 18: a filter_func that does not compile", R"({"uri":"/a","upstream_id":"u","filter_func":"function(vars) "})",
+        "/filter_func", "failed to load 'filter_func' string: [string \"return function(vars) \"]:1: 'end' expected near '<eof>'", true);
+    row("a filter_func that is no function", R"({"uri":"/a","upstream_id":"u","filter_func":"return true or false"})",
+        "/filter_func", "invalid configuration: property \"filter_func\" validation failed: failed to match pattern \"^function\" with \"return true or false\"", true);
+    row("a filter_func that compiles", R"({"uri":"/a","upstream_id":"u","filter_func":"function(vars) return vars.arg_k == 'v' end"})",
+        "/filter_func", "\"filter_func\" is kept and exported but not run by RouteScope", false);
+    row("a script that does not compile", R"({"uri":"/a","upstream_id":"u","script":"local _M = { return _M"})",
+        "/script", "failed to load 'script' string: [string \"local _M = { return _M\"]:1: ", true);
+    row("pre-function.t 1: a _meta.pre_function that does not compile", R"({"uri":"/a","upstream_id":"u","plugins":{"limit-count":{"count":1,"time_window":60,"_meta":{"pre_function":"not a function"}}}})",
+        "/plugins/limit-count/_meta/pre_function", "failed to load _meta.pre_function in plugin limit-count: [string \"meta pre_function\"]:1: unexpected symbol near 'not'", true);
+    row("serverless-pre-function.t: a function that does not compile", R"({"uri":"/a","upstream_id":"u","plugins":{"serverless-pre-function":{"functions":["return function() end","a b"]}}})",
+        "/plugins/serverless-pre-function/functions/1", "failed to check the configuration of plugin serverless-pre-function err: failed to loadstring: [string \"a b\"]:1: '=' expected near 'b'", true);
+    row("serverless-post-function without functions", R"({"uri":"/a","upstream_id":"u","plugins":{"serverless-post-function":{"phase":"access"}}})",
+        "/plugins/serverless-post-function", "failed to check the configuration of plugin serverless-post-function err: property \"functions\" is required", true);
     row("cors fine", R"({"uri":"/a","upstream_id":"u","plugins":{"cors":{"allow_origins":"https://a.example,http://b.example","max_age":60,"allow_origins_by_regex":[".*\\.test\\.com$"]}}})",
         "/plugins/cors", "plugin \"cors\" is kept", false);
     row("post-resp with proxy-mirror", R"({"uri":"/a","upstream_id":"u","plugins":{"proxy-mirror":{},"ext-plugin-post-resp":{}}})",
