@@ -6,6 +6,7 @@
 #include "tablecells.h"
 
 #include <QCheckBox>
+#include <QFormLayout>
 #include <QCompleter>
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -55,6 +56,12 @@ QString compact(const QString &value)
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(value.toUtf8(), &pe);
     return pe.error == QJsonParseError::NoError ? QString::fromUtf8(doc.toJson(QJsonDocument::Compact)) : value;
+}
+
+QString compactJson(const QJsonValue &value) // an array or an object on one line
+{
+    const QJsonDocument doc = value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
+    return QString::fromUtf8(doc.toJson(QJsonDocument::Compact));
 }
 } // namespace
 
@@ -111,8 +118,14 @@ private:
 
 ConfEditor::ConfEditor(QString pluginName, PluginCatalogue catalogue, QWidget *parent)
     : QGroupBox(pluginName, parent), m_name(std::move(pluginName)), m_catalogue(std::move(catalogue)),
-      m_table(new QTableWidget(0, 2, this)), m_degradation(new QCheckBox(tr("allow_degradation: on runner failure, go on without this plugin"), this))
+      m_table(new QTableWidget(0, 2, this)), m_degradation(new QCheckBox(tr("allow_degradation: on runner failure, go on without this plugin"), this)),
+      m_disabled(new QCheckBox(tr("_meta.disable: keep it on the route, not run (as APISIX)"), this)),
+      m_filter(new QLineEdit(this)), m_errorAnswer(new QLineEdit(this))
 {
+    m_filter->setPlaceholderText(tr("every request; e.g. [[\"arg_debug\", \"==\", \"1\"]] runs it only for those"));
+    m_filter->setToolTip(tr("_meta.filter: vars (as a route's) that must hold for the plugin to run"));
+    m_errorAnswer->setPlaceholderText(tr("the plugin's own; text here is the body of its answers of 400 or more"));
+    m_errorAnswer->setToolTip(tr("_meta.error_response: the body APISIX gives when the plugin answers 400 or more"));
     setCheckable(true);
     setChecked(false);
     m_table->setHorizontalHeaderLabels({tr("name"), tr("value (double-click to edit as JSON)")});
@@ -147,6 +160,11 @@ ConfEditor::ConfEditor(QString pluginName, PluginCatalogue catalogue, QWidget *p
     layout->addWidget(m_table);
     layout->addLayout(buttons);
     layout->addWidget(m_degradation);
+    layout->addWidget(m_disabled);
+    auto *meta = new QFormLayout;
+    meta->addRow(tr("Run only when (_meta.filter)"), m_filter);
+    meta->addRow(tr("Error body (_meta.error_response)"), m_errorAnswer);
+    layout->addLayout(meta);
     connect(m_table, &QTableWidget::cellChanged, this, [this] {
         if (!m_loading)
             Q_EMIT edited();
@@ -155,10 +173,16 @@ ConfEditor::ConfEditor(QString pluginName, PluginCatalogue catalogue, QWidget *p
         if (column == 1)
             editValue(row);
     });
-    connect(m_degradation, &QCheckBox::toggled, this, [this] {
-        if (!m_loading)
-            Q_EMIT edited();
-    });
+    for (QCheckBox *box : {m_degradation, m_disabled})
+        connect(box, &QCheckBox::toggled, this, [this] {
+            if (!m_loading)
+                Q_EMIT edited();
+        });
+    for (QLineEdit *line : {m_filter, m_errorAnswer})
+        connect(line, &QLineEdit::textEdited, this, [this] {
+            if (!m_loading)
+                Q_EMIT edited();
+        });
     connect(this, &QGroupBox::toggled, this, [this] {
         if (!m_loading)
             Q_EMIT edited();
@@ -221,6 +245,26 @@ void ConfEditor::setPlugin(const QJsonValue &plugin)
     m_extra.remove(QStringLiteral("conf"));
     m_extra.remove(QStringLiteral("allow_degradation"));
     m_hadDegradationKey = o.contains(QStringLiteral("allow_degradation"));
+    // _meta's fields of the form; the rest of _meta (priority, pre_function, or _meta not an object) stays.
+    const QJsonValue metaValue = m_extra.value(QStringLiteral("_meta"));
+    m_extraMeta = metaValue.toObject();
+    if (metaValue.isObject())
+        m_extra.remove(QStringLiteral("_meta"));
+    // (a value of another type than the field shows stays in _meta as it is, for the checks to name)
+    const QJsonValue disable = m_extraMeta.value(QStringLiteral("disable"));
+    m_hadDisableKey = disable.isBool();
+    m_disabled->setChecked(disable.toBool());
+    if (disable.isBool())
+        m_extraMeta.remove(QStringLiteral("disable"));
+    const QJsonValue filter = m_extraMeta.value(QStringLiteral("filter"));
+    m_filter->setText(filter.isArray() ? compactJson(filter) : filter.toString());
+    if (filter.isArray() || filter.isString())
+        m_extraMeta.remove(QStringLiteral("filter"));
+    const QJsonValue answer = m_extraMeta.value(QStringLiteral("error_response"));
+    m_errorAnswerIsObject = answer.isObject();
+    m_errorAnswer->setText(answer.isObject() ? compactJson(answer) : answer.toString());
+    if (answer.isObject() || answer.isString())
+        m_extraMeta.remove(QStringLiteral("error_response"));
     m_loading = false;
 }
 
@@ -237,5 +281,18 @@ QJsonValue ConfEditor::plugin() const
     }
     if (m_degradation->isChecked() || m_hadDegradationKey)
         o.insert(QStringLiteral("allow_degradation"), m_degradation->isChecked());
+    QJsonObject meta = m_extraMeta;
+    if (m_disabled->isChecked() || m_hadDisableKey)
+        meta.insert(QStringLiteral("disable"), m_disabled->isChecked());
+    if (const QString filter = m_filter->text().trimmed(); !filter.isEmpty()) {
+        const QJsonDocument doc = QJsonDocument::fromJson(filter.toUtf8());
+        meta.insert(QStringLiteral("filter"), doc.isArray() ? QJsonValue(doc.array()) : QJsonValue(filter)); // not JSON: the checks say so
+    }
+    if (const QString answer = m_errorAnswer->text(); !answer.isEmpty()) {
+        const QJsonDocument doc = QJsonDocument::fromJson(answer.toUtf8());
+        meta.insert(QStringLiteral("error_response"), m_errorAnswerIsObject && doc.isObject() ? QJsonValue(doc.object()) : QJsonValue(answer));
+    }
+    if (!meta.isEmpty())
+        o.insert(QStringLiteral("_meta"), meta);
     return o;
 }

@@ -6,11 +6,13 @@
 #include <QJsonObject>
 
 class QCheckBox;
+class QLineEdit;
 class QTableWidget;
 
 // One ext-plugin's configuration as a table: the conf array (name, value) in execution order, which
-// can be reordered, plus allow_degradation. Values open in their own JSON editor, so nobody escapes
-// JSON inside JSON by hand. Unchecked: the plugin is not on the route.
+// can be reordered, plus allow_degradation and the `_meta` APISIX gives every plugin (disable, filter,
+// error_response). Values open in their own JSON editor, so nobody escapes JSON inside JSON by hand.
+// Unchecked: the plugin is not on the route.
 class ConfEditor : public QGroupBox
 {
     Q_OBJECT
@@ -20,6 +22,9 @@ public:
     void setPlugin(const QJsonValue &plugin); // undefined: not on the route
     QJsonValue plugin() const;                // undefined when unchecked
     QTableWidget *table() const { return m_table; }
+    QCheckBox *disabledBox() const { return m_disabled; }
+    QLineEdit *filterEdit() const { return m_filter; }
+    QLineEdit *errorResponseEdit() const { return m_errorAnswer; }
     // Opens the value editor of `row` (the UI does this on double-click).
     void editValue(int row);
 
@@ -34,7 +39,13 @@ private:
     PluginCatalogue m_catalogue;
     QTableWidget *m_table;
     QCheckBox *m_degradation;
-    QJsonObject m_extra; // keys besides conf and allow_degradation, kept as they were
+    QCheckBox *m_disabled;     // _meta.disable
+    QLineEdit *m_filter;       // _meta.filter, as JSON (vars); kept as typed when it is not JSON, for the checks to name
+    QLineEdit *m_errorAnswer;  // _meta.error_response, a string (an object stays as it was, shown as JSON)
+    QJsonObject m_extra; // keys besides conf, allow_degradation and the _meta fields above, kept as they were
+    QJsonObject m_extraMeta;
     bool m_hadDegradationKey = false;
+    bool m_hadDisableKey = false;
+    bool m_errorAnswerIsObject = false; // error_response was an object: written back as JSON
     bool m_loading = false;
 };

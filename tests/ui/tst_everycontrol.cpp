@@ -269,6 +269,10 @@ void TestEveryControl::routesTabInEveryState()
         // Double-click the value: its JSON editor opens (and the closer cancels it).
         const QRect cell = conf->table()->visualItemRect(conf->table()->item(0, 1));
         QTest::mouseDClick(conf->table()->viewport(), Qt::LeftButton, {}, cell.center());
+        // _meta's fields, typed as a user types them (the disable box is pressed with every button below).
+        QTest::keyClicks(conf->filterEdit(), R"([["arg_debug","==","1"]])");
+        QTest::keyClicks(conf->errorResponseEdit(), "denied");
+        QVERIFY(editor->jsonEditor()->text().contains("arg_debug"));
     }
     QTest::mouseClick(UiDriver::button(editor, "Add node"), Qt::LeftButton);
     QVERIFY(editor->isModified());

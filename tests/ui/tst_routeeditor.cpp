@@ -6,11 +6,13 @@
 #include "routesmodel.h"
 #include "routespanel.h"
 #include "upstreamform.h"
+#include "validator.h"
 #include "testhttp.h"
 #include "uidriver.h"
 
 #include <Qsci/qscilexerjson.h>
 #include <QElapsedTimer>
+#include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -44,6 +46,7 @@ private Q_SLOTS:
     void adminApiChangeReloadsTheEditor();
     void deleteIsUndoable();
     void confTableReorders();
+    void confMetaFields();
     void confAddButtonOnEachPlugin_data();
     void confAddButtonOnEachPlugin();
     void addNodeButton();
@@ -407,6 +410,7 @@ void TestRouteEditor::formRoundTrip_data()
     QTest::newRow("inline upstream") << QByteArray(R"({"uri":"/a","upstream":{"type":"roundrobin","nodes":{"127.0.0.1:1980":1,"127.0.0.1:1981":3},"pass_host":"rewrite","upstream_host":"h.example","timeout":{"connect":1,"send":2.5,"read":3}}})");
     QTest::newRow("array nodes") << QByteArray(R"({"uri":"/a","upstream":{"nodes":[{"host":"127.0.0.1","port":80,"weight":2}],"retries":1}})");
     QTest::newRow("ext plugins") << QByteArray(R"({"uri":"/a","upstream_id":"u","plugins":{"ext-plugin-pre-req":{"conf":[{"name":"b","value":"{}"},{"name":"a","value":"x"}]},"ext-plugin-post-resp":{"allow_degradation":false},"limit-count":{"count":1,"time_window":60}}})");
+    QTest::newRow("ext plugins' _meta") << QByteArray(R"({"uri":"/a","upstream_id":"u","plugins":{"ext-plugin-pre-req":{"_meta":{"disable":false,"filter":[["arg_a","==","1"]],"error_response":{"m":"no"},"priority":5}},"ext-plugin-post-req":{"_meta":{"error_response":"no","filter":"not json"}},"ext-plugin-post-resp":{"_meta":{"disable":"yes","error_response":7}}}})");
     QTest::newRow("unknown fields kept") << QByteArray(R"({"uri":"/a","upstream_id":"u","labels":{"team":"x","env":"dev"},"desc":"d","vars":[["arg_a","==","1"]]})");
     QTest::newRow("empty labels") << QByteArray(R"({"uri":"/a","upstream_id":"u","labels":{}})");
     QTest::newRow("empty plugins") << QByteArray(R"({"uri":"/a","upstream_id":"u","plugins":{}})");
@@ -676,6 +680,29 @@ void TestRouteEditor::confTableReorders()
     QVERIFY(!out.contains("allow_degradation")); // no default added
 }
 
+
+// _meta's fields as a user fills them in: they reach the JSON, and the store's checks see a filter that
+// is not JSON.
+void TestRouteEditor::confMetaFields()
+{
+    ConfEditor conf("ext-plugin-pre-req", PluginCatalogue::demoRunner());
+    conf.setPlugin(QJsonObject{});
+    QSignalSpy edited(&conf, &ConfEditor::edited);
+    QTest::mouseClick(conf.disabledBox(), Qt::LeftButton, {}, QPoint(4, conf.disabledBox()->height() / 2));
+    QTest::keyClicks(conf.filterEdit(), R"([["arg_debug","==","1"]])");
+    QTest::keyClicks(conf.errorResponseEdit(), "denied");
+    QVERIFY(edited.count() >= 3);
+    QCOMPARE(conf.plugin().toObject().value("_meta").toObject(),
+             QJsonDocument::fromJson(R"({"disable":true,"filter":[["arg_debug","==","1"]],"error_response":"denied"})").object());
+    QTest::mouseClick(conf.disabledBox(), Qt::LeftButton, {}, QPoint(4, conf.disabledBox()->height() / 2));
+    conf.filterEdit()->clear();
+    QTest::keyClicks(conf.filterEdit(), "arg_debug == 1");
+    const QJsonObject plugins{{"ext-plugin-pre-req", conf.plugin()}};
+    const Problems problems = Validator::validateRoute(QJsonObject{{"uri", "/a"}, {"plugins", plugins}}, {});
+    QVERIFY(hasErrors(problems));
+    QCOMPARE(problems.first().message, QStringLiteral("failed to check the configuration of plugin ext-plugin-pre-req err: property \"_meta\" validation failed: "
+                                                      "property \"filter\" validation failed: wrong type: expected array, got string"));
+}
 
 void TestRouteEditor::afterAddTheSelectedRowOpensAgain()
 {
