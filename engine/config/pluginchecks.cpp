@@ -5,6 +5,7 @@
 #include "pluginschemas.h"
 #include "problem.h"
 #include "validator.h"
+#include "varsexpr.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -43,6 +44,40 @@ std::optional<SchemaFailure> authPluginsProblem(const QJsonArray &authPlugins)
     }
     return std::nullopt;
 }
+// apisix/plugins/traffic-split.lua: an inline upstream is schema_def.lua's upstream (checked as a route's is,
+// in the words of the schema's path to it), then each match's vars compile.
+std::optional<SchemaFailure> trafficSplitProblem(const QJsonArray &rules)
+{
+    for (int i = 0; i < rules.size(); ++i) {
+        const QJsonArray upstreams = rules[i].toObject().value(QStringLiteral("weighted_upstreams")).toArray();
+        for (int j = 0; j < upstreams.size(); ++j) {
+            const QJsonValue upstream = upstreams[j].toObject().value(QStringLiteral("upstream"));
+            const QString at = QStringLiteral("/rules/%1/weighted_upstreams/%2/upstream").arg(i).arg(j);
+            const Problems found = upstream.isObject() ? Validator::validateUpstream(upstream.toObject(), at) : Problems();
+            const auto error = std::find_if(found.cbegin(), found.cend(), [](const Problem &p) { return p.isError(); });
+            if (error == found.cend())
+                continue;
+            QString message = error->message;
+            if (message.startsWith(QLatin1String("invalid configuration: ")))
+                message.remove(0, qstrlen("invalid configuration: "));
+            return SchemaFailure{QStringLiteral("property \"rules\" validation failed: failed to validate item %1: property \"weighted_upstreams\" "
+                                                "validation failed: failed to validate item %2: property \"upstream\" validation failed: %3")
+                                     .arg(i + 1).arg(j + 1).arg(message),
+                                 error->pointer};
+        }
+    }
+    for (int i = 0; i < rules.size(); ++i) {
+        const QJsonArray match = rules[i].toObject().value(QStringLiteral("match")).toArray();
+        for (int j = 0; j < match.size(); ++j) {
+            QString error;
+            const QJsonValue vars = match[j].toObject().value(QStringLiteral("vars"));
+            if (vars.isArray() && !VarsExpr::compile(vars.toArray(), &error))
+                return SchemaFailure{QStringLiteral("failed to validate the 'vars' expression: ") + error, QStringLiteral("/rules/%1/match/%2/vars").arg(i).arg(j)};
+        }
+    }
+    return std::nullopt;
+}
+
 // apisix/plugins/limit-count/init.lua check_schema after the schema (a group's conf compared with the
 // group's first conf seen is not: it depends on what the process saw before).
 std::optional<SchemaFailure> limitCountProblem(const QJsonObject &conf)
@@ -148,6 +183,8 @@ std::optional<SchemaFailure> checkPluginConf(const QString &name, const QJsonVal
         return authPluginsProblem(conf.value(QStringLiteral("auth_plugins")).toArray());
     if (name == QLatin1String("limit-count"))
         return limitCountProblem(conf);
+    if (name == QLatin1String("traffic-split"))
+        return trafficSplitProblem(conf.value(QStringLiteral("rules")).toArray());
     if (name == QLatin1String("serverless-pre-function") || name == QLatin1String("serverless-post-function")) {
         // apisix/plugins/serverless/init.lua: each function loadstring()s (whether it returns a function
         // is only known by running it, which RouteScope does not)

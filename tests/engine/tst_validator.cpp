@@ -158,9 +158,25 @@ void TestValidator::routes_data()
         "/plugins/serverless-pre-function/functions/1", "failed to check the configuration of plugin serverless-pre-function err: failed to loadstring: [string \"a b\"]:1: '=' expected near 'b'", true);
     row("serverless-post-function without functions", R"({"uri":"/a","upstream_id":"u","plugins":{"serverless-post-function":{"phase":"access"}}})",
         "/plugins/serverless-post-function", "failed to check the configuration of plugin serverless-post-function err: property \"functions\" is required", true);
+    row("traffic-split: an inline upstream's node port", R"({"uri":"/a","upstream_id":"u","plugins":{"traffic-split":{"rules":[{"weighted_upstreams":[{"weight":1},{"upstream":{"nodes":{"127.0.0.1:99999":1}},"weight":2}]}]}}})",
+        "/plugins/traffic-split/rules/0/weighted_upstreams/1/upstream/nodes", "failed to check the configuration of plugin traffic-split err: property \"rules\" validation failed: failed to validate item 1: property \"weighted_upstreams\" validation failed: failed to validate item 2: property \"upstream\" validation failed: ", true);
+    row("traffic-split: match vars that do not compile", R"({"uri":"/a","upstream_id":"u","plugins":{"traffic-split":{"rules":[{"match":[{"vars":[["arg_a","is","1"]]}],"weighted_upstreams":[{"upstream_id":"u","weight":1}]}]}}})",
+        "/plugins/traffic-split/rules/0/match/0/vars", "failed to check the configuration of plugin traffic-split err: failed to validate the 'vars' expression: invalid operator 'is'", true);
+    row("traffic-split: a weight below 0", R"({"uri":"/a","upstream_id":"u","plugins":{"traffic-split":{"rules":[{"weighted_upstreams":[{"upstream_id":"u","weight":-1}]}]}}})",
+        "/plugins/traffic-split/rules/0/weighted_upstreams/0/weight", "failed to check the configuration of plugin traffic-split err: property \"rules\" validation failed: failed to validate item 1: property \"weighted_upstreams\" validation failed: failed to validate item 1: property \"weight\" validation failed: expected -1 to be at least 0", true);
+    row("proxy-mirror: a host without its scheme", R"({"uri":"/a","upstream_id":"u","plugins":{"proxy-mirror":{"host":"127.0.0.1:1986"}}})",
+        "/plugins/proxy-mirror/host", "failed to check the configuration of plugin proxy-mirror err: property \"host\" validation failed: failed to match pattern", true);
+    row("referer-restriction: both lists", R"({"uri":"/a","upstream_id":"u","plugins":{"referer-restriction":{"whitelist":["*.a.com"],"blacklist":["b.com"]}}})",
+        "/plugins/referer-restriction", "failed to check the configuration of plugin referer-restriction err: value should match only one schema, but matches both schemas 1 and 2", true);
+    row("gzip: comp_level 10", R"({"uri":"/a","upstream_id":"u","plugins":{"gzip":{"comp_level":10}}})",
+        "/plugins/gzip/comp_level", "failed to check the configuration of plugin gzip err: property \"comp_level\" validation failed: expected 10 to be at most 9", true);
+    row("real-ip without its source", R"({"uri":"/a","upstream_id":"u","plugins":{"real-ip":{"recursive":true}}})",
+        "/plugins/real-ip", "failed to check the configuration of plugin real-ip err: property \"source\" is required", true);
+    row("echo with nothing to say", R"({"uri":"/a","upstream_id":"u","plugins":{"echo":{"headers":{"a":"b"}}}})",
+        "/plugins/echo", "failed to check the configuration of plugin echo err: object matches none of the required: [\"before_body\"] or [\"body\"] or [\"after_body\"]", true);
     row("cors fine", R"({"uri":"/a","upstream_id":"u","plugins":{"cors":{"allow_origins":"https://a.example,http://b.example","max_age":60,"allow_origins_by_regex":[".*\\.test\\.com$"]}}})",
         "/plugins/cors", "plugin \"cors\" is kept", false);
-    row("post-resp with proxy-mirror", R"({"uri":"/a","upstream_id":"u","plugins":{"proxy-mirror":{},"ext-plugin-post-resp":{}}})",
+    row("post-resp with proxy-mirror", R"({"uri":"/a","upstream_id":"u","plugins":{"proxy-mirror":{"host":"http://127.0.0.1:1986"},"ext-plugin-post-resp":{}}})",
         "/plugins/proxy-mirror", "plugin \"proxy-mirror\" is kept", false);
     row("bad host", R"({"uri":"/a","upstream_id":"u","host":"a b"})", "/host", "invalid configuration: property \"host\" validation failed: failed to match pattern", true);
     row("bad cidr", R"({"uri":"/a","upstream_id":"u","remote_addrs":["10.0.0.0/99"]})", "/remote_addrs", "invalid configuration: property \"remote_addrs\" validation failed: failed to validate item 1", true);
