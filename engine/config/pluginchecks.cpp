@@ -183,6 +183,12 @@ std::optional<SchemaFailure> checkPluginConf(const QString &name, const QJsonVal
         return authPluginsProblem(conf.value(QStringLiteral("auth_plugins")).toArray());
     if (name == QLatin1String("limit-count"))
         return limitCountProblem(conf);
+    if (name == QLatin1String("http-logger")) // log-util.lua check_log_schema
+        for (const char *key : {"include_req_body_expr", "include_resp_body_expr"}) {
+            QString error;
+            if (const QJsonValue e = conf.value(QLatin1String(key)); e.isArray() && !VarsExpr::compile(e.toArray(), &error))
+                return SchemaFailure{QStringLiteral("failed to validate the '%1' expression: %2").arg(QLatin1String(key), error), QLatin1Char('/') + QLatin1String(key)};
+        }
     if (name == QLatin1String("traffic-split"))
         return trafficSplitProblem(conf.value(QStringLiteral("rules")).toArray());
     if (name == QLatin1String("serverless-pre-function") || name == QLatin1String("serverless-post-function")) {

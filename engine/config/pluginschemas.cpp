@@ -50,6 +50,15 @@ struct Schemas
                 QJsonObject schema = p.value(QStringLiteral("schema")).toObject();
                 QJsonObject properties = schema.value(QStringLiteral("properties")).toObject();
                 properties.insert(QStringLiteral("_meta"), meta);
+                // A logger's batch processor fields (batch-processor-manager.lua wrap_schema: those the plugin
+                // does not define itself).
+                if (properties.contains(QStringLiteral("$batch_processor"))) {
+                    properties.remove(QStringLiteral("$batch_processor"));
+                    const QJsonObject batch = definitions.value(QStringLiteral("batch_processor")).toObject();
+                    for (auto b = batch.begin(); b != batch.end(); ++b)
+                        if (!properties.contains(b.key()))
+                            properties.insert(b.key(), b.value());
+                }
                 schema.insert(QStringLiteral("properties"), properties);
                 conf.insert(it.key(), schema);
             }

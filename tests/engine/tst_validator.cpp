@@ -174,6 +174,14 @@ void TestValidator::routes_data()
         "/plugins/real-ip", "failed to check the configuration of plugin real-ip err: property \"source\" is required", true);
     row("echo with nothing to say", R"({"uri":"/a","upstream_id":"u","plugins":{"echo":{"headers":{"a":"b"}}}})",
         "/plugins/echo", "failed to check the configuration of plugin echo err: object matches none of the required: [\"before_body\"] or [\"body\"] or [\"after_body\"]", true);
+    row("http-logger: a uri without its scheme", R"({"uri":"/a","upstream_id":"u","plugins":{"http-logger":{"uri":"127.0.0.1:1982/log"}}})",
+        "/plugins/http-logger/uri", "failed to check the configuration of plugin http-logger err: property \"uri\" validation failed: failed to match pattern", true);
+    row("http-logger: the batch processor's fields", R"({"uri":"/a","upstream_id":"u","plugins":{"http-logger":{"uri":"http://127.0.0.1:1982/log","batch_max_size":0}}})",
+        "/plugins/http-logger/batch_max_size", "failed to check the configuration of plugin http-logger err: property \"batch_max_size\" validation failed: expected 0 to be at least 1", true);
+    row("http-logger: an include_req_body_expr that does not compile", R"({"uri":"/a","upstream_id":"u","plugins":{"http-logger":{"uri":"http://127.0.0.1:1982/log","include_req_body_expr":[["arg_a","is","1"]]}}})",
+        "/plugins/http-logger/include_req_body_expr", "failed to check the configuration of plugin http-logger err: failed to validate the 'include_req_body_expr' expression: invalid operator 'is'", true);
+    row("forward-auth without its uri", R"({"uri":"/a","upstream_id":"u","plugins":{"forward-auth":{"request_method":"GET"}}})",
+        "/plugins/forward-auth", "failed to check the configuration of plugin forward-auth err: property \"uri\" is required", true);
     row("cors fine", R"({"uri":"/a","upstream_id":"u","plugins":{"cors":{"allow_origins":"https://a.example,http://b.example","max_age":60,"allow_origins_by_regex":[".*\\.test\\.com$"]}}})",
         "/plugins/cors", "plugin \"cors\" is kept", false);
     row("post-resp with proxy-mirror", R"({"uri":"/a","upstream_id":"u","plugins":{"proxy-mirror":{"host":"http://127.0.0.1:1986"},"ext-plugin-post-resp":{}}})",
