@@ -380,13 +380,21 @@ bool isApisixPlugin(const QString &name)
         "limit-req", "log-rotate", "loggly", "loki-logger", "mcp-bridge", "mocking", "multi-auth",
         "node-status", "oas-validator", "ocsp-stapling", "opa", "openfunction", "openid-connect",
         "opentelemetry", "openwhisk", "prometheus", "proxy-buffering", "proxy-control", "proxy-mirror",
-        "proxy-rewrite", "public-api", "real-ip", "redirect", "referer-restriction", "request-id",
+        "proxy-cache", "proxy-rewrite", "public-api", "real-ip", "redirect", "referer-restriction", "request-id",
         "request-validation", "response-rewrite", "rocketmq-logger", "saml-auth", "server-info",
         "serverless-post-function", "serverless-pre-function", "skywalking-logger", "skywalking", "sls-logger",
         "splunk-hec-logging", "syslog", "tcp-logger", "tencent-cloud-cls", "traffic-label", "traffic-split",
         "ua-restriction", "udp-logger", "uri-blocker", "wolf-rbac", "workflow", "zipkin",
     };
     return shipped.contains(name);
+}
+
+bool isEnabledByDefault(const QString &name)
+{
+    // Shipped, but not in the `plugins` of APISIX's default configuration (apisix/cli/config.lua).
+    static const QSet<QString> off = {"batch-requests", "brotli", "dubbo-proxy", "error-log-logger", "error-page", "exit-transformer",
+                                      "gm", "log-rotate", "node-status", "ocsp-stapling", "opentelemetry", "skywalking"};
+    return isApisixPlugin(name) && !off.contains(name);
 }
 
 bool isCidrOrIp(const QString &text)
@@ -579,6 +587,10 @@ void checkPlugins(Problems &out, Checker &c, const QJsonObject &r, const QString
             const QJsonObject p = plugins.toObject();
             for (auto it = p.begin(); it != p.end(); ++it) {
                 const QString at = QStringLiteral("/plugins/") + pointerToken(it.key());
+                if (isApisixPlugin(it.key()) && !isEnabledByDefault(it.key()) && !customPlugins.contains(it.key()))
+                    out.append({Problem::Severity::Warning, at,
+                                QStringLiteral("APISIX ships \"%1\" but its default config.yaml does not enable it: production answers "
+                                               "\"unknown plugin [%1]\" unless its config.yaml lists it (say so in the workspace's apisix.plugins)").arg(it.key())});
                 if (!isApisixPlugin(it.key()) && !customPlugins.contains(it.key())) // apisix/plugin.lua check_single_plugin_schema
                     out.append({Problem::Severity::Error, at, QStringLiteral("unknown plugin [%1]").arg(it.key())});
                 else if (!it.value().isObject())

@@ -182,6 +182,10 @@ void TestValidator::routes_data()
         "/plugins/http-logger/include_req_body_expr", "failed to check the configuration of plugin http-logger err: failed to validate the 'include_req_body_expr' expression: invalid operator 'is'", true);
     row("forward-auth without its uri", R"({"uri":"/a","upstream_id":"u","plugins":{"forward-auth":{"request_method":"GET"}}})",
         "/plugins/forward-auth", "failed to check the configuration of plugin forward-auth err: property \"uri\" is required", true);
+    row("proxy-cache is one of APISIX's plugins", R"({"uri":"/a","upstream_id":"u","plugins":{"proxy-cache":{}}})",
+        "/plugins/proxy-cache", "plugin \"proxy-cache\" is kept", false);
+    row("a plugin APISIX ships but does not enable by default", R"({"uri":"/a","upstream_id":"u","plugins":{"opentelemetry":{}}})",
+        "/plugins/opentelemetry", "APISIX ships \"opentelemetry\" but its default config.yaml does not enable it: production answers \"unknown plugin [opentelemetry]\"", false);
     row("cors fine", R"({"uri":"/a","upstream_id":"u","plugins":{"cors":{"allow_origins":"https://a.example,http://b.example","max_age":60,"allow_origins_by_regex":[".*\\.test\\.com$"]}}})",
         "/plugins/cors", "plugin \"cors\" is kept", false);
     row("post-resp with proxy-mirror", R"({"uri":"/a","upstream_id":"u","plugins":{"proxy-mirror":{"host":"http://127.0.0.1:1986"},"ext-plugin-post-resp":{}}})",
@@ -295,6 +299,12 @@ void TestValidator::customPluginsAreKnown()
     QVERIFY(!hasErrors(problems));
     QCOMPARE(problems.size(), 1);
     QVERIFY(problems.first().message.startsWith("plugin \"my-lua-plugin\" is kept"));
+    // One APISIX ships but does not enable by default: listed there, it is enabled as production's is.
+    const QJsonObject traced = QJsonDocument::fromJson(R"({"uri":"/a","upstream_id":"u","plugins":{"opentelemetry":{}}})").object();
+    QCOMPARE(Validator::validateRoute(traced, exists).size(), 2);
+    const Problems listed = Validator::validateRoute(traced, exists, {QStringLiteral("opentelemetry")});
+    QCOMPARE(listed.size(), 1);
+    QVERIFY(listed.first().message.startsWith("plugin \"opentelemetry\" is kept"));
 }
 
 void TestValidator::upstreams_data()
