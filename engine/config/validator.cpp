@@ -129,9 +129,18 @@ QString checkMethod(const QString &s)
     return methods.contains(s) ? QString() : QStringLiteral("matches none of the enum values");
 }
 
+// schema_def.lua's ip_def (an IPv4 or IPv6 address, or a CIDR by its patterns): what the schemas of a
+// route's remote_addr and a stream route's take. Its IPv6 CIDR pattern lets through text that is no
+// address (":/8"); addrNoAddress() says so.
 QString checkAddr(const QString &s)
 {
-    return isCidrOrIp(s) ? QString() : QStringLiteral("object matches none of the required");
+    const std::optional<SchemaFailure> f = checkAgainstSchema(s, *fieldSchema(QStringLiteral("ip_def")));
+    return f ? f->message : QString();
+}
+
+bool addrNoAddress(const QJsonValue &v)
+{
+    return v.isString() && checkAddr(v.toString()).isEmpty() && !isCidrOrIp(v.toString());
 }
 
 void checkLabels(Checker &c, const QJsonObject &o)
@@ -724,6 +733,12 @@ Problems validateRoute(const QJsonObject &r, const Exists &exists, const QString
             c.error(QStringLiteral("remote_addr"), why);
     }
     checkStringArray(c, r, QStringLiteral("remote_addrs"), checkAddr);
+    QJsonArray addrs = r.value(QStringLiteral("remote_addrs")).toArray();
+    addrs.prepend(r.value(QStringLiteral("remote_addr")));
+    for (const QJsonValue addr : std::as_const(addrs))
+        if (addrNoAddress(addr))
+            c.warning(r.contains(QStringLiteral("remote_addr")) ? QStringLiteral("/remote_addr") : QStringLiteral("/remote_addrs"),
+                      QStringLiteral("\"%1\" is no address or CIDR: APISIX's schema takes it, and the route then matches no client").arg(addr.toString()));
     c.integer(r, QStringLiteral("priority"), -1e12, 1e12);
     c.integer(r, QStringLiteral("status"), 0, 1);
     checkLabels(c, r);
@@ -826,6 +841,11 @@ Problems validateStreamRoute(const QJsonObject &r, const QString &id, const Exis
             c.errorRaw(QStringLiteral("/protocol") + f->pointer, QStringLiteral("property \"protocol\" validation failed: ") + f->message);
     if (hasErrors(out))
         return out;
+    // apisix/stream/router/ip_port.lua stream_route_checker, after the schema
+    for (const char *key : {"remote_addr", "server_addr"})
+        if (addrNoAddress(r.value(QLatin1String(key))))
+            return {{Problem::Severity::Error, QLatin1Char('/') + QLatin1String(key),
+                     QStringLiteral("invalid %1: %2").arg(QLatin1String(key), r.value(QLatin1String(key)).toString())}};
     checkUpstreamOf(out, c, r, exists);
     checkReference(out, c, r, QStringLiteral("service_id"), ResourceKind::Service, exists);
     if (hasErrors(out))

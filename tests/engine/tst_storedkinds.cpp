@@ -468,6 +468,10 @@ void TestStoredKinds::streamRoutes()
              std::pair(400, QStringLiteral("invalid configuration: property \"id\" validation failed: object matches none of the required")));
     QCOMPARE(error("PUT", "/apisix/admin/stream_routes/1", R"({"plugins":{"mqttt-proxy":{}},)" + up + "}"), std::pair(400, QStringLiteral("unknown plugin [mqttt-proxy]")));
     QCOMPARE(error("PUT", "/apisix/admin/stream_routes/1", R"({"protocol":{"name":"xxx"},)" + up + "}"), std::pair(400, QStringLiteral("unknown protocol [xxx]")));
+    // stream-node/sanity.t 13: the schema's ip_def takes ":/8", ip_port.lua's stream_route_checker does not
+    QCOMPARE(error("PUT", "/apisix/admin/stream_routes/1", R"({"remote_addr":":/8",)" + up + "}"), std::pair(400, QStringLiteral("invalid remote_addr: :/8")));
+    QCOMPARE(error("PUT", "/apisix/admin/stream_routes/1", R"({"server_addr":"1.2.3",)" + up + "}"),
+             std::pair(400, QStringLiteral("invalid configuration: property \"server_addr\" validation failed: object matches none of the required")));
     QCOMPARE(error("PUT", "/apisix/admin/stream_routes/1", R"({"server_port":0,)" + up + "}"),
              std::pair(400, QStringLiteral("invalid configuration: property \"server_port\" validation failed: expected 0 to be at least 1")));
     QCOMPARE(error("PUT", "/apisix/admin/stream_routes/1", R"({"uri":"/a",)" + up + "}"), std::pair(400, QStringLiteral("invalid configuration: additional properties forbidden, found uri")));

@@ -186,6 +186,8 @@ void TestValidator::routes_data()
         "/plugins/proxy-cache", "plugin \"proxy-cache\" is kept", false);
     row("a plugin APISIX ships but does not enable by default", R"({"uri":"/a","upstream_id":"u","plugins":{"opentelemetry":{}}})",
         "/plugins/opentelemetry", "APISIX ships \"opentelemetry\" but its default config.yaml does not enable it: production answers \"unknown plugin [opentelemetry]\"", false);
+    row("a remote_addr the ip_def pattern takes that is no address", R"({"uri":"/a","upstream_id":"u","remote_addr":":/8"})",
+        "/remote_addr", "\":/8\" is no address or CIDR: APISIX's schema takes it", false);
     row("cors fine", R"({"uri":"/a","upstream_id":"u","plugins":{"cors":{"allow_origins":"https://a.example,http://b.example","max_age":60,"allow_origins_by_regex":[".*\\.test\\.com$"]}}})",
         "/plugins/cors", "plugin \"cors\" is kept", false);
     row("post-resp with proxy-mirror", R"({"uri":"/a","upstream_id":"u","plugins":{"proxy-mirror":{"host":"http://127.0.0.1:1986"},"ext-plugin-post-resp":{}}})",
