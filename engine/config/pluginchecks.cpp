@@ -125,6 +125,10 @@ std::optional<SchemaFailure> checkPluginConf(const QString &name, const QJsonVal
     const QJsonObject *schema = pluginConfSchema(name);
     if (!schema)
         return checkPluginMeta(given);
+    if (name == QLatin1String("file-logger")) // its check_schema compiles `match` before the schema
+        if (const QJsonValue match = given.toObject().value(QStringLiteral("match")); match.isArray())
+            if (QString error; !VarsExpr::compile(match.toArray(), &error))
+                return SchemaFailure{QStringLiteral("failed to validate the 'match' expression: ") + error, QStringLiteral("/match")};
     std::optional<SchemaFailure> f = checkAgainstSchema(given, *schema);
     const QJsonObject conf = given.toObject();
     // apisix/plugins/limit-count/init.lua check_schema: its oneOf failing with both forms given.
@@ -189,6 +193,12 @@ std::optional<SchemaFailure> checkPluginConf(const QString &name, const QJsonVal
             if (const QJsonValue e = conf.value(QLatin1String(key)); e.isArray() && !VarsExpr::compile(e.toArray(), &error))
                 return SchemaFailure{QStringLiteral("failed to validate the '%1' expression: %2").arg(QLatin1String(key), error), QLatin1Char('/') + QLatin1String(key)};
         }
+    if (name == QLatin1String("mocking")) { // the content type it can mock (its default: application/json)
+        const QString type = conf.value(QStringLiteral("content_type")).toString(QStringLiteral("application/json")).section(QLatin1Char(';'), 0, 0);
+        static const QStringList supported = {"application/xml", "application/json", "text/plain", "text/html", "text/xml"};
+        if (!supported.contains(type))
+            return SchemaFailure{QStringLiteral("unsupported content type!"), QStringLiteral("/content_type")};
+    }
     if (name == QLatin1String("traffic-split"))
         return trafficSplitProblem(conf.value(QStringLiteral("rules")).toArray());
     if (name == QLatin1String("serverless-pre-function") || name == QLatin1String("serverless-post-function")) {

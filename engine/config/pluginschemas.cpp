@@ -52,12 +52,15 @@ struct Schemas
                 properties.insert(QStringLiteral("_meta"), meta);
                 // A logger's batch processor fields (batch-processor-manager.lua wrap_schema: those the plugin
                 // does not define itself).
-                if (properties.contains(QStringLiteral("$batch_processor"))) {
-                    properties.remove(QStringLiteral("$batch_processor"));
-                    const QJsonObject batch = definitions.value(QStringLiteral("batch_processor")).toObject();
-                    for (auto b = batch.begin(); b != batch.end(); ++b)
-                        if (!properties.contains(b.key()))
-                            properties.insert(b.key(), b.value());
+                // (and the body-logging fields several loggers repeat).
+                for (const QString group : {QStringLiteral("batch_processor"), QStringLiteral("body_logging")}) {
+                    if (!properties.contains(QLatin1Char('$') + group))
+                        continue;
+                    properties.remove(QLatin1Char('$') + group);
+                    const QJsonObject fields = definitions.value(group).toObject();
+                    for (auto f = fields.begin(); f != fields.end(); ++f)
+                        if (!properties.contains(f.key()))
+                            properties.insert(f.key(), f.value());
                 }
                 schema.insert(QStringLiteral("properties"), properties);
                 conf.insert(it.key(), schema);

@@ -188,6 +188,18 @@ void TestValidator::routes_data()
         "/plugins/opentelemetry", "APISIX ships \"opentelemetry\" but its default config.yaml does not enable it: production answers \"unknown plugin [opentelemetry]\"", false);
     row("a remote_addr the ip_def pattern takes that is no address", R"({"uri":"/a","upstream_id":"u","remote_addr":":/8"})",
         "/remote_addr", "\":/8\" is no address or CIDR: APISIX's schema takes it", false);
+    row("file-logger: a match that does not compile (before the schema)", R"({"uri":"/a","upstream_id":"u","plugins":{"file-logger":{"path":1,"match":[["arg_a","is","1"]]}}})",
+        "/plugins/file-logger/match", "failed to check the configuration of plugin file-logger err: failed to validate the 'match' expression: invalid operator 'is'", true);
+    row("tcp-logger without its port", R"({"uri":"/a","upstream_id":"u","plugins":{"tcp-logger":{"host":"127.0.0.1"}}})",
+        "/plugins/tcp-logger", "failed to check the configuration of plugin tcp-logger err: property \"port\" is required", true);
+    row("udp-logger: the body logging fields", R"({"uri":"/a","upstream_id":"u","plugins":{"udp-logger":{"host":"127.0.0.1","port":3000,"max_req_body_bytes":0}}})",
+        "/plugins/udp-logger/max_req_body_bytes", "failed to check the configuration of plugin udp-logger err: property \"max_req_body_bytes\" validation failed: expected 0 to be at least 1", true);
+    row("zipkin without its sample_ratio", R"({"uri":"/a","upstream_id":"u","plugins":{"zipkin":{"endpoint":"http://127.0.0.1:9999/mock_zipkin"}}})",
+        "/plugins/zipkin", "failed to check the configuration of plugin zipkin err: property \"sample_ratio\" is required", true);
+    row("mocking: a content type it cannot mock", R"({"uri":"/a","upstream_id":"u","plugins":{"mocking":{"response_example":"x","content_type":"image/png"}}})",
+        "/plugins/mocking/content_type", "failed to check the configuration of plugin mocking err: unsupported content type!", true);
+    row("mocking: its default content type", R"({"uri":"/a","upstream_id":"u","plugins":{"mocking":{"response_example":"{}"}}})",
+        "/plugins/mocking", "plugin \"mocking\" is kept", false);
     row("cors fine", R"({"uri":"/a","upstream_id":"u","plugins":{"cors":{"allow_origins":"https://a.example,http://b.example","max_age":60,"allow_origins_by_regex":[".*\\.test\\.com$"]}}})",
         "/plugins/cors", "plugin \"cors\" is kept", false);
     row("post-resp with proxy-mirror", R"({"uri":"/a","upstream_id":"u","plugins":{"proxy-mirror":{"host":"http://127.0.0.1:1986"},"ext-plugin-post-resp":{}}})",
