@@ -15,6 +15,38 @@
 #include <algorithm>
 
 namespace {
+// An ngx.re.sub replacement template as lua-nginx-module compiles it: `$$`, `$N` and `${N}` captures;
+// empty when it compiles, else the reason it logs.
+QString replaceTemplateProblem(const QString &tpl)
+{
+    const QString invalid = QStringLiteral("lua script: invalid capturing variable name found in \"%1\"").arg(tpl);
+    for (qsizetype i = 0; i < tpl.size(); ++i) {
+        if (tpl[i] != QLatin1Char('$'))
+            continue;
+        if (++i == tpl.size())
+            return invalid;
+        if (tpl[i] == QLatin1Char('$'))
+            continue;
+        const bool bracket = tpl[i] == QLatin1Char('{');
+        if (bracket && ++i == tpl.size())
+            return invalid;
+        const qsizetype start = i;
+        const bool number = tpl[i].isDigit();
+        while (i < tpl.size() && (number ? tpl[i].isDigit() : (tpl[i].isLetterOrNumber() || tpl[i] == QLatin1Char('_'))))
+            ++i;
+        const QString name = tpl.mid(start, i - start);
+        if (name.isEmpty())
+            return invalid;
+        if (bracket && (i == tpl.size() || tpl[i] != QLatin1Char('}')))
+            return QStringLiteral("the closing bracket in \"%1\" variable is missing").arg(name);
+        if (!number)
+            return QStringLiteral("attempt to use named capturing variable \"%1\" (named captures not supported yet)").arg(name);
+        if (!bracket)
+            --i; // the character after the digits is read again
+    }
+    return {};
+}
+
 // Each pattern of the array `key` compiles (ngx.re / PCRE in APISIX; its words are PCRE's, these Qt's).
 std::optional<SchemaFailure> regexesCompile(const QJsonObject &conf, const char *key)
 {
@@ -148,10 +180,15 @@ std::optional<SchemaFailure> checkPluginConf(const QString &name, const QJsonVal
         const QJsonArray regexUri = conf.value(QStringLiteral("regex_uri")).toArray();
         if (regexUri.size() % 2)
             return SchemaFailure{QStringLiteral("The length of regex_uri should be an even number"), QStringLiteral("/regex_uri")};
-        for (int i = 0; i + 1 < regexUri.size(); i += 2)
-            if (const QRegularExpression re(regexUri[i].toString()); !re.isValid())
-                return SchemaFailure{QStringLiteral("invalid regex_uri(%1, %2): %3").arg(regexUri[i].toString(), regexUri[i + 1].toString(), re.errorString()),
+        for (int i = 0; i + 1 < regexUri.size(); i += 2) {
+            const QString pattern = regexUri[i].toString(), replacement = regexUri[i + 1].toString();
+            if (const QRegularExpression re(pattern); !re.isValid())
+                return SchemaFailure{QStringLiteral("invalid regex_uri(%1, %2): %3").arg(pattern, replacement, re.errorString()),
                                      QStringLiteral("/regex_uri/%1").arg(i)};
+            if (const QString why = replaceTemplateProblem(replacement); !why.isEmpty()) // ngx.re.sub's own words; the reason goes to its log
+                return SchemaFailure{QStringLiteral("invalid regex_uri(%1, %2): failed to compile the replacement template").arg(pattern, replacement),
+                                     QStringLiteral("/regex_uri/%1").arg(i + 1), why};
+        }
         // Headers in the old form (a plain map, not add/set/remove): core.utils.validate_header_field/value.
         const QJsonObject headers = conf.value(QStringLiteral("headers")).toObject();
         const bool newForm = headers.value(QStringLiteral("add")).isObject() || headers.value(QStringLiteral("set")).isObject()

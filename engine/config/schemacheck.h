@@ -13,6 +13,7 @@ struct SchemaFailure
 {
     QString message;
     QString pointer; // where in the value, as a JSON Pointer ("" for the value itself)
+    QString hint = {}; // what APISIX only logs beside the message (Problem::hint)
 };
 
 std::optional<SchemaFailure> checkAgainstSchema(const QJsonValue &value, const QJsonObject &schema);

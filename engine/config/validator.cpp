@@ -550,7 +550,9 @@ void checkPluginOf(Problems &out, const QString &name, const QJsonValue &conf, c
         if (const std::optional<SchemaFailure> f = hasErrors(found) ? std::nullopt : checkPluginMeta(conf))
             found.append({Problem::Severity::Error, at + f->pointer, failed + f->message});
     } else if (const std::optional<SchemaFailure> f = consumer && isAuthPlugin(name) ? checkPluginMeta(conf) : checkPluginConf(name, conf)) {
-        found.append({Problem::Severity::Error, at + f->pointer, prefix + failed + f->message});
+        Problem problem{Problem::Severity::Error, at + f->pointer, prefix + failed + f->message};
+        problem.hint = f->hint;
+        found.append(problem);
     }
     const bool disabled = pluginDisabled(conf);
     if (disabled) {

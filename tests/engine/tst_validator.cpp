@@ -1,6 +1,7 @@
 #include "jsonpath.h"
 #include "validator.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
 
@@ -14,6 +15,7 @@ private Q_SLOTS:
     void routes();
     void jsonPaths_data();
     void jsonPaths();
+    void replacementTemplates();
     void customPluginsAreKnown();
     void upstreams_data();
     void upstreams();
@@ -200,6 +202,8 @@ void TestValidator::routes_data()
         "/plugins/mocking/content_type", "failed to check the configuration of plugin mocking err: unsupported content type!", true);
     row("mocking: its default content type", R"({"uri":"/a","upstream_id":"u","plugins":{"mocking":{"response_example":"{}"}}})",
         "/plugins/mocking", "plugin \"mocking\" is kept", false);
+    row("proxy-rewrite.t 28: a replacement template that does not compile", R"x({"uri":"/a","upstream_id":"u","plugins":{"proxy-rewrite":{"regex_uri":["^/test/(.*)","/$`1"]}}})x",
+        "/plugins/proxy-rewrite/regex_uri/1", "failed to check the configuration of plugin proxy-rewrite err: invalid regex_uri(^/test/(.*), /$`1): failed to compile the replacement template", true);
     row("cors fine", R"({"uri":"/a","upstream_id":"u","plugins":{"cors":{"allow_origins":"https://a.example,http://b.example","max_age":60,"allow_origins_by_regex":[".*\\.test\\.com$"]}}})",
         "/plugins/cors", "plugin \"cors\" is kept", false);
     row("post-resp with proxy-mirror", R"({"uri":"/a","upstream_id":"u","plugins":{"proxy-mirror":{"host":"http://127.0.0.1:1986"},"ext-plugin-post-resp":{}}})",
@@ -301,6 +305,22 @@ void TestValidator::jsonPaths()
     QFETCH(QString, path);
     QFETCH(QString, problem);
     QCOMPARE(jsonPathProblem(path), problem);
+}
+
+// What ngx.re.sub logs of a template it cannot compile (lua-nginx-module's t/036-sub.t cases).
+void TestValidator::replacementTemplates()
+{
+    const auto problem = [](const char *tpl) {
+        const QJsonObject route{{"uri", "/a"}, {"plugins", QJsonObject{{"proxy-rewrite", QJsonObject{{"regex_uri", QJsonArray{QStringLiteral("^/(.*)"), QString::fromUtf8(tpl)}}}}}}};
+        const Problems problems = Validator::validateRoute(route, {});
+        return hasErrors(problems) ? problems.first().hint : QString();
+    };
+    QCOMPARE(problem("/$1/${2}/$$/x"), QString());
+    QCOMPARE(problem("[$0] [${134"), QStringLiteral("the closing bracket in \"134\" variable is missing"));
+    QCOMPARE(problem("[$0] [${"), QStringLiteral("lua script: invalid capturing variable name found in \"[$0] [${\""));
+    QCOMPARE(problem("[$1] [$"), QStringLiteral("lua script: invalid capturing variable name found in \"[$1] [$\""));
+    QCOMPARE(problem("[$1] [$hello]"), QStringLiteral("attempt to use named capturing variable \"hello\" (named captures not supported yet)"));
+    QCOMPARE(problem("/$`1"), QStringLiteral("lua script: invalid capturing variable name found in \"/$`1\""));
 }
 
 void TestValidator::customPluginsAreKnown()
