@@ -230,6 +230,14 @@ std::optional<SchemaFailure> checkPluginConf(const QString &name, const QJsonVal
             if (const QJsonValue e = conf.value(QLatin1String(key)); e.isArray() && !VarsExpr::compile(e.toArray(), &error))
                 return SchemaFailure{QStringLiteral("failed to validate the '%1' expression: %2").arg(QLatin1String(key), error), QLatin1Char('/') + QLatin1String(key)};
         }
+    if (name == QLatin1String("ai-prompt-guard")) // each pattern compiles (ngx.re, "jou")
+        for (const char *key : {"allow_patterns", "deny_patterns"}) {
+            const QJsonArray patterns = conf.value(QLatin1String(key)).toArray();
+            for (int i = 0; i < patterns.size(); ++i)
+                if (!QRegularExpression(patterns[i].toString()).isValid())
+                    return SchemaFailure{QStringLiteral("invalid %1: %2").arg(QLatin1String(key).chopped(1), patterns[i].toString()),
+                                         QStringLiteral("/%1/%2").arg(QLatin1String(key)).arg(i)};
+        }
     if (name == QLatin1String("mocking")) { // the content type it can mock (its default: application/json)
         const QString type = conf.value(QStringLiteral("content_type")).toString(QStringLiteral("application/json")).section(QLatin1Char(';'), 0, 0);
         static const QStringList supported = {"application/xml", "application/json", "text/plain", "text/html", "text/xml"};

@@ -204,6 +204,16 @@ void TestValidator::routes_data()
         "/plugins/mocking", "plugin \"mocking\" is kept", false);
     row("proxy-rewrite.t 28: a replacement template that does not compile", R"x({"uri":"/a","upstream_id":"u","plugins":{"proxy-rewrite":{"regex_uri":["^/test/(.*)","/$`1"]}}})x",
         "/plugins/proxy-rewrite/regex_uri/1", "failed to check the configuration of plugin proxy-rewrite err: invalid regex_uri(^/test/(.*), /$`1): failed to compile the replacement template", true);
+    row("grpc-transcode.t 19: without its method", R"({"uri":"/a","upstream_id":"u","plugins":{"grpc-transcode":{"proto_id":"1","service":"helloworld.Greeter"}}})",
+        "/plugins/grpc-transcode", "failed to check the configuration of plugin grpc-transcode err: property \"method\" is required", true);
+    row("hmac-auth.t 27: no allowed algorithms", R"({"uri":"/a","upstream_id":"u","plugins":{"hmac-auth":{"allowed_algorithms":[]}}})",
+        "/plugins/hmac-auth/allowed_algorithms", "failed to check the configuration of plugin hmac-auth err: property \"allowed_algorithms\" validation failed: expect array to have at least 1 items", true);
+    row("ai-prompt-decorator.t 8: neither append nor prepend", R"({"uri":"/a","upstream_id":"u","plugins":{"ai-prompt-decorator":{}}})",
+        "/plugins/ai-prompt-decorator", "failed to check the configuration of plugin ai-prompt-decorator err: object matches none of the required", true);
+    row("ai-prompt-guard.t 1: a pattern that does not compile", R"({"uri":"/a","upstream_id":"u","plugins":{"ai-prompt-guard":{"deny_patterns":["(abc"]}}})",
+        "/plugins/ai-prompt-guard/deny_patterns/0", "failed to check the configuration of plugin ai-prompt-guard err: invalid deny_pattern: (abc", true);
+    row("ai-prompt-template.t 2: no templates", R"({"uri":"/a","upstream_id":"u","plugins":{"ai-prompt-template":{"templates":[]}}})",
+        "/plugins/ai-prompt-template/templates", "failed to check the configuration of plugin ai-prompt-template err: property \"templates\" validation failed: expect array to have at least 1 items", true);
     row("cors fine", R"({"uri":"/a","upstream_id":"u","plugins":{"cors":{"allow_origins":"https://a.example,http://b.example","max_age":60,"allow_origins_by_regex":[".*\\.test\\.com$"]}}})",
         "/plugins/cors", "plugin \"cors\" is kept", false);
     row("post-resp with proxy-mirror", R"({"uri":"/a","upstream_id":"u","plugins":{"proxy-mirror":{"host":"http://127.0.0.1:1986"},"ext-plugin-post-resp":{}}})",
