@@ -2,6 +2,7 @@
 
 #include "configstore.h"
 #include "dataencryption.h"
+#include "pluginschemas.h"
 #include "validator.h"
 
 #include <QHostAddress>
@@ -277,6 +278,15 @@ AdminReply AdminApi::handle(const HttpRequest &request) const
 
     if (parts.isEmpty())
         return error(404, QStringLiteral("not found"));
+    if (parts.size() >= 2 && parts[0] == "plugins" && parts[1] == "list")
+        return pluginList(request);
+    if (parts.size() >= 2 && parts[0] == "schema" && parts[1] == "plugins") // admin/init.lua: the same as /plugins/<name>
+        parts.removeFirst();
+    if (parts[0] == "plugins") {
+        AdminReply reply = method == "GET" ? pluginSchema(request, parts.value(1)) : error(404, QStringLiteral("not found"));
+        reply.versioned = true;
+        return reply;
+    }
     const std::optional<ResourceKind> kind = resourceKindNamed(QString::fromUtf8(parts[0]));
     if (!kind)
         return error(404, QStringLiteral("Unsupported resource type: %1").arg(QString::fromUtf8(parts[0])));
@@ -413,6 +423,45 @@ AdminReply AdminApi::credential(const HttpRequest &request, const QList<QByteArr
     if (const QString forbidden = forbiddenTimes(body.object); !forbidden.isEmpty())
         return error(400, forbidden);
     return answerWrite(ResourceKind::Consumer, id, m_store->put(ResourceKind::Consumer, id, body.object));
+}
+
+// GET /apisix/admin/plugins/list (admin/init.lua get_plugins_list): the names of the plugins production's
+// config.yaml enables, by priority (APISIX's default list, then the workspace's own); ?subsystem=stream for
+// the stream ones.
+AdminReply AdminApi::pluginList(const HttpRequest &request) const
+{
+    const QString subsystem = QUrlQuery(QString::fromUtf8(request.query)).queryItemValue(QStringLiteral("subsystem"));
+    if (!subsystem.isEmpty() && subsystem != QLatin1String("http") && subsystem != QLatin1String("stream"))
+        return {400, "invalid subsystem passed", false};
+    QStringList names = subsystem == QLatin1String("stream") ? Validator::defaultStreamPlugins() : Validator::defaultEnabledPlugins();
+    if (subsystem != QLatin1String("stream"))
+        for (const QString &custom : m_store->customPlugins())
+            if (!names.contains(custom))
+                names << custom;
+    return {200, QJsonDocument(QJsonArray::fromStringList(names)).toJson(QJsonDocument::Compact)};
+}
+
+// GET /apisix/admin/plugins/<name> and /apisix/admin/schema/plugins/<name> (admin/plugins.lua get): the
+// plugin's schema as RouteScope checks it (without APISIX's descriptions); a plugin it has no schema of is
+// said so rather than answered with a made-up one.
+AdminReply AdminApi::pluginSchema(const HttpRequest &request, const QByteArray &name) const
+{
+    const QUrlQuery args(QString::fromUtf8(request.query));
+    const QString subsystem = args.queryItemValue(QStringLiteral("subsystem"));
+    if (!subsystem.isEmpty() && subsystem != QLatin1String("http") && subsystem != QLatin1String("stream"))
+        return error(400, QStringLiteral("unsupported subsystem: ") + subsystem);
+    const QString plugin = QString::fromUtf8(name);
+    const bool stream = subsystem == QLatin1String("stream");
+    const bool known = stream ? Validator::defaultStreamPlugins().contains(plugin)
+                              : Validator::isEnabledByDefault(plugin) || m_store->customPlugins().contains(plugin);
+    if (!known)
+        return error(404, QStringLiteral("plugin not found in subsystem %1").arg(stream ? QStringLiteral("stream") : QStringLiteral("http")));
+    const bool consumer = args.queryItemValue(QStringLiteral("schema_type")) == QLatin1String("consumer");
+    const QJsonObject *schema = stream || consumer ? nullptr : pluginConfSchema(plugin);
+    if (!schema)
+        return error(501, QStringLiteral("RouteScope does not have the %1schema of plugin %2 (APISIX's Admin API serves it)")
+                              .arg(consumer ? QStringLiteral("consumer ") : QString(), plugin));
+    return json(200, *schema);
 }
 
 AdminReply AdminApi::list(ResourceKind kind, const QMap<QString, StoredResource> &map, const QUrlQuery &args, const QString &keyPrefix) const

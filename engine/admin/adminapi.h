@@ -51,6 +51,8 @@ public:
 private:
     bool authorised(const HttpRequest &request) const;
     static QByteArray keyInQuery(const HttpRequest &request);
+    AdminReply pluginList(const HttpRequest &request) const;
+    AdminReply pluginSchema(const HttpRequest &request, const QByteArray &name) const;
     AdminReply answerWrite(ResourceKind kind, const QString &id, const ConfigStore::Outcome &outcome) const;
     AdminReply resource(ResourceKind kind, const HttpRequest &request, const QList<QByteArray> &parts) const;
     AdminReply credential(const HttpRequest &request, const QList<QByteArray> &parts) const;

@@ -398,12 +398,40 @@ bool isApisixPlugin(const QString &name)
     return shipped.contains(name);
 }
 
+const QStringList &defaultEnabledPlugins()
+{
+    // apisix/cli/config.lua's `plugins`, in its order (by priority, highest first).
+    static const QStringList enabled = {
+        "real-ip", "ai", "client-control", "proxy-buffering", "proxy-control", "request-id", "zipkin",
+        "ext-plugin-pre-req", "fault-injection", "mocking", "serverless-pre-function", "cors", "ip-restriction",
+        "ua-restriction", "referer-restriction", "csrf", "uri-blocker", "request-validation", "chaitin-waf",
+        "multi-auth", "openid-connect", "saml-auth", "cas-auth", "authz-casbin", "authz-casdoor", "wolf-rbac",
+        "ldap-auth-advanced", "ldap-auth", "hmac-auth", "basic-auth", "jwt-auth", "jwe-decrypt", "key-auth",
+        "dingtalk-auth", "feishu-auth", "acl", "consumer-restriction", "attach-consumer-label", "forward-auth",
+        "opa", "authz-keycloak", "data-mask", "proxy-cache", "body-transformer", "ai-prompt-template",
+        "ai-prompt-decorator", "ai-prompt-guard", "ai-rag", "ai-rate-limiting", "ai-proxy-multi", "ai-proxy",
+        "ai-cache", "ai-aws-content-moderation", "ai-aliyun-content-moderation", "ai-lakera-guard", "proxy-mirror",
+        "graphql-proxy-cache", "proxy-rewrite", "workflow", "api-breaker", "graphql-limit-count", "limit-conn",
+        "limit-count", "limit-req", "gzip", "server-info", "traffic-label", "traffic-split", "redirect",
+        "response-rewrite", "oas-validator", "mcp-bridge", "degraphql", "kafka-proxy", "grpc-transcode", "grpc-web",
+        "http-dubbo", "public-api", "prometheus", "datadog", "lago", "loki-logger", "elasticsearch-logger", "echo",
+        "loggly", "http-logger", "splunk-hec-logging", "skywalking-logger", "google-cloud-logging", "sls-logger",
+        "tcp-logger", "kafka-logger", "rocketmq-logger", "syslog", "udp-logger", "file-logger", "clickhouse-logger",
+        "tencent-cloud-cls", "inspect", "example-plugin", "aws-lambda", "azure-functions", "openwhisk",
+        "openfunction", "serverless-post-function", "ext-plugin-post-req", "ext-plugin-post-resp",
+        "ai-request-rewrite"};
+    return enabled;
+}
+
 bool isEnabledByDefault(const QString &name)
 {
-    // Shipped, but not in the `plugins` of APISIX's default configuration (apisix/cli/config.lua).
-    static const QSet<QString> off = {"batch-requests", "brotli", "dubbo-proxy", "error-log-logger", "error-page", "exit-transformer",
-                                      "gm", "log-rotate", "node-status", "ocsp-stapling", "opentelemetry", "skywalking"};
-    return isApisixPlugin(name) && !off.contains(name);
+    return defaultEnabledPlugins().contains(name);
+}
+
+const QStringList &defaultStreamPlugins()
+{
+    static const QStringList stream = {"ip-restriction", "limit-conn", "mqtt-proxy", "syslog", "traffic-split"};
+    return stream;
 }
 
 bool isCidrOrIp(const QString &text)
@@ -870,11 +898,10 @@ Problems validateStreamRoute(const QJsonObject &r, const QString &id, const Exis
     const QJsonValue plugins = r.value(QStringLiteral("plugins"));
     if (!plugins.isUndefined() && !plugins.isObject())
         c.wrongType(QStringLiteral("plugins"), QStringLiteral("object"), plugins);
-    static const QStringList streamPlugins = {"ip-restriction", "limit-conn", "mqtt-proxy", "syslog", "traffic-split"};
     const QJsonObject p = plugins.toObject();
     for (auto it = p.begin(); it != p.end(); ++it) {
         const QString at = QStringLiteral("/plugins/") + pointerToken(it.key());
-        if (!streamPlugins.contains(it.key()))
+        if (!defaultStreamPlugins().contains(it.key()))
             out.append({Problem::Severity::Error, at, QStringLiteral("unknown plugin [%1]").arg(it.key())});
         else if (!it.value().isObject())
             out.append({Problem::Severity::Error, at, notAPluginConf(it.key(), it.value())});

@@ -52,8 +52,11 @@ Problems validateExtPluginConf(const QString &pluginName, const QJsonValue &conf
 bool isExtPlugin(const QString &name);
 // A plugin apache/apisix ships (apisix/plugins/*.lua).
 bool isApisixPlugin(const QString &name);
-// One of them that APISIX's default config.yaml enables (apisix/cli/config.lua `plugins`).
+// The ones APISIX's default config.yaml enables (apisix/cli/config.lua `plugins`), by priority, highest first.
+const QStringList &defaultEnabledPlugins();
 bool isEnabledByDefault(const QString &name);
+// Its default `stream_plugins`.
+const QStringList &defaultStreamPlugins();
 bool isCidrOrIp(const QString &text);
 // roundrobin, chash, ewma, least_conn: the balancers APISIX ships (its schema takes any `type`).
 bool isKnownBalancer(const QString &type);

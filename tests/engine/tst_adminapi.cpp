@@ -40,6 +40,7 @@ private Q_SLOTS:
     void apisixTestCases();
     void writesAnswerKeyAndValue();
     void listsFilterAndPage();
+    void pluginsListAndSchemas();
 };
 
 void TestAdminApi::apisixDocsCommandsVerbatim()
@@ -526,6 +527,37 @@ void TestAdminApi::writesAnswerKeyAndValue()
     QCOMPARE(r.status, 201);
     QCOMPARE(jsonOf(r).keys(), (QStringList{"key", "value"}));
     QCOMPARE(jsonOf(r).value("value").toObject().value("id").toString().size(), 20); // etcd's %020d
+}
+
+void TestAdminApi::pluginsListAndSchemas()
+{
+    TestEngine engine;
+    // GET /apisix/admin/plugins/list: the default config.yaml's plugins, by priority (real-ip first).
+    TestResponse r = engine.admin("GET", "/apisix/admin/plugins/list");
+    QCOMPARE(r.status, 200);
+    const QJsonArray names = QJsonDocument::fromJson(r.body).array();
+    QCOMPARE(names.first().toString(), QStringLiteral("real-ip"));
+    QVERIFY(names.contains(QJsonValue("ext-plugin-pre-req")) && names.contains(QJsonValue("proxy-cache")));
+    QVERIFY(!names.contains(QJsonValue("opentelemetry"))); // shipped, not enabled by default
+    QCOMPARE(QJsonDocument::fromJson(engine.admin("GET", "/apisix/admin/plugins/list?subsystem=stream").body).array().size(), 5);
+    r = engine.admin("GET", "/apisix/admin/plugins/list?subsystem=tcp");
+    QCOMPARE(r.status, 400);
+    QCOMPARE(r.body.trimmed(), QByteArray("invalid subsystem passed"));
+    QCOMPARE(engine.admin("GET", "/apisix/admin/plugins/list", {}, "wrong").status, 401);
+    // schema.t 7-9: a plugin's schema, by either path.
+    r = engine.admin("GET", "/apisix/admin/schema/plugins/limit-count");
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.body.contains(R"("required":["count","time_window"])"));
+    const QJsonObject serverless = jsonOf(engine.admin("GET", "/apisix/admin/plugins/serverless-pre-function"));
+    QCOMPARE(serverless.value("required").toArray(), QJsonArray{"functions"});
+    QCOMPARE(serverless.value("properties").toObject().value("phase").toObject().value("enum").toArray().size(), 6);
+    QCOMPARE(engine.admin("GET", "/apisix/admin/schema/plugins/no-exist").status, 404);
+    QCOMPARE(jsonOf(engine.admin("GET", "/apisix/admin/plugins/no-exist")).value("error_msg").toString(), QStringLiteral("plugin not found in subsystem http"));
+    // One whose schema RouteScope does not have says so, rather than making one up.
+    r = engine.admin("GET", "/apisix/admin/plugins/skywalking-logger");
+    QCOMPARE(r.status, 501);
+    QVERIFY(jsonOf(r).value("error_msg").toString().contains("does not have the schema of plugin skywalking-logger"));
+    QCOMPARE(engine.admin("PUT", "/apisix/admin/plugins/limit-count", "{}").status, 404);
 }
 
 void TestAdminApi::listsFilterAndPage()
