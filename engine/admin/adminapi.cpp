@@ -425,13 +425,21 @@ AdminReply AdminApi::credential(const HttpRequest &request, const QList<QByteArr
     return answerWrite(ResourceKind::Consumer, id, m_store->put(ResourceKind::Consumer, id, body.object));
 }
 
+namespace {
+// ?subsystem= of the plugin endpoints: http (also when absent) or stream; false for anything else.
+bool knownSubsystem(const QString &subsystem)
+{
+    return subsystem.isEmpty() || subsystem == QLatin1String("http") || subsystem == QLatin1String("stream");
+}
+} // namespace
+
 // GET /apisix/admin/plugins/list (admin/init.lua get_plugins_list): the names of the plugins production's
 // config.yaml enables, by priority (APISIX's default list, then the workspace's own); ?subsystem=stream for
 // the stream ones.
 AdminReply AdminApi::pluginList(const HttpRequest &request) const
 {
     const QString subsystem = QUrlQuery(QString::fromUtf8(request.query)).queryItemValue(QStringLiteral("subsystem"));
-    if (!subsystem.isEmpty() && subsystem != QLatin1String("http") && subsystem != QLatin1String("stream"))
+    if (!knownSubsystem(subsystem))
         return {400, "invalid subsystem passed", false};
     QStringList names = subsystem == QLatin1String("stream") ? Validator::defaultStreamPlugins() : Validator::defaultEnabledPlugins();
     if (subsystem != QLatin1String("stream"))
@@ -448,7 +456,7 @@ AdminReply AdminApi::pluginSchema(const HttpRequest &request, const QByteArray &
 {
     const QUrlQuery args(QString::fromUtf8(request.query));
     const QString subsystem = args.queryItemValue(QStringLiteral("subsystem"));
-    if (!subsystem.isEmpty() && subsystem != QLatin1String("http") && subsystem != QLatin1String("stream"))
+    if (!knownSubsystem(subsystem))
         return error(400, QStringLiteral("unsupported subsystem: ") + subsystem);
     const QString plugin = QString::fromUtf8(name);
     const bool stream = subsystem == QLatin1String("stream");

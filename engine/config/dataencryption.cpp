@@ -142,9 +142,8 @@ int applyToObject(ResourceKind kind, const QString &id, QJsonObject &value, cons
         value = conf.toObject();
         return n;
     }
-    if (kind == ResourceKind::Ssl || kind == ResourceKind::Proto || kind == ResourceKind::Secret || kind == ResourceKind::Upstream
-        || kind == ResourceKind::StreamRoute)
-        return 0; // no plugins (a stream route's are not encrypted: stream_routes.lua has no encrypt_conf)
+    if (kind == ResourceKind::StreamRoute)
+        return 0; // its plugins are not encrypted (stream_routes.lua has no encrypt_conf); other kinds without plugins have none to walk
     const PluginSchemaType type = kind == ResourceKind::Consumer ? PluginSchemaType::Consumer : PluginSchemaType::Conf;
     QJsonObject plugins = value.value(QStringLiteral("plugins")).toObject();
     int n = 0;

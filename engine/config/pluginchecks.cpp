@@ -13,6 +13,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <functional>
 
 namespace {
 // An ngx.re.sub replacement template as lua-nginx-module compiles it: `$$`, `$N` and `${N}` captures;
@@ -47,13 +48,16 @@ QString replaceTemplateProblem(const QString &tpl)
     return {};
 }
 
-// Each pattern of the array `key` compiles (ngx.re / PCRE in APISIX; its words are PCRE's, these Qt's).
-std::optional<SchemaFailure> regexesCompile(const QJsonObject &conf, const char *key)
+// Each pattern of the array `key` compiles (ngx.re / PCRE in APISIX); one that does not is worded by
+// `words(pattern, why)`, by default as ngx.re words it (PCRE's reason there, Qt's here).
+using RegexWords = std::function<QString(const QString &pattern, const QString &why)>;
+std::optional<SchemaFailure> regexesCompile(const QJsonObject &conf, const char *key, const RegexWords &words = {})
 {
     const QJsonArray rules = conf.value(QLatin1String(key)).toArray();
     for (int i = 0; i < rules.size(); ++i)
         if (const QRegularExpression re(rules[i].toString()); !re.isValid())
-            return SchemaFailure{QStringLiteral("pcre_compile() failed: %1 in \"%2\"").arg(re.errorString(), rules[i].toString()),
+            return SchemaFailure{words ? words(rules[i].toString(), re.errorString())
+                                       : QStringLiteral("pcre_compile() failed: %1 in \"%2\"").arg(re.errorString(), rules[i].toString()),
                                  QStringLiteral("/%1/%2").arg(QLatin1String(key)).arg(i)};
     return std::nullopt;
 }
@@ -101,10 +105,9 @@ std::optional<SchemaFailure> trafficSplitProblem(const QJsonArray &rules)
     for (int i = 0; i < rules.size(); ++i) {
         const QJsonArray match = rules[i].toObject().value(QStringLiteral("match")).toArray();
         for (int j = 0; j < match.size(); ++j) {
-            QString error;
             const QJsonValue vars = match[j].toObject().value(QStringLiteral("vars"));
-            if (vars.isArray() && !VarsExpr::compile(vars.toArray(), &error))
-                return SchemaFailure{QStringLiteral("failed to validate the 'vars' expression: ") + error, QStringLiteral("/rules/%1/match/%2/vars").arg(i).arg(j)};
+            if (const QString bad = vars.isArray() ? expressionProblem(vars.toArray()) : QString(); !bad.isEmpty())
+                return SchemaFailure{bad, QStringLiteral("/rules/%1/match/%2/vars").arg(i).arg(j)};
         }
     }
     return std::nullopt;
@@ -136,6 +139,12 @@ std::optional<SchemaFailure> limitCountProblem(const QJsonObject &conf)
 }
 } // namespace
 
+QString expressionProblem(const QJsonArray &rules, const QString &what)
+{
+    QString error;
+    return VarsExpr::compile(rules, &error) ? QString() : QStringLiteral("failed to validate the '%1' expression: %2").arg(what, error);
+}
+
 std::optional<SchemaFailure> checkPluginMeta(const QJsonValue &conf)
 {
     const QJsonValue meta = conf.toObject().value(QStringLiteral("_meta"));
@@ -147,11 +156,6 @@ std::optional<SchemaFailure> checkPluginMeta(const QJsonValue &conf)
     return f;
 }
 
-bool pluginDisabled(const QJsonValue &conf)
-{
-    return conf.toObject().value(QStringLiteral("_meta")).toObject().value(QStringLiteral("disable")) == QJsonValue(true);
-}
-
 std::optional<SchemaFailure> checkPluginConf(const QString &name, const QJsonValue &given)
 {
     const QJsonObject *schema = pluginConfSchema(name);
@@ -159,8 +163,8 @@ std::optional<SchemaFailure> checkPluginConf(const QString &name, const QJsonVal
         return checkPluginMeta(given);
     if (name == QLatin1String("file-logger")) // its check_schema compiles `match` before the schema
         if (const QJsonValue match = given.toObject().value(QStringLiteral("match")); match.isArray())
-            if (QString error; !VarsExpr::compile(match.toArray(), &error))
-                return SchemaFailure{QStringLiteral("failed to validate the 'match' expression: ") + error, QStringLiteral("/match")};
+            if (const QString bad = expressionProblem(match.toArray(), QStringLiteral("match")); !bad.isEmpty())
+                return SchemaFailure{bad, QStringLiteral("/match")};
     std::optional<SchemaFailure> f = checkAgainstSchema(given, *schema);
     const QJsonObject conf = given.toObject();
     // apisix/plugins/limit-count/init.lua check_schema: its oneOf failing with both forms given.
@@ -225,19 +229,14 @@ std::optional<SchemaFailure> checkPluginConf(const QString &name, const QJsonVal
     if (name == QLatin1String("limit-count"))
         return limitCountProblem(conf);
     if (name == QLatin1String("http-logger")) // log-util.lua check_log_schema
-        for (const char *key : {"include_req_body_expr", "include_resp_body_expr"}) {
-            QString error;
-            if (const QJsonValue e = conf.value(QLatin1String(key)); e.isArray() && !VarsExpr::compile(e.toArray(), &error))
-                return SchemaFailure{QStringLiteral("failed to validate the '%1' expression: %2").arg(QLatin1String(key), error), QLatin1Char('/') + QLatin1String(key)};
-        }
-    if (name == QLatin1String("ai-prompt-guard")) // each pattern compiles (ngx.re, "jou")
-        for (const char *key : {"allow_patterns", "deny_patterns"}) {
-            const QJsonArray patterns = conf.value(QLatin1String(key)).toArray();
-            for (int i = 0; i < patterns.size(); ++i)
-                if (!QRegularExpression(patterns[i].toString()).isValid())
-                    return SchemaFailure{QStringLiteral("invalid %1: %2").arg(QLatin1String(key).chopped(1), patterns[i].toString()),
-                                         QStringLiteral("/%1/%2").arg(QLatin1String(key)).arg(i)};
-        }
+        for (const QString key : {QStringLiteral("include_req_body_expr"), QStringLiteral("include_resp_body_expr")})
+            if (const QString bad = expressionProblem(conf.value(key).toArray(), key); !bad.isEmpty())
+                return SchemaFailure{bad, QLatin1Char('/') + key};
+    if (name == QLatin1String("ai-prompt-guard")) { // each pattern compiles (ngx.re, "jou"), in its own words
+        if (std::optional<SchemaFailure> bad = regexesCompile(conf, "allow_patterns", [](const QString &p, const QString &) -> QString { return QStringLiteral("invalid allow_pattern: ") + p; }))
+            return bad;
+        return regexesCompile(conf, "deny_patterns", [](const QString &p, const QString &) -> QString { return QStringLiteral("invalid deny_pattern: ") + p; });
+    }
     if (name == QLatin1String("mocking")) { // the content type it can mock (its default: application/json)
         const QString type = conf.value(QStringLiteral("content_type")).toString(QStringLiteral("application/json")).section(QLatin1Char(';'), 0, 0);
         static const QStringList supported = {"application/xml", "application/json", "text/plain", "text/html", "text/xml"};

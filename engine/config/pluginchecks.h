@@ -2,6 +2,7 @@
 
 #include "schemacheck.h"
 
+#include <QJsonArray>
 #include <QJsonValue>
 #include <QString>
 
@@ -15,5 +16,6 @@ std::optional<SchemaFailure> checkPluginConf(const QString &name, const QJsonVal
 // `_meta` as schema_def.lua's plugin_injected_schema has it (disable, error_response, priority, filter,
 // pre_function), in the words a plugin's schema check gives: `property "_meta" validation failed: …`.
 std::optional<SchemaFailure> checkPluginMeta(const QJsonValue &conf);
-// `_meta.disable` is true: APISIX neither runs the plugin nor refuses its conf when the check fails.
-bool pluginDisabled(const QJsonValue &conf);
+// An expression (vars, as lua-resty-expr compiles them) that does not compile, in the words APISIX's
+// checks use: `failed to validate the '<what>' expression: <why>`; empty when it compiles.
+QString expressionProblem(const QJsonArray &rules, const QString &what = QStringLiteral("vars"));

@@ -50,9 +50,8 @@ struct Schemas
                 QJsonObject schema = p.value(QStringLiteral("schema")).toObject();
                 QJsonObject properties = schema.value(QStringLiteral("properties")).toObject();
                 properties.insert(QStringLiteral("_meta"), meta);
-                // A logger's batch processor fields (batch-processor-manager.lua wrap_schema: those the plugin
-                // does not define itself).
-                // (and the body-logging fields several loggers repeat).
+                // A logger's batch processor fields (batch-processor-manager.lua wrap_schema) and the body-logging
+                // fields several loggers repeat: those the plugin does not define itself.
                 for (const QString group : {QStringLiteral("batch_processor"), QStringLiteral("body_logging")}) {
                     if (!properties.contains(QLatin1Char('$') + group))
                         continue;

@@ -1,5 +1,6 @@
 #include "validator.h"
 
+#include "extplugin.h"
 #include "jsonpath.h"
 #include "luacompile.h"
 #include "pluginchecks.h"
@@ -8,7 +9,6 @@
 #include "jsonnumber.h"
 #include "pluginschemas.h"
 #include "schemacheck.h"
-#include "varsexpr.h"
 
 #include <QHash>
 #include <QHostAddress>
@@ -370,34 +370,6 @@ bool isExtPlugin(const QString &name)
         || name == QLatin1String("ext-plugin-post-resp");
 }
 
-bool isApisixPlugin(const QString &name)
-{
-    // The plugins of apache/apisix 3.18 (apisix/plugins/*.lua); others need the workspace's "apisix.plugins".
-    static const QSet<QString> shipped = {
-        "acl", "ai-aliyun-content-moderation", "ai-aws-content-moderation", "ai-cache", "ai-lakera-guard",
-        "ai-prompt-decorator", "ai-prompt-guard", "ai-prompt-template", "ai-proxy-multi", "ai-proxy", "ai-rag",
-        "ai-rate-limiting", "ai-request-rewrite", "ai", "api-breaker", "attach-consumer-label", "authz-casbin",
-        "authz-casdoor", "authz-keycloak", "aws-lambda", "azure-functions", "basic-auth", "batch-requests",
-        "body-transformer", "brotli", "cas-auth", "chaitin-waf", "clickhouse-logger", "client-control",
-        "consumer-restriction", "cors", "csrf", "data-mask", "datadog", "degraphql", "dingtalk-auth",
-        "dubbo-proxy", "echo", "elasticsearch-logger", "error-log-logger", "error-page", "example-plugin",
-        "exit-transformer", "ext-plugin-post-req", "ext-plugin-post-resp", "ext-plugin-pre-req",
-        "fault-injection", "feishu-auth", "file-logger", "forward-auth", "gm", "google-cloud-logging",
-        "graphql-limit-count", "graphql-proxy-cache", "grpc-transcode", "grpc-web", "gzip", "hmac-auth",
-        "http-dubbo", "http-logger", "inspect", "ip-restriction", "jwe-decrypt", "jwt-auth", "kafka-logger",
-        "kafka-proxy", "key-auth", "lago", "ldap-auth-advanced", "ldap-auth", "limit-conn", "limit-count",
-        "limit-req", "log-rotate", "loggly", "loki-logger", "mcp-bridge", "mocking", "multi-auth",
-        "node-status", "oas-validator", "ocsp-stapling", "opa", "openfunction", "openid-connect",
-        "opentelemetry", "openwhisk", "prometheus", "proxy-buffering", "proxy-control", "proxy-mirror",
-        "proxy-cache", "proxy-rewrite", "public-api", "real-ip", "redirect", "referer-restriction", "request-id",
-        "request-validation", "response-rewrite", "rocketmq-logger", "saml-auth", "server-info",
-        "serverless-post-function", "serverless-pre-function", "skywalking-logger", "skywalking", "sls-logger",
-        "splunk-hec-logging", "syslog", "tcp-logger", "tencent-cloud-cls", "traffic-label", "traffic-split",
-        "ua-restriction", "udp-logger", "uri-blocker", "wolf-rbac", "workflow", "zipkin",
-    };
-    return shipped.contains(name);
-}
-
 const QStringList &defaultEnabledPlugins()
 {
     // apisix/cli/config.lua's `plugins`, in its order (by priority, highest first).
@@ -423,9 +395,31 @@ const QStringList &defaultEnabledPlugins()
     return enabled;
 }
 
+namespace {
+// Shipped (apisix/plugins/*.lua of apache/apisix 3.18), but not in the default `plugins`.
+const QSet<QString> &shippedNotEnabled()
+{
+    static const QSet<QString> off = {"batch-requests", "brotli", "dubbo-proxy", "error-log-logger", "error-page", "exit-transformer",
+                                      "gm", "log-rotate", "node-status", "ocsp-stapling", "opentelemetry", "skywalking"};
+    return off;
+}
+
+const QSet<QString> &enabledByDefault()
+{
+    static const QSet<QString> enabled(defaultEnabledPlugins().cbegin(), defaultEnabledPlugins().cend());
+    return enabled;
+}
+} // namespace
+
+bool isApisixPlugin(const QString &name)
+{
+    // Others need the workspace's "apisix.plugins".
+    return enabledByDefault().contains(name) || shippedNotEnabled().contains(name);
+}
+
 bool isEnabledByDefault(const QString &name)
 {
-    return defaultEnabledPlugins().contains(name);
+    return enabledByDefault().contains(name);
 }
 
 const QStringList &defaultStreamPlugins()
@@ -595,9 +589,8 @@ void checkPluginOf(Problems &out, const QString &name, const QJsonValue &conf, c
         return;
     const QJsonObject meta = conf.toObject().value(QStringLiteral("_meta")).toObject();
     if (const QJsonValue filter = meta.value(QStringLiteral("filter")); filter.isArray()) {
-        QString error;
-        if (!VarsExpr::compile(filter.toArray(), &error)) {
-            out.append({Problem::Severity::Error, at + QStringLiteral("/_meta/filter"), QStringLiteral("failed to validate the 'vars' expression: ") + error});
+        if (const QString bad = expressionProblem(filter.toArray()); !bad.isEmpty()) {
+            out.append({Problem::Severity::Error, at + QStringLiteral("/_meta/filter"), bad});
             return;
         }
     }
@@ -784,11 +777,12 @@ Problems validateRoute(const QJsonObject &r, const Exists &exists, const QString
 
     const QJsonValue vars = r.value(QStringLiteral("vars"));
     if (!vars.isUndefined()) {
-        QString error;
         if (!vars.isArray())
             c.wrongType(QStringLiteral("vars"), QStringLiteral("array"), vars);
-        else if (!VarsExpr::compile(vars.toArray(), &error) || !(error = postArgPathProblem(vars)).isEmpty()) // apisix/admin/routes.lua check_conf
-            out.append({Problem::Severity::Error, QStringLiteral("/vars"), QStringLiteral("failed to validate the 'vars' expression: ") + error});
+        else if (QString bad = expressionProblem(vars.toArray()); !bad.isEmpty()) // apisix/admin/routes.lua check_conf
+            out.append({Problem::Severity::Error, QStringLiteral("/vars"), bad});
+        else if (!(bad = postArgPathProblem(vars)).isEmpty()) // its validate_post_arg
+            out.append({Problem::Severity::Error, QStringLiteral("/vars"), QStringLiteral("failed to validate the 'vars' expression: ") + bad});
     }
     checkPlugins(out, c, r, customPlugins);
     checkUpstreamOf(out, c, r, exists);

@@ -246,10 +246,11 @@ std::optional<ResourceObjects> AdminClient::fetchAll(QString *error) const
             }
             for (const QJsonValue cr : QJsonDocument::fromJson(c.body).object().value(QStringLiteral("list")).toArray()) {
                 const QString key = cr.toObject().value(QStringLiteral("key")).toString().section(QStringLiteral("/consumers/"), 1);
+                if (!Validator::isCredentialKey(key))
+                    continue;
                 QJsonObject credential = cr.toObject().value(QStringLiteral("value")).toObject();
                 DataEncryption::decryptObject(kind, key, credential, m_keyring);
-                if (Validator::isCredentialKey(key))
-                    out.of(kind).insert(key, credential);
+                out.of(kind).insert(key, credential);
             }
         }
     }

@@ -14,9 +14,9 @@ std::optional<ExtPluginConfig> configOf(const QJsonObject &plugins, const char *
     if (!v.isObject())
         return std::nullopt;
     const QJsonObject o = v.toObject();
-    const QJsonObject meta = o.value(QStringLiteral("_meta")).toObject();
-    if (meta.value(QStringLiteral("disable")) == QJsonValue(true))
+    if (pluginDisabled(o))
         return std::nullopt; // apisix/plugin.lua filter(): check_disable
+    const QJsonObject meta = o.value(QStringLiteral("_meta")).toObject();
     ExtPluginConfig c;
     c.name = QLatin1String(name);
     QString error; // (one that does not compile was refused; APISIX would run the plugin regardless)
@@ -69,6 +69,11 @@ HttpHeaders headersFromPairs(const TextPairs &pairs, bool dropExcluded, bool dro
     return out;
 }
 } // namespace
+
+bool pluginDisabled(const QJsonValue &conf)
+{
+    return conf.toObject().value(QStringLiteral("_meta")).toObject().value(QStringLiteral("disable")) == QJsonValue(true);
+}
 
 ExtPlugins extPluginsOf(const QJsonObject &plugins)
 {

@@ -40,6 +40,8 @@ struct ExtPlugins
     bool any() const { return preReq || postReq || postResp; }
 };
 ExtPlugins extPluginsOf(const QJsonObject &plugins);
+// A plugin conf whose `_meta.disable` is true: APISIX neither runs it nor refuses its conf when its check fails.
+bool pluginDisabled(const QJsonValue &conf);
 
 // The key of a conf token as apisix/core/lrucache.lua plugin_ctx_id makes it:
 // `<conf_type>#<conf_id>#<plugin>#<conf_version>`, e.g. `route#1#ext-plugin-pre-req#7`.

@@ -37,7 +37,7 @@ QString notRunNote(const QJsonObject &plugins)
                                      "openid-connect", "authz-keycloak", "authz-casdoor", "cas-auth", "forward-auth", "multi-auth", "jwe-decrypt"};
     QStringList consumers, others, disabled;
     for (auto it = plugins.begin(); it != plugins.end(); ++it) {
-        if (it.value().toObject().value(QStringLiteral("_meta")).toObject().value(QStringLiteral("disable")) == QJsonValue(true))
+        if (pluginDisabled(it.value()))
             disabled << it.key();
         else if (!it.key().startsWith(QLatin1String("ext-plugin-")))
             (auth.contains(it.key()) ? consumers : others) << it.key();
