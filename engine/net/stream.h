@@ -46,6 +46,13 @@ public:
     const QByteArray &input() const { return m_in; }
     // Drops `bytes` from the front of input(); reading resumes if it had stopped at the read limit.
     void consume(qsizetype bytes);
+    // Frees the input buffer if it holds nothing (consume() keeps it for the next read): for a connection
+    // going idle, as nginx frees a keep-alive connection's header buffer.
+    void releaseInput()
+    {
+        if (m_in.isEmpty())
+            m_in.clear();
+    }
     // Reading from the kernel stops while input() holds this much (back-pressure).
     void setReadLimit(qsizetype bytes) { m_readLimit = bytes; }
 

@@ -86,8 +86,10 @@ void ProxyConnection::watchClient()
         m_deadline.arm(settings.bodyTimeoutMs); // each read pushes it back
     else if (now == Wait::Head && m_wait != Wait::Head)
         m_deadline.arm(settings.headerTimeoutMs); // from the head's first byte, not pushed back
-    else if (now == Wait::Request && m_wait != Wait::Request)
+    else if (now == Wait::Request && m_wait != Wait::Request) {
         m_deadline.arm(settings.keepAliveTimeoutMs);
+        m_stream->releaseInput(); // an idle connection keeps no buffer
+    }
     m_wait = now;
 }
 

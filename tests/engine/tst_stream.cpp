@@ -80,6 +80,7 @@ private Q_SLOTS:
     void hostNamesAreLookedUp();
     void bigWriteIsQueuedAndDrains();
     void readLimitHoldsInputBackUntilConsumed();
+    void idleStreamReleasesItsInputBuffer();
     void corkedWritesLeaveTogether();
     void bigWriteBehindAHeadKeepsItsPlace();
     void peerReadingDoesNotWakeTheWriter();
@@ -224,6 +225,26 @@ void TestStream::readLimitHoldsInputBackUntilConsumed()
     QByteArray got;
     QTRY_VERIFY_WITH_TIMEOUT((got += stream.input(), stream.consume(stream.input().size()), got.size() == data.size()), 20000);
     QCOMPARE(got, data);
+}
+
+void TestStream::idleStreamReleasesItsInputBuffer()
+{
+    Peer peer;
+    Recorder rec;
+    rec.consumeInput = false;
+    Stream stream;
+    QVERIFY(peer.connect(stream, rec));
+    peer.socket->write("GET / HTTP/1.1\r\n\r\nGET /next");
+    QTRY_COMPARE(stream.input().size(), 27);
+    stream.consume(18);
+    stream.releaseInput(); // something still waits: kept
+    QCOMPARE(stream.input(), QByteArray("GET /next"));
+    stream.consume(9);
+    QVERIFY(stream.input().capacity() > 0); // consume() keeps the buffer for the next read
+    stream.releaseInput();
+    QCOMPARE(stream.input().capacity(), 0);
+    peer.socket->write(" HTTP/1.1\r\n\r\n"); // and reading goes on into a new one
+    QTRY_COMPARE(stream.input(), QByteArray(" HTTP/1.1\r\n\r\n"));
 }
 
 void TestStream::corkedWritesLeaveTogether()
