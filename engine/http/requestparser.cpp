@@ -53,7 +53,12 @@ bool isValidHost(QByteArrayView host)
 RequestParser::~RequestParser() = default;
 
 RequestParser::RequestParser(Limits limits)
-    : m_parser(std::make_unique<llhttp_t>()), m_limits(limits)
+    : m_limits(limits)
+{
+    start();
+}
+
+void RequestParser::start()
 {
     static const llhttp_settings_t callbacks = [] {
         llhttp_settings_t s;
@@ -67,8 +72,17 @@ RequestParser::RequestParser(Limits limits)
         s.on_message_complete = &RequestParser::onMessageComplete;
         return s;
     }();
+    m_parser = std::make_unique<llhttp_t>();
     llhttp_init(m_parser.get(), HTTP_REQUEST, &callbacks);
     m_parser->data = this;
+}
+
+void RequestParser::releaseWhileIdle()
+{
+    // After "Connection: close" (or an upgrade) llhttp takes no further request: that state is kept.
+    if (m_parser && !m_inMessage && !m_errorStatus && llhttp_get_errno(m_parser.get()) == HPE_OK
+        && llhttp_should_keep_alive(m_parser.get()))
+        m_parser.reset();
 }
 
 RequestParser::Result RequestParser::feed(QByteArrayView data, qsizetype *consumed)
@@ -78,6 +92,8 @@ RequestParser::Result RequestParser::feed(QByteArrayView data, qsizetype *consum
         return Result::Error;
     if (data.isNull())
         data = QByteArrayView("", 0); // llhttp adds the length to the pointer: never to a null one
+    if (!m_parser)
+        start(); // released while the connection was idle
     m_complete = false;
     m_bufferStart = data.data();
     llhttp_errno_t err = llhttp_execute(m_parser.get(), data.data(), size_t(data.size()));

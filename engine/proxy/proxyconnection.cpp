@@ -88,7 +88,8 @@ void ProxyConnection::watchClient()
         m_deadline.arm(settings.headerTimeoutMs); // from the head's first byte, not pushed back
     else if (now == Wait::Request && m_wait != Wait::Request) {
         m_deadline.arm(settings.keepAliveTimeoutMs);
-        m_stream->releaseInput(); // an idle connection keeps no buffer
+        m_stream->releaseInput(); // an idle connection keeps no buffer and no parser
+        m_parser.releaseWhileIdle();
     }
     m_wait = now;
 }

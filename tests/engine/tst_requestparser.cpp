@@ -9,6 +9,7 @@ private Q_SLOTS:
     void parsesOneRequest();
     void incrementalBytes();
     void pipelined();
+    void idleParserIsReleasedAndMadeAnew();
     void badInput_data();
     void badInput();
     void chunkedBody();
@@ -69,6 +70,34 @@ void TestRequestParser::incrementalBytes()
         result = folded.feed(fold.mid(i, 1), &used);
     QCOMPARE(result, RequestParser::Result::Error);
     QCOMPARE(folded.errorStatus(), 400);
+}
+
+void TestRequestParser::idleParserIsReleasedAndMadeAnew()
+{
+    RequestParser p;
+    qsizetype used = 0;
+    const auto path = [&p] { return p.takeRequest().path; };
+    p.releaseWhileIdle(); // before any request
+    QCOMPARE(p.feed("GET /1 HTTP/1.1\r\nHost: h\r\n\r\n", &used), RequestParser::Result::Complete);
+    QCOMPARE(path(), QByteArray("/1"));
+    p.releaseWhileIdle();
+    QCOMPARE(p.feed("POST /2 HTTP/1.1\r\nHost: h\r\nContent", &used), RequestParser::Result::NeedMore);
+    p.releaseWhileIdle(); // inside a request: kept
+    QCOMPARE(p.feed("-Length: 2\r\n\r\nok", &used), RequestParser::Result::Complete);
+    const HttpRequest second = p.takeRequest();
+    QCOMPARE(second.path, QByteArray("/2"));
+    QCOMPARE(second.body, QByteArray("ok"));
+
+    // After "Connection: close" the parser refuses what follows, released or not.
+    for (const bool release : {false, true}) {
+        RequestParser closing;
+        QCOMPARE(closing.feed("GET /last HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", &used),
+                 RequestParser::Result::Complete);
+        closing.takeRequest();
+        if (release)
+            closing.releaseWhileIdle();
+        QCOMPARE(closing.feed("GET /more HTTP/1.1\r\nHost: h\r\n\r\n", &used), RequestParser::Result::Error);
+    }
 }
 
 void TestRequestParser::pipelined()
