@@ -1,5 +1,6 @@
 // The proxy's request parser: bytes in, whole requests or a refusal out. The first byte splits the input
-// in two feeds, as a request arrives over several reads.
+// in two feeds, as a request arrives over several reads; its top bit also frees the parser's state between
+// requests, as the proxy does while a connection is idle.
 #include "requestparser.h"
 
 #include <cstdint>
@@ -62,6 +63,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             checkHeaders(request.headers);
             if (request.body.size() > 65536)
                 std::abort(); // over the limit it is 413, never taken
+            if (data[0] & 0x80)
+                parser.releaseWhileIdle();
         }
     }
     return 0;
