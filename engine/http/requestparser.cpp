@@ -79,9 +79,9 @@ void RequestParser::start()
 
 void RequestParser::releaseWhileIdle()
 {
-    // After "Connection: close" (or an upgrade) llhttp takes no further request: that state is kept.
-    if (m_parser && !m_inMessage && !m_errorStatus && llhttp_get_errno(m_parser.get()) == HPE_OK
-        && llhttp_should_keep_alive(m_parser.get()))
+    // After "Connection: close" llhttp refuses what follows: that state is kept. (feed() leaves llhttp in
+    // error only with m_errorStatus set, and never paused.)
+    if (m_parser && !m_inMessage && !m_errorStatus && llhttp_should_keep_alive(m_parser.get()))
         m_parser.reset();
 }
 
